@@ -1,0 +1,12 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace IntegrationHub.Contracts;
+
+/// <summary>Source-generated JSON metadata for every public contract: camelCase, web defaults.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ServiceItemList))]
+[JsonSerializable(typeof(ServiceItemDetail))]
+[JsonSerializable(typeof(ProcedureGuide))]
+[JsonSerializable(typeof(HealthReport))]
+public sealed partial class HubJsonContext : JsonSerializerContext;

@@ -1,0 +1,36 @@
+using IntegrationHub.Catalog;
+using IntegrationHub.Health;
+using IntegrationHub.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace IntegrationHub.Functions;
+
+public sealed class CatalogFunctions(CatalogApi catalog, HealthApi health, OpenApiDocument openApi)
+{
+    [Function(nameof(ListServiceItems))]
+    public IActionResult ListServiceItems(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HubRoutes.ServiceItems)] HttpRequest request) =>
+        new ResultAction(catalog.ListItems(request));
+
+    [Function(nameof(GetServiceItem))]
+    public IActionResult GetServiceItem(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HubRoutes.ServiceItem)] HttpRequest request, string code) =>
+        new ResultAction(catalog.GetItem(request, code));
+
+    [Function(nameof(GetServiceItemGuide))]
+    public IActionResult GetServiceItemGuide(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HubRoutes.ServiceItemGuide)] HttpRequest request, string code) =>
+        new ResultAction(catalog.GetGuide(request, code));
+
+    [Function(nameof(GetHealth))]
+    public async Task<IActionResult> GetHealth(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HubRoutes.Health)] HttpRequest request) =>
+        new ResultAction(await health.Check(request.HttpContext.RequestAborted));
+
+    [Function(nameof(GetOpenApi))]
+    public IActionResult GetOpenApi(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HubRoutes.OpenApi)] HttpRequest request) =>
+        new ResultAction(openApi.Get(request));
+}

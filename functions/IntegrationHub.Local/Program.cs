@@ -1,0 +1,6 @@
+using IntegrationHub.Local;
+
+var app = LocalHub.Build(args);
+await app.StartAsync();
+LocalHub.PrintWelcome(app);
+await app.WaitForShutdownAsync();

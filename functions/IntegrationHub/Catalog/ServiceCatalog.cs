@@ -1,0 +1,90 @@
+using System.Collections.Frozen;
+using System.Reflection;
+using System.Text.Json;
+using IntegrationHub.Contracts;
+
+namespace IntegrationHub.Catalog;
+
+/// <summary>
+/// The city's 65 items with their guides and (online items) form schemas, loaded once from the
+/// resources embedded in this assembly. The data is static, so it is checked completely at start.
+/// </summary>
+public sealed class ServiceCatalog
+{
+    private static readonly FrozenDictionary<string, string> DepartmentNames = new Dictionary<string, string>
+    {
+        ["GA"] = "公安",
+        ["FG"] = "房管",
+        ["RS"] = "人社",
+        ["MZ"] = "民政",
+        ["CL"] = "残联",
+        ["WJ"] = "卫计委",
+    }.ToFrozenDictionary();
+
+    private readonly FrozenDictionary<string, CatalogEntry> _byCode;
+
+    private ServiceCatalog(IReadOnlyList<CatalogEntry> entries, JsonElement applicantSchema)
+    {
+        Entries = entries;
+        ApplicantSchema = applicantSchema;
+        _byCode = entries.ToFrozenDictionary(e => e.Item.Code, StringComparer.OrdinalIgnoreCase);
+    }
+
+    internal IReadOnlyList<CatalogEntry> Entries { get; }
+
+    internal JsonElement ApplicantSchema { get; }
+
+    public static IReadOnlyCollection<string> DepartmentCodes => DepartmentNames.Keys;
+
+    internal CatalogEntry? Find(string code) => _byCode.GetValueOrDefault(code);
+
+    public static ServiceCatalog LoadEmbedded()
+    {
+        var assembly = typeof(ServiceCatalog).Assembly;
+        var applicantSchema = ReadJson(assembly, "catalog/forms/applicant.schema.json")
+            ?? throw new InvalidOperationException("The applicant schema is missing.");
+        var entries = new List<CatalogEntry>();
+        foreach (var row in CatalogCsv.Parse(ReadText(assembly, "catalog/catalog.csv")
+            ?? throw new InvalidOperationException("catalog.csv is missing.")))
+        {
+            var item = new ServiceItemSummary(row.Code, row.NameZh, row.NameEn, row.Department,
+                DepartmentNames.TryGetValue(row.Department, out var name)
+                    ? name
+                    : throw new InvalidOperationException($"Item {row.Code} names unknown department {row.Department}."),
+                row.Online, row.Description);
+            var guide = ReadJson(assembly, $"catalog/guides/{row.Code}.json")?.Deserialize(HubJsonContext.Default.ProcedureGuide)
+                ?? throw new InvalidOperationException($"Item {row.Code} has no procedure guide.");
+            var form = ReadJson(assembly, $"catalog/forms/{row.Code}.schema.json");
+            if (row.Online != form.HasValue)
+            {
+                throw new InvalidOperationException(row.Online
+                    ? $"Online item {row.Code} has no form schema."
+                    : $"Guide-only item {row.Code} must not have a form schema.");
+            }
+
+            entries.Add(new CatalogEntry(item, guide, form));
+        }
+
+        return new ServiceCatalog(entries, applicantSchema);
+    }
+
+    private static string? ReadText(Assembly assembly, string name)
+    {
+        using var stream = assembly.GetManifestResourceStream(name);
+        if (stream is null)
+        {
+            return null;
+        }
+
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static JsonElement? ReadJson(Assembly assembly, string name)
+    {
+        var text = ReadText(assembly, name);
+        return text is null ? null : JsonDocument.Parse(text).RootElement.Clone();
+    }
+}
+
+internal sealed record CatalogEntry(ServiceItemSummary Item, ProcedureGuide Guide, JsonElement? FormSchema);

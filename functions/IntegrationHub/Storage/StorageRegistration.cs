@@ -1,0 +1,36 @@
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Storage;
+
+public static class StorageRegistration
+{
+    public static IServiceCollection AddHubStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return options.ConnectionString is { Length: > 0 } connection
+                ? new TableServiceClient(connection)
+                : new TableServiceClient(new Uri($"https://{options.AccountName}.table.core.windows.net"), new DefaultAzureCredential());
+        });
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+            return options.ConnectionString is { Length: > 0 } connection
+                ? new QueueServiceClient(connection, queueOptions)
+                : new QueueServiceClient(new Uri($"https://{options.AccountName}.queue.core.windows.net"), new DefaultAzureCredential(), queueOptions);
+        });
+        return services;
+    }
+}

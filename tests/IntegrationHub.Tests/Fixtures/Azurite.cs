@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace IntegrationHub.Tests.Fixtures;
+
+/// <summary>A real Azurite process on loopback with in-memory data, stopped by its PID.</summary>
+public sealed class Azurite : IAsyncDisposable
+{
+    private const string Account = "devstoreaccount1";
+    private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private readonly Process _process;
+    private readonly string? _pidFile;
+
+    private Azurite(Process process, int blob, int queue, int table, string? pidFile)
+    {
+        _process = process;
+        _pidFile = pidFile;
+        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={Key};"
+            + $"BlobEndpoint=http://127.0.0.1:{blob}/{Account};QueueEndpoint=http://127.0.0.1:{queue}/{Account};"
+            + $"TableEndpoint=http://127.0.0.1:{table}/{Account};";
+        TablePort = table;
+    }
+
+    public string ConnectionString { get; }
+
+    public int TablePort { get; }
+
+    public static async Task<Azurite> StartAsync()
+    {
+        var bin = Environment.GetEnvironmentVariable("HUB_AZURITE_BIN") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(RepoRoot(), "infra", "local", "node_modules", ".bin", "azurite");
+        if (!File.Exists(bin))
+        {
+            throw new InvalidOperationException($"Azurite is not installed at {bin}: run ./hub test, which installs it.");
+        }
+
+        int blob = FreePort(), queue = FreePort(), table = FreePort();
+        var start = new ProcessStartInfo(bin)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+        {
+            "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl",
+            "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
+            "--blobPort", $"{blob}", "--queuePort", $"{queue}", "--tablePort", $"{table}",
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        string? pidFile = null;
+        if (Environment.GetEnvironmentVariable("HUB_PID_DIR") is { Length: > 0 } pidDir)
+        {
+            pidFile = Path.Combine(pidDir, $"azurite-{process.Id}");
+            await File.WriteAllTextAsync(pidFile, $"{process.Id}");
+        }
+
+        var azurite = new Azurite(process, blob, queue, table, pidFile);
+        await WaitForPorts([blob, queue, table], process);
+        return azurite;
+    }
+
+    public static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "IntegrationHub.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("Cannot find the repository root.");
+    }
+
+    private static async Task WaitForPorts(int[] ports, Process process)
+    {
+        var deadline = Stopwatch.StartNew();
+        foreach (var port in ports)
+        {
+            while (true)
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"Azurite exited with code {process.ExitCode}.");
+                }
+
+                try
+                {
+                    using var client = new TcpClient();
+                    await client.ConnectAsync(IPAddress.Loopback, port);
+                    break;
+                }
+                catch (SocketException) when (deadline.Elapsed < TimeSpan.FromSeconds(30))
+                {
+                    await Task.Delay(100);
+                }
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        if (_pidFile is not null)
+        {
+            File.Delete(_pidFile);
+        }
+    }
+}
