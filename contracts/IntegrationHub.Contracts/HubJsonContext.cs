@@ -9,4 +9,9 @@ namespace IntegrationHub.Contracts;
 [JsonSerializable(typeof(ServiceItemDetail))]
 [JsonSerializable(typeof(ProcedureGuide))]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(SubmitApplication))]
+[JsonSerializable(typeof(ApplicationAccepted))]
+[JsonSerializable(typeof(ApplicationView))]
+[JsonSerializable(typeof(ApplicationStatusChanged))]
+[JsonSerializable(typeof(EventPage))]
 public sealed partial class HubJsonContext : JsonSerializerContext;

@@ -1,19 +1,25 @@
+using System.Security.Cryptography;
 using IntegrationHub.Composition;
 using IntegrationHub.Http;
+using IntegrationHub.Platforms;
 
 namespace IntegrationHub.Local;
 
-/// <summary>The one-machine host: the hub's handlers on Kestrel, bound to loopback only.</summary>
+/// <summary>The one-machine host: the hub's handlers on Kestrel, bound to loopback only, with queue workers and the sweep.</summary>
 public static class LocalHub
 {
     public const int DefaultPort = 7071;
+    public const string LocalPlatform = "community-app";
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         var port = builder.Configuration.GetValue("HUB_PORT", DefaultPort);
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+        builder.AddLocalPlatform();
         builder.Services.AddHub(builder.Configuration);
+        builder.Services.AddHubWorkers();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -23,17 +29,38 @@ public static class LocalHub
         return app;
     }
 
+    /// <summary>Without configured platforms, one local platform whose key is HUB_PLATFORM_KEY or a fresh random key.</summary>
+    private static void AddLocalPlatform(this WebApplicationBuilder builder)
+    {
+        if (builder.Configuration.GetSection($"{PlatformOptions.Section}:Clients").GetChildren().Any())
+        {
+            return;
+        }
+
+        var key = builder.Configuration["HUB_PLATFORM_KEY"] is { Length: >= 16 } given ? given : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"{PlatformOptions.Section}:Clients:0:Name"] = LocalPlatform,
+            [$"{PlatformOptions.Section}:Clients:0:ApiKey"] = key,
+            [$"{PlatformOptions.Section}:Clients:0:WebhookUrl"] = builder.Configuration["HUB_PLATFORM_WEBHOOK_URL"],
+            [$"{PlatformOptions.Section}:Clients:0:WebhookSecret"] = builder.Configuration["HUB_PLATFORM_WEBHOOK_SECRET"],
+        });
+    }
+
     public static void PrintWelcome(WebApplication app)
     {
         var root = app.Urls.First();
+        var platform = app.Configuration[$"{PlatformOptions.Section}:Clients:0:Name"];
+        var key = app.Configuration[$"{PlatformOptions.Section}:Clients:0:ApiKey"];
         Console.WriteLine($"""
 
             IntegrationHub is running.
               API      {root}/{HubRoutes.Prefix}/{HubRoutes.ServiceItems}
               OpenAPI  {root}/{HubRoutes.Prefix}/{HubRoutes.OpenApi}
               Health   {root}/{HubRoutes.Prefix}/{HubRoutes.Health}
+              Platform {platform}, key (X-Api-Key): {key}
 
-              curl -s {root}/{HubRoutes.Prefix}/{HubRoutes.ServiceItems}?online=true
+              curl -s '{root}/{HubRoutes.Prefix}/{HubRoutes.ServiceItems}?online=true'
 
             Press Ctrl-C to stop.
             """);

@@ -1,14 +1,21 @@
 using System.Text.Encodings.Web;
+using IntegrationHub.Applications;
 using IntegrationHub.Catalog;
 using IntegrationHub.Contracts;
+using IntegrationHub.Delivery;
+using IntegrationHub.Departments;
+using IntegrationHub.Events;
 using IntegrationHub.Health;
 using IntegrationHub.Http;
+using IntegrationHub.Platforms;
 using IntegrationHub.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Composition;
 
@@ -27,6 +34,9 @@ public static class HubRegistration
         });
         services.AddHubStorage(configuration);
         services.AddCatalog();
+        services.AddApplications(configuration);
+        services.AddDelivery(configuration);
+        services.AddPlatformEvents(configuration);
         services.AddSingleton<HealthApi>();
         services.AddSingleton<OpenApiDocument>();
         return services;
@@ -35,17 +45,73 @@ public static class HubRegistration
     public static IServiceCollection AddCatalog(this IServiceCollection services)
     {
         services.AddSingleton(_ => ServiceCatalog.LoadEmbedded());
+        services.AddSingleton<FormSchemas>();
         services.AddSingleton<CatalogApi>();
         return services;
     }
 
+    public static IServiceCollection AddApplications(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PlatformOptions>().Bind(configuration.GetSection(PlatformOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IdHashOptions>().Bind(configuration.GetSection(IdHashOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PlatformAuth>();
+        services.AddSingleton<IdHasher>();
+        services.AddSingleton<HubTables>();
+        services.AddSingleton<ApplicationStore>();
+        services.AddSingleton<ApplicationValidator>();
+        services.AddSingleton<ApplicationsApi>();
+        services.AddSingleton<DepartmentReports>();
+        services.AddSingleton<IDepartmentStatusSink>(sp => sp.GetRequiredService<DepartmentReports>());
+        return services;
+    }
+
+    public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<HandoffQueue>();
+        services.AddSingleton<HandoffDispatcher>();
+        services.AddSingleton<StrandedSweep>();
+        return services;
+    }
+
+    public static IServiceCollection AddPlatformEvents(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<EventPublisher>();
+        services.AddSingleton<EventsApi>();
+        services.AddHttpClient<PlatformWebhookSender>(c => c.Timeout = TimeSpan.FromSeconds(10));
+        return services;
+    }
+
+    /// <summary>The queue workers and the sweep, for hosts without queue and timer triggers (the local host).</summary>
+    public static IServiceCollection AddHubWorkers(this IServiceCollection services)
+    {
+        services.AddHostedService(sp => Worker(sp, "handoffs", sp.GetRequiredService<HandoffQueue>().Queue, sp.GetRequiredService<HandoffQueue>().PoisonQueue,
+            (s, m, ct) => s.GetRequiredService<HandoffDispatcher>().HandleAsync(m, ct)));
+        services.AddHostedService(sp => Worker(sp, "handoffs-poison", sp.GetRequiredService<HandoffQueue>().PoisonQueue, null,
+            (s, m, ct) => s.GetRequiredService<HandoffDispatcher>().HandlePoisonAsync(m, ct)));
+        services.AddHostedService(sp => Worker(sp, "webhooks", sp.GetRequiredService<EventPublisher>().WebhookQueue, null,
+            (s, m, ct) => s.GetRequiredService<PlatformWebhookSender>().HandleAsync(m, ct)));
+        services.AddHostedService<PeriodicSweep>();
+        return services;
+    }
+
+    private static QueueWorker Worker(IServiceProvider sp, string name, Func<Task<Azure.Storage.Queues.QueueClient>> queue,
+        Func<Task<Azure.Storage.Queues.QueueClient>>? poison, Func<IServiceProvider, string, CancellationToken, Task> handle) =>
+        new(name, queue, poison, handle, sp, sp.GetRequiredService<IOptions<DeliveryOptions>>(), sp.GetRequiredService<ILogger<QueueWorker>>());
+
     /// <summary>The local host's route table; the Functions app declares the same routes as triggers.</summary>
     public static RouteGroupBuilder MapHubApi(this IEndpointRouteBuilder endpoints)
     {
+        // Load and check the catalog now, so bad data fails at start, not on the first request.
+        endpoints.ServiceProvider.GetRequiredService<FormSchemas>();
+
         var api = endpoints.MapGroup("/" + HubRoutes.Prefix);
         api.MapGet(HubRoutes.ServiceItems, (HttpRequest r, CatalogApi c) => c.ListItems(r));
         api.MapGet(HubRoutes.ServiceItem, (HttpRequest r, string code, CatalogApi c) => c.GetItem(r, code));
         api.MapGet(HubRoutes.ServiceItemGuide, (HttpRequest r, string code, CatalogApi c) => c.GetGuide(r, code));
+        api.MapPost(HubRoutes.Applications, (HttpRequest r, ApplicationsApi a, CancellationToken ct) => a.SubmitAsync(r, ct));
+        api.MapGet(HubRoutes.Application, (HttpRequest r, string id, ApplicationsApi a, CancellationToken ct) => a.GetAsync(r, id, ct));
+        api.MapGet(HubRoutes.Events, (HttpRequest r, EventsApi e, CancellationToken ct) => e.ListAsync(r, ct));
         api.MapGet(HubRoutes.Health, (HealthApi h, CancellationToken ct) => h.Check(ct));
         api.MapGet(HubRoutes.OpenApi, (HttpRequest r, OpenApiDocument d) => d.Get(r));
         return api;

@@ -10,6 +10,10 @@ public static class HubRoutes
     public const string ServiceItems = "service-items";
     public const string ServiceItem = "service-items/{code}";
     public const string ServiceItemGuide = "service-items/{code}/guide";
+    public const string Applications = "applications";
+    public const string Application = "applications/{id}";
+    public const string Events = "events";
+    public const string PublicSecurityNotifications = "departments/ga/notifications";
     public const string Health = "health";
     public const string OpenApi = "openapi.json";
 }

@@ -1,0 +1,28 @@
+using IntegrationHub.Delivery;
+using IntegrationHub.Events;
+using Microsoft.Azure.Functions.Worker;
+
+namespace IntegrationHub.Functions;
+
+/// <summary>
+/// The hand-off pipeline on Storage queues. Exceptions escape on purpose: the Functions host retries the
+/// message and after host.json's maxDequeueCount moves it to <c>handoffs-poison</c>.
+/// </summary>
+public sealed class PipelineFunctions(HandoffDispatcher dispatcher, PlatformWebhookSender webhooks, StrandedSweep sweep)
+{
+    [Function(nameof(DeliverHandoff))]
+    public Task DeliverHandoff([QueueTrigger("handoffs", Connection = "Storage")] string message, CancellationToken cancellationToken) =>
+        dispatcher.HandleAsync(message, cancellationToken);
+
+    [Function(nameof(FailPoisonedHandoff))]
+    public Task FailPoisonedHandoff([QueueTrigger("handoffs-poison", Connection = "Storage")] string message, CancellationToken cancellationToken) =>
+        dispatcher.HandlePoisonAsync(message, cancellationToken);
+
+    [Function(nameof(SendPlatformWebhook))]
+    public Task SendPlatformWebhook([QueueTrigger("handoffs-webhooks", Connection = "Storage")] string message, CancellationToken cancellationToken) =>
+        webhooks.HandleAsync(message, cancellationToken);
+
+    [Function(nameof(SweepStranded))]
+    public Task SweepStranded([TimerTrigger("0 */1 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        sweep.RunAsync(cancellationToken);
+}

@@ -1,0 +1,36 @@
+using System.Text.Json.Nodes;
+using IntegrationHub.Contracts;
+using IntegrationHub.Storage;
+
+namespace IntegrationHub.Applications;
+
+/// <summary>Hand-written mapping from storage rows to the public view.</summary>
+public static class ApplicationViews
+{
+    public static ApplicationView From(ApplicationEntity application, IReadOnlyList<TimelineEntity> timeline) => new(
+        application.PartitionKey,
+        application.ItemCode,
+        application.Department,
+        Enum.Parse<ApplicationStatus>(application.Status),
+        Enum.Parse<HandoffState>(application.Handoff),
+        application.CaseNumber,
+        application.Reason,
+        application.ResultJson is { } result ? JsonNode.Parse(result) as JsonObject : null,
+        application.ApplicantNameMasked,
+        application.SubmittedAt,
+        application.UpdatedAt,
+        [.. timeline.Select(ToEntry)]);
+
+    public static TimelineEntry ToEntry(TimelineEntity e) => new(
+        e.Sequence,
+        e.At,
+        e.Kind,
+        e.Summary,
+        e.Status is { } s ? Enum.Parse<ApplicationStatus>(s) : null,
+        e.Outcome,
+        e.DurationMs,
+        e.DepartmentCode,
+        e.DepartmentMessage,
+        e.CaseNumber,
+        e.TraceId);
+}

@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure;
+using Azure.Data.Tables;
+using IntegrationHub.Catalog;
+using IntegrationHub.Contracts;
+using IntegrationHub.Delivery;
+using IntegrationHub.Http;
+using IntegrationHub.Platforms;
+using IntegrationHub.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace IntegrationHub.Applications;
+
+/// <summary>Intake and status reads for the community platforms.</summary>
+public sealed class ApplicationsApi(
+    ServiceCatalog catalog,
+    ApplicationValidator validator,
+    ApplicationStore store,
+    HubTables tables,
+    HandoffQueue queue,
+    PlatformAuth auth,
+    IdHasher idHasher,
+    TimeProvider time,
+    ILogger<ApplicationsApi> logger)
+{
+    public const int MaxBodyBytes = 64 * 1024;
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    public async Task<IResult> SubmitAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (auth.Authenticate(request) is not { } platform)
+        {
+            return PlatformAuth.Unauthorized();
+        }
+
+        var idempotencyKey = request.Headers[IdempotencyHeader].ToString();
+        if (idempotencyKey.Length is 0 or > 100 || idempotencyKey.Any(char.IsControl))
+        {
+            return Problems.Field(IdempotencyHeader, "is required: 1-100 printable characters, the same for every retry of one submission.");
+        }
+
+        var (raw, bodyProblem) = await RequestBody.ReadJsonAsync(request, MaxBodyBytes, cancellationToken);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+
+        if (raw is not JsonObject body)
+        {
+            return Problems.Field("body", "must be a JSON object.");
+        }
+
+        var itemProblem = CheckItem(body);
+        if (itemProblem is not null)
+        {
+            return itemProblem;
+        }
+
+        var (valid, errors) = validator.Validate(body);
+        if (valid is null)
+        {
+            return Problems.Fields(errors);
+        }
+
+        var bodyHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body.ToJsonString())));
+        var (applicationId, replayed, conflict) = await ClaimIdempotencyKey(platform.Name, idempotencyKey, bodyHash, cancellationToken);
+        if (conflict)
+        {
+            return Problems.Field(IdempotencyHeader, "was already used for a different submission.", StatusCodes.Status409Conflict);
+        }
+
+        var existing = await store.FindAsync(applicationId, cancellationToken);
+        if (existing is null)
+        {
+            await CreateAndHandOff(applicationId, platform.Name, bodyHash, valid, cancellationToken);
+        }
+
+        var status = existing is null ? ApplicationStatus.Submitted : Enum.Parse<ApplicationStatus>(existing.Status);
+        var location = $"/{HubRoutes.Prefix}/applications/{applicationId}";
+        if (replayed)
+        {
+            request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+
+        return Results.Json(new ApplicationAccepted(applicationId, status, location), HubJsonContext.Default.ApplicationAccepted,
+            contentType: "application/json", statusCode: StatusCodes.Status202Accepted)
+            .WithLocation(request, location);
+    }
+
+    public async Task<IResult> GetAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        if (auth.Authenticate(request) is not { } platform)
+        {
+            return PlatformAuth.Unauthorized();
+        }
+
+        var application = await store.FindAsync(id, cancellationToken);
+        if (application is null || application.Platform != platform.Name)
+        {
+            // Another platform's application is reported as absent, not as forbidden: ids reveal nothing.
+            return Problems.NotFound($"No application '{id}' for this platform.");
+        }
+
+        var timeline = await store.TimelineAsync(id, cancellationToken);
+        return Results.Json(ApplicationViews.From(application, timeline), HubJsonContext.Default.ApplicationView);
+    }
+
+    private IResult? CheckItem(JsonObject body)
+    {
+        if (body["itemCode"] is not JsonValue value || !value.TryGetValue(out string? code))
+        {
+            return null; // the validator names the missing field together with any others
+        }
+
+        if (catalog.Find(code) is not { } entry)
+        {
+            return Problems.Field("itemCode", $"'{code}' is not a service item.", StatusCodes.Status422UnprocessableEntity);
+        }
+
+        if (!entry.Item.Online)
+        {
+            var guide = $"/{HubRoutes.Prefix}/service-items/{entry.Item.Code}/guide";
+            return Results.Problem(
+                statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: "Item is not available online",
+                detail: $"itemCode: {entry.Item.Code} {entry.Item.NameZh} is handled in person; see its procedure guide at {guide}.",
+                extensions: new Dictionary<string, object?>
+                {
+                    ["errors"] = new Dictionary<string, string[]> { ["itemCode"] = ["is a guide-only item."] },
+                    ["guide"] = guide,
+                });
+        }
+
+        return null;
+    }
+
+    private async Task<(string ApplicationId, bool Replayed, bool Conflict)> ClaimIdempotencyKey(
+        string platform, string key, string bodyHash, CancellationToken cancellationToken)
+    {
+        var index = await tables.Index();
+        var claim = new IndexEntity
+        {
+            PartitionKey = $"idem-{platform}",
+            RowKey = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))),
+            ApplicationId = Guid.CreateVersion7(time.GetUtcNow()).ToString("N"),
+            BodyHash = bodyHash,
+        };
+        try
+        {
+            await index.AddEntityAsync(claim, cancellationToken);
+            return (claim.ApplicationId, false, false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status409Conflict)
+        {
+            var first = (await index.GetEntityAsync<IndexEntity>(claim.PartitionKey, claim.RowKey, cancellationToken: cancellationToken)).Value;
+            return (first.ApplicationId, true, first.BodyHash != bodyHash);
+        }
+    }
+
+    private async Task CreateAndHandOff(string applicationId, string platform, string bodyHash, ApplicationValidator.Validated valid, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var department = catalog.Find(valid.ItemCode)!.Item.Department;
+        var application = new ApplicationEntity
+        {
+            PartitionKey = applicationId,
+            Platform = platform,
+            ItemCode = valid.ItemCode,
+            Department = department,
+            DeliveryKey = applicationId,
+            Status = nameof(ApplicationStatus.Submitted),
+            Handoff = nameof(HandoffState.Waiting),
+            ApplicantJson = JsonSerializer.Serialize(valid.Applicant),
+            FormJson = valid.Form.ToJsonString(),
+            AttachmentsJson = JsonSerializer.Serialize(valid.Attachments),
+            ApplicantNameMasked = Masking.Name(valid.Applicant.Name),
+            IdNumberHash = idHasher.Hash(valid.Applicant.IdNumber),
+            BodyHash = bodyHash,
+            SubmittedAt = now,
+            UpdatedAt = now,
+            TraceParent = Activity.Current?.Id,
+        };
+        var received = new TimelineEntity
+        {
+            Kind = "received",
+            Summary = $"Received {valid.ItemCode} from {platform}",
+            Status = nameof(ApplicationStatus.Submitted),
+            TraceId = Activity.Current?.TraceId.ToString(),
+            At = now,
+        };
+
+        // Order matters for "nothing is lost": the pending hand-off, then the application, then the message.
+        await queue.MarkPendingAsync(applicationId, cancellationToken);
+        try
+        {
+            await store.CreateAsync(application, received, cancellationToken);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == StatusCodes.Status409Conflict)
+        {
+            return; // a concurrent retry with the same key created it first and sends the message
+        }
+
+        await queue.SendAsync(new HandoffMessage(applicationId), TimeSpan.Zero, cancellationToken);
+        logger.LogInformation("Accepted application {ApplicationId} for {ItemCode} from {Platform}", applicationId, valid.ItemCode, platform);
+    }
+}
+
+file static class ResultExtensions
+{
+    public static IResult WithLocation(this IResult result, HttpRequest request, string location)
+    {
+        request.HttpContext.Response.Headers.Location = location;
+        return result;
+    }
+}

@@ -1,0 +1,108 @@
+using IntegrationHub.Contracts;
+using IntegrationHub.Departments;
+using IntegrationHub.Events;
+using IntegrationHub.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace IntegrationHub.Applications;
+
+/// <summary>Status steps on an application, always through the <see cref="StatusMachine"/>.</summary>
+public static class StatusChanges
+{
+    /// <summary>A change the hub itself observed (a receipt, an instant answer): applied only when legal.</summary>
+    public static IEnumerable<TimelineEntity> Move(ApplicationEntity application, ApplicationStatus to, string? reason, string source, TimeProvider time)
+    {
+        var from = Enum.Parse<ApplicationStatus>(application.Status);
+        if (!StatusMachine.CanMove(from, to))
+        {
+            yield break;
+        }
+
+        application.Status = to.ToString();
+        application.Reason = reason ?? application.Reason;
+        yield return Entry(from, to, reason, source, time.GetUtcNow());
+    }
+
+    public static TimelineEntity Entry(ApplicationStatus from, ApplicationStatus to, string? reason, string source, DateTimeOffset at) => new()
+    {
+        Kind = "status",
+        Summary = $"{from} → {to} ({source}){(reason is null ? "" : ": " + reason)}",
+        Status = to.ToString(),
+        PreviousStatus = from.ToString(),
+        DepartmentMessage = reason,
+        At = at,
+    };
+}
+
+/// <summary>Applies the departments' later reports (notifications, webhooks, polls) idempotently and in order.</summary>
+public sealed class DepartmentReports(ApplicationStore store, HubTables tables, EventPublisher events, TimeProvider time, ILogger<DepartmentReports> logger)
+    : IDepartmentStatusSink
+{
+    public async Task<ReportOutcome> ApplyAsync(DepartmentStatusReport report, CancellationToken cancellationToken)
+    {
+        var applicationId = report.DeliveryKey ?? await FindByCase(report.Department, report.CaseNumber, cancellationToken);
+        if (applicationId is null || await store.FindAsync(applicationId, cancellationToken) is not { } found || found.Department != report.Department)
+        {
+            logger.LogWarning("{Department} reported {Status} for an unknown application", report.Department, report.Status);
+            return ReportOutcome.UnknownApplication;
+        }
+
+        if (await store.HasEventAsync(applicationId, report.EventKey, cancellationToken))
+        {
+            return ReportOutcome.Duplicate;
+        }
+
+        var outcome = ReportOutcome.Duplicate;
+        await events.MarkUnpublishedAsync(applicationId, cancellationToken);
+        var committed = await store.UpdateAsync(applicationId, application =>
+        {
+            var from = Enum.Parse<ApplicationStatus>(application.Status);
+            var verdict = StatusMachine.Judge(from, application.LastReportAt, report.Status, report.OccurredAt);
+            application.CaseNumber ??= report.CaseNumber;
+            if (verdict == TransitionVerdict.Duplicate)
+            {
+                outcome = ReportOutcome.Duplicate;
+                return null;
+            }
+
+            var entry = StatusChanges.Entry(from, report.Status, report.Reason, $"{report.Department} {report.DepartmentCode}", time.GetUtcNow());
+            entry.EventKey = report.EventKey;
+            entry.DepartmentCode = report.DepartmentCode;
+            entry.CaseNumber = report.CaseNumber;
+            if (verdict != TransitionVerdict.Apply)
+            {
+                // Kept on the timeline so operators see what the department said, but the status stands.
+                outcome = ReportOutcome.Stale;
+                entry.Kind = "status-ignored";
+                entry.Summary = $"Ignored {verdict.ToString().ToLowerInvariant()} report {report.Status} (now {from}) from {report.Department}";
+                entry.Status = from.ToString();
+                return [entry];
+            }
+
+            outcome = ReportOutcome.Applied;
+            application.Status = report.Status.ToString();
+            application.Reason = report.Reason ?? application.Reason;
+            application.LastReportAt = report.OccurredAt;
+            return [entry];
+        }, cancellationToken);
+
+        if (committed is not null)
+        {
+            await events.PublishAsync(committed, cancellationToken);
+        }
+
+        return outcome;
+    }
+
+    private async Task<string?> FindByCase(string department, string? caseNumber, CancellationToken cancellationToken)
+    {
+        if (caseNumber is null)
+        {
+            return null;
+        }
+
+        var index = await tables.Index();
+        var found = await index.GetEntityIfExistsAsync<IndexEntity>($"case-{department}", caseNumber, cancellationToken: cancellationToken);
+        return found.HasValue ? found.Value!.ApplicationId : null;
+    }
+}

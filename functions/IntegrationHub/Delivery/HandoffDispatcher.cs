@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IntegrationHub.Applications;
+using IntegrationHub.Contracts;
+using IntegrationHub.Departments;
+using IntegrationHub.Events;
+using IntegrationHub.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Delivery;
+
+/// <summary>
+/// Takes one hand-off message, delivers the application through its department's adapter and records
+/// the attempt. Unexpected exceptions escape on purpose: the queue retries them and, past the dequeue
+/// limit, moves the message to the poison queue, where <see cref="HandlePoisonAsync"/> records a failed hand-off.
+/// </summary>
+public sealed class HandoffDispatcher(
+    ApplicationStore store,
+    HubTables tables,
+    HandoffQueue queue,
+    EventPublisher events,
+    IEnumerable<IDepartmentAdapter> adapters,
+    IOptions<DeliveryOptions> options,
+    TimeProvider time,
+    ILogger<HandoffDispatcher> logger)
+{
+    private readonly Dictionary<string, IDepartmentAdapter> _adapters = adapters.ToDictionary(a => a.Department);
+
+    public async Task HandleAsync(string messageText, CancellationToken cancellationToken)
+    {
+        var message = HandoffQueue.Parse(messageText);
+        var application = await store.FindAsync(message.ApplicationId, cancellationToken);
+        if (application is null)
+        {
+            logger.LogWarning("Hand-off for unknown application {ApplicationId} dropped", message.ApplicationId);
+            await queue.ClearPendingAsync(message.ApplicationId, cancellationToken);
+            return;
+        }
+
+        var handoff = Enum.Parse<HandoffState>(application.Handoff);
+        if (handoff is HandoffState.Delivered or HandoffState.Resolved || (handoff == HandoffState.Failed && message.ReplayOf is null))
+        {
+            // A duplicate message (sweep, redelivery) for work that has already ended.
+            await queue.ClearPendingAsync(application.PartitionKey, cancellationToken);
+            return;
+        }
+
+        var canonical = ToCanonical(application);
+        using var activity = StartActivity(application);
+        if (!_adapters.TryGetValue(application.Department, out var adapter))
+        {
+            await Record(canonical, message, new DeliveryOutcome(DeliveryOutcomeKind.ConfigurationFault,
+                DepartmentMessage: $"No adapter is configured for department {application.Department}."), TimeSpan.Zero, cancellationToken);
+            return;
+        }
+
+        var started = time.GetTimestamp();
+        var outcome = await adapter.DeliverAsync(canonical, cancellationToken);
+        await Record(canonical, message, outcome, time.GetElapsedTime(started), cancellationToken);
+    }
+
+    /// <summary>A message that kept failing unexpectedly: the hand-off is failed, visibly, never dropped.</summary>
+    public async Task HandlePoisonAsync(string messageText, CancellationToken cancellationToken)
+    {
+        var message = HandoffQueue.Parse(messageText);
+        await store.UpdateAsync(message.ApplicationId, application =>
+        {
+            if (Enum.Parse<HandoffState>(application.Handoff) is HandoffState.Delivered or HandoffState.Resolved or HandoffState.Failed)
+            {
+                return null;
+            }
+
+            application.Handoff = nameof(HandoffState.Failed);
+            return [new TimelineEntity
+            {
+                Kind = "handoff-failed",
+                Summary = $"Delivery failed {options.Value.MaxDequeueCount} times with an unexpected error; moved to the poison queue",
+                Outcome = "Poison",
+            }];
+        }, cancellationToken);
+        await queue.ClearPendingAsync(message.ApplicationId, cancellationToken);
+        logger.LogError("Hand-off of application {ApplicationId} failed past the dequeue limit", message.ApplicationId);
+    }
+
+    private async Task Record(CanonicalApplication canonical, HandoffMessage message, DeliveryOutcome outcome, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        TimeSpan? retryIn = null;
+        await events.MarkUnpublishedAsync(canonical.ApplicationId, cancellationToken);
+        var committed = await store.UpdateAsync(canonical.ApplicationId, application =>
+        {
+            retryIn = null;
+            var entries = new List<TimelineEntity> { AttemptEntry(canonical, message, outcome, duration, application) };
+            if (message.ReplayOf is not null)
+            {
+                application.FailedAttempts = 0;
+            }
+
+            switch (outcome.Kind)
+            {
+                case DeliveryOutcomeKind.Received:
+                    Delivered(application, outcome);
+                    entries.AddRange(StatusChanges.Move(application, ApplicationStatus.Delivered, outcome.DepartmentMessage, "department receipt", time));
+                    break;
+                case DeliveryOutcomeKind.Completed:
+                case DeliveryOutcomeKind.Rejected:
+                    Delivered(application, outcome);
+                    application.ResultJson = outcome.Result?.ToJsonString();
+                    var final = outcome.Status ?? (outcome.Kind == DeliveryOutcomeKind.Rejected ? ApplicationStatus.Rejected : ApplicationStatus.Approved);
+                    entries.AddRange(StatusChanges.Move(application, final, outcome.DepartmentMessage, "department answer", time));
+                    break;
+                case DeliveryOutcomeKind.Invalid:
+                case DeliveryOutcomeKind.ConfigurationFault:
+                    application.Handoff = nameof(HandoffState.Failed);
+                    entries.Add(new TimelineEntity { Kind = "handoff-failed", Summary = $"Delivery failed permanently: {outcome.Kind}", Outcome = outcome.Kind.ToString() });
+                    break;
+                case DeliveryOutcomeKind.Held:
+                    application.Handoff = nameof(HandoffState.Held);
+                    retryIn = outcome.RetryAfter ?? options.Value.RetryBaseDelay;
+                    break;
+                default:
+                    application.FailedAttempts++;
+                    if (application.FailedAttempts >= options.Value.MaxAttempts)
+                    {
+                        application.Handoff = nameof(HandoffState.Failed);
+                        entries.Add(new TimelineEntity { Kind = "handoff-failed", Summary = $"Delivery failed {application.FailedAttempts} times; retry budget used up", Outcome = outcome.Kind.ToString() });
+                    }
+                    else
+                    {
+                        application.Handoff = nameof(HandoffState.Retrying);
+                        retryIn = Max(outcome.RetryAfter, Backoff(application.FailedAttempts));
+                    }
+
+                    break;
+            }
+
+            return entries;
+        }, cancellationToken);
+
+        if (committed is null)
+        {
+            return;
+        }
+
+        if (outcome.CaseNumber is { } caseNumber)
+        {
+            await (await tables.Index()).UpsertEntityAsync(new IndexEntity
+            {
+                PartitionKey = $"case-{committed.Application.Department}",
+                RowKey = caseNumber,
+                ApplicationId = canonical.ApplicationId,
+            }, cancellationToken: cancellationToken);
+        }
+
+        await events.PublishAsync(committed, cancellationToken);
+        if (retryIn is { } delay)
+        {
+            await queue.SendAsync(message with { ReplayOf = null }, delay, cancellationToken);
+        }
+        else
+        {
+            await queue.ClearPendingAsync(canonical.ApplicationId, cancellationToken);
+        }
+
+        logger.LogInformation("Delivery of {ApplicationId} to {Department}: {Outcome} {DepartmentCode} in {DurationMs} ms",
+            canonical.ApplicationId, committed.Application.Department, outcome.Kind, outcome.DepartmentCode, (long)duration.TotalMilliseconds);
+    }
+
+    private static TimelineEntity AttemptEntry(CanonicalApplication canonical, HandoffMessage message, DeliveryOutcome outcome, TimeSpan duration, ApplicationEntity application) => new()
+    {
+        Kind = "attempt",
+        Summary = message.ReplayOf is { } of
+            ? $"Replay of attempt {of} by {message.ReplayedBy}: {outcome.Kind}"
+            : $"Delivery attempt to {application.Department}: {outcome.Kind}",
+        Outcome = outcome.Kind.ToString(),
+        DurationMs = (long)duration.TotalMilliseconds,
+        DepartmentCode = outcome.DepartmentCode,
+        DepartmentMessage = outcome.DepartmentMessage,
+        CaseNumber = outcome.CaseNumber,
+        TraceId = Activity.Current?.TraceId.ToString(),
+        RequestPayload = PayloadMasker.Mask(outcome.RequestPayload, canonical),
+        ResponsePayload = PayloadMasker.Mask(outcome.ResponsePayload, canonical),
+        Actor = message.ReplayedBy,
+    };
+
+    private void Delivered(ApplicationEntity application, DeliveryOutcome outcome)
+    {
+        application.Handoff = nameof(HandoffState.Delivered);
+        application.CaseNumber = outcome.CaseNumber ?? application.CaseNumber;
+        application.DeliveredAt ??= time.GetUtcNow();
+    }
+
+    private TimeSpan Backoff(int failedAttempts)
+    {
+        var o = options.Value;
+        var exponential = o.RetryBaseDelay * Math.Pow(2, Math.Min(failedAttempts - 1, 16));
+        var capped = exponential < o.RetryMaxDelay ? exponential : o.RetryMaxDelay;
+
+        // Full jitter on the upper half spreads retries of many applications after a department outage.
+        return capped / 2 + capped / 2 * Random.Shared.NextDouble();
+    }
+
+    private static TimeSpan Max(TimeSpan? a, TimeSpan b) => a is { } x && x > b ? x : b;
+
+    private static Activity StartActivity(ApplicationEntity application)
+    {
+        var activity = new Activity("handoff");
+        if (application.TraceParent is { } parent)
+        {
+            activity.SetParentId(parent);
+        }
+
+        return activity.Start();
+    }
+
+    public static CanonicalApplication ToCanonical(ApplicationEntity application) => new(
+        application.PartitionKey,
+        application.ItemCode,
+        application.DeliveryKey,
+        application.SubmittedAt,
+        JsonSerializer.Deserialize<Applicant>(application.ApplicantJson)!,
+        JsonNode.Parse(application.FormJson)!.AsObject(),
+        application.AttachmentsJson is { } a ? JsonSerializer.Deserialize<List<string>>(a)! : [],
+        application.TraceParent);
+}

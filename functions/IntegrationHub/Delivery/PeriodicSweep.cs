@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Delivery;
+
+/// <summary>The one-machine stand-in for the Functions timer trigger that runs the <see cref="StrandedSweep"/>.</summary>
+public sealed class PeriodicSweep(IServiceProvider services, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<PeriodicSweep> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await services.GetRequiredService<StrandedSweep>().RunAsync(stoppingToken);
+            }
+            catch (Azure.RequestFailedException ex)
+            {
+                logger.LogWarning("Sweep could not reach storage: {Error}", ex.Message);
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Delivery;
+
+/// <summary>
+/// The one-machine stand-in for a Functions queue trigger: receive, run the handler, delete on success;
+/// a failing message becomes visible again, and past the dequeue limit moves to the poison queue, as the
+/// Functions host does with host.json's maxDequeueCount.
+/// </summary>
+public sealed class QueueWorker(
+    string name,
+    Func<Task<QueueClient>> queue,
+    Func<Task<QueueClient>>? poisonQueue,
+    Func<IServiceProvider, string, CancellationToken, Task> handle,
+    IServiceProvider services,
+    IOptions<DeliveryOptions> options,
+    ILogger<QueueWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        var client = await queue();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            QueueMessage[] messages;
+            try
+            {
+                messages = (await client.ReceiveMessagesAsync(16, o.VisibilityTimeout, stoppingToken)).Value;
+            }
+            catch (Azure.RequestFailedException ex)
+            {
+                logger.LogWarning("Queue {Queue} unreachable: {Error}", name, ex.Message);
+                await Task.Delay(o.PollInterval, stoppingToken);
+                continue;
+            }
+
+            if (messages.Length == 0)
+            {
+                await Task.Delay(o.PollInterval, stoppingToken);
+                continue;
+            }
+
+            await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = stoppingToken },
+                async (message, ct) => await Process(client, message, ct));
+        }
+    }
+
+    private async Task Process(QueueClient client, QueueMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await handle(services, message.Body.ToString(), cancellationToken);
+            await client.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Message {MessageId} on {Queue} failed (dequeue {DequeueCount})", message.MessageId, name, message.DequeueCount);
+            if (message.DequeueCount >= options.Value.MaxDequeueCount && poisonQueue is not null)
+            {
+                var poison = await poisonQueue();
+                await poison.SendMessageAsync(message.Body.ToString(), cancellationToken);
+                await client.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+            }
+        }
+    }
+}

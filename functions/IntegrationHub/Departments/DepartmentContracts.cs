@@ -1,0 +1,109 @@
+using System.Text.Json.Nodes;
+using IntegrationHub.Contracts;
+
+namespace IntegrationHub.Departments;
+
+/// <summary>
+/// The canonical application every adapter translates from. Identity fields are validated before they get
+/// here (GB 11643 checksum, code tables); sex and birth date are derived from the ID number.
+/// </summary>
+public sealed record CanonicalApplication(
+    string ApplicationId,
+    string ItemCode,
+    string DeliveryKey,
+    DateTimeOffset SubmittedAt,
+    Applicant Applicant,
+    JsonObject Form,
+    IReadOnlyList<string> Attachments,
+    string? TraceParent);
+
+/// <summary>The applicant. <see cref="SexCode"/> is GB/T 2261.1, <see cref="EthnicityCode"/> GB 3304, <see cref="DistrictCode"/> GB/T 2260.</summary>
+public sealed record Applicant(
+    string Name,
+    string IdNumber,
+    string Phone,
+    string EthnicityCode,
+    string DistrictCode,
+    string SexCode,
+    DateOnly BirthDate);
+
+/// <summary>How one delivery attempt ended, in the hub's terms.</summary>
+public enum DeliveryOutcomeKind
+{
+    /// <summary>The department has it and will decide later (case number in the outcome).</summary>
+    Received,
+
+    /// <summary>An instant item: the department's first answer is the final result.</summary>
+    Completed,
+
+    /// <summary>不予受理 or another final business answer at delivery.</summary>
+    Rejected,
+
+    /// <summary>The request itself is wrong (a hub or data defect): permanent, never retried.</summary>
+    Invalid,
+
+    /// <summary>Credentials, signature or clock are wrong: permanent until configuration is fixed; never shown to the resident as a rejection.</summary>
+    ConfigurationFault,
+
+    /// <summary>Busy, 5xx, timeout, connection failure, circuit open: try again later.</summary>
+    Transient,
+
+    /// <summary>The department is in a planned maintenance window: hold until <see cref="DeliveryOutcome.RetryAfter"/>, not a failure.</summary>
+    Held,
+}
+
+/// <summary>The result of one delivery attempt.</summary>
+public sealed record DeliveryOutcome(
+    DeliveryOutcomeKind Kind,
+    string? DepartmentCode = null,
+    string? DepartmentMessage = null,
+    string? CaseNumber = null,
+    ApplicationStatus? Status = null,
+    JsonObject? Result = null,
+    TimeSpan? RetryAfter = null,
+    string? RequestPayload = null,
+    string? ResponsePayload = null);
+
+/// <summary>One department's outbound side: translate and deliver. One implementation per department folder.</summary>
+public interface IDepartmentAdapter
+{
+    /// <summary>The department code (GA, FG, RS).</summary>
+    string Department { get; }
+
+    /// <summary>Delivers one application; retries, timeouts and the circuit breaker live in the typed client.</summary>
+    Task<DeliveryOutcome> DeliverAsync(CanonicalApplication application, CancellationToken cancellationToken);
+}
+
+/// <summary>A status the department reported later (notification, webhook, poll).</summary>
+/// <param name="Department">GA, FG or RS.</param>
+/// <param name="DeliveryKey">The hub's idempotency key the department echoes (LSH, request_id, trans_id), if it does.</param>
+/// <param name="CaseNumber">The department's case number, if given.</param>
+/// <param name="Status">The unified status.</param>
+/// <param name="Reason">The department's reason or opinion text.</param>
+/// <param name="OccurredAt">When the department says it happened.</param>
+/// <param name="EventKey">What makes a repeat of this report recognisable (event id, or case + status + time).</param>
+/// <param name="DepartmentCode">The department's own status code, kept for operators.</param>
+public sealed record DepartmentStatusReport(
+    string Department,
+    string? DeliveryKey,
+    string? CaseNumber,
+    ApplicationStatus Status,
+    string? Reason,
+    DateTimeOffset OccurredAt,
+    string EventKey,
+    string DepartmentCode);
+
+/// <summary>What applying a department report did.</summary>
+public enum ReportOutcome
+{
+    Applied,
+    Duplicate,
+    Stale,
+    UnknownApplication,
+}
+
+/// <summary>Where adapters hand inbound status reports; implemented by the Applications slice.</summary>
+public interface IDepartmentStatusSink
+{
+    Task<ReportOutcome> ApplyAsync(DepartmentStatusReport report, CancellationToken cancellationToken);
+}

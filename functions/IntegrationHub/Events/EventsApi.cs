@@ -1,0 +1,59 @@
+using IntegrationHub.Contracts;
+using IntegrationHub.Http;
+using IntegrationHub.Platforms;
+using IntegrationHub.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace IntegrationHub.Events;
+
+/// <summary>The pull feed: <c>GET /api/v1/events?after=&lt;cursor&gt;&amp;limit=n</c>, the caller's events only, oldest first.</summary>
+public sealed class EventsApi(HubTables tables, PlatformAuth auth)
+{
+    private const int DefaultLimit = 100;
+
+    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (auth.Authenticate(request) is not { } platform)
+        {
+            return PlatformAuth.Unauthorized();
+        }
+
+        var after = request.Query["after"].ToString();
+        if (after.Length > 100 || after.Any(c => !(char.IsAsciiLetterOrDigit(c) || c == '-')))
+        {
+            return Problems.Field("after", "must be a cursor returned by this feed.");
+        }
+
+        var limit = DefaultLimit;
+        if (request.Query.TryGetValue("limit", out var limitText) && (!int.TryParse(limitText, out limit) || limit is < 1 or > 1000))
+        {
+            return Problems.Field("limit", "must be an integer from 1 to 1000.");
+        }
+
+        var feed = await tables.Events();
+        var events = new List<ApplicationStatusChanged>();
+        await foreach (var row in feed.QueryAsync<EventEntity>(e => e.PartitionKey == platform.Name && e.RowKey.CompareTo(after) > 0,
+            maxPerPage: limit, cancellationToken: cancellationToken))
+        {
+            events.Add(ToEvent(row));
+            if (events.Count == limit)
+            {
+                break;
+            }
+        }
+
+        return Results.Json(new EventPage(events, events.Count > 0 ? events[^1].Cursor : after.Length > 0 ? after : null),
+            HubJsonContext.Default.EventPage);
+    }
+
+    public static ApplicationStatusChanged ToEvent(EventEntity row) => new(
+        row.EventId,
+        row.RowKey,
+        row.ApplicationId,
+        row.ItemCode,
+        Enum.Parse<ApplicationStatus>(row.Status),
+        Enum.Parse<ApplicationStatus>(row.PreviousStatus),
+        row.CaseNumber,
+        row.Reason,
+        row.OccurredAt);
+}

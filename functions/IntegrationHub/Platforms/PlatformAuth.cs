@@ -1,0 +1,33 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Platforms;
+
+/// <summary>Identifies the calling platform by its <c>X-Api-Key</c>, comparing in constant time.</summary>
+public sealed class PlatformAuth(IOptionsMonitor<PlatformOptions> options)
+{
+    public const string Header = "X-Api-Key";
+
+    public PlatformClient? Authenticate(HttpRequest request)
+    {
+        var presented = request.Headers[Header].ToString();
+        if (presented.Length == 0)
+        {
+            return null;
+        }
+
+        var presentedBytes = Encoding.UTF8.GetBytes(presented);
+        return options.CurrentValue.Clients.FirstOrDefault(c =>
+            CryptographicOperations.FixedTimeEquals(presentedBytes, Encoding.UTF8.GetBytes(c.ApiKey)));
+    }
+
+    public PlatformClient? Find(string name) => options.CurrentValue.Clients.FirstOrDefault(c => c.Name == name);
+
+    public static IResult Unauthorized() => Results.Problem(
+        statusCode: StatusCodes.Status401Unauthorized,
+        title: "Unauthorized",
+        detail: $"{Header}: a valid platform key is required.",
+        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [Header] = ["is missing or not valid."] } });
+}

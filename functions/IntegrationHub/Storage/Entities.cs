@@ -1,0 +1,97 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace IntegrationHub.Storage;
+
+/// <summary>An application's main row (RowKey <c>application</c>). Personal data stays in storage, never in logs.</summary>
+public sealed class ApplicationEntity : ITableEntity
+{
+    public const string Row = "application";
+
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = Row;
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string Platform { get; set; } = "";
+    public string ItemCode { get; set; } = "";
+    public string Department { get; set; } = "";
+    public string DeliveryKey { get; set; } = "";
+    public string Status { get; set; } = "";
+    public string Handoff { get; set; } = "";
+    public string? CaseNumber { get; set; }
+    public string? Reason { get; set; }
+    public string? ResultJson { get; set; }
+    public string ApplicantJson { get; set; } = "";
+    public string FormJson { get; set; } = "";
+    public string? AttachmentsJson { get; set; }
+    public string ApplicantNameMasked { get; set; } = "";
+    public string IdNumberHash { get; set; } = "";
+    public string BodyHash { get; set; } = "";
+    public DateTimeOffset SubmittedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? LastReportAt { get; set; }
+    public DateTimeOffset? DeliveredAt { get; set; }
+    public int TimelineCount { get; set; }
+    public int FailedAttempts { get; set; }
+    public string? TraceParent { get; set; }
+}
+
+/// <summary>One timeline step (RowKey <c>t000001</c> …), in the application's partition.</summary>
+public sealed class TimelineEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public int Sequence { get; set; }
+    public DateTimeOffset At { get; set; }
+    public string Kind { get; set; } = "";
+    public string Summary { get; set; } = "";
+    public string? Status { get; set; }
+    public string? PreviousStatus { get; set; }
+    public string? Outcome { get; set; }
+    public long? DurationMs { get; set; }
+    public string? DepartmentCode { get; set; }
+    public string? DepartmentMessage { get; set; }
+    public string? CaseNumber { get; set; }
+    public string? TraceId { get; set; }
+    public string? EventKey { get; set; }
+    public string? RequestPayload { get; set; }
+    public string? ResponsePayload { get; set; }
+    public string? Actor { get; set; }
+
+    public static string RowFor(int sequence) => $"t{sequence:D6}";
+}
+
+/// <summary>A row of the index table: idempotency keys, pending hand-offs, unpublished events.</summary>
+public sealed class IndexEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string ApplicationId { get; set; } = "";
+    public string? BodyHash { get; set; }
+    public DateTimeOffset? DueAt { get; set; }
+}
+
+/// <summary>An event in a platform's feed (PartitionKey the platform, RowKey the cursor).</summary>
+public sealed class EventEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string EventId { get; set; } = "";
+    public string ApplicationId { get; set; } = "";
+    public string ItemCode { get; set; } = "";
+    public string Status { get; set; } = "";
+    public string PreviousStatus { get; set; } = "";
+    public string? CaseNumber { get; set; }
+    public string? Reason { get; set; }
+    public DateTimeOffset OccurredAt { get; set; }
+}
