@@ -1,17 +1,28 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using IntegrationHub.Local;
+using IntegrationHub.Tests.Simulators;
 using Microsoft.AspNetCore.Builder;
 
 namespace IntegrationHub.Tests.Fixtures;
 
 /// <summary>
-/// The local host, exactly as <c>./hub run</c> builds it, on a free loopback port over a real Azurite.
+/// The local host, exactly as <c>./hub run</c> builds it, on a free loopback port over a real Azurite,
+/// with the platform's webhook receiver beside it. Timing is shortened so retries run in milliseconds.
 /// One per test collection; tests speak to it over real HTTP.
 /// </summary>
 public sealed class HubFixture : IAsyncLifetime
 {
+    public const string PlatformA = "platform-a";
+    public const string KeyA = "platform-a-key-0123456789abcdef";
+    public const string PlatformB = "platform-b";
+    public const string KeyB = "platform-b-key-0123456789abcdef";
+
     private WebApplication? _app;
 
     public Azurite Azurite { get; private set; } = null!;
+
+    public PlatformReceiver Platform { get; } = new();
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -22,16 +33,74 @@ public sealed class HubFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Azurite = await Azurite.StartAsync();
-        _app = LocalHub.Build([
-            "--HUB_PORT=0",
-            $"--Storage:ConnectionString={Azurite.ConnectionString}",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
+        _app = LocalHub.Build([.. Settings().Select(s => $"--{s.Key}={s.Value}")]);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.First());
     }
 
-    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
+    private IEnumerable<KeyValuePair<string, string>> Settings() => new Dictionary<string, string>
+    {
+        ["HUB_PORT"] = "0",
+        ["Storage:ConnectionString"] = Azurite.ConnectionString,
+        ["Logging:LogLevel:Default"] = "Warning",
+        ["Platforms:Clients:0:Name"] = PlatformA,
+        ["Platforms:Clients:0:ApiKey"] = KeyA,
+        ["Platforms:Clients:0:WebhookUrl"] = Platform.WebhookUrl.ToString(),
+        ["Platforms:Clients:0:WebhookSecret"] = PlatformReceiver.Secret,
+        ["Platforms:Clients:1:Name"] = PlatformB,
+        ["Platforms:Clients:1:ApiKey"] = KeyB,
+        ["Delivery:RetryBaseDelay"] = "00:00:00.200",
+        ["Delivery:RetryMaxDelay"] = "00:00:01",
+        ["Delivery:MaxAttempts"] = "3",
+        ["Delivery:PollInterval"] = "00:00:00.100",
+        ["Delivery:StrandedAfter"] = "00:00:03",
+        ["Delivery:SweepInterval"] = "00:00:01",
+    };
+
+    public HttpClient CreateClient(string? apiKey = KeyA)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+
+        return client;
+    }
+
+    public async Task<HttpResponseMessage> SubmitAsync(JsonObject body, string? idempotencyKey = null, string? apiKey = KeyA)
+    {
+        using var client = CreateClient(apiKey);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/applications") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", idempotencyKey ?? Guid.NewGuid().ToString());
+        return await client.SendAsync(request);
+    }
+
+    public async Task<JsonNode> GetApplicationAsync(string id, string apiKey = KeyA)
+    {
+        using var client = CreateClient(apiKey);
+        return (await client.GetFromJsonAsync<JsonNode>($"/api/v1/applications/{id}"))!;
+    }
+
+    /// <summary>Polls the application until <paramref name="done"/> holds; fails with its last state otherwise.</summary>
+    public async Task<JsonNode> WaitForAsync(string id, Func<JsonNode, bool> done, TimeSpan? within = null)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        JsonNode last;
+        do
+        {
+            last = await GetApplicationAsync(id);
+            if (done(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(100);
+        }
+        while (clock.Elapsed < (within ?? TimeSpan.FromSeconds(20)));
+
+        throw new Xunit.Sdk.XunitException($"Application {id} never reached the expected state; last: {last.ToJsonString()}");
+    }
 
     public async Task DisposeAsync()
     {
@@ -41,6 +110,7 @@ public sealed class HubFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
 
+        Platform.Dispose();
         await Azurite.DisposeAsync();
     }
 }
