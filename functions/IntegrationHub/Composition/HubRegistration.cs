@@ -4,6 +4,7 @@ using IntegrationHub.Catalog;
 using IntegrationHub.Contracts;
 using IntegrationHub.Delivery;
 using IntegrationHub.Departments;
+using IntegrationHub.Departments.PublicSecurity;
 using IntegrationHub.Events;
 using IntegrationHub.Health;
 using IntegrationHub.Http;
@@ -37,6 +38,7 @@ public static class HubRegistration
         services.AddApplications(configuration);
         services.AddDelivery(configuration);
         services.AddPlatformEvents(configuration);
+        services.AddPublicSecurity(configuration);
         services.AddSingleton<HealthApi>();
         services.AddSingleton<OpenApiDocument>();
         return services;
@@ -112,6 +114,7 @@ public static class HubRegistration
         api.MapPost(HubRoutes.Applications, (HttpRequest r, ApplicationsApi a, CancellationToken ct) => a.SubmitAsync(r, ct));
         api.MapGet(HubRoutes.Application, (HttpRequest r, string id, ApplicationsApi a, CancellationToken ct) => a.GetAsync(r, id, ct));
         api.MapGet(HubRoutes.Events, (HttpRequest r, EventsApi e, CancellationToken ct) => e.ListAsync(r, ct));
+        api.MapPost(HubRoutes.PublicSecurityNotifications, (HttpRequest r, PublicSecurityNotifications n, CancellationToken ct) => n.ReceiveAsync(r, ct));
         api.MapGet(HubRoutes.Health, (HealthApi h, CancellationToken ct) => h.Check(ct));
         api.MapGet(HubRoutes.OpenApi, (HttpRequest r, OpenApiDocument d) => d.Get(r));
         return api;

@@ -35,7 +35,7 @@ public sealed class CatalogApiTests(HubFixture hub)
     [InlineData("?q=居住证", 2)]
     [InlineData("?q=RESIDENCE%20PERMIT", 2)]
     [InlineData("?q=%E6%AE%8B%E7%96%BE&department=CL", 7)]
-    [InlineData("?q=pension&online=false", 2)]
+    [InlineData("?q=pension&online=false", 3)]
     public async Task ListItems_FilterOrQuery_ReturnsOnlyMatchingItems(string query, int expected)
     {
         var body = await _client.GetFromJsonAsync<JsonObject>("/api/v1/service-items" + query);

@@ -38,7 +38,7 @@ public sealed class HubFixture : IAsyncLifetime
         BaseAddress = new Uri(_app.Urls.First());
     }
 
-    private IEnumerable<KeyValuePair<string, string>> Settings() => new Dictionary<string, string>
+    private Dictionary<string, string> Settings() => new()
     {
         ["HUB_PORT"] = "0",
         ["Storage:ConnectionString"] = Azurite.ConnectionString,
@@ -55,6 +55,9 @@ public sealed class HubFixture : IAsyncLifetime
         ["Delivery:PollInterval"] = "00:00:00.100",
         ["Delivery:StrandedAfter"] = "00:00:03",
         ["Delivery:SweepInterval"] = "00:00:01",
+        ["Departments:PublicSecurity:BaseUrl"] = "http://127.0.0.1:9/",
+        ["Departments:PublicSecurity:AccessUnitCode"] = "320300SQPT01",
+        ["Departments:PublicSecurity:SigningKey"] = Convert.ToBase64String(new byte[32]),
     };
 
     public HttpClient CreateClient(string? apiKey = KeyA)

@@ -1,0 +1,16 @@
+using IntegrationHub.Departments.PublicSecurity;
+using IntegrationHub.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace IntegrationHub.Functions;
+
+/// <summary>Inbound calls from the departments: each adapter's own endpoint.</summary>
+public sealed class DepartmentFunctions(PublicSecurityNotifications publicSecurity)
+{
+    [Function(nameof(ReceivePublicSecurityNotification))]
+    public async Task<IActionResult> ReceivePublicSecurityNotification(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = HubRoutes.PublicSecurityNotifications)] HttpRequest request) =>
+        new ResultAction(await publicSecurity.ReceiveAsync(request, request.HttpContext.RequestAborted));
+}

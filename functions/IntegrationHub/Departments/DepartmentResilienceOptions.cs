@@ -1,0 +1,120 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using Polly.Timeout;
+
+namespace IntegrationHub.Departments;
+
+/// <summary>
+/// One department's retry, timeout and circuit-breaker budget (bound under <c>Departments:{Name}:Resilience</c>).
+/// The defaults suit a slow government system: a few retries seconds apart, never longer than a queue
+/// visibility window, and a breaker that stops hammering a department that is plainly down.
+/// </summary>
+internal sealed record DepartmentResilienceOptions : IValidatableObject
+{
+    [Range(1, 10)]
+    public int MaxRetryAttempts { get; set; } = 3;
+
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00", ParseLimitsInInvariantCulture = true)]
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00", ParseLimitsInInvariantCulture = true)]
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:30:00", ParseLimitsInInvariantCulture = true)]
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00", ParseLimitsInInvariantCulture = true)]
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00", ParseLimitsInInvariantCulture = true)]
+    public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    [Range(0.01, 1.0)]
+    public double FailureRatio { get; set; } = 0.5;
+
+    // Polly refuses fewer than two: one failed call would open the breaker.
+    [Range(2, 10_000)]
+    public int MinimumThroughput { get; set; } = 10;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // The same rule as the standard handler: a window shorter than two attempts cannot judge a failure ratio.
+        if (SamplingDuration < 2 * AttemptTimeout)
+        {
+            yield return new ValidationResult(
+                $"SamplingDuration ({SamplingDuration}) must be at least twice AttemptTimeout ({AttemptTimeout}).",
+                [nameof(SamplingDuration), nameof(AttemptTimeout)]);
+        }
+
+        if (TotalTimeout < AttemptTimeout)
+        {
+            yield return new ValidationResult(
+                $"TotalTimeout ({TotalTimeout}) must not be shorter than AttemptTimeout ({AttemptTimeout}).",
+                [nameof(TotalTimeout), nameof(AttemptTimeout)]);
+        }
+    }
+
+    /// <summary>
+    /// Validates this instance as a member of a department's options: DataAnnotations does not descend into
+    /// nested objects on its own, so the owner calls this from its own <see cref="IValidatableObject.Validate"/>.
+    /// </summary>
+    public IEnumerable<ValidationResult> ValidateAsMember(string memberName)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true);
+        return results.Select(r => new ValidationResult(
+            $"{memberName}: {r.ErrorMessage}",
+            [.. r.MemberNames.Select(m => $"{memberName}.{m}")]));
+    }
+}
+
+internal static class DepartmentResilience
+{
+    /// <summary>
+    /// The standard handler's shape (total timeout, retry with exponential backoff and jitter, circuit breaker,
+    /// attempt timeout) with the department's own budget. <paramref name="isTransientAnswer"/> lets a department
+    /// count a well-formed "busy" answer as transient too; the response is already buffered when it runs.
+    /// </summary>
+    public static IHttpResiliencePipelineBuilder AddDepartmentResilienceHandler(
+        this IHttpClientBuilder builder,
+        string pipelineName,
+        Func<IServiceProvider, DepartmentResilienceOptions> options,
+        Func<HttpResponseMessage, CancellationToken, ValueTask<bool>>? isTransientAnswer = null) =>
+        builder.AddResilienceHandler(pipelineName, (pipeline, context) =>
+        {
+            var budget = options(context.ServiceProvider);
+
+            // What the standard handler retries (connection failures, timeouts, 408, 429, 5xx) plus the department's
+            // own "busy". HttpClient.Timeout is left to the pipeline, so every timeout is a TimeoutRejectedException.
+            async ValueTask<bool> IsTransient(Outcome<HttpResponseMessage> outcome, CancellationToken cancellationToken) =>
+                outcome.Exception is HttpRequestException or TimeoutRejectedException
+                || (outcome.Result is { } response
+                    && ((int)response.StatusCode is >= 500 or 408 or 429
+                        || (isTransientAnswer is not null && await isTransientAnswer(response, cancellationToken).ConfigureAwait(false))));
+
+            pipeline
+                .AddTimeout(new HttpTimeoutStrategyOptions { Name = "total", Timeout = budget.TotalTimeout })
+                .AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = budget.MaxRetryAttempts,
+                    Delay = budget.BaseDelay,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    // A maintenance Retry-After runs to minutes or hours: sleeping on it here would hold a queue
+                    // worker, so the adapter hands it to the dispatcher in the outcome instead.
+                    ShouldRetryAfterHeader = false,
+                    ShouldHandle = args => IsTransient(args.Outcome, args.Context.CancellationToken),
+                })
+                .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                {
+                    BreakDuration = budget.BreakDuration,
+                    SamplingDuration = budget.SamplingDuration,
+                    FailureRatio = budget.FailureRatio,
+                    MinimumThroughput = budget.MinimumThroughput,
+                    ShouldHandle = args => IsTransient(args.Outcome, args.Context.CancellationToken),
+                })
+                .AddTimeout(new HttpTimeoutStrategyOptions { Name = "attempt", Timeout = budget.AttemptTimeout });
+        });
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace IntegrationHub.Departments.PublicSecurity;
+
+/// <summary>
+/// Delivers applications to the bureau. Retries, timeouts and the circuit breaker are the resilience handler's
+/// (see <see cref="PublicSecurityRegistration"/>); this class turns the last answer into a <see cref="DeliveryOutcome"/>.
+/// </summary>
+internal sealed class PublicSecurityClient(
+    HttpClient http,
+    IOptions<PublicSecurityOptions> options,
+    TimeProvider time,
+    ILogger<PublicSecurityClient> logger) : IDepartmentAdapter
+{
+    public const string ApplicationsPath = "population/v2/applications";
+
+    public string Department => PublicSecurityTranslator.Department;
+
+    public async Task<DeliveryOutcome> DeliverAsync(CanonicalApplication application, CancellationToken cancellationToken)
+    {
+        byte[] body;
+        try
+        {
+            body = PublicSecurityTranslator.ToRequest(application);
+        }
+        catch (PublicSecurityFormatException e)
+        {
+            // The hub cannot express this application in the bureau's format: a data defect no retry will fix.
+            logger.LogError("GA application {ApplicationId} cannot be translated: {Reason}", application.ApplicationId, e.Message);
+            return new DeliveryOutcome(DeliveryOutcomeKind.Invalid, DepartmentMessage: e.Message);
+        }
+
+        var requestPayload = PublicSecurityTranslator.Decode(body);
+        using var request = new HttpRequestMessage(HttpMethod.Post, ApplicationsPath) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(PublicSecurityTranslator.ContentType);
+        if (application.TraceParent is { Length: > 0 } traceParent)
+        {
+            // The submission's trace context; HttpClient's own propagation leaves an existing header alone.
+            request.Headers.TryAddWithoutValidation("traceparent", traceParent);
+        }
+
+        DeliveryOutcome outcome;
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var responseBody = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            outcome = Classify(response, responseBody);
+        }
+        catch (HttpRequestException e)
+        {
+            outcome = new DeliveryOutcome(DeliveryOutcomeKind.Transient, DepartmentMessage: $"Connection failed: {e.HttpRequestError}");
+        }
+        catch (TimeoutRejectedException)
+        {
+            outcome = new DeliveryOutcome(DeliveryOutcomeKind.Transient, DepartmentMessage: "Timed out.");
+        }
+        catch (BrokenCircuitException)
+        {
+            // Polly 8.4 does not say when the breaker closes; it stays open at most BreakDuration.
+            outcome = new DeliveryOutcome(DeliveryOutcomeKind.Transient, DepartmentMessage: "Circuit open: the bureau failed repeatedly.",
+                RetryAfter: options.Value.Resilience.BreakDuration);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            outcome = new DeliveryOutcome(DeliveryOutcomeKind.Transient, DepartmentMessage: "Timed out.");
+        }
+
+        logger.LogInformation("GA application {ApplicationId} delivery: {Kind} {DepartmentCode}",
+            application.ApplicationId, outcome.Kind, outcome.DepartmentCode);
+        return outcome with { RequestPayload = requestPayload };
+    }
+
+    private DeliveryOutcome Classify(HttpResponseMessage response, byte[] body)
+    {
+        var payload = TryDecode(body);
+        if (response.StatusCode == HttpStatusCode.OK)
+        {
+            try
+            {
+                return PublicSecurityTranslator.ToOutcome(body) with { ResponsePayload = payload };
+            }
+            catch (PublicSecurityFormatException e)
+            {
+                // Often a proxy's error page in front of the bureau; a retry after a lost 0000 returns 2004 with the SLBH.
+                return new DeliveryOutcome(DeliveryOutcomeKind.Transient, DepartmentMessage: e.Message, ResponsePayload: payload);
+            }
+        }
+
+        var status = (int)response.StatusCode;
+        var kind = status is >= 500 or 408 or 429
+            ? DeliveryOutcomeKind.Transient
+
+            // Assumption: the document defines only 200 and 503; any other status means a wrong BaseUrl or a gateway
+            // refusing us, which only a configuration change fixes.
+            : DeliveryOutcomeKind.ConfigurationFault;
+        return new DeliveryOutcome(kind, DepartmentMessage: $"HTTP {status}", RetryAfter: RetryAfter(response), ResponsePayload: payload);
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
+    private static string? TryDecode(byte[] body)
+    {
+        if (body.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return PublicSecurityTranslator.Decode(body);
+        }
+        catch (PublicSecurityFormatException)
+        {
+            return Convert.ToBase64String(body);
+        }
+    }
+}

@@ -1,0 +1,387 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using System.Xml;
+using System.Xml.Linq;
+using IntegrationHub.Contracts;
+
+namespace IntegrationHub.Departments.PublicSecurity;
+
+/// <summary>
+/// The canonical application and the bureau's GB18030 XML (interface v2.1), both ways. Pure: no I/O and no
+/// clock, so every mapping is testable without a server.
+/// </summary>
+internal static partial class PublicSecurityTranslator
+{
+    public const string Department = "GA";
+    public const string ContentType = "application/xml; charset=GB18030";
+
+    // The document's declaration, spelled as it spells it: XmlWriter would write the WebName "gb18030", and a
+    // legacy parser comparing case-sensitively is exactly what this bureau might run.
+    private const string Declaration = """<?xml version="1.0" encoding="GB18030"?>""";
+    private const string DateFormat = "yyyyMMdd";
+    private const string TimestampFormat = "yyyyMMddHHmmss";
+
+    /// <summary>China Standard Time; no daylight saving, so a fixed offset is exact.</summary>
+    public static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
+
+    // Exception fallbacks: a character the encoding cannot carry, or bytes that are not GB18030, must fail loudly
+    // instead of becoming '?' in a resident's name.
+    public static Encoding Gb18030 { get; } = CreateEncoding();
+
+    private static readonly FrozenDictionary<string, string> BusinessTypes = new Dictionary<string, string>
+    {
+        ["GA-001"] = "JZDJ",
+        ["GA-002"] = "JZZSL",
+        ["GA-003"] = "JZZQZ",
+        ["GA-004"] = "HJZM",
+        ["GA-005"] = "SFZJD",
+        ["GA-006"] = "CZFWDJ",
+    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
+    private static readonly FrozenDictionary<string, ApplicationStatus> NotificationStatuses = new Dictionary<string, ApplicationStatus>
+    {
+        ["01"] = ApplicationStatus.Accepted,
+        ["02"] = ApplicationStatus.Rejected,
+        ["03"] = ApplicationStatus.SupplementRequired,
+        ["04"] = ApplicationStatus.InReview,
+        ["05"] = ApplicationStatus.Approved,
+        ["06"] = ApplicationStatus.Denied,
+    }.ToFrozenDictionary();
+
+    private static readonly FrozenDictionary<string, string> IdCardProgress = new Dictionary<string, string>
+    {
+        ["01"] = "已受理",
+        ["02"] = "制证中",
+        ["03"] = "待领取",
+        ["04"] = "已领取",
+    }.ToFrozenDictionary();
+
+    private static readonly XmlReaderSettings ReaderSettings = new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = true,
+        MaxCharactersInDocument = 1 << 20,
+    };
+
+    public static IReadOnlyCollection<string> ItemCodes => BusinessTypes.Keys;
+
+    public static byte[] NotifyAck => Gb18030.GetBytes("<NotifyAck><Code>0000</Code></NotifyAck>");
+
+    /// <summary>The YWLX of a GA item, or null for an item this bureau does not handle.</summary>
+    public static string? BusinessType(string itemCode) => BusinessTypes.GetValueOrDefault(itemCode);
+
+    public static byte[] ToRequest(CanonicalApplication application)
+    {
+        var businessType = BusinessType(application.ItemCode)
+            ?? throw new PublicSecurityFormatException($"Item {application.ItemCode} is not a 公安 item.");
+        if (!DeliveryKeyPattern().IsMatch(application.DeliveryKey))
+        {
+            throw new PublicSecurityFormatException("The delivery key is not a valid LSH (1-40 characters [A-Za-z0-9-]).");
+        }
+
+        var applicant = application.Applicant;
+        var form = new FormReader(application.Form);
+        var request = new XElement("Request",
+            new XElement("Head",
+                Element("YWLX", businessType),
+                Element("LSH", application.DeliveryKey),
+                Element("SQSJ", application.SubmittedAt.ToOffset(ChinaOffset).ToString(TimestampFormat, CultureInfo.InvariantCulture)),
+                Element("SQQD", "SQPT"),
+                Element("SSXQ", applicant.DistrictCode)),
+            new XElement("Body",
+                new XElement("SQR",
+                    Element("GMSFHM", applicant.IdNumber),
+                    Element("XM", applicant.Name),
+                    Element("XBDM", applicant.SexCode),
+                    Element("MZDM", applicant.EthnicityCode),
+                    Element("CSRQ", applicant.BirthDate.ToString(DateFormat, CultureInfo.InvariantCulture)),
+                    Element("LXDH", applicant.Phone)),
+                new XElement("SXXX", ItemElements(businessType, form))));
+
+        try
+        {
+            return Gb18030.GetBytes(Declaration + request.ToString(SaveOptions.DisableFormatting));
+        }
+        catch (ArgumentException e)
+        {
+            // A control character (XmlWriter refuses it) or a lone surrogate (the encoder refuses it): a data defect.
+            throw new PublicSecurityFormatException("The application contains a character that XML in GB18030 cannot carry.", e);
+        }
+    }
+
+    // Element order follows the document's table; the bureau's parser may be order-sensitive even if the document does not say.
+    private static List<XElement> ItemElements(string businessType, FormReader form) => businessType switch
+    {
+        "JZDJ" => ResidenceRegistration(form),
+        "JZZSL" =>
+        [
+            Element("XZZ", form.Required("currentAddress")),
+            Element("JZSY", form.Required("residenceReason")),
+            Element("JZDJBH", form.Required("residenceRegistrationNo")),
+            Element("ZPBH", form.Required("photoId")),
+            .. Optional("FWCS", form.Optional("employerOrSchool")),
+        ],
+        "JZZQZ" =>
+        [
+            Element("JZZBH", form.Required("residencePermitNo")),
+            Element("XZZ", form.Required("currentAddress")),
+        ],
+        "HJZM" => HouseholdCertificate(form),
+        "SFZJD" => [Element("SLH", form.Required("receiptNo"))],
+        "CZFWDJ" => RentalRegistration(form),
+        _ => throw new PublicSecurityFormatException($"No element table for YWLX {businessType}."),
+    };
+
+    private static List<XElement> ResidenceRegistration(FormReader form)
+    {
+        var dwellingType = form.Required("dwellingType");
+        List<XElement> elements =
+        [
+            Element("XZZ", form.Required("currentAddress")),
+            Element("LZRQ", form.Date("arrivalDate")),
+            Element("JZSY", form.Required("residenceReason")),
+            Element("ZSLX", dwellingType),
+        ];
+
+        // Assumption: the landlord is sent only for rented housing (ZSLX=02), where the document requires it. For
+        // other dwelling types it means nothing to the bureau, and a third party's ID is not sent without need (PIPL).
+        if (dwellingType == "02")
+        {
+            elements.Add(Element("FZGMSFHM", form.Required("landlordIdNumber")));
+            elements.Add(Element("FZXM", form.Required("landlordName")));
+        }
+
+        return elements;
+    }
+
+    private static List<XElement> HouseholdCertificate(FormReader form)
+    {
+        var purpose = form.Required("purpose");
+        List<XElement> elements = [Element("ZMYT", purpose)];
+
+        // Assumption: ZMYTSM accompanies only purpose 04 (其他), the one case the document asks for it.
+        if (purpose == "04")
+        {
+            elements.Add(Element("ZMYTSM", form.Required("purposeDescription")));
+        }
+
+        return elements;
+    }
+
+    private static List<XElement> RentalRegistration(FormReader form)
+    {
+        var tenants = form.Tenants();
+        if (tenants.Count is < 1 or > 10)
+        {
+            throw new PublicSecurityFormatException("ZHLB takes 1 to 10 tenants.");
+        }
+
+        return
+        [
+            Element("FWDZ", form.Required("propertyAddress")),
+            .. Optional("BDCQZH", form.Optional("propertyCertificateNo")),
+            Element("ZLQSRQ", form.Date("leaseStart")),
+            Element("ZLZZRQ", form.Date("leaseEnd")),
+            Element("YZJ", form.WholeYuan("monthlyRentYuan")),
+            new XElement("ZHLB", tenants.Select(t => new XElement("ZH",
+                Element("GMSFHM", t.Required("idNumber")),
+                Element("XM", t.Required("name")),
+                Element("LXDH", t.Required("phone"))))),
+        ];
+    }
+
+    private static XElement Element(string name, string value) =>
+        string.IsNullOrWhiteSpace(value)
+            ? throw new PublicSecurityFormatException($"Element {name} would be empty; the bureau refuses empty elements.")
+            : new XElement(name, value);
+
+    // An optional element is omitted, never sent empty (document, "Request").
+    private static XElement[] Optional(string name, string? value) =>
+        string.IsNullOrWhiteSpace(value) ? [] : [new XElement(name, value)];
+
+    /// <summary>The bureau's synchronous answer, in the hub's terms.</summary>
+    public static DeliveryOutcome ToOutcome(ReadOnlySpan<byte> body)
+    {
+        var root = Parse(body, "Response");
+        var code = Value(root, "Code") ?? throw new PublicSecurityFormatException("The bureau's answer has no Code.");
+        var message = Value(root, "Message");
+        var caseNumber = Value(root, "SLBH");
+        var outcome = new DeliveryOutcome(DeliveryOutcomeKind.Transient, code, message, caseNumber);
+
+        return code switch
+        {
+            // 2004 is the bureau's idempotency at work (a retry after a lost answer): the case already exists.
+            "0000" or "2004" => outcome with
+            {
+                Kind = DeliveryOutcomeKind.Received,
+                CaseNumber = caseNumber ?? throw new PublicSecurityFormatException($"Code {code} without SLBH."),
+            },
+
+            // Assumption: an instant item's answer is its final decision, and a progress report that was given is a
+            // request granted, so 0001 maps to Approved (办结·准予) whatever stage the ID card has reached.
+            "0001" => outcome with
+            {
+                Kind = DeliveryOutcomeKind.Completed,
+                Status = ApplicationStatus.Approved,
+                Result = InstantResult(root),
+            },
+            "1001" or "1002" or "1003" or "1004" => outcome with { Kind = DeliveryOutcomeKind.ConfigurationFault },
+            "2001" or "2002" or "2003" => outcome with { Kind = DeliveryOutcomeKind.Invalid },
+            "3001" => outcome with { Kind = DeliveryOutcomeKind.Rejected, Status = ApplicationStatus.Rejected },
+
+            // 9001 is busy by definition. Assumption: a code the document does not list is treated the same way,
+            // so a new bureau code delays an application (visible to operators) instead of failing it for good.
+            _ => outcome,
+        };
+    }
+
+    /// <summary>True for a well-formed 9001 (busy) answer, the one 200 that is worth retrying.</summary>
+    public static bool IsBusy(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            return Value(Parse(body, "Response"), "Code") == "9001";
+        }
+        catch (PublicSecurityFormatException)
+        {
+            return false;
+        }
+    }
+
+    // Assumption: only SFZJD is instant (the document lists no other <Result>); its Result carries JD and,
+    // once there is one, LQDD.
+    private static JsonObject InstantResult(XElement root)
+    {
+        var result = root.Element("Result") ?? throw new PublicSecurityFormatException("Code 0001 without Result.");
+        var progress = Value(result, "JD") ?? throw new PublicSecurityFormatException("Result without JD.");
+        var json = new JsonObject { ["jd"] = progress };
+        if (IdCardProgress.TryGetValue(progress, out var label))
+        {
+            json["jdLabel"] = label;
+        }
+
+        if (Value(result, "LQDD") is { } pickUpPlace)
+        {
+            json["lqdd"] = pickUpPlace;
+        }
+
+        return json;
+    }
+
+    /// <summary>A notification pushed by the bureau, as a status report for the hub.</summary>
+    public static DepartmentStatusReport ToReport(ReadOnlySpan<byte> body)
+    {
+        var root = Parse(body, "Notify");
+        var caseNumber = Value(root, "SLBH") ?? throw new PublicSecurityFormatException("Notify without SLBH.");
+        var statusCode = Value(root, "BLZT") ?? throw new PublicSecurityFormatException("Notify without BLZT.");
+        var time = Value(root, "BLSJ") ?? throw new PublicSecurityFormatException("Notify without BLSJ.");
+
+        // An unknown BLZT is refused (400) rather than guessed: the bureau keeps re-sending, and an operator sees it.
+        if (!NotificationStatuses.TryGetValue(statusCode, out var status))
+        {
+            throw new PublicSecurityFormatException($"Notify with unknown BLZT {statusCode}.");
+        }
+
+        if (!DateTime.TryParseExact(time, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+        {
+            throw new PublicSecurityFormatException("Notify BLSJ is not yyyyMMddHHmmss.");
+        }
+
+        return new DepartmentStatusReport(
+            Department,
+            DeliveryKey: Value(root, "LSH"),
+            CaseNumber: caseNumber,
+            Status: status,
+            Reason: Value(root, "BLYJ"),
+            OccurredAt: new DateTimeOffset(local, ChinaOffset),
+            EventKey: $"{caseNumber}|{statusCode}|{time}",
+            DepartmentCode: statusCode);
+    }
+
+    /// <summary>GB18030 bytes as text; bytes that are not GB18030 are a format error, never silently replaced.</summary>
+    public static string Decode(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            return Gb18030.GetString(body);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new PublicSecurityFormatException("The body is not GB18030 text.", e);
+        }
+    }
+
+    // Assumption: the bureau's bodies are GB18030 whatever their declaration says (the document's own Response example
+    // has none), so the bytes are decoded as GB18030 first and the text parsed, which ignores the declared encoding.
+    private static XElement Parse(ReadOnlySpan<byte> body, string rootName)
+    {
+        var text = Decode(body);
+        XElement root;
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(text), ReaderSettings);
+            root = XElement.Load(reader);
+        }
+        catch (XmlException e)
+        {
+            // XmlException texts quote the offending characters, which may be personal data: position only.
+            throw new PublicSecurityFormatException($"The body is not well-formed XML (line {e.LineNumber}, position {e.LinePosition}).", e);
+        }
+
+        return root.Name.LocalName == rootName
+            ? root
+            : throw new PublicSecurityFormatException($"Expected <{rootName}>, got <{root.Name.LocalName}>.");
+    }
+
+    private static string? Value(XElement parent, string name) =>
+        parent.Element(name)?.Value.Trim() is { Length: > 0 } value ? value : null;
+
+    private static Encoding CreateEncoding()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding("GB18030", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9-]{1,40}$")]
+    private static partial Regex DeliveryKeyPattern();
+
+    /// <summary>Reads the schema-validated form; anything missing here is a hub defect, reported without values.</summary>
+    private readonly struct FormReader(JsonObject form)
+    {
+        public string Required(string field) =>
+            Optional(field) ?? throw new PublicSecurityFormatException($"The form lacks {field}.");
+
+        public string? Optional(string field) => form[field] switch
+        {
+            null => null,
+            JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
+            _ => throw new PublicSecurityFormatException($"The form field {field} is not a string."),
+        };
+
+        public string Date(string field) =>
+            DateOnly.TryParseExact(Required(field), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+                ? date.ToString(DateFormat, CultureInfo.InvariantCulture)
+                : throw new PublicSecurityFormatException($"The form field {field} is not a yyyy-MM-dd date.");
+
+        // JSON Schema's "integer" admits 1600.0; the bureau wants the digits of a whole number of yuan.
+        public string WholeYuan(string field) =>
+            form[field] is JsonValue value && value.GetValueKind() == JsonValueKind.Number
+                && decimal.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var amount)
+                && amount >= 0 && decimal.Truncate(amount) == amount
+                ? decimal.Truncate(amount).ToString("0", CultureInfo.InvariantCulture)
+                : throw new PublicSecurityFormatException($"The form field {field} is not a whole number of yuan ≥ 0.");
+
+        public List<FormReader> Tenants() =>
+            form["tenants"] is JsonArray tenants
+                ? [.. tenants.Select(t => t is JsonObject tenant
+                    ? new FormReader(tenant)
+                    : throw new PublicSecurityFormatException("A tenant is not an object."))]
+                : throw new PublicSecurityFormatException("The form lacks tenants.");
+    }
+}
