@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using IntegrationHub.Composition;
 using IntegrationHub.Http;
+using IntegrationHub.Local.Sandbox;
 using IntegrationHub.Platforms;
 
 namespace IntegrationHub.Local;
@@ -18,6 +19,7 @@ public static class LocalHub
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
         builder.AddLocalPlatform();
+        var publicSecurity = builder.AddSandboxPublicSecurity();
         builder.Services.AddHub(builder.Configuration);
         builder.Services.AddHubWorkers();
         configure?.Invoke(builder);
@@ -26,6 +28,7 @@ public static class LocalHub
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHubApi();
+        app.UseSandbox(publicSecurity);
         return app;
     }
 

@@ -1,0 +1,297 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Xml.Linq;
+using IntegrationHub.Contracts;
+using IntegrationHub.Departments;
+using IntegrationHub.Departments.PublicSecurity;
+using IntegrationHub.Local.Sandbox;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace IntegrationHub.Tests.Departments.PublicSecurity;
+
+/// <summary>The adapter as the hub registers it, against the strict bureau sandbox over real HTTP on loopback.</summary>
+public sealed class PublicSecurityClientTests : IAsyncLifetime
+{
+    private PublicSecuritySandbox _bureau = null!;
+    private ServiceProvider _hub = null!;
+
+    public Task InitializeAsync()
+    {
+        _bureau = GaTestData.Bureau();
+        _hub = Hub(_bureau.BaseUrl);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _hub.DisposeAsync();
+        await _bureau.DisposeAsync();
+    }
+
+    public static TheoryData<string, string> AllSamples()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var code in GaTestData.ItemCodes)
+        {
+            data.Add(code, "valid");
+            data.Add(code, "validMinimal");
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(AllSamples))]
+    public async Task DeliverAsync_EachItemSample_AcceptedByStrictBureau(string code, string sample)
+    {
+        var application = GaTestData.Application(code, sample);
+
+        var outcome = await Adapter().DeliverAsync(application, CancellationToken.None);
+
+        var received = Assert.Single(_bureau.ReceivedApplications);
+        Assert.True(received.Code is "0000" or "0001", $"{code}/{sample}: {received.Code} {received.Message}");
+        Assert.Equal(code == "GA-005" ? DeliveryOutcomeKind.Completed : DeliveryOutcomeKind.Received, outcome.Kind);
+        Assert.Equal(_bureau.CaseNumberFor(application.DeliveryKey), outcome.CaseNumber);
+        Assert.Equal(1, _bureau.CaseCount);
+        Assert.Equal(received.Xml, outcome.RequestPayload);
+        Assert.Contains(outcome.CaseNumber!, outcome.ResponsePayload, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_NewApplication_CaseNumberAsTheBureauIssuesIt()
+    {
+        var outcome = await Adapter().DeliverAsync(GaTestData.Application("GA-001"), CancellationToken.None);
+
+        Assert.Equal("0000", outcome.DepartmentCode);
+        Assert.Matches("^GA320302[0-9]{8}[0-9]{5}$", outcome.CaseNumber);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_Request_CarriesExactlyTheDocumentedHeaders()
+    {
+        await Adapter().DeliverAsync(GaTestData.Application("GA-003"), CancellationToken.None);
+
+        var received = Assert.Single(_bureau.ReceivedApplications);
+        Assert.Equal("application/xml; charset=GB18030", received.Headers["Content-Type"]);
+        Assert.Equal(GaTestData.AccessUnit, received.Headers["X-JRDW"]);
+        Assert.Matches("^20[0-9]{12}$", received.Headers["X-SJC"]);
+        Assert.Matches("^[0-9a-f]{16,32}$", received.Headers["X-SJS"]);
+        Assert.Matches("^[0-9a-f]{64}$", received.Headers["X-QM"]);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_InstantItem_CompletedWithProgress()
+    {
+        _bureau.GivenIdCardProgress("03", "徐州市公安局鼓楼分局户政服务大厅");
+
+        var outcome = await Adapter().DeliverAsync(GaTestData.Application("GA-005"), CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcomeKind.Completed, outcome.Kind);
+        Assert.Equal(ApplicationStatus.Approved, outcome.Status);
+        Assert.Equal("待领取", outcome.Result!["jdLabel"]!.GetValue<string>());
+        Assert.Equal("徐州市公安局鼓楼分局户政服务大厅", outcome.Result["lqdd"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task DeliverAsync_RareCharacterName_ArrivesIntact()
+    {
+        var application = GaTestData.Application("GA-003", applicant: GaTestData.Applicant with { Name = "王𠈌" });
+
+        var outcome = await Adapter().DeliverAsync(application, CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcomeKind.Received, outcome.Kind);
+        var xml = XElement.Parse(Assert.Single(_bureau.ReceivedApplications).Xml!);
+        Assert.Equal("王𠈌", xml.Element("Body")!.Element("SQR")!.Element("XM")!.Value);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_BusyTwiceThenFree_OneCaseSameLshFreshNonces()
+    {
+        _bureau.GivenBusy(2);
+        var application = GaTestData.Application("GA-001");
+
+        var outcome = await Adapter().DeliverAsync(application, CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcomeKind.Received, outcome.Kind);
+        var attempts = _bureau.ReceivedApplications;
+        Assert.Equal(["9001", "9001", "0000"], attempts.Select(a => a.Code));
+        Assert.All(attempts, a => Assert.Equal(application.DeliveryKey, a.Lsh));
+        Assert.Equal(3, attempts.Select(a => a.Nonce).Distinct().Count());
+        Assert.Equal(1, _bureau.CaseCount);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_BusyBeyondRetryBudget_Transient()
+    {
+        _bureau.GivenBusy(10);
+
+        var outcome = await Adapter().DeliverAsync(GaTestData.Application("GA-001"), CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal("9001", outcome.DepartmentCode);
+        Assert.Equal(4, _bureau.ReceivedApplications.Count);
+        Assert.Equal(0, _bureau.CaseCount);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_SameApplicationTwice_OriginalCaseNeverASecond()
+    {
+        var application = GaTestData.Application("GA-006");
+
+        var first = await Adapter().DeliverAsync(application, CancellationToken.None);
+        var second = await Adapter().DeliverAsync(application, CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcomeKind.Received, second.Kind);
+        Assert.Equal("2004", second.DepartmentCode);
+        Assert.Equal(first.CaseNumber, second.CaseNumber);
+        Assert.Equal(1, _bureau.CaseCount);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_IntakeRejection_RejectedWithoutRetry()
+    {
+        _bureau.GivenIntakeRejection("申请人户籍在本市，无需办理居住登记");
+
+        var outcome = await Adapter().DeliverAsync(GaTestData.Application("GA-001"), CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcomeKind.Rejected, outcome.Kind);
+        Assert.Equal(ApplicationStatus.Rejected, outcome.Status);
+        Assert.Equal("申请人户籍在本市，无需办理居住登记", outcome.DepartmentMessage);
+        Assert.Single(_bureau.ReceivedApplications);
+        Assert.Equal(0, _bureau.CaseCount);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_MissingElement_InvalidWithoutRetry()
+    {
+        _bureau.GivenMissingElement("XZZ");
+
+        var outcome = await Adapter().DeliverAsync(GaTestData.Application("GA-001"), CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcomeKind.Invalid, outcome.Kind);
+        Assert.Equal("2002", outcome.DepartmentCode);
+        Assert.Contains("XZZ", outcome.DepartmentMessage, StringComparison.Ordinal);
+        Assert.Single(_bureau.ReceivedApplications);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_TenantIdWithBadCheckDigit_InvalidFromStrictBureau()
+    {
+        var form = GaTestData.Form("GA-006");
+        form["tenants"]![0]!["idNumber"] = "341302199305172314";
+
+        var outcome = await Adapter().DeliverAsync(GaTestData.Application("GA-006", form: form), CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcomeKind.Invalid, outcome.Kind);
+        Assert.Equal("2001", outcome.DepartmentCode);
+        Assert.Single(_bureau.ReceivedApplications);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_FormLacksRequiredField_InvalidWithoutSending()
+    {
+        var form = GaTestData.Form("GA-004");
+        form.Remove("purposeDescription");
+
+        var outcome = await Adapter().DeliverAsync(GaTestData.Application("GA-004", form: form), CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcomeKind.Invalid, outcome.Kind);
+        Assert.Empty(_bureau.ReceivedApplications);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_Maintenance_TransientAfterRetriesWithRetryAfter()
+    {
+        _bureau.GivenUnavailable(10, TimeSpan.FromMinutes(30));
+
+        var outcome = await Adapter().DeliverAsync(GaTestData.Application("GA-002"), CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(TimeSpan.FromMinutes(30), outcome.RetryAfter);
+        Assert.Equal(4, _bureau.ReceivedApplications.Count);
+        Assert.All(_bureau.ReceivedApplications, a => Assert.Equal(503, a.HttpStatus));
+    }
+
+    [Fact]
+    public async Task DeliverAsync_MaintenanceOnce_RetriedAndReceived()
+    {
+        _bureau.GivenUnavailable(1);
+
+        var outcome = await Adapter().DeliverAsync(GaTestData.Application("GA-002"), CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcomeKind.Received, outcome.Kind);
+        Assert.Equal(1, _bureau.CaseCount);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_ConnectionRefused_Transient()
+    {
+        await using var hub = Hub(new Uri($"http://127.0.0.1:{UnusedPort()}"));
+
+        var outcome = await hub.GetRequiredService<PublicSecurityClient>().DeliverAsync(GaTestData.Application("GA-001"), CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.NotNull(outcome.RequestPayload);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_WrongKey_ConfigurationFaultWithoutRetry()
+    {
+        await using var hub = Hub(_bureau.BaseUrl, key: [.. GaTestData.Key.Reverse()]);
+
+        var outcome = await hub.GetRequiredService<PublicSecurityClient>().DeliverAsync(GaTestData.Application("GA-001"), CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcomeKind.ConfigurationFault, outcome.Kind);
+        Assert.Equal("1001", outcome.DepartmentCode);
+        Assert.Null(outcome.Status);
+        Assert.Single(_bureau.ReceivedApplications);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_BureauClockTenMinutesAhead_ConfigurationFault()
+    {
+        await using var bureau = GaTestData.Bureau(new FakeTimeProvider(TimeProvider.System.GetUtcNow().AddMinutes(10)));
+        await using var hub = Hub(bureau.BaseUrl);
+
+        var outcome = await hub.GetRequiredService<PublicSecurityClient>().DeliverAsync(GaTestData.Application("GA-003"), CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcomeKind.ConfigurationFault, outcome.Kind);
+        Assert.Equal("1002", outcome.DepartmentCode);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_CallerCancels_CancellationEscapes()
+    {
+        _bureau.GivenBusy(10);
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            Adapter().DeliverAsync(GaTestData.Application("GA-001"), cancellation.Token));
+    }
+
+    [Fact]
+    public void AddPublicSecurity_Adapter_RegisteredAsDepartmentAdapter()
+    {
+        var adapter = Assert.Single(_hub.GetServices<IDepartmentAdapter>());
+
+        Assert.Equal("GA", adapter.Department);
+        Assert.IsType<PublicSecurityClient>(adapter);
+    }
+
+    private IDepartmentAdapter Adapter() => _hub.GetRequiredService<IDepartmentAdapter>();
+
+    private static ServiceProvider Hub(Uri baseUrl, byte[]? key = null) =>
+        new ServiceCollection()
+            .AddLogging()
+            .AddPublicSecurity(GaTestData.Configuration(baseUrl, key))
+            .BuildServiceProvider(validateScopes: true);
+
+    private static int UnusedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
