@@ -18,7 +18,7 @@ using WireMock.Util;
 namespace IntegrationHub.Local.Sandbox;
 
 /// <summary>One request as the bureau saw it: every header, the decoded body, and what it answered.</summary>
-internal sealed record ReceivedApplication(
+public sealed record ReceivedApplication(
     IReadOnlyDictionary<string, string> Headers,
     string? Xml,
     string? Lsh,
@@ -32,7 +32,7 @@ internal sealed record ReceivedApplication(
 }
 
 /// <summary>The connecting system's answer to one notification.</summary>
-internal sealed record NotificationReply(HttpStatusCode Status, string Body)
+public sealed record NotificationReply(HttpStatusCode Status, string Body)
 {
     public bool Acknowledged => Status == HttpStatusCode.OK && Body.Contains("<Code>0000</Code>", StringComparison.Ordinal);
 }
@@ -43,7 +43,7 @@ internal sealed record NotificationReply(HttpStatusCode Status, string Body)
 /// no code with the hub's adapter on purpose, so a misreading of the document in one is not mirrored in the other.
 /// Where the document is silent the choice is marked "Assumption".
 /// </summary>
-internal sealed partial class PublicSecuritySandbox : IAsyncDisposable
+public sealed partial class PublicSecuritySandbox : IAsyncDisposable
 {
     public const string ApplicationsPath = "/population/v2/applications";
     public const string BureauCode = "GA320300";

@@ -87,7 +87,7 @@ public sealed class ApplicationsApi(
             request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
         }
 
-        return Results.Json(new ApplicationAccepted(applicationId, status, location), HubJsonContext.Default.ApplicationAccepted,
+        return Results.Json(new ApplicationAccepted(applicationId, status, location), HubJson.Info<ApplicationAccepted>(),
             contentType: "application/json", statusCode: StatusCodes.Status202Accepted)
             .WithLocation(request, location);
     }
@@ -107,7 +107,7 @@ public sealed class ApplicationsApi(
         }
 
         var timeline = await store.TimelineAsync(id, cancellationToken);
-        return Results.Json(ApplicationViews.From(application, timeline), HubJsonContext.Default.ApplicationView);
+        return Results.Json(ApplicationViews.From(application, timeline), HubJson.Info<ApplicationView>());
     }
 
     private IResult? CheckItem(JsonObject body)

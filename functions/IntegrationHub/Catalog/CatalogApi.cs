@@ -44,7 +44,7 @@ public sealed class CatalogApi(ServiceCatalog catalog)
                 || i.NameZh.Contains(text, StringComparison.OrdinalIgnoreCase)
                 || i.NameEn.Contains(text, StringComparison.OrdinalIgnoreCase))
             .ToList();
-        return CachedJson.Respond(request, new ServiceItemList(items.Count, items), HubJsonContext.Default.ServiceItemList);
+        return CachedJson.Respond(request, new ServiceItemList(items.Count, items), HubJson.Info<ServiceItemList>());
     }
 
     public IResult GetItem(HttpRequest request, string code)
@@ -58,12 +58,12 @@ public sealed class CatalogApi(ServiceCatalog catalog)
         var detail = new ServiceItemDetail(item.Code, item.NameZh, item.NameEn, item.Department, item.DepartmentName,
             item.Online, item.Description, $"/{HubRoutes.Prefix}/service-items/{item.Code}/guide",
             entry.FormSchema, item.Online ? catalog.ApplicantSchema : null);
-        return CachedJson.Respond(request, detail, HubJsonContext.Default.ServiceItemDetail);
+        return CachedJson.Respond(request, detail, HubJson.Info<ServiceItemDetail>());
     }
 
     public IResult GetGuide(HttpRequest request, string code) =>
         catalog.Find(code) is { } entry
-            ? CachedJson.Respond(request, entry.Guide, HubJsonContext.Default.ProcedureGuide)
+            ? CachedJson.Respond(request, entry.Guide, HubJson.Info<ProcedureGuide>())
             : UnknownItem(code);
 
     private static IResult UnknownItem(string code) =>

@@ -43,7 +43,7 @@ public sealed class EventsApi(HubTables tables, PlatformAuth auth)
         }
 
         return Results.Json(new EventPage(events, events.Count > 0 ? events[^1].Cursor : after.Length > 0 ? after : null),
-            HubJsonContext.Default.EventPage);
+            HubJson.Info<EventPage>());
     }
 
     public static ApplicationStatusChanged ToEvent(EventEntity row) => new(

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using IntegrationHub.Contracts;
 using IntegrationHub.Delivery;
+using IntegrationHub.Http;
 using IntegrationHub.Platforms;
 using IntegrationHub.Storage;
 using Microsoft.Extensions.Logging;
@@ -42,7 +43,7 @@ public sealed class PlatformWebhookSender(
         }
 
         var row = found.Value!;
-        var body = JsonSerializer.SerializeToUtf8Bytes(EventsApi.ToEvent(row), HubJsonContext.Default.ApplicationStatusChanged);
+        var body = JsonSerializer.SerializeToUtf8Bytes(EventsApi.ToEvent(row), HubJson.Info<ApplicationStatusChanged>());
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
         request.Headers.Add(EventIdHeader, row.EventId);

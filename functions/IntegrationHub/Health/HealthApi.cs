@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using IntegrationHub.Contracts;
+using IntegrationHub.Http;
 using Microsoft.AspNetCore.Http;
 
 namespace IntegrationHub.Health;
@@ -32,7 +33,7 @@ public sealed class HealthApi(TableServiceClient tables, QueueServiceClient queu
             }, timeout.Token),
         };
         var healthy = checks.Values.All(v => v == "ok");
-        return Results.Json(new HealthReport(healthy ? "healthy" : "unhealthy", checks), HubJsonContext.Default.HealthReport,
+        return Results.Json(new HealthReport(healthy ? "healthy" : "unhealthy", checks), HubJson.Info<HealthReport>(),
             statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using IntegrationHub.Local;
+using IntegrationHub.Local.Sandbox;
 using IntegrationHub.Tests.Simulators;
 using Microsoft.AspNetCore.Builder;
 
@@ -24,6 +25,11 @@ public sealed class HubFixture : IAsyncLifetime
 
     public PlatformReceiver Platform { get; } = new();
 
+    /// <summary>The strict sandbox 公安 this hub delivers to; tests steer its faults and send its notifications.</summary>
+    internal PublicSecuritySandbox PublicSecurity { get; } = new("320300SQPT01", PublicSecurityKey, notifyUrl: null, TimeProvider.System);
+
+    public static readonly byte[] PublicSecurityKey = [.. Enumerable.Range(1, 32).Select(i => (byte)(i * 7))];
+
     public Uri BaseAddress { get; private set; } = null!;
 
     public IServiceProvider Services => _app!.Services;
@@ -36,6 +42,7 @@ public sealed class HubFixture : IAsyncLifetime
         _app = LocalHub.Build([.. Settings().Select(s => $"--{s.Key}={s.Value}")]);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.First());
+        PublicSecurity.NotifyUrl = new Uri(BaseAddress, "/api/v1/departments/ga/notifications");
     }
 
     private Dictionary<string, string> Settings() => new()
@@ -55,9 +62,16 @@ public sealed class HubFixture : IAsyncLifetime
         ["Delivery:PollInterval"] = "00:00:00.100",
         ["Delivery:StrandedAfter"] = "00:00:03",
         ["Delivery:SweepInterval"] = "00:00:01",
-        ["Departments:PublicSecurity:BaseUrl"] = "http://127.0.0.1:9/",
+        ["Departments:PublicSecurity:BaseUrl"] = PublicSecurity.BaseUrl.ToString(),
         ["Departments:PublicSecurity:AccessUnitCode"] = "320300SQPT01",
-        ["Departments:PublicSecurity:SigningKey"] = Convert.ToBase64String(new byte[32]),
+        ["Departments:PublicSecurity:SigningKey"] = Convert.ToBase64String(PublicSecurityKey),
+        ["Departments:PublicSecurity:Resilience:MaxRetryAttempts"] = "3",
+        ["Departments:PublicSecurity:Resilience:BaseDelay"] = "00:00:00.050",
+        ["Departments:PublicSecurity:Resilience:AttemptTimeout"] = "00:00:02",
+        ["Departments:PublicSecurity:Resilience:TotalTimeout"] = "00:00:10",
+        ["Departments:PublicSecurity:Resilience:SamplingDuration"] = "00:00:05",
+        ["Departments:PublicSecurity:Resilience:BreakDuration"] = "00:00:01",
+        ["Departments:PublicSecurity:Resilience:MinimumThroughput"] = "100",
     };
 
     public HttpClient CreateClient(string? apiKey = KeyA)
@@ -114,6 +128,7 @@ public sealed class HubFixture : IAsyncLifetime
         }
 
         Platform.Dispose();
+        await PublicSecurity.DisposeAsync();
         await Azurite.DisposeAsync();
     }
 }
@@ -122,4 +137,11 @@ public sealed class HubFixture : IAsyncLifetime
 public sealed class HubCollection : ICollectionFixture<HubFixture>
 {
     public const string Name = "hub";
+}
+
+/// <summary>A hub of its own for tests that steer department faults, so no other test's delivery consumes them.</summary>
+[CollectionDefinition(Name)]
+public sealed class PipelineCollection : ICollectionFixture<HubFixture>
+{
+    public const string Name = "pipeline";
 }
