@@ -260,18 +260,37 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         var headers = request.Headers?.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase)
             ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var body = request.BodyData?.BodyAsBytes ?? [];
+        var (xml, lsh) = Peek(body);
         lock (_gate)
         {
-            string? xml = null;
-            string? lsh = null;
-            var answer = Respond(headers, body, ref xml, ref lsh);
+            var answer = Respond(headers, body);
             _received.Add(new ReceivedApplication(headers, xml, lsh, answer.HttpStatus, answer.Code, answer.Message));
             return answer.ToResponse();
         }
     }
 
+    // For the record only, whatever the answer: what was sent and under which LSH, as far as it can be read.
+    private static (string? Xml, string? Lsh) Peek(byte[] body)
+    {
+        try
+        {
+            var xml = Gb18030.GetString(body);
+            return (xml, Parse(xml).Root?.Element("Head")?.Element("LSH")?.Value);
+        }
+        catch (Exception e) when (e is DecoderFallbackException or XmlException)
+        {
+            return (null, null);
+        }
+    }
+
+    private static XDocument Parse(string xml)
+    {
+        using var reader = XmlReader.Create(new StringReader(xml), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+        return XDocument.Load(reader);
+    }
+
     // The order a gateway in front of a legacy system would take: availability, then who is calling, then what they sent.
-    private Answer Respond(Dictionary<string, string> headers, byte[] body, ref string? xml, ref string? lsh)
+    private Answer Respond(Dictionary<string, string> headers, byte[] body)
     {
         if (_unavailable > 0)
         {
@@ -302,9 +321,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         XDocument document;
         try
         {
-            xml = Gb18030.GetString(body);
-            using var reader = XmlReader.Create(new StringReader(xml), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
-            document = XDocument.Load(reader);
+            document = Parse(Gb18030.GetString(body));
         }
         catch (Exception e) when (e is DecoderFallbackException or XmlException)
         {
@@ -316,7 +333,6 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
             return Answer.Of(Invalid($"XML 声明的编码 {declared} 不是 GB18030"));
         }
 
-        lsh = document.Root?.Element("Head")?.Element("LSH")?.Value;
         if (Validate(document.Root!) is { } fault)
         {
             return Answer.Of(fault);
@@ -582,6 +598,12 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         foreach (var wait in new[] { 0, 1, 2, 4, 8, 16 })
         {
             await Task.Delay(retryUnit * wait, _time, _stopping.Token).ConfigureAwait(false);
+            if (NotifyUrl is null)
+            {
+                // Nothing registered yet (the hub is still starting): nobody answered, so this attempt is spent.
+                continue;
+            }
+
             try
             {
                 if ((await SendNotificationAsync(slbh, status, opinion, occurredAt).ConfigureAwait(false)).Acknowledged)

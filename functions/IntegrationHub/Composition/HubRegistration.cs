@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -87,11 +88,12 @@ public static class HubRegistration
     /// <summary>The queue workers and the sweep, for hosts without queue and timer triggers (the local host).</summary>
     public static IServiceCollection AddHubWorkers(this IServiceCollection services)
     {
-        services.AddHostedService(sp => Worker(sp, "handoffs", sp.GetRequiredService<HandoffQueue>().Queue, sp.GetRequiredService<HandoffQueue>().PoisonQueue,
+        // Not AddHostedService: it de-duplicates by implementation type, and all three workers are QueueWorkers.
+        services.AddSingleton<IHostedService>(sp => Worker(sp, "handoffs", sp.GetRequiredService<HandoffQueue>().Queue, sp.GetRequiredService<HandoffQueue>().PoisonQueue,
             (s, m, ct) => s.GetRequiredService<HandoffDispatcher>().HandleAsync(m, ct)));
-        services.AddHostedService(sp => Worker(sp, "handoffs-poison", sp.GetRequiredService<HandoffQueue>().PoisonQueue, null,
+        services.AddSingleton<IHostedService>(sp => Worker(sp, "handoffs-poison", sp.GetRequiredService<HandoffQueue>().PoisonQueue, null,
             (s, m, ct) => s.GetRequiredService<HandoffDispatcher>().HandlePoisonAsync(m, ct)));
-        services.AddHostedService(sp => Worker(sp, "webhooks", sp.GetRequiredService<EventPublisher>().WebhookQueue, null,
+        services.AddSingleton<IHostedService>(sp => Worker(sp, "webhooks", sp.GetRequiredService<EventPublisher>().WebhookQueue, null,
             (s, m, ct) => s.GetRequiredService<PlatformWebhookSender>().HandleAsync(m, ct)));
         services.AddHostedService<PeriodicSweep>();
         return services;
