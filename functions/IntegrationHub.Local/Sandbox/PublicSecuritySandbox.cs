@@ -94,6 +94,8 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private int _busy;
     private int _unavailable;
+    private int _slow;
+    private TimeSpan _slowBy;
     private TimeSpan _retryAfter = TimeSpan.FromMinutes(2);
     private string? _rejection;
     private Fault? _forced;
@@ -117,7 +119,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
             MaxRequestLogCount = 200,
         });
         _server.Given(Request.Create().WithPath(ApplicationsPath).UsingPost())
-            .RespondWith(Response.Create().WithCallback(Handle));
+            .RespondWith(Response.Create().WithCallback(HandleAsync));
     }
 
     /// <summary>The bureau's base address (give it to the hub as Departments:PublicSecurity:BaseUrl).</summary>
@@ -166,11 +168,21 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         _retryAfter = retryAfter ?? TimeSpan.FromMinutes(2);
     });
 
+    /// <summary>The next <paramref name="times"/> requests are processed at once but answered <paramref name="by"/> late.</summary>
+    public void GivenSlow(TimeSpan by, int times = 1) => Set(() =>
+    {
+        _slow = times;
+        _slowBy = by;
+    });
+
     /// <summary>The next valid new application is refused at intake (3001) with this reason.</summary>
     public void GivenIntakeRejection(string reason) => Set(() => _rejection = reason);
 
     /// <summary>The next valid request is answered 2002 naming <paramref name="element"/>, as if it were missing.</summary>
     public void GivenMissingElement(string element) => Set(() => _forced = Missing(element));
+
+    /// <summary>The next valid request is answered 2003 naming <paramref name="element"/> as malformed or outside its code table.</summary>
+    public void GivenInvalidElement(string element) => Set(() => _forced = Invalid($"{element} 的值不在代码表中或格式错误"));
 
     /// <summary>The next valid request is answered with exactly this code and message.</summary>
     public void GivenCode(string code, string message = "联调环境指定应答") => Set(() => _forced = new Fault(code, message));
@@ -255,18 +267,32 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         }
     }
 
-    private ResponseMessage Handle(IRequestMessage request)
+    private async Task<IResponseMessage> HandleAsync(IRequestMessage request)
     {
         var headers = request.Headers?.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase)
             ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var body = request.BodyData?.BodyAsBytes ?? [];
         var (xml, lsh) = Peek(body);
+        Answer answer;
+        var stall = TimeSpan.Zero;
         lock (_gate)
         {
-            var answer = Respond(headers, body);
+            answer = Respond(headers, body);
             _received.Add(new ReceivedApplication(headers, xml, lsh, answer.HttpStatus, answer.Code, answer.Message));
-            return answer.ToResponse();
+            if (_slow > 0)
+            {
+                _slow--;
+                stall = _slowBy;
+            }
         }
+
+        // Decided first, answered late: the case exists even if the caller has given up waiting.
+        if (stall > TimeSpan.Zero)
+        {
+            await Task.Delay(stall, _time, _stopping.Token).ConfigureAwait(false);
+        }
+
+        return answer.ToResponse();
     }
 
     // For the record only, whatever the answer: what was sent and under which LSH, as far as it can be read.

@@ -30,17 +30,26 @@ internal static class GaTestData
 
     public static string NewLsh() => $"HUB-{Guid.NewGuid():N}";
 
-    public static IConfiguration Configuration(Uri baseUrl, byte[]? key = null, int maxRetryAttempts = 3) =>
-        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    /// <summary>The hub's settings with retries milliseconds apart; <paramref name="resilience"/> overrides Resilience:* keys.</summary>
+    public static IConfiguration Configuration(Uri baseUrl, byte[]? key = null, IReadOnlyDictionary<string, string>? resilience = null)
+    {
+        var settings = new Dictionary<string, string?>
         {
             ["Departments:PublicSecurity:BaseUrl"] = baseUrl.ToString(),
             ["Departments:PublicSecurity:AccessUnitCode"] = AccessUnit,
             ["Departments:PublicSecurity:SigningKey"] = Convert.ToBase64String(key ?? Key),
-            ["Departments:PublicSecurity:Resilience:MaxRetryAttempts"] = maxRetryAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Departments:PublicSecurity:Resilience:MaxRetryAttempts"] = "3",
             ["Departments:PublicSecurity:Resilience:BaseDelay"] = "00:00:00.010",
             ["Departments:PublicSecurity:Resilience:AttemptTimeout"] = "00:00:05",
             ["Departments:PublicSecurity:Resilience:TotalTimeout"] = "00:00:20",
-        }).Build();
+        };
+        foreach (var (name, value) in resilience ?? new Dictionary<string, string>())
+        {
+            settings[$"Departments:PublicSecurity:Resilience:{name}"] = value;
+        }
+
+        return new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+    }
 
     public static PublicSecuritySandbox Bureau(TimeProvider? time = null, Uri? notifyUrl = null) =>
         new(AccessUnit, Key, notifyUrl, time ?? TimeProvider.System);

@@ -261,6 +261,59 @@ public sealed class PublicSecurityClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeliverAsync_AnswerLaterThanAttemptTimeout_RetryFindsTheOriginalCase()
+    {
+        await using var hub = Hub(_bureau.BaseUrl, resilience: new Dictionary<string, string> { ["AttemptTimeout"] = "00:00:00.300" });
+        _bureau.GivenSlow(TimeSpan.FromSeconds(2));
+        var application = GaTestData.Application("GA-001");
+
+        var outcome = await hub.GetRequiredService<PublicSecurityClient>().DeliverAsync(application, CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcomeKind.Received, outcome.Kind);
+        Assert.Equal("2004", outcome.DepartmentCode);
+        Assert.Equal(_bureau.CaseNumberFor(application.DeliveryKey), outcome.CaseNumber);
+        Assert.Equal(["0000", "2004"], _bureau.ReceivedApplications.Select(a => a.Code));
+        Assert.Equal(1, _bureau.CaseCount);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_EveryAttemptTooSlow_Transient()
+    {
+        await using var hub = Hub(_bureau.BaseUrl, resilience: new Dictionary<string, string>
+        {
+            ["MaxRetryAttempts"] = "1",
+            ["AttemptTimeout"] = "00:00:00.200",
+        });
+        _bureau.GivenSlow(TimeSpan.FromSeconds(2), times: 2);
+
+        var outcome = await hub.GetRequiredService<PublicSecurityClient>().DeliverAsync(GaTestData.Application("GA-003"), CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(2, _bureau.ReceivedApplications.Count);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_BureauKeepsFailing_CircuitOpensAndStopsCalling()
+    {
+        await using var hub = Hub(_bureau.BaseUrl, resilience: new Dictionary<string, string>
+        {
+            ["MaxRetryAttempts"] = "1",
+            ["MinimumThroughput"] = "2",
+            ["BreakDuration"] = "00:00:30",
+        });
+        var client = hub.GetRequiredService<PublicSecurityClient>();
+        _bureau.GivenUnavailable(100);
+
+        var first = await client.DeliverAsync(GaTestData.Application("GA-003"), CancellationToken.None);
+        var second = await client.DeliverAsync(GaTestData.Application("GA-003"), CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcomeKind.Transient, first.Kind);
+        Assert.Equal(DeliveryOutcomeKind.Transient, second.Kind);
+        Assert.Equal(TimeSpan.FromSeconds(30), second.RetryAfter);
+        Assert.Equal(2, _bureau.ReceivedApplications.Count);
+    }
+
+    [Fact]
     public async Task DeliverAsync_CallerCancels_CancellationEscapes()
     {
         _bureau.GivenBusy(10);
@@ -282,10 +335,10 @@ public sealed class PublicSecurityClientTests : IAsyncLifetime
 
     private IDepartmentAdapter Adapter() => _hub.GetRequiredService<IDepartmentAdapter>();
 
-    private static ServiceProvider Hub(Uri baseUrl, byte[]? key = null) =>
+    private static ServiceProvider Hub(Uri baseUrl, byte[]? key = null, IReadOnlyDictionary<string, string>? resilience = null) =>
         new ServiceCollection()
             .AddLogging()
-            .AddPublicSecurity(GaTestData.Configuration(baseUrl, key))
+            .AddPublicSecurity(GaTestData.Configuration(baseUrl, key, resilience))
             .BuildServiceProvider(validateScopes: true);
 
     private static int UnusedPort()
