@@ -72,7 +72,8 @@ public static class HubRegistration
     {
         services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<HandoffQueue>();
-        services.AddSingleton<HandoffDispatcher>();
+        // Transient: the department adapters are typed HttpClients, resolved per message so their handlers rotate.
+        services.AddTransient<HandoffDispatcher>();
         services.AddSingleton<StrandedSweep>();
         return services;
     }
