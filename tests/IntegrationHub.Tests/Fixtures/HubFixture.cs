@@ -62,6 +62,8 @@ public sealed class HubFixture : IAsyncLifetime
         ["Delivery:PollInterval"] = "00:00:00.100",
         ["Delivery:StrandedAfter"] = "00:00:03",
         ["Delivery:SweepInterval"] = "00:00:01",
+        ["Delivery:MaxDequeueCount"] = "2",
+        ["Delivery:VisibilityTimeout"] = "00:00:05",
         ["Departments:PublicSecurity:BaseUrl"] = PublicSecurity.BaseUrl.ToString(),
         ["Departments:PublicSecurity:AccessUnitCode"] = "320300SQPT01",
         ["Departments:PublicSecurity:SigningKey"] = Convert.ToBase64String(PublicSecurityKey),

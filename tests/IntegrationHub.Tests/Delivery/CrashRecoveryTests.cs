@@ -1,0 +1,65 @@
+using System.Text.Json;
+using IntegrationHub.Applications;
+using IntegrationHub.Contracts;
+using IntegrationHub.Delivery;
+using IntegrationHub.Departments;
+using IntegrationHub.Storage;
+using IntegrationHub.Tests.Applications;
+using IntegrationHub.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IntegrationHub.Tests.Delivery;
+
+/// <summary>What a crash or a broken message leaves behind is repaired or surfaced, never lost.</summary>
+[Collection(PipelineCollection.Name)]
+public sealed class CrashRecoveryTests(HubFixture hub)
+{
+    [Fact]
+    public async Task StrandedHandoff_StoredButNeverEnqueued_IsDeliveredBySweep()
+    {
+        // As if the process died after storing the application and its pending intent, before sending the message.
+        var id = await StoreAsync(formJson: IntakeTests.Sample("GA-004")["form"]!.ToJsonString());
+        await hub.Services.GetRequiredService<HandoffQueue>().MarkPendingAsync(id, CancellationToken.None, TimeSpan.FromSeconds(-10));
+
+        var delivered = await hub.WaitForAsync(id, a => a["caseNumber"] is not null, TimeSpan.FromSeconds(30));
+
+        Assert.Equal("Delivered", delivered["handoff"]!.GetValue<string>());
+        Assert.Single(hub.PublicSecurity.ReceivedApplications, r => r.Lsh == id);
+    }
+
+    [Fact]
+    public async Task Handoff_FailingPastDequeueLimit_BecomesVisibleFailedHandoff()
+    {
+        // A record the dispatcher cannot read makes every dequeue throw: the message must end as a failed hand-off.
+        var id = await StoreAsync(formJson: "{not json");
+        await hub.Services.GetRequiredService<HandoffQueue>().SendAsync(new HandoffMessage(id), TimeSpan.Zero, CancellationToken.None);
+
+        var failed = await hub.WaitForAsync(id, a => a["handoff"]!.GetValue<string>() == "Failed", TimeSpan.FromSeconds(40));
+
+        Assert.Contains(failed["timeline"]!.AsArray(), e => e!["kind"]!.GetValue<string>() == "handoff-failed");
+        Assert.DoesNotContain(hub.PublicSecurity.ReceivedApplications, r => r.Lsh == id);
+    }
+
+    private async Task<string> StoreAsync(string formJson)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var store = hub.Services.GetRequiredService<ApplicationStore>();
+        var applicant = new Applicant("王五", "11010519491231002X", "13812345678", "01", "320302", "2", new DateOnly(1949, 12, 31));
+        await store.CreateAsync(new ApplicationEntity
+        {
+            PartitionKey = id,
+            Platform = HubFixture.PlatformA,
+            ItemCode = "GA-004",
+            Department = "GA",
+            DeliveryKey = id,
+            Status = nameof(ApplicationStatus.Submitted),
+            Handoff = nameof(HandoffState.Waiting),
+            ApplicantJson = JsonSerializer.Serialize(applicant),
+            FormJson = formJson,
+            ApplicantNameMasked = Masking.Name(applicant.Name),
+            SubmittedAt = TimeProvider.System.GetUtcNow(),
+            UpdatedAt = TimeProvider.System.GetUtcNow(),
+        }, new TimelineEntity { Kind = "received", Summary = "stored by the test", Status = nameof(ApplicationStatus.Submitted) }, CancellationToken.None);
+        return id;
+    }
+}
