@@ -107,3 +107,25 @@ public interface IDepartmentStatusSink
 {
     Task<ReportOutcome> ApplyAsync(DepartmentStatusReport report, CancellationToken cancellationToken);
 }
+
+/// <summary>What asking a department about one case gave.</summary>
+/// <param name="Report">The case's status as a report, or null when there is nothing new (still in progress).</param>
+/// <param name="RetryAfter">Ask again no sooner than this (busy, maintenance window); null for the usual interval.</param>
+/// <param name="DepartmentCode">The department's answer code, for the log.</param>
+public sealed record StatusQueryResult(DepartmentStatusReport? Report, TimeSpan? RetryAfter = null, string? DepartmentCode = null);
+
+/// <summary>
+/// A department the hub asks about a delivered case: 人社 (decisions are only polled) and 房管 (reconciliation when
+/// no webhook arrives). The hub schedules the questions per case; the adapter never asks more often than allowed.
+/// </summary>
+public interface IDepartmentStatusQuery
+{
+    /// <summary>The department code (FG, RS).</summary>
+    string Department { get; }
+
+    /// <summary>How long after delivery, or after the last news, the hub asks about a case.</summary>
+    TimeSpan Interval { get; }
+
+    /// <summary>Asks about one case. Transient failures return a result with <see cref="StatusQueryResult.RetryAfter"/>, never throw.</summary>
+    Task<StatusQueryResult> QueryAsync(string deliveryKey, string caseNumber, CancellationToken cancellationToken);
+}
