@@ -8,7 +8,7 @@ namespace IntegrationHub.Functions;
 /// The hand-off pipeline on Storage queues. Exceptions escape on purpose: the Functions host retries the
 /// message and after host.json's maxDequeueCount moves it to <c>handoffs-poison</c>.
 /// </summary>
-public sealed class PipelineFunctions(HandoffDispatcher dispatcher, PlatformWebhookSender webhooks, StrandedSweep sweep)
+public sealed class PipelineFunctions(HandoffDispatcher dispatcher, PlatformWebhookSender webhooks, StrandedSweep sweep, StatusFollowUps followUps)
 {
     [Function(nameof(DeliverHandoff))]
     public Task DeliverHandoff([QueueTrigger("handoffs", Connection = "Storage")] string message, CancellationToken cancellationToken) =>
@@ -25,4 +25,8 @@ public sealed class PipelineFunctions(HandoffDispatcher dispatcher, PlatformWebh
     [Function(nameof(SweepStranded))]
     public Task SweepStranded([TimerTrigger("0 */1 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
         sweep.RunAsync(cancellationToken);
+
+    [Function(nameof(AskDepartments))]
+    public Task AskDepartments([TimerTrigger("30 */1 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        followUps.RunAsync(cancellationToken);
 }

@@ -19,6 +19,7 @@ public static class LocalHub
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
         builder.AddLocalPlatform();
+        builder.AddLocalOperators();
         var publicSecurity = builder.AddSandboxPublicSecurity();
         builder.Services.AddHub(builder.Configuration);
         builder.Services.AddHubWorkers();
@@ -50,6 +51,28 @@ public static class LocalHub
         });
     }
 
+    /// <summary>Without configured accounts, an operator and a viewer whose passwords come from the environment or are generated.</summary>
+    private static void AddLocalOperators(this WebApplicationBuilder builder)
+    {
+        var settings = new Dictionary<string, string?>();
+        if (string.IsNullOrEmpty(builder.Configuration["Portal:SessionKey"]))
+        {
+            settings["Portal:SessionKey"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        }
+
+        if (!builder.Configuration.GetSection("Portal:Accounts").GetChildren().Any())
+        {
+            settings["Portal:Accounts:0:User"] = "operator";
+            settings["Portal:Accounts:0:Role"] = "operator";
+            settings["Portal:Accounts:0:Password"] = builder.Configuration["HUB_OPERATOR_PASSWORD"] ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+            settings["Portal:Accounts:1:User"] = "viewer";
+            settings["Portal:Accounts:1:Role"] = "viewer";
+            settings["Portal:Accounts:1:Password"] = builder.Configuration["HUB_VIEWER_PASSWORD"] ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
+    }
+
     public static void PrintWelcome(WebApplication app)
     {
         var root = app.Urls.First();
@@ -62,6 +85,8 @@ public static class LocalHub
               OpenAPI  {root}/{HubRoutes.Prefix}/{HubRoutes.OpenApi}
               Health   {root}/{HubRoutes.Prefix}/{HubRoutes.Health}
               Platform {platform}, key (X-Api-Key): {key}
+              Portal   {root}/{HubRoutes.Prefix}/portal/ui/
+                       operator / {app.Configuration["Portal:Accounts:0:Password"]}    viewer / {app.Configuration["Portal:Accounts:1:Password"]}
 
               curl -s '{root}/{HubRoutes.Prefix}/{HubRoutes.ServiceItems}?online=true'
 

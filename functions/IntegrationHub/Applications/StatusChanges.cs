@@ -1,4 +1,5 @@
 using IntegrationHub.Contracts;
+using IntegrationHub.Delivery;
 using IntegrationHub.Departments;
 using IntegrationHub.Events;
 using IntegrationHub.Storage;
@@ -35,7 +36,7 @@ public static class StatusChanges
 }
 
 /// <summary>Applies the departments' later reports (notifications, webhooks, polls) idempotently and in order.</summary>
-public sealed class DepartmentReports(ApplicationStore store, HubTables tables, EventPublisher events, TimeProvider time, ILogger<DepartmentReports> logger)
+public sealed class DepartmentReports(ApplicationStore store, HubTables tables, EventPublisher events, FollowUpSchedule followUps, TimeProvider time, ILogger<DepartmentReports> logger)
     : IDepartmentStatusSink
 {
     public async Task<ReportOutcome> ApplyAsync(DepartmentStatusReport report, CancellationToken cancellationToken)
@@ -89,6 +90,11 @@ public sealed class DepartmentReports(ApplicationStore store, HubTables tables, 
         if (committed is not null)
         {
             await events.PublishAsync(committed, cancellationToken);
+            if (outcome == ReportOutcome.Applied)
+            {
+                // News from the department: the next question waits a full interval again, or stops when final.
+                await followUps.ScheduleAsync(committed.Application, cancellationToken);
+            }
         }
 
         return outcome;

@@ -9,6 +9,7 @@ using IntegrationHub.Events;
 using IntegrationHub.Health;
 using IntegrationHub.Http;
 using IntegrationHub.Platforms;
+using IntegrationHub.Portal;
 using IntegrationHub.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -40,6 +41,7 @@ public static class HubRegistration
         services.AddDelivery(configuration);
         services.AddPlatformEvents(configuration);
         services.AddPublicSecurity(configuration);
+        services.AddPortal(configuration);
         services.AddSingleton<HealthApi>();
         services.AddSingleton<OpenApiDocument>();
         return services;
@@ -63,8 +65,9 @@ public static class HubRegistration
         services.AddSingleton<ApplicationStore>();
         services.AddSingleton<ApplicationValidator>();
         services.AddSingleton<ApplicationsApi>();
-        services.AddSingleton<DepartmentReports>();
-        services.AddSingleton<IDepartmentStatusSink>(sp => sp.GetRequiredService<DepartmentReports>());
+        // Transient, like everything that holds department adapters (typed HttpClients whose handlers rotate).
+        services.AddTransient<DepartmentReports>();
+        services.AddTransient<IDepartmentStatusSink>(sp => sp.GetRequiredService<DepartmentReports>());
         return services;
     }
 
@@ -72,9 +75,12 @@ public static class HubRegistration
     {
         services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<HandoffQueue>();
+        services.AddSingleton<CircuitStates>();
         // Transient: the department adapters are typed HttpClients, resolved per message so their handlers rotate.
         services.AddTransient<HandoffDispatcher>();
         services.AddSingleton<StrandedSweep>();
+        services.AddTransient<FollowUpSchedule>();
+        services.AddTransient<StatusFollowUps>();
         return services;
     }
 
@@ -83,6 +89,16 @@ public static class HubRegistration
         services.AddSingleton<EventPublisher>();
         services.AddSingleton<EventsApi>();
         services.AddHttpClient<PlatformWebhookSender>(c => c.Timeout = TimeSpan.FromSeconds(10));
+        return services;
+    }
+
+    public static IServiceCollection AddPortal(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PortalOptions>().Bind(configuration.GetSection(PortalOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PortalAuth>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<PortalPage>();
+        services.AddTransient<PortalApi>();
         return services;
     }
 
@@ -118,6 +134,19 @@ public static class HubRegistration
         api.MapGet(HubRoutes.Application, (HttpRequest r, string id, ApplicationsApi a, CancellationToken ct) => a.GetAsync(r, id, ct));
         api.MapGet(HubRoutes.Events, (HttpRequest r, EventsApi e, CancellationToken ct) => e.ListAsync(r, ct));
         api.MapPost(HubRoutes.PublicSecurityNotifications, (HttpRequest r, PublicSecurityNotifications n, CancellationToken ct) => n.ReceiveAsync(r, ct));
+        api.MapPost(HubRoutes.PortalSession, (HttpRequest r, PortalApi p, CancellationToken ct) => p.SignInAsync(r, ct));
+        api.MapDelete(HubRoutes.PortalSession, (HttpRequest r) => PortalApi.SignOut(r));
+        api.MapGet(HubRoutes.PortalMe, (HttpRequest r, PortalApi p) => p.Me(r));
+        api.MapGet(HubRoutes.PortalDashboard, (HttpRequest r, PortalApi p, CancellationToken ct) => p.DashboardAsync(r, ct));
+        api.MapGet(HubRoutes.PortalHandoffs, (HttpRequest r, PortalApi p, CancellationToken ct) => p.SearchAsync(r, ct));
+        api.MapGet(HubRoutes.PortalHandoff, (HttpRequest r, string id, PortalApi p, CancellationToken ct) => p.DetailAsync(r, id, ct));
+        api.MapPost(HubRoutes.PortalReplay, (HttpRequest r, string id, PortalApi p, CancellationToken ct) => p.ReplayAsync(r, id, ct));
+        api.MapPost(HubRoutes.PortalResolve, (HttpRequest r, string id, PortalApi p, CancellationToken ct) => p.ResolveAsync(r, id, ct));
+        api.MapPost(HubRoutes.PortalReveal, (HttpRequest r, string id, PortalApi p, CancellationToken ct) => p.RevealAsync(r, id, ct));
+        api.MapPost(HubRoutes.PortalBulkReplay, (HttpRequest r, PortalApi p, CancellationToken ct) => p.BulkReplayAsync(r, ct));
+        api.MapGet(HubRoutes.PortalUnacknowledged, (HttpRequest r, PortalApi p, CancellationToken ct) => p.UnacknowledgedAsync(r, ct));
+        api.MapGet(HubRoutes.PortalAudit, (HttpRequest r, PortalApi p, CancellationToken ct) => p.AuditAsync(r, ct));
+        api.MapGet(HubRoutes.PortalPage, (HttpRequest r, string? file, PortalPage p) => p.Get(r, file));
         api.MapGet(HubRoutes.Health, (HealthApi h, CancellationToken ct) => h.Check(ct));
         api.MapGet(HubRoutes.OpenApi, (HttpRequest r, OpenApiDocument d) => d.Get(r));
         return api;

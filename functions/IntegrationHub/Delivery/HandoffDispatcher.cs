@@ -21,6 +21,7 @@ public sealed class HandoffDispatcher(
     HubTables tables,
     HandoffQueue queue,
     EventPublisher events,
+    FollowUpSchedule followUps,
     IEnumerable<IDepartmentAdapter> adapters,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
@@ -154,6 +155,11 @@ public sealed class HandoffDispatcher(
         }
 
         await events.PublishAsync(committed, cancellationToken);
+        if (outcome.Kind == DeliveryOutcomeKind.Received)
+        {
+            await followUps.ScheduleAsync(committed.Application, cancellationToken);
+        }
+
         if (retryIn is { } delay)
         {
             await queue.SendAsync(message with { ReplayOf = null }, delay, cancellationToken);

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Delivery;
 
-/// <summary>The one-machine stand-in for the Functions timer trigger that runs the <see cref="StrandedSweep"/>.</summary>
+/// <summary>The one-machine stand-in for the Functions timer triggers: the <see cref="StrandedSweep"/> and the <see cref="StatusFollowUps"/>.</summary>
 public sealed class PeriodicSweep(IServiceProvider services, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<PeriodicSweep> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -16,6 +16,7 @@ public sealed class PeriodicSweep(IServiceProvider services, IOptions<DeliveryOp
             try
             {
                 await services.GetRequiredService<StrandedSweep>().RunAsync(stoppingToken);
+                await services.GetRequiredService<StatusFollowUps>().RunAsync(stoppingToken);
             }
             catch (Azure.RequestFailedException ex)
             {

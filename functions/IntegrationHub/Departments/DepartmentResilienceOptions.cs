@@ -85,6 +85,8 @@ internal static class DepartmentResilience
         builder.AddResilienceHandler(pipelineName, (pipeline, context) =>
         {
             var budget = options(context.ServiceProvider);
+            var circuits = context.ServiceProvider.GetService<IntegrationHub.Delivery.CircuitStates>();
+            var department = pipelineName.ToUpperInvariant();
 
             // What the standard handler retries (connection failures, timeouts, 408, 429, 5xx) plus the department's
             // own "busy". HttpClient.Timeout is left to the pipeline, so every timeout is a TimeoutRejectedException.
@@ -114,6 +116,21 @@ internal static class DepartmentResilience
                     FailureRatio = budget.FailureRatio,
                     MinimumThroughput = budget.MinimumThroughput,
                     ShouldHandle = args => IsTransient(args.Outcome, args.Context.CancellationToken),
+                    OnOpened = _ =>
+                    {
+                        circuits?.Opened(department, budget.BreakDuration);
+                        return default;
+                    },
+                    OnHalfOpened = _ =>
+                    {
+                        circuits?.Closed(department);
+                        return default;
+                    },
+                    OnClosed = _ =>
+                    {
+                        circuits?.Closed(department);
+                        return default;
+                    },
                 })
                 .AddTimeout(new HttpTimeoutStrategyOptions { Name = "attempt", Timeout = budget.AttemptTimeout });
         });

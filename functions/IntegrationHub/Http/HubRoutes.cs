@@ -14,6 +14,19 @@ public static class HubRoutes
     public const string Application = "applications/{id}";
     public const string Events = "events";
     public const string PublicSecurityNotifications = "departments/ga/notifications";
+    public const string HousingWebhooks = "departments/fg/webhooks";
+    public const string PortalSession = "portal/session";
+    public const string PortalMe = "portal/me";
+    public const string PortalDashboard = "portal/dashboard";
+    public const string PortalHandoffs = "portal/handoffs";
+    public const string PortalHandoff = "portal/handoffs/{id}";
+    public const string PortalReplay = "portal/handoffs/{id}/replay";
+    public const string PortalResolve = "portal/handoffs/{id}/resolve";
+    public const string PortalReveal = "portal/handoffs/{id}/reveal";
+    public const string PortalBulkReplay = "portal/replay";
+    public const string PortalUnacknowledged = "portal/unacknowledged";
+    public const string PortalAudit = "portal/audit";
+    public const string PortalPage = "portal/ui/{file?}";
     public const string Health = "health";
     public const string OpenApi = "openapi.json";
 }

@@ -18,6 +18,9 @@ public sealed class HubFixture : IAsyncLifetime
     public const string KeyA = "platform-a-key-0123456789abcdef";
     public const string PlatformB = "platform-b";
     public const string KeyB = "platform-b-key-0123456789abcdef";
+    public const string OperatorUser = "wang.operator";
+    public const string ViewerUser = "li.viewer";
+    public const string Password = "portal-test-password";
 
     private WebApplication? _app;
 
@@ -63,6 +66,13 @@ public sealed class HubFixture : IAsyncLifetime
         ["Delivery:StrandedAfter"] = "00:00:03",
         ["Delivery:SweepInterval"] = "00:00:01",
         ["Delivery:MaxDequeueCount"] = "2",
+        ["Portal:SessionKey"] = "test-session-key-0123456789abcdefghijklmnop",
+        ["Portal:Accounts:0:User"] = OperatorUser,
+        ["Portal:Accounts:0:Password"] = Password,
+        ["Portal:Accounts:0:Role"] = "operator",
+        ["Portal:Accounts:1:User"] = ViewerUser,
+        ["Portal:Accounts:1:Password"] = Password,
+        ["Portal:Accounts:1:Role"] = "viewer",
         ["Delivery:VisibilityTimeout"] = "00:00:05",
         ["Departments:PublicSecurity:BaseUrl"] = PublicSecurity.BaseUrl.ToString(),
         ["Departments:PublicSecurity:AccessUnitCode"] = "320300SQPT01",

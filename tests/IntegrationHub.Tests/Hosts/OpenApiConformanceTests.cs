@@ -128,7 +128,8 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         var documented = new SortedSet<string>(document["paths"]!.AsObject()
             .SelectMany(p => p.Value!.AsObject().Select(op => $"{op.Key.ToUpperInvariant()} {p.Key}")));
 
-        Assert.Equal(RouteTable.Local(hub.App), documented);
+        // The operator portal's API is the portal page's own, not part of the platforms' contract.
+        Assert.Equal(new SortedSet<string>(RouteTable.Local(hub.App).Where(r => !r.Contains("/api/v1/portal/", StringComparison.Ordinal))), documented);
         Assert.Equal("3.1.0", document["openapi"]!.GetValue<string>());
     }
 

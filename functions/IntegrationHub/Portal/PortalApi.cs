@@ -1,0 +1,463 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using IntegrationHub.Applications;
+using IntegrationHub.Catalog;
+using IntegrationHub.Contracts;
+using IntegrationHub.Delivery;
+using IntegrationHub.Departments;
+using IntegrationHub.Http;
+using IntegrationHub.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Portal;
+
+/// <summary>
+/// The operators' API under <c>/api/v1/portal</c>. Everything personal leaves masked; the only way to an
+/// unmasked field is <see cref="RevealAsync"/>, which needs the operator role and a reason and is audited.
+/// </summary>
+public sealed class PortalApi(
+    PortalAuth auth,
+    AuditLog audit,
+    HubTables tables,
+    ApplicationStore store,
+    HandoffQueue queue,
+    CircuitStates circuits,
+    ServiceCatalog catalog,
+    IdHasher idHasher,
+    IOptions<PortalOptions> options,
+    TimeProvider time)
+{
+    private const int MaxResults = 200;
+    private static readonly string[] RevealableFields = ["name", "idNumber", "phone"];
+
+    public async Task<IResult> SignInAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (node, problem) = await RequestBody.ReadJsonAsync(request, 4096, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var credentials = Deserialize(node, PortalJsonContext.Default.SignInRequest);
+        if (credentials is null || string.IsNullOrEmpty(credentials.User) || string.IsNullOrEmpty(credentials.Password))
+        {
+            return Problems.Field("user", "user and password are required.");
+        }
+
+        if (auth.SignIn(credentials.User, credentials.Password) is not { } user)
+        {
+            return Problems.Field("password", "user or password is wrong.", StatusCodes.Status401Unauthorized);
+        }
+
+        auth.IssueCookie(request.HttpContext.Response, user);
+        return Results.Json(new SessionView(user.Name, user.Role), PortalJsonContext.Default.SessionView);
+    }
+
+    public static IResult SignOut(HttpRequest request)
+    {
+        request.HttpContext.Response.Cookies.Delete(PortalAuth.Cookie, new CookieOptions { Path = "/" });
+        return Results.NoContent();
+    }
+
+    public IResult Me(HttpRequest request) =>
+        auth.Authenticate(request) is { } user
+            ? Results.Json(new SessionView(user.Name, user.Role), PortalJsonContext.Default.SessionView)
+            : SignInRequired();
+
+    public async Task<IResult> DashboardAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (auth.Authenticate(request) is null)
+        {
+            return SignInRequired();
+        }
+
+        var now = time.GetUtcNow();
+        var applications = await ScanAsync([], cancellationToken);
+        var departments = ServiceCatalog.DepartmentCodes
+            .Where(d => catalog.Entries.Any(e => e.Item.Department == d && e.Item.Online))
+            .Select(d => new DepartmentCounts(d, catalog.Entries.First(e => e.Item.Department == d).Item.DepartmentName,
+                Enum.GetNames<HandoffState>().ToDictionary(s => s, s => applications.Count(a => a.Department == d && a.Handoff == s)),
+                circuits.IsOpen(d)))
+            .ToList();
+        var firstHour = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddHours(-23);
+        var hours = Enumerable.Range(0, 24).Select(h => firstHour.AddHours(h)).Select(h => new HourCount(h,
+            applications.Count(a => a.SubmittedAt >= h && a.SubmittedAt < h.AddHours(1)),
+            applications.Count(a => a.Handoff == nameof(HandoffState.Failed) && a.UpdatedAt >= h && a.UpdatedAt < h.AddHours(1)))).ToList();
+        return Results.Json(new Dashboard(departments, hours, applications.Count(a => IsUnacknowledged(a, now))), PortalJsonContext.Default.Dashboard);
+    }
+
+    public async Task<IResult> SearchAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (auth.Authenticate(request) is null)
+        {
+            return SignInRequired();
+        }
+
+        var query = request.Query;
+        var filters = new List<string>();
+        if (query["applicationId"].ToString() is { Length: > 0 } id)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"PartitionKey eq {id}"));
+        }
+
+        if (query["caseNumber"].ToString() is { Length: > 0 } caseNumber)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"CaseNumber eq {caseNumber}"));
+        }
+
+        if (query["item"].ToString() is { Length: > 0 } item)
+        {
+            if (catalog.Find(item) is null)
+            {
+                return Problems.Field("item", "is not a service item code.");
+            }
+
+            filters.Add(TableClient.CreateQueryFilter($"ItemCode eq {item.ToUpperInvariant()}"));
+        }
+
+        if (query["department"].ToString() is { Length: > 0 } department)
+        {
+            if (!ServiceCatalog.DepartmentCodes.Contains(department.ToUpperInvariant()))
+            {
+                return Problems.Field("department", $"must be one of {string.Join(", ", ServiceCatalog.DepartmentCodes)}.");
+            }
+
+            filters.Add(TableClient.CreateQueryFilter($"Department eq {department.ToUpperInvariant()}"));
+        }
+
+        if (query["state"].ToString() is { Length: > 0 } state)
+        {
+            if (!Enum.TryParse<HandoffState>(state, ignoreCase: true, out var parsed) || int.TryParse(state, out _))
+            {
+                return Problems.Field("state", $"must be one of {string.Join(", ", Enum.GetNames<HandoffState>())}.");
+            }
+
+            filters.Add(TableClient.CreateQueryFilter($"Handoff eq {parsed.ToString()}"));
+        }
+
+        foreach (var (name, op) in new[] { ("from", "ge"), ("to", "lt") })
+        {
+            if (query[name].ToString() is { Length: > 0 } text)
+            {
+                if (!DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
+                {
+                    return Problems.Field(name, "must be an ISO 8601 date or time.");
+                }
+
+                filters.Add(op == "ge"
+                    ? TableClient.CreateQueryFilter($"SubmittedAt ge {at}")
+                    : TableClient.CreateQueryFilter($"SubmittedAt lt {at}"));
+            }
+        }
+
+        if (query["idNumber"].ToString() is { Length: > 0 } idNumber)
+        {
+            if (!CitizenId.IsValid(idNumber.Trim().ToUpperInvariant()))
+            {
+                return Problems.Field("idNumber", "must be a full, valid 18-character ID number.");
+            }
+
+            // Only the keyed hash is stored searchable; the number itself is never a query value.
+            filters.Add(TableClient.CreateQueryFilter($"IdNumberHash eq {idHasher.Hash(idNumber)}"));
+        }
+
+        var now = time.GetUtcNow();
+        var found = (await ScanAsync(filters, cancellationToken)).OrderByDescending(a => a.UpdatedAt).ToList();
+        return Results.Json(new HandoffList(found.Count, [.. found.Take(MaxResults).Select(a => Summary(a, now))]), PortalJsonContext.Default.HandoffList);
+    }
+
+    public async Task<IResult> UnacknowledgedAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (auth.Authenticate(request) is null)
+        {
+            return SignInRequired();
+        }
+
+        var now = time.GetUtcNow();
+        var found = (await ScanAsync([], cancellationToken)).Where(a => IsUnacknowledged(a, now)).OrderBy(a => a.SubmittedAt).ToList();
+        return Results.Json(new HandoffList(found.Count, [.. found.Take(MaxResults).Select(a => Summary(a, now))]), PortalJsonContext.Default.HandoffList);
+    }
+
+    public async Task<IResult> DetailAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        if (auth.Authenticate(request) is null)
+        {
+            return SignInRequired();
+        }
+
+        if (await store.FindAsync(id, cancellationToken) is not { } application)
+        {
+            return Problems.NotFound($"No application '{id}'.");
+        }
+
+        var canonical = HandoffDispatcher.ToCanonical(application);
+        var timeline = await store.TimelineAsync(id, cancellationToken);
+        var detail = new HandoffDetail(
+            Summary(application, time.GetUtcNow()),
+            Masking.IdNumber(canonical.Applicant.IdNumber),
+            Masking.Phone(canonical.Applicant.Phone),
+            JsonNode.Parse(PayloadMasker.Mask(application.FormJson, canonical)!),
+            application.Reason,
+            application.TraceParent,
+            [.. timeline.Select(e => new PortalTimelineEntry(e.Sequence, e.At, e.Kind, e.Summary, e.Status, e.Outcome, e.DurationMs,
+                e.DepartmentCode, e.DepartmentMessage, e.CaseNumber, e.TraceId, e.RequestPayload, e.ResponsePayload, e.Actor))]);
+        return Results.Json(detail, PortalJsonContext.Default.HandoffDetail);
+    }
+
+    public async Task<IResult> ReplayAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        if (RequireOperator(request, out var user) is { } refused)
+        {
+            return refused;
+        }
+
+        var (result, problem) = await ReplayOneAsync(user!, id, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        await audit.AppendAsync(user!, "replay", id, null, result, cancellationToken);
+        return Results.Json(new ReplayResult(1, [id], []), PortalJsonContext.Default.ReplayResult, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    public async Task<IResult> BulkReplayAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (RequireOperator(request, out var user) is { } refused)
+        {
+            return refused;
+        }
+
+        var (node, problem) = await RequestBody.ReadJsonAsync(request, 4096, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var scope = Deserialize(node, PortalJsonContext.Default.BulkReplayRequest);
+        if (scope is null || (string.IsNullOrEmpty(scope.Department) == string.IsNullOrEmpty(scope.ItemCode)))
+        {
+            return Problems.Field("department", "give exactly one of department or itemCode.");
+        }
+
+        var filters = new List<string> { TableClient.CreateQueryFilter($"Handoff eq {nameof(HandoffState.Failed)}") };
+        filters.Add(scope.Department is { Length: > 0 } d
+            ? TableClient.CreateQueryFilter($"Department eq {d.ToUpperInvariant()}")
+            : TableClient.CreateQueryFilter($"ItemCode eq {scope.ItemCode!.ToUpperInvariant()}"));
+        var replayed = new List<string>();
+        var skipped = new List<string>();
+        foreach (var application in await ScanAsync(filters, cancellationToken))
+        {
+            var (_, failed) = await ReplayOneAsync(user!, application.PartitionKey, cancellationToken);
+            (failed is null ? replayed : skipped).Add(application.PartitionKey);
+        }
+
+        await audit.AppendAsync(user!, "bulk-replay", scope.Department ?? scope.ItemCode!, null,
+            $"replayed {replayed.Count}, skipped {skipped.Count}: {string.Join(",", replayed)}", cancellationToken);
+        return Results.Json(new ReplayResult(replayed.Count, replayed, skipped), PortalJsonContext.Default.ReplayResult, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    public async Task<IResult> ResolveAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        if (RequireOperator(request, out var user) is { } refused)
+        {
+            return refused;
+        }
+
+        var (reason, problem) = await ReadReasonAsync(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var wasFailed = false;
+        var committed = await store.UpdateAsync(id, application =>
+        {
+            wasFailed = application.Handoff == nameof(HandoffState.Failed);
+            if (!wasFailed)
+            {
+                return null;
+            }
+
+            application.Handoff = nameof(HandoffState.Resolved);
+            return [new TimelineEntity { Kind = "resolved", Summary = $"Resolved by {user!.Name}: {reason}", Actor = user.Name }];
+        }, cancellationToken);
+        if (committed is null)
+        {
+            return Problems.NotFound($"No application '{id}'.");
+        }
+
+        if (!wasFailed)
+        {
+            return Problems.Field("handoff", $"is {committed.Application.Handoff}; only a failed hand-off can be resolved.", StatusCodes.Status409Conflict);
+        }
+
+        await queue.ClearPendingAsync(id, cancellationToken);
+        await audit.AppendAsync(user!, "resolve", id, reason, null, cancellationToken);
+        return Results.NoContent();
+    }
+
+    public async Task<IResult> RevealAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        if (RequireOperator(request, out var user) is { } refused)
+        {
+            return refused;
+        }
+
+        var (node, problem) = await RequestBody.ReadJsonAsync(request, 4096, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var reveal = Deserialize(node, PortalJsonContext.Default.RevealRequest);
+        if (reveal is null || !RevealableFields.Contains(reveal.Field))
+        {
+            return Problems.Field("field", $"must be one of {string.Join(", ", RevealableFields)}.");
+        }
+
+        if (reveal.Reason is not { Length: >= 2 })
+        {
+            return Problems.Field("reason", "is required to see personal data.");
+        }
+
+        if (await store.FindAsync(id, cancellationToken) is not { } application)
+        {
+            return Problems.NotFound($"No application '{id}'.");
+        }
+
+        var applicant = JsonSerializer.Deserialize<Applicant>(application.ApplicantJson)!;
+        var value = reveal.Field switch
+        {
+            "name" => applicant.Name,
+            "idNumber" => applicant.IdNumber,
+            _ => applicant.Phone,
+        };
+        await audit.AppendAsync(user!, "reveal", id, reveal.Reason, reveal.Field, cancellationToken);
+        return Results.Json(new RevealView(reveal.Field, value), PortalJsonContext.Default.RevealView);
+    }
+
+    public async Task<IResult> AuditAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (auth.Authenticate(request) is null)
+        {
+            return SignInRequired();
+        }
+
+        return Results.Json(new AuditList(await audit.NewestAsync(200, cancellationToken)), PortalJsonContext.Default.AuditList);
+    }
+
+    /// <summary>
+    /// Moves a failed hand-off back to waiting (ETag-guarded, so two clicks cannot send two messages) and
+    /// enqueues it with its lineage; the dispatcher reuses the application's fixed delivery key.
+    /// </summary>
+    private async Task<(string? Detail, IResult? Problem)> ReplayOneAsync(PortalUser user, string id, CancellationToken cancellationToken)
+    {
+        var application = await store.FindAsync(id, cancellationToken);
+        if (application is null)
+        {
+            return (null, Problems.NotFound($"No application '{id}'."));
+        }
+
+        if (circuits.IsOpen(application.Department))
+        {
+            return (null, Problems.Field("department", $"{application.Department}'s circuit is open: replay when the department answers again.", StatusCodes.Status409Conflict));
+        }
+
+        int? lastAttempt = null;
+        var committed = await store.UpdateAsync(id, current =>
+        {
+            if (current.Handoff != nameof(HandoffState.Failed))
+            {
+                return null;
+            }
+
+            current.Handoff = nameof(HandoffState.Waiting);
+            current.FailedAttempts = 0;
+            return [new TimelineEntity { Kind = "replay-requested", Summary = $"Replay requested by {user.Name}", Actor = user.Name }];
+        }, cancellationToken);
+        if (committed is null || committed.Added.Count == 0)
+        {
+            return (null, Problems.Field("handoff", $"is {committed?.Application.Handoff}; only a failed hand-off can be replayed.", StatusCodes.Status409Conflict));
+        }
+
+        lastAttempt = (await store.TimelineAsync(id, cancellationToken)).LastOrDefault(e => e.Kind == "attempt")?.Sequence;
+        await queue.SendAsync(new HandoffMessage(id, ReplayOf: lastAttempt ?? 0, ReplayedBy: user.Name), TimeSpan.Zero, cancellationToken);
+        return ($"replay of attempt {lastAttempt}", null);
+    }
+
+    private static async Task<(string? Reason, IResult? Problem)> ReadReasonAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (node, problem) = await RequestBody.ReadJsonAsync(request, 4096, cancellationToken);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+
+        var reason = Deserialize(node, PortalJsonContext.Default.ReasonRequest)?.Reason?.Trim();
+        return reason is { Length: >= 2 and <= 500 } ? (reason, null) : (null, Problems.Field("reason", "is required (2-500 characters)."));
+    }
+
+    private IResult? RequireOperator(HttpRequest request, out PortalUser? user)
+    {
+        user = auth.Authenticate(request);
+        if (user is null)
+        {
+            return SignInRequired();
+        }
+
+        return user.IsOperator
+            ? null
+            : Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "This action needs the operator role; viewers can only read.");
+    }
+
+    private async Task<List<ApplicationEntity>> ScanAsync(List<string> filters, CancellationToken cancellationToken)
+    {
+        // A full scan of application rows, filtered server-side: fine at a district's volume; an index table would replace it at city scale.
+        var table = await tables.Applications();
+        var filter = string.Join(" and ", filters.Prepend(TableClient.CreateQueryFilter($"RowKey eq {ApplicationEntity.Row}")));
+        var found = new List<ApplicationEntity>();
+        await foreach (var application in table.QueryAsync<ApplicationEntity>(filter, cancellationToken: cancellationToken))
+        {
+            found.Add(application);
+        }
+
+        return found;
+    }
+
+    private bool IsUnacknowledged(ApplicationEntity application, DateTimeOffset now) =>
+        application.Status is nameof(ApplicationStatus.Submitted) or nameof(ApplicationStatus.Delivered)
+        && application.Handoff != nameof(HandoffState.Resolved)
+        && now - application.SubmittedAt > options.Value.UnacknowledgedAfter;
+
+    private HandoffSummary Summary(ApplicationEntity a, DateTimeOffset now) => new(
+        a.PartitionKey,
+        a.ItemCode,
+        catalog.Find(a.ItemCode)?.Item.NameZh ?? a.ItemCode,
+        a.Department,
+        Enum.Parse<ApplicationStatus>(a.Status),
+        Enum.Parse<HandoffState>(a.Handoff),
+        a.CaseNumber,
+        a.ApplicantNameMasked,
+        a.SubmittedAt,
+        a.UpdatedAt,
+        a.FailedAttempts,
+        IsUnacknowledged(a, now));
+
+    private static T? Deserialize<T>(JsonNode? node, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) where T : class
+    {
+        try
+        {
+            return node is JsonObject ? node.Deserialize(info) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static IResult SignInRequired() =>
+        Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "Sign in to the portal first.");
+}

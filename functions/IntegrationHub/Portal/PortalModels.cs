@@ -1,0 +1,85 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using IntegrationHub.Contracts;
+
+namespace IntegrationHub.Portal;
+
+public sealed record SignInRequest(string User, string Password);
+
+public sealed record SessionView(string User, string Role);
+
+public sealed record HandoffSummary(
+    string ApplicationId,
+    string ItemCode,
+    string ItemName,
+    string Department,
+    ApplicationStatus Status,
+    HandoffState Handoff,
+    string? CaseNumber,
+    string ApplicantName,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset UpdatedAt,
+    int FailedAttempts,
+    bool Unacknowledged);
+
+public sealed record HandoffList(int Total, IReadOnlyList<HandoffSummary> Items);
+
+public sealed record PortalTimelineEntry(
+    int Sequence,
+    DateTimeOffset At,
+    string Kind,
+    string Summary,
+    string? Status,
+    string? Outcome,
+    long? DurationMs,
+    string? DepartmentCode,
+    string? DepartmentMessage,
+    string? CaseNumber,
+    string? TraceId,
+    string? RequestPayload,
+    string? ResponsePayload,
+    string? Actor);
+
+public sealed record HandoffDetail(
+    HandoffSummary Summary,
+    string ApplicantIdNumber,
+    string ApplicantPhone,
+    JsonNode? Form,
+    string? Reason,
+    string? TraceParent,
+    IReadOnlyList<PortalTimelineEntry> Timeline);
+
+public sealed record DepartmentCounts(string Department, string Name, IReadOnlyDictionary<string, int> Counts, bool CircuitOpen);
+
+public sealed record HourCount(DateTimeOffset Hour, int Submitted, int Failed);
+
+public sealed record Dashboard(IReadOnlyList<DepartmentCounts> Departments, IReadOnlyList<HourCount> Hours, int Unacknowledged);
+
+public sealed record ReasonRequest(string Reason);
+
+public sealed record RevealRequest(string Field, string Reason);
+
+public sealed record RevealView(string Field, string Value);
+
+public sealed record BulkReplayRequest(string? Department, string? ItemCode);
+
+public sealed record ReplayResult(int Replayed, IReadOnlyList<string> ApplicationIds, IReadOnlyList<string> Skipped);
+
+public sealed record AuditEntry(DateTimeOffset At, string User, string Role, string Action, string Target, string? Reason, string? Detail);
+
+public sealed record AuditList(IReadOnlyList<AuditEntry> Entries);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(SignInRequest))]
+[JsonSerializable(typeof(SessionView))]
+[JsonSerializable(typeof(HandoffList))]
+[JsonSerializable(typeof(HandoffDetail))]
+[JsonSerializable(typeof(Dashboard))]
+[JsonSerializable(typeof(ReasonRequest))]
+[JsonSerializable(typeof(RevealRequest))]
+[JsonSerializable(typeof(RevealView))]
+[JsonSerializable(typeof(BulkReplayRequest))]
+[JsonSerializable(typeof(ReplayResult))]
+[JsonSerializable(typeof(AuditList))]
+internal sealed partial class PortalJsonContext : JsonSerializerContext;
