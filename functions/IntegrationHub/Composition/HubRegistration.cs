@@ -86,6 +86,7 @@ public static class HubRegistration
 
     public static IServiceCollection AddPlatformEvents(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddStatusTopic(configuration);
         services.AddSingleton<EventPublisher>();
         services.AddSingleton<EventsApi>();
         services.AddHttpClient<PlatformWebhookSender>(c => c.Timeout = TimeSpan.FromSeconds(10));

@@ -14,7 +14,7 @@ public sealed record WebhookMessage(string Platform, string Cursor, int Attempt 
 /// An "unpublished" intent is written before the status change and cleared after publishing, so the
 /// sweep republishes whatever a crash in between left behind (feed rows are idempotent).
 /// </summary>
-public sealed class EventPublisher(HubTables tables, QueueServiceClient queues, IOptions<StorageOptions> storage)
+public sealed class EventPublisher(HubTables tables, QueueServiceClient queues, IOptions<StorageOptions> storage, StatusTopic? topic = null)
 {
     public const string UnpublishedPartition = "unpublished";
 
@@ -80,6 +80,10 @@ public sealed class EventPublisher(HubTables tables, QueueServiceClient queues, 
 
             var queue = await _webhooks.Value;
             await queue.SendMessageAsync(JsonSerializer.Serialize(new WebhookMessage(application.Platform, row.RowKey)), cancellationToken);
+            if (topic is not null)
+            {
+                await topic.SendAsync(EventsApi.ToEvent(row), application.Platform, cancellationToken);
+            }
         }
     }
 

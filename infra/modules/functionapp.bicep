@@ -1,0 +1,114 @@
+// The Functions app: Flex Consumption, .NET 10 isolated worker, system-assigned identity for every connection.
+param name string
+param location string
+param storageAccountName string
+param deploymentContainerUrl string
+param serviceBusNamespace string
+param statusTopic string
+param appInsightsConnectionString string
+param vaultUri string
+param publicSecurityBaseUrl string
+param housingBaseUrl string
+param socialSecurityBaseUrl string
+param operatorRoleClaim string
+param viewerRoleClaim string
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: name
+  location: location
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+var secret = 'SecretUri=${vaultUri}secrets/'
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: 'SystemAssigned'
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'SystemAssignedIdentity'
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: 40
+        instanceMemoryMB: 2048
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      appSettings: [
+        { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
+        { name: 'Storage__AccountName', value: storageAccountName }
+        { name: 'Storage__queueServiceUri', value: 'https://${storageAccountName}.queue.${environment().suffixes.storage}' }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
+        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD' }
+        { name: 'Events__ServiceBus__FullyQualifiedNamespace', value: serviceBusNamespace }
+        { name: 'Events__ServiceBus__Topic', value: statusTopic }
+        { name: 'Security__IdHash__Key', value: '@Microsoft.KeyVault(${secret}id-hash-key)' }
+        { name: 'Portal__TrustAppServiceAuthentication', value: 'true' }
+        { name: 'Portal__OperatorRoleClaim', value: operatorRoleClaim }
+        { name: 'Portal__ViewerRoleClaim', value: viewerRoleClaim }
+        { name: 'Portal__SessionKey', value: '@Microsoft.KeyVault(${secret}portal-session-key)' }
+        { name: 'Platforms__Clients__0__Name', value: 'xuzhou-community-app' }
+        { name: 'Platforms__Clients__0__ApiKey', value: '@Microsoft.KeyVault(${secret}platform-api-key)' }
+        { name: 'Platforms__Clients__0__WebhookUrl', value: '@Microsoft.KeyVault(${secret}platform-webhook-url)' }
+        { name: 'Platforms__Clients__0__WebhookSecret', value: '@Microsoft.KeyVault(${secret}platform-webhook-secret)' }
+        { name: 'Departments__PublicSecurity__BaseUrl', value: publicSecurityBaseUrl }
+        { name: 'Departments__PublicSecurity__AccessUnitCode', value: '@Microsoft.KeyVault(${secret}ga-access-unit)' }
+        { name: 'Departments__PublicSecurity__SigningKey', value: '@Microsoft.KeyVault(${secret}ga-signing-key)' }
+        { name: 'Departments__Housing__BaseUrl', value: housingBaseUrl }
+        { name: 'Departments__Housing__ClientId', value: '@Microsoft.KeyVault(${secret}fg-client-id)' }
+        { name: 'Departments__Housing__ClientSecret', value: '@Microsoft.KeyVault(${secret}fg-client-secret)' }
+        { name: 'Departments__Housing__WebhookSecret', value: '@Microsoft.KeyVault(${secret}fg-webhook-secret)' }
+        { name: 'Departments__SocialSecurity__BaseUrl', value: socialSecurityBaseUrl }
+        { name: 'Departments__SocialSecurity__OrgCode', value: '@Microsoft.KeyVault(${secret}rs-org-code)' }
+        { name: 'Departments__SocialSecurity__SigningKey', value: '@Microsoft.KeyVault(${secret}rs-signing-key)' }
+      ]
+    }
+  }
+}
+
+// The portal and the platform API sit behind App Service authentication (Entra ID); anonymous requests
+// are allowed through so the hub's own X-Api-Key and department signatures still apply to machine callers.
+resource auth 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+  }
+}
+
+output name string = site.name
+output defaultHostName string = site.properties.defaultHostName
+output principalId string = site.identity.principalId
