@@ -46,7 +46,7 @@ public sealed class Azurite : IAsyncDisposable
         };
         foreach (var arg in new[]
         {
-            "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl",
+            "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry",
             "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
             "--blobPort", $"{blob}", "--queuePort", $"{queue}", "--tablePort", $"{table}",
         })
