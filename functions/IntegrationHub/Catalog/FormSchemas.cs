@@ -13,12 +13,14 @@ namespace IntegrationHub.Catalog;
 /// </summary>
 public sealed partial class FormSchemas
 {
+    // One options instance per set of schemas: evaluation caches each schema's compiled constraints in it,
+    // and each instance registers its own $ids, so two FormSchemas never collide.
+    private readonly EvaluationOptions _options = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
     private readonly JsonSchema _applicant;
     private readonly FrozenDictionary<string, JsonSchema> _forms;
 
     public FormSchemas(ServiceCatalog catalog)
     {
-        // Each schema gets its own registry so their $ids never collide with another instance's.
         _applicant = Compile(catalog.ApplicantSchema);
         _forms = catalog.Entries
             .Where(e => e.FormSchema.HasValue)
@@ -28,17 +30,16 @@ public sealed partial class FormSchemas
     public bool HasForm(string itemCode) => _forms.ContainsKey(itemCode);
 
     public IReadOnlyDictionary<string, string[]> ValidateApplicant(JsonNode? applicant) =>
-        Evaluate(_applicant, applicant, "applicant");
+        Evaluate(_applicant, applicant, "applicant", _options);
 
     public IReadOnlyDictionary<string, string[]> ValidateForm(string itemCode, JsonNode? form) =>
-        Evaluate(_forms[itemCode], form, "form");
+        Evaluate(_forms[itemCode], form, "form", _options);
 
     private static JsonSchema Compile(JsonElement schema) => JsonSchema.FromText(schema.GetRawText());
 
-    private static Dictionary<string, string[]> Evaluate(JsonSchema schema, JsonNode? instance, string root)
+    private static Dictionary<string, string[]> Evaluate(JsonSchema schema, JsonNode? instance, string root, EvaluationOptions options)
     {
-        // Fresh options per call: evaluation registers the schema's $id in the options' registry.
-        var result = schema.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
+        var result = schema.Evaluate(instance, options);
         var errors = new Dictionary<string, List<string>>();
         if (result.IsValid)
         {

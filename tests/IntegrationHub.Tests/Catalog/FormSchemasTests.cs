@@ -60,6 +60,23 @@ public sealed class FormSchemasTests
     }
 
     [Fact]
+    public async Task ValidateForm_ManyAtOnce_GivesTheSameAnswersAsOneByOne()
+    {
+        // One FormSchemas serves every request; its shared evaluation options must hold under concurrency.
+        var codes = Catalog.Entries.Where(e => e.Item.Online).Select(e => e.Item.Code).ToList();
+        var work = Enumerable.Range(0, 400).Select(i => Task.Run(() =>
+        {
+            var code = codes[i % codes.Count];
+            var samples = LoadSamples(code);
+            var valid = Schemas.ValidateForm(code, samples["valid"]!.DeepClone()).Count == 0;
+            var broken = Schemas.ValidateForm(code, samples["invalid"]![0]!["form"]!.DeepClone()).Count > 0;
+            return valid && broken;
+        }));
+
+        Assert.All(await Task.WhenAll(work), Assert.True);
+    }
+
+    [Fact]
     public void ApplicantSchema_UnknownEthnicityAndDistrict_AreNamed()
     {
         var applicant = new JsonObject
