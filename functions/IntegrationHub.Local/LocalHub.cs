@@ -21,6 +21,7 @@ public static class LocalHub
         builder.AddLocalPlatform();
         builder.AddLocalOperators();
         var publicSecurity = builder.AddSandboxPublicSecurity();
+        var socialSecurity = builder.AddSandboxSocialSecurity();
         builder.Services.AddHub(builder.Configuration);
         builder.Services.AddHubWorkers();
         configure?.Invoke(builder);
@@ -30,6 +31,7 @@ public static class LocalHub
         app.UseStatusCodePages();
         app.MapHubApi();
         app.UseSandbox(publicSecurity);
+        app.UseSandboxSocialSecurity(socialSecurity);
         return app;
     }
 

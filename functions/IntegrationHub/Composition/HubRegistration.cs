@@ -5,6 +5,7 @@ using IntegrationHub.Contracts;
 using IntegrationHub.Delivery;
 using IntegrationHub.Departments;
 using IntegrationHub.Departments.PublicSecurity;
+using IntegrationHub.Departments.SocialSecurity;
 using IntegrationHub.Events;
 using IntegrationHub.Health;
 using IntegrationHub.Http;
@@ -41,6 +42,7 @@ public static class HubRegistration
         services.AddDelivery(configuration);
         services.AddPlatformEvents(configuration);
         services.AddPublicSecurity(configuration);
+        services.AddSocialSecurity(configuration);
         services.AddPortal(configuration);
         services.AddSingleton<HealthApi>();
         services.AddSingleton<OpenApiDocument>();

@@ -34,7 +34,12 @@ public static partial class PayloadMasker
         Collect(application.Form, values);
         foreach (var (value, mask) in values.Where(v => v.Value.Length > 0).OrderByDescending(v => v.Value.Length))
         {
-            payload = payload.Replace(value, mask, StringComparison.Ordinal);
+            // A value may sit in JSON as itself, JSON-escaped, or escaped twice (人社's body is a JSON string in JSON).
+            var once = Escape(value);
+            var twice = Escape(once);
+            payload = payload.Replace(twice, Escape(Escape(mask)), StringComparison.Ordinal)
+                .Replace(once, Escape(mask), StringComparison.Ordinal)
+                .Replace(value, mask, StringComparison.Ordinal);
         }
 
         payload = IdShape().Replace(payload, m => Masking.IdNumber(m.Value));
@@ -84,6 +89,9 @@ public static partial class PayloadMasker
                 break;
         }
     }
+
+    private static string Escape(string value) =>
+        JsonEncodedText.Encode(value, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString();
 
     [GeneratedRegex(@"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")]
     private static partial Regex IdShape();

@@ -35,7 +35,7 @@ public sealed class PublicSecurityPipelineTests(HubFixture hub)
         var received = Assert.Single(hub.PublicSecurity.ReceivedApplications, r => r.Lsh == id);
         Assert.Equal("0000", received.Code);
         Assert.Equal("application/xml; charset=GB18030", received.Headers["Content-Type"]);
-        await WaitForPlatformAsync(id, ["Delivered", "Accepted", "InReview", "Approved"]);
+        await PipelineAssert.PlatformReceivedAsync(hub, id, ["Delivered", "Accepted", "InReview", "Approved"]);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class PublicSecurityPipelineTests(HubFixture hub)
 
         Assert.Equal("0001", done["timeline"]!.AsArray().First(e => e!["kind"]!.GetValue<string>() == "attempt")!["departmentCode"]!.GetValue<string>());
         Assert.NotNull(done["result"]);
-        await WaitForPlatformAsync(id, ["Approved"]);
+        await PipelineAssert.PlatformReceivedAsync(hub, id, ["Approved"]);
     }
 
     [Fact]
@@ -144,23 +144,5 @@ public sealed class PublicSecurityPipelineTests(HubFixture hub)
         using var response = await hub.SubmitAsync(body, key);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["applicationId"]!.GetValue<string>();
-    }
-
-    private async Task WaitForPlatformAsync(string id, string[] statuses)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            var received = hub.Platform.Received().Where(r => r.Event["applicationId"]!.GetValue<string>() == id).ToList();
-            if (statuses.All(s => received.Any(r => r.Event["status"]!.GetValue<string>() == s)))
-            {
-                Assert.All(received, r => Assert.True(r.SignatureValid));
-                Assert.All(received, r => Assert.Equal(r.Event["eventId"]!.GetValue<string>(), r.EventId));
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail($"the platform did not receive {string.Join(",", statuses)} for {id}");
     }
 }

@@ -12,7 +12,7 @@ namespace IntegrationHub.Tests.Fixtures;
 /// with the platform's webhook receiver beside it. Timing is shortened so retries run in milliseconds.
 /// One per test collection; tests speak to it over real HTTP.
 /// </summary>
-public sealed class HubFixture : IAsyncLifetime
+public class HubFixture : IAsyncLifetime
 {
     public const string PlatformA = "platform-a";
     public const string KeyA = "platform-a-key-0123456789abcdef";
@@ -33,15 +33,32 @@ public sealed class HubFixture : IAsyncLifetime
 
     public static readonly byte[] PublicSecurityKey = [.. Enumerable.Range(1, 32).Select(i => (byte)(i * 7))];
 
+    public const string SocialSecurityOrg = "320300SQPT";
+    public const string SocialSecurityKey = "rs-test-signing-key-0123456789abcdef";
+
+    /// <summary>The strict 人社 gateway sandbox: decides a second after intake, refuses queries closer than a second apart.</summary>
+    internal SocialSecuritySandbox SocialSecurity { get; private set; } = null!;
+
+    /// <summary>The 人社 maintenance window as local (+08:00) times; empty (start = end) unless a fixture needs one.</summary>
+    protected virtual (TimeOnly Start, TimeOnly End) SocialSecurityMaintenance => (TimeOnly.MinValue, TimeOnly.MinValue);
+
     public Uri BaseAddress { get; private set; } = null!;
 
     public IServiceProvider Services => _app!.Services;
 
     public WebApplication App => _app!;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Azurite = await Azurite.StartAsync();
+        var (start, end) = SocialSecurityMaintenance;
+        SocialSecurity = new SocialSecuritySandbox(SocialSecurityOrg, SocialSecurityKey, TimeProvider.System, new SocialSecuritySandboxSettings
+        {
+            DecisionDelay = TimeSpan.FromSeconds(1),
+            MinQueryInterval = TimeSpan.FromSeconds(1),
+            MaintenanceStart = start,
+            MaintenanceEnd = end,
+        });
         _app = LocalHub.Build([.. Settings().Select(s => $"--{s.Key}={s.Value}")]);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.First());
@@ -84,6 +101,20 @@ public sealed class HubFixture : IAsyncLifetime
         ["Departments:PublicSecurity:Resilience:SamplingDuration"] = "00:00:05",
         ["Departments:PublicSecurity:Resilience:BreakDuration"] = "00:00:01",
         ["Departments:PublicSecurity:Resilience:MinimumThroughput"] = "100",
+        ["Departments:SocialSecurity:BaseUrl"] = SocialSecurity.BaseUrl.ToString(),
+        ["Departments:SocialSecurity:OrgCode"] = SocialSecurityOrg,
+        ["Departments:SocialSecurity:SigningKey"] = SocialSecurityKey,
+        ["Departments:SocialSecurity:PollInterval"] = "00:00:01",
+        ["Departments:SocialSecurity:MinQueryInterval"] = "00:00:01",
+        ["Departments:SocialSecurity:MaintenanceStart"] = SocialSecurityMaintenance.Start.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
+        ["Departments:SocialSecurity:MaintenanceEnd"] = SocialSecurityMaintenance.End.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
+        ["Departments:SocialSecurity:Resilience:MaxRetryAttempts"] = "3",
+        ["Departments:SocialSecurity:Resilience:BaseDelay"] = "00:00:00.050",
+        ["Departments:SocialSecurity:Resilience:AttemptTimeout"] = "00:00:02",
+        ["Departments:SocialSecurity:Resilience:TotalTimeout"] = "00:00:10",
+        ["Departments:SocialSecurity:Resilience:SamplingDuration"] = "00:00:05",
+        ["Departments:SocialSecurity:Resilience:BreakDuration"] = "00:00:01",
+        ["Departments:SocialSecurity:Resilience:MinimumThroughput"] = "100",
     };
 
     public HttpClient CreateClient(string? apiKey = KeyA)
@@ -131,7 +162,7 @@ public sealed class HubFixture : IAsyncLifetime
         throw new Xunit.Sdk.XunitException($"Application {id} never reached the expected state; last: {last.ToJsonString()}");
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_app is not null)
         {
@@ -141,6 +172,7 @@ public sealed class HubFixture : IAsyncLifetime
 
         Platform.Dispose();
         await PublicSecurity.DisposeAsync();
+        await SocialSecurity.DisposeAsync();
         await Azurite.DisposeAsync();
     }
 }

@@ -1,0 +1,73 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text;
+
+namespace IntegrationHub.Departments.SocialSecurity;
+
+/// <summary>The credentials the bureau issued to the hub, where to reach its gateway, and its timing (人社 gateway v3).</summary>
+internal sealed class SocialSecurityOptions : IValidatableObject
+{
+    public const string Section = "Departments:SocialSecurity";
+
+    /// <summary>The gateway's base address; requests go to <c>{BaseUrl}/si/gateway</c>.</summary>
+    [Required]
+    public Uri? BaseUrl { get; set; }
+
+    /// <summary>The organisation code (<c>org_code</c>), e.g. <c>320300SQPT</c>.</summary>
+    // Assumption: the document gives only an example; an organisation code is 1-32 ASCII letters and digits.
+    [Required, RegularExpression("^[A-Za-z0-9]{1,32}$")]
+    public string OrgCode { get; set; } = "";
+
+    /// <summary>The signing key exactly as handed over; the HMAC key is its UTF-8 bytes.</summary>
+    // Assumption: the document sets no length or alphabet for the key, so any non-blank string is accepted as issued.
+    [Required]
+    public string SigningKey { get; set; } = "";
+
+    /// <summary>How long after delivery, or after the last news, the hub asks about a case again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ParseLimitsInInvariantCulture = true)]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The gateway's per-case limit on RS9001 (5 minutes in production; the joint-testing environment sets it per
+    /// connecting system, typically to seconds). The adapter never asks about one case more often than this.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ParseLimitsInInvariantCulture = true)]
+    public TimeSpan MinQueryInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Start of the nightly maintenance window, China Standard Time (+08:00).</summary>
+    public TimeOnly MaintenanceStart { get; set; } = new(23, 0);
+
+    /// <summary>End of the nightly maintenance window, China Standard Time (+08:00); before the start when it crosses midnight.</summary>
+    public TimeOnly MaintenanceEnd { get; set; } = new(1, 0);
+
+    public DepartmentResilienceOptions Resilience { get; set; } = new();
+
+    public SocialSecurityMaintenance MaintenanceWindow() => new(MaintenanceStart, MaintenanceEnd);
+
+    /// <summary>The HMAC key: the key string's UTF-8 bytes (document, "Credentials").</summary>
+    public byte[] SigningKeyBytes() => Encoding.UTF8.GetBytes(SigningKey);
+
+    /// <summary>The base with a trailing slash, so relative paths append to it instead of replacing its last segment.</summary>
+    public Uri BaseAddress() =>
+        BaseUrl!.AbsoluteUri.EndsWith('/') ? BaseUrl : new Uri(BaseUrl.AbsoluteUri + "/");
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (BaseUrl is { } url && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
+        {
+            yield return new ValidationResult("BaseUrl must be an absolute http or https URI.", [nameof(BaseUrl)]);
+        }
+
+        // Polling faster than the gateway allows only earns 9001 answers.
+        if (PollInterval < MinQueryInterval)
+        {
+            yield return new ValidationResult(
+                $"PollInterval ({PollInterval}) must not be shorter than MinQueryInterval ({MinQueryInterval}).",
+                [nameof(PollInterval), nameof(MinQueryInterval)]);
+        }
+
+        foreach (var result in Resilience.ValidateAsMember(nameof(Resilience)))
+        {
+            yield return result;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Departments.SocialSecurity;
+
+public static class SocialSecurityRegistration
+{
+    /// <summary>The 人社 adapter, as <see cref="IDepartmentAdapter"/> (delivery) and <see cref="IDepartmentStatusQuery"/> (RS9001 polling).</summary>
+    public static IServiceCollection AddSocialSecurity(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SocialSecurityOptions>()
+            .Bind(configuration.GetSection(SocialSecurityOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SocialSecurityOptions>>().Value;
+            return new SocialSecuritySigner(options.SigningKeyBytes(), options.OrgCode, sp.GetRequiredService<TimeProvider>());
+        });
+
+        // A singleton: the per-case query interval must hold across the transient clients resolved per message.
+        services.AddSingleton<SocialSecurityQueryGuard>();
+        services.AddTransient<SocialSecuritySigningHandler>();
+
+        var client = services.AddHttpClient<SocialSecurityClient>((sp, http) =>
+        {
+            http.BaseAddress = sp.GetRequiredService<IOptions<SocialSecurityOptions>>().Value.BaseAddress();
+
+            // The resilience pipeline owns every timeout; HttpClient's own 100 s would cut across it.
+            http.Timeout = Timeout.InfiniteTimeSpan;
+        });
+        client.AddDepartmentResilienceHandler(
+            "rs",
+            sp => sp.GetRequiredService<IOptions<SocialSecurityOptions>>().Value.Resilience,
+            static async (response, cancellationToken) => response.IsSuccessStatusCode
+                && IsDelivery(response.RequestMessage)
+                && SocialSecurityTranslator.IsBusy(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)));
+
+        // Added after the resilience handler, so it sits inside it and signs every attempt afresh.
+        client.AddHttpMessageHandler<SocialSecuritySigningHandler>();
+        services.AddTransient<IDepartmentAdapter>(sp => sp.GetRequiredService<SocialSecurityClient>());
+        services.AddTransient<IDepartmentStatusQuery>(sp => sp.GetRequiredService<SocialSecurityClient>());
+        return services;
+    }
+
+    // Assumption: the adapter does not throttle itself to 20 calls/s; a 9001 for it is retried with backoff, and the
+    // breaker stops the calls if it persists.
+    // A busy delivery is retried at once with the same trans_id. A busy RS9001 is not: its 9001 may mean "asked too
+    // soon", which a retry seconds later only repeats (and counts against the breaker); the hub asks again later.
+    private static bool IsDelivery(HttpRequestMessage? request) =>
+        request is not null
+        && request.Options.TryGetValue(SocialSecuritySigningHandler.RequestKey, out var gatewayRequest)
+        && gatewayRequest.TradeCode != SocialSecurityTranslator.QueryTrade;
+}
