@@ -1,3 +1,4 @@
+using IntegrationHub.Departments.Housing;
 using IntegrationHub.Departments.PublicSecurity;
 using IntegrationHub.Http;
 using Microsoft.AspNetCore.Http;
@@ -7,10 +8,15 @@ using Microsoft.Azure.Functions.Worker;
 namespace IntegrationHub.Functions;
 
 /// <summary>Inbound calls from the departments: each adapter's own endpoint.</summary>
-public sealed class DepartmentFunctions(PublicSecurityNotifications publicSecurity)
+public sealed class DepartmentFunctions(PublicSecurityNotifications publicSecurity, HousingWebhooks housing)
 {
     [Function(nameof(ReceivePublicSecurityNotification))]
     public async Task<IActionResult> ReceivePublicSecurityNotification(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = HubRoutes.PublicSecurityNotifications)] HttpRequest request) =>
         new ResultAction(await publicSecurity.ReceiveAsync(request, request.HttpContext.RequestAborted));
+
+    [Function(nameof(ReceiveHousingWebhook))]
+    public async Task<IActionResult> ReceiveHousingWebhook(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = HubRoutes.HousingWebhooks)] HttpRequest request) =>
+        new ResultAction(await housing.ReceiveAsync(request, request.HttpContext.RequestAborted));
 }

@@ -15,14 +15,14 @@ public sealed class PortalFunctions(PortalApi portal, PortalPage page)
         new ResultAction(await portal.SignInAsync(request, request.HttpContext.RequestAborted));
 
     [Function(nameof(PortalSignOut))]
-    public IActionResult PortalSignOut(
+    public async Task<IActionResult> PortalSignOut(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = HubRoutes.PortalSession)] HttpRequest request) =>
-        new ResultAction(PortalApi.SignOut(request));
+        new ResultAction(await portal.SignOutAsync(request, request.HttpContext.RequestAborted));
 
     [Function(nameof(PortalMe))]
-    public IActionResult PortalMe(
+    public async Task<IActionResult> PortalMe(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HubRoutes.PortalMe)] HttpRequest request) =>
-        new ResultAction(portal.Me(request));
+        new ResultAction(await portal.MeAsync(request, request.HttpContext.RequestAborted));
 
     [Function(nameof(PortalDashboard))]
     public async Task<IActionResult> PortalDashboard(
@@ -33,6 +33,11 @@ public sealed class PortalFunctions(PortalApi portal, PortalPage page)
     public async Task<IActionResult> PortalSearch(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HubRoutes.PortalHandoffs)] HttpRequest request) =>
         new ResultAction(await portal.SearchAsync(request, request.HttpContext.RequestAborted));
+
+    [Function(nameof(PortalSearchByBody))]
+    public async Task<IActionResult> PortalSearchByBody(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = HubRoutes.PortalHandoffSearch)] HttpRequest request) =>
+        new ResultAction(await portal.SearchByBodyAsync(request, request.HttpContext.RequestAborted));
 
     [Function(nameof(PortalDetail))]
     public async Task<IActionResult> PortalDetail(

@@ -22,6 +22,7 @@ public static class LocalHub
         builder.AddLocalOperators();
         var publicSecurity = builder.AddSandboxPublicSecurity();
         var socialSecurity = builder.AddSandboxSocialSecurity();
+        var housing = builder.AddSandboxHousing();
         builder.Services.AddHub(builder.Configuration);
         builder.Services.AddHubWorkers();
         configure?.Invoke(builder);
@@ -32,6 +33,7 @@ public static class LocalHub
         app.MapHubApi();
         app.UseSandbox(publicSecurity);
         app.UseSandboxSocialSecurity(socialSecurity);
+        app.UseSandboxHousing(housing);
         return app;
     }
 

@@ -74,6 +74,7 @@ public sealed class HandoffDispatcher(
             }
 
             application.Handoff = nameof(HandoffState.Failed);
+            application.LastFailedAt = time.GetUtcNow();
             return [new TimelineEntity
             {
                 Kind = "handoff-failed",
@@ -114,6 +115,7 @@ public sealed class HandoffDispatcher(
                 case DeliveryOutcomeKind.Invalid:
                 case DeliveryOutcomeKind.ConfigurationFault:
                     application.Handoff = nameof(HandoffState.Failed);
+                    application.LastFailedAt = time.GetUtcNow();
                     entries.Add(new TimelineEntity { Kind = "handoff-failed", Summary = $"Delivery failed permanently: {outcome.Kind}", Outcome = outcome.Kind.ToString() });
                     break;
                 case DeliveryOutcomeKind.Held:
@@ -125,6 +127,7 @@ public sealed class HandoffDispatcher(
                     if (application.FailedAttempts >= options.Value.MaxAttempts)
                     {
                         application.Handoff = nameof(HandoffState.Failed);
+                        application.LastFailedAt = time.GetUtcNow();
                         entries.Add(new TimelineEntity { Kind = "handoff-failed", Summary = $"Delivery failed {application.FailedAttempts} times; retry budget used up", Outcome = outcome.Kind.ToString() });
                     }
                     else

@@ -93,9 +93,9 @@ public static partial class PayloadMasker
     private static string Escape(string value) =>
         JsonEncodedText.Encode(value, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString();
 
-    [GeneratedRegex(@"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")]
+    [GeneratedRegex(@"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")]
     private static partial Regex IdShape();
 
-    [GeneratedRegex(@"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")]
+    [GeneratedRegex(@"(?<![0-9A-Za-z])1[3-9][0-9]{9}(?![0-9A-Za-z])")]
     private static partial Regex PhoneShape();
 }

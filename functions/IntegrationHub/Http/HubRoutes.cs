@@ -19,6 +19,7 @@ public static class HubRoutes
     public const string PortalMe = "portal/me";
     public const string PortalDashboard = "portal/dashboard";
     public const string PortalHandoffs = "portal/handoffs";
+    public const string PortalHandoffSearch = "portal/handoffs/search";
     public const string PortalHandoff = "portal/handoffs/{id}";
     public const string PortalReplay = "portal/handoffs/{id}/replay";
     public const string PortalResolve = "portal/handoffs/{id}/resolve";

@@ -31,6 +31,7 @@ public sealed class PortalApi(
 {
     private const int MaxResults = 200;
     private static readonly string[] RevealableFields = ["name", "idNumber", "phone"];
+    private static readonly string[] SearchCriteria = ["applicationId", "caseNumber", "item", "department", "state", "from", "to", "idNumber"];
 
     public async Task<IResult> SignInAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -52,23 +53,23 @@ public sealed class PortalApi(
         }
 
         auth.IssueCookie(request.HttpContext.Response, user);
-        return Results.Json(new SessionView(user.Name, user.Role), PortalJsonContext.Default.SessionView);
+        return Results.Json(new SessionView(user.Name, user.Role), PortalJson.Info<SessionView>());
     }
 
-    public static IResult SignOut(HttpRequest request)
+    public async Task<IResult> SignOutAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        request.HttpContext.Response.Cookies.Delete(PortalAuth.Cookie, new CookieOptions { Path = "/" });
+        await auth.SignOutAsync(request, cancellationToken);
         return Results.NoContent();
     }
 
-    public IResult Me(HttpRequest request) =>
-        auth.Authenticate(request) is { } user
-            ? Results.Json(new SessionView(user.Name, user.Role), PortalJsonContext.Default.SessionView)
+    public async Task<IResult> MeAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        await auth.AuthenticateAsync(request, cancellationToken) is { } user
+            ? Results.Json(new SessionView(user.Name, user.Role), PortalJson.Info<SessionView>())
             : SignInRequired();
 
     public async Task<IResult> DashboardAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (auth.Authenticate(request) is null)
+        if (await auth.AuthenticateAsync(request, cancellationToken) is null)
         {
             return SignInRequired();
         }
@@ -84,30 +85,68 @@ public sealed class PortalApi(
         var firstHour = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddHours(-23);
         var hours = Enumerable.Range(0, 24).Select(h => firstHour.AddHours(h)).Select(h => new HourCount(h,
             applications.Count(a => a.SubmittedAt >= h && a.SubmittedAt < h.AddHours(1)),
-            applications.Count(a => a.Handoff == nameof(HandoffState.Failed) && a.UpdatedAt >= h && a.UpdatedAt < h.AddHours(1)))).ToList();
-        return Results.Json(new Dashboard(departments, hours, applications.Count(a => IsUnacknowledged(a, now))), PortalJsonContext.Default.Dashboard);
+            applications.Count(a => a.LastFailedAt >= h && a.LastFailedAt < h.AddHours(1)))).ToList();
+        return Results.Json(new Dashboard(departments, hours, applications.Count(a => IsUnacknowledged(a, now))), PortalJson.Info<Dashboard>());
     }
 
+    /// <summary><c>GET /portal/handoffs?…</c>: every criterion but the ID number, which never goes into a URL (access logs keep URLs).</summary>
     public async Task<IResult> SearchAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (auth.Authenticate(request) is null)
+        if (await auth.AuthenticateAsync(request, cancellationToken) is null)
         {
             return SignInRequired();
         }
 
-        var query = request.Query;
+        if (request.Query.ContainsKey("idNumber"))
+        {
+            return Problems.Field("idNumber", "must not be sent in a URL: POST the criteria to /api/v1/portal/handoffs/search.");
+        }
+
+        return await SearchAsync(request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()), cancellationToken);
+    }
+
+    /// <summary><c>POST /portal/handoffs/search</c> with the criteria as a JSON object of strings, the ID number among them.</summary>
+    public async Task<IResult> SearchByBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (await auth.AuthenticateAsync(request, cancellationToken) is null)
+        {
+            return SignInRequired();
+        }
+
+        var (node, problem) = await RequestBody.ReadJsonAsync(request, 4096, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (node is not JsonObject criteria || criteria.Any(c => c.Value is not JsonValue v || v.GetValueKind() != JsonValueKind.String))
+        {
+            return Problems.Field("body", "must be a JSON object whose values are strings.");
+        }
+
+        return await SearchAsync(criteria.ToDictionary(c => c.Key, c => c.Value!.GetValue<string>()), cancellationToken);
+    }
+
+    private async Task<IResult> SearchAsync(Dictionary<string, string> query, CancellationToken cancellationToken)
+    {
         var filters = new List<string>();
-        if (query["applicationId"].ToString() is { Length: > 0 } id)
+        string Get(string name) => query.GetValueOrDefault(name) ?? "";
+        foreach (var unknown in query.Keys.Except(SearchCriteria))
+        {
+            return Problems.Field(unknown, $"is not a search criterion ({string.Join(", ", SearchCriteria)}).");
+        }
+
+        if (Get("applicationId") is { Length: > 0 } id)
         {
             filters.Add(TableClient.CreateQueryFilter($"PartitionKey eq {id}"));
         }
 
-        if (query["caseNumber"].ToString() is { Length: > 0 } caseNumber)
+        if (Get("caseNumber") is { Length: > 0 } caseNumber)
         {
             filters.Add(TableClient.CreateQueryFilter($"CaseNumber eq {caseNumber}"));
         }
 
-        if (query["item"].ToString() is { Length: > 0 } item)
+        if (Get("item") is { Length: > 0 } item)
         {
             if (catalog.Find(item) is null)
             {
@@ -117,7 +156,7 @@ public sealed class PortalApi(
             filters.Add(TableClient.CreateQueryFilter($"ItemCode eq {item.ToUpperInvariant()}"));
         }
 
-        if (query["department"].ToString() is { Length: > 0 } department)
+        if (Get("department") is { Length: > 0 } department)
         {
             if (!ServiceCatalog.DepartmentCodes.Contains(department.ToUpperInvariant()))
             {
@@ -127,7 +166,7 @@ public sealed class PortalApi(
             filters.Add(TableClient.CreateQueryFilter($"Department eq {department.ToUpperInvariant()}"));
         }
 
-        if (query["state"].ToString() is { Length: > 0 } state)
+        if (Get("state") is { Length: > 0 } state)
         {
             if (!Enum.TryParse<HandoffState>(state, ignoreCase: true, out var parsed) || int.TryParse(state, out _))
             {
@@ -139,7 +178,7 @@ public sealed class PortalApi(
 
         foreach (var (name, op) in new[] { ("from", "ge"), ("to", "lt") })
         {
-            if (query[name].ToString() is { Length: > 0 } text)
+            if (Get(name) is { Length: > 0 } text)
             {
                 if (!DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
                 {
@@ -152,7 +191,7 @@ public sealed class PortalApi(
             }
         }
 
-        if (query["idNumber"].ToString() is { Length: > 0 } idNumber)
+        if (Get("idNumber") is { Length: > 0 } idNumber)
         {
             if (!CitizenId.IsValid(idNumber.Trim().ToUpperInvariant()))
             {
@@ -165,24 +204,24 @@ public sealed class PortalApi(
 
         var now = time.GetUtcNow();
         var found = (await ScanAsync(filters, cancellationToken)).OrderByDescending(a => a.UpdatedAt).ToList();
-        return Results.Json(new HandoffList(found.Count, [.. found.Take(MaxResults).Select(a => Summary(a, now))]), PortalJsonContext.Default.HandoffList);
+        return Results.Json(new HandoffList(found.Count, [.. found.Take(MaxResults).Select(a => Summary(a, now))]), PortalJson.Info<HandoffList>());
     }
 
     public async Task<IResult> UnacknowledgedAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (auth.Authenticate(request) is null)
+        if (await auth.AuthenticateAsync(request, cancellationToken) is null)
         {
             return SignInRequired();
         }
 
         var now = time.GetUtcNow();
         var found = (await ScanAsync([], cancellationToken)).Where(a => IsUnacknowledged(a, now)).OrderBy(a => a.SubmittedAt).ToList();
-        return Results.Json(new HandoffList(found.Count, [.. found.Take(MaxResults).Select(a => Summary(a, now))]), PortalJsonContext.Default.HandoffList);
+        return Results.Json(new HandoffList(found.Count, [.. found.Take(MaxResults).Select(a => Summary(a, now))]), PortalJson.Info<HandoffList>());
     }
 
     public async Task<IResult> DetailAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        if (auth.Authenticate(request) is null)
+        if (await auth.AuthenticateAsync(request, cancellationToken) is null)
         {
             return SignInRequired();
         }
@@ -203,12 +242,13 @@ public sealed class PortalApi(
             application.TraceParent,
             [.. timeline.Select(e => new PortalTimelineEntry(e.Sequence, e.At, e.Kind, e.Summary, e.Status, e.Outcome, e.DurationMs,
                 e.DepartmentCode, e.DepartmentMessage, e.CaseNumber, e.TraceId, e.RequestPayload, e.ResponsePayload, e.Actor))]);
-        return Results.Json(detail, PortalJsonContext.Default.HandoffDetail);
+        return Results.Json(detail, PortalJson.Info<HandoffDetail>());
     }
 
     public async Task<IResult> ReplayAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        if (RequireOperator(request, out var user) is { } refused)
+        var (user, refused) = await RequireOperatorAsync(request, cancellationToken);
+        if (refused is not null)
         {
             return refused;
         }
@@ -220,12 +260,13 @@ public sealed class PortalApi(
         }
 
         await audit.AppendAsync(user!, "replay", id, null, result, cancellationToken);
-        return Results.Json(new ReplayResult(1, [id], []), PortalJsonContext.Default.ReplayResult, statusCode: StatusCodes.Status202Accepted);
+        return Results.Json(new ReplayResult(1, [id], []), PortalJson.Info<ReplayResult>(), statusCode: StatusCodes.Status202Accepted);
     }
 
     public async Task<IResult> BulkReplayAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (RequireOperator(request, out var user) is { } refused)
+        var (user, refused) = await RequireOperatorAsync(request, cancellationToken);
+        if (refused is not null)
         {
             return refused;
         }
@@ -242,6 +283,16 @@ public sealed class PortalApi(
             return Problems.Field("department", "give exactly one of department or itemCode.");
         }
 
+        if (scope.Department is { Length: > 0 } unknownDepartment && !ServiceCatalog.DepartmentCodes.Contains(unknownDepartment.ToUpperInvariant()))
+        {
+            return Problems.Field("department", $"must be one of {string.Join(", ", ServiceCatalog.DepartmentCodes)}.");
+        }
+
+        if (scope.ItemCode is { Length: > 0 } unknownItem && catalog.Find(unknownItem) is null)
+        {
+            return Problems.Field("itemCode", "is not a service item code.");
+        }
+
         var filters = new List<string> { TableClient.CreateQueryFilter($"Handoff eq {nameof(HandoffState.Failed)}") };
         filters.Add(scope.Department is { Length: > 0 } d
             ? TableClient.CreateQueryFilter($"Department eq {d.ToUpperInvariant()}")
@@ -256,12 +307,13 @@ public sealed class PortalApi(
 
         await audit.AppendAsync(user!, "bulk-replay", scope.Department ?? scope.ItemCode!, null,
             $"replayed {replayed.Count}, skipped {skipped.Count}: {string.Join(",", replayed)}", cancellationToken);
-        return Results.Json(new ReplayResult(replayed.Count, replayed, skipped), PortalJsonContext.Default.ReplayResult, statusCode: StatusCodes.Status202Accepted);
+        return Results.Json(new ReplayResult(replayed.Count, replayed, skipped), PortalJson.Info<ReplayResult>(), statusCode: StatusCodes.Status202Accepted);
     }
 
     public async Task<IResult> ResolveAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        if (RequireOperator(request, out var user) is { } refused)
+        var (user, refused) = await RequireOperatorAsync(request, cancellationToken);
+        if (refused is not null)
         {
             return refused;
         }
@@ -301,7 +353,8 @@ public sealed class PortalApi(
 
     public async Task<IResult> RevealAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        if (RequireOperator(request, out var user) is { } refused)
+        var (user, refused) = await RequireOperatorAsync(request, cancellationToken);
+        if (refused is not null)
         {
             return refused;
         }
@@ -318,9 +371,9 @@ public sealed class PortalApi(
             return Problems.Field("field", $"must be one of {string.Join(", ", RevealableFields)}.");
         }
 
-        if (reveal.Reason is not { Length: >= 2 })
+        if (reveal.Reason?.Trim() is not { Length: >= 2 and <= 500 })
         {
-            return Problems.Field("reason", "is required to see personal data.");
+            return Problems.Field("reason", "is required to see personal data (2-500 characters).");
         }
 
         if (await store.FindAsync(id, cancellationToken) is not { } application)
@@ -336,17 +389,17 @@ public sealed class PortalApi(
             _ => applicant.Phone,
         };
         await audit.AppendAsync(user!, "reveal", id, reveal.Reason, reveal.Field, cancellationToken);
-        return Results.Json(new RevealView(reveal.Field, value), PortalJsonContext.Default.RevealView);
+        return Results.Json(new RevealView(reveal.Field, value), PortalJson.Info<RevealView>());
     }
 
     public async Task<IResult> AuditAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (auth.Authenticate(request) is null)
+        if (await auth.AuthenticateAsync(request, cancellationToken) is null)
         {
             return SignInRequired();
         }
 
-        return Results.Json(new AuditList(await audit.NewestAsync(200, cancellationToken)), PortalJsonContext.Default.AuditList);
+        return Results.Json(new AuditList(await audit.NewestAsync(200, cancellationToken)), PortalJson.Info<AuditList>());
     }
 
     /// <summary>
@@ -400,17 +453,17 @@ public sealed class PortalApi(
         return reason is { Length: >= 2 and <= 500 } ? (reason, null) : (null, Problems.Field("reason", "is required (2-500 characters)."));
     }
 
-    private IResult? RequireOperator(HttpRequest request, out PortalUser? user)
+    private async Task<(PortalUser? User, IResult? Refused)> RequireOperatorAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        user = auth.Authenticate(request);
+        var user = await auth.AuthenticateAsync(request, cancellationToken);
         if (user is null)
         {
-            return SignInRequired();
+            return (null, SignInRequired());
         }
 
         return user.IsOperator
-            ? null
-            : Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "This action needs the operator role; viewers can only read.");
+            ? (user, null)
+            : (user, Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "This action needs the operator role; viewers can only read."));
     }
 
     private async Task<List<ApplicationEntity>> ScanAsync(List<string> filters, CancellationToken cancellationToken)

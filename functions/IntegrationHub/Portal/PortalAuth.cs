@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using IntegrationHub.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -11,10 +12,11 @@ namespace IntegrationHub.Portal;
 /// Who is calling the portal API: a signed session cookie issued at sign-in against the configured accounts,
 /// or, on Azure, the App Service authentication principal mapped to the same roles.
 /// </summary>
-public sealed class PortalAuth(IOptions<PortalOptions> options, TimeProvider time)
+public sealed class PortalAuth(IOptions<PortalOptions> options, HubTables tables, TimeProvider time)
 {
     public const string Cookie = "hub_portal";
     private const string PrincipalHeader = "X-MS-CLIENT-PRINCIPAL";
+    private const string RevokedPartition = "revoked-session";
 
     private readonly byte[] _key = Encoding.UTF8.GetBytes(options.Value.SessionKey);
 
@@ -34,6 +36,7 @@ public sealed class PortalAuth(IOptions<PortalOptions> options, TimeProvider tim
             ["u"] = user.Name,
             ["r"] = user.Role,
             ["e"] = expires.ToUnixTimeSeconds(),
+            ["s"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
         }));
         response.Cookies.Append(Cookie, $"{payload}.{Sign(payload)}", new CookieOptions
         {
@@ -45,13 +48,38 @@ public sealed class PortalAuth(IOptions<PortalOptions> options, TimeProvider tim
         });
     }
 
-    public PortalUser? Authenticate(HttpRequest request)
+    public async Task<PortalUser?> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (options.Value.TrustAppServiceAuthentication && request.Headers[PrincipalHeader].ToString() is { Length: > 0 } principal)
         {
             return FromAppService(principal);
         }
 
+        if (Session(request) is not { } session)
+        {
+            return null;
+        }
+
+        // Signing out revokes the session everywhere, not just in the browser that held the cookie.
+        var index = await tables.Index();
+        var revoked = await index.GetEntityIfExistsAsync<IndexEntity>(RevokedPartition, session.Id, cancellationToken: cancellationToken);
+        return revoked.HasValue ? null : session.User;
+    }
+
+    public async Task SignOutAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (Session(request) is { } session)
+        {
+            var index = await tables.Index();
+            await index.UpsertEntityAsync(new IndexEntity { PartitionKey = RevokedPartition, RowKey = session.Id, DueAt = session.Expires },
+                cancellationToken: cancellationToken);
+        }
+
+        request.HttpContext.Response.Cookies.Delete(Cookie, new CookieOptions { Path = "/" });
+    }
+
+    private (PortalUser User, string Id, DateTimeOffset Expires)? Session(HttpRequest request)
+    {
         if (!request.Cookies.TryGetValue(Cookie, out var cookie) || cookie.Split('.') is not [var payload, var signature]
             || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Sign(payload)), Encoding.ASCII.GetBytes(signature)))
         {
@@ -59,8 +87,9 @@ public sealed class PortalAuth(IOptions<PortalOptions> options, TimeProvider tim
         }
 
         var claims = JsonNode.Parse(Convert.FromBase64String(FromBase64Url(payload)))!;
-        return DateTimeOffset.FromUnixTimeSeconds(claims["e"]!.GetValue<long>()) > time.GetUtcNow()
-            ? new PortalUser(claims["u"]!.GetValue<string>(), claims["r"]!.GetValue<string>())
+        var expires = DateTimeOffset.FromUnixTimeSeconds(claims["e"]!.GetValue<long>());
+        return expires > time.GetUtcNow()
+            ? (new PortalUser(claims["u"]!.GetValue<string>(), claims["r"]!.GetValue<string>()), claims["s"]!.GetValue<string>(), expires)
             : null;
     }
 

@@ -83,3 +83,15 @@ public sealed record AuditList(IReadOnlyList<AuditEntry> Entries);
 [JsonSerializable(typeof(ReplayResult))]
 [JsonSerializable(typeof(AuditList))]
 internal sealed partial class PortalJsonContext : JsonSerializerContext;
+
+/// <summary>The portal's JSON with readable Chinese, like the platform API's.</summary>
+internal static class PortalJson
+{
+    private static readonly JsonSerializerOptions Options = new(PortalJsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> Info<T>() =>
+        (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
+}

@@ -32,6 +32,9 @@ public sealed class ApplicationEntity : ITableEntity
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? LastReportAt { get; set; }
     public DateTimeOffset? DeliveredAt { get; set; }
+
+    /// <summary>When the hand-off last failed; kept after a replay or resolve so the dashboard's history stays true.</summary>
+    public DateTimeOffset? LastFailedAt { get; set; }
     public int TimelineCount { get; set; }
     public int FailedAttempts { get; set; }
     public string? TraceParent { get; set; }

@@ -6,7 +6,7 @@ using IntegrationHub.Tests.Fixtures;
 
 namespace IntegrationHub.Tests.Delivery;
 
-/// <summary>A hub whose 人社 maintenance window (on both sides) started a minute ago and ends 12 seconds after start-up.</summary>
+/// <summary>A hub whose 人社 maintenance window (on both sides) started a minute ago and ends 25 seconds after start-up (room for a busy machine).</summary>
 public sealed class MaintenanceHubFixture : HubFixture
 {
     private static readonly TimeSpan China = TimeSpan.FromHours(8);
@@ -18,8 +18,10 @@ public sealed class MaintenanceHubFixture : HubFixture
 
     private (TimeOnly, TimeOnly) Window()
     {
+        // Whole seconds: the hub reads the window from configuration as HH:mm:ss, the sandbox takes it as is.
         var now = TimeProvider.System.GetUtcNow().ToOffset(China);
-        WindowEnd = now.AddSeconds(12);
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
+        WindowEnd = now.AddSeconds(25);
         return (TimeOnly.FromDateTime(now.AddMinutes(-1).DateTime), TimeOnly.FromDateTime(WindowEnd.DateTime));
     }
 }

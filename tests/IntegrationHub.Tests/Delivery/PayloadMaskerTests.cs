@@ -43,4 +43,16 @@ public sealed class PayloadMaskerTests
         Assert.DoesNotContain("张三丰", masked, StringComparison.Ordinal);
         Assert.NotNull(JsonNode.Parse(masked));
     }
+
+    [Fact]
+    public void Mask_DigitRunsInsideHexIds_AreLeftAlone()
+    {
+        var xml = "<LSH>01a2237123456789012345679129efe7</LSH><SLBH>GA13912340000x</SLBH><X>13912345678</X>";
+
+        var masked = PayloadMasker.Mask(xml, Application)!;
+
+        Assert.Contains("<LSH>01a2237123456789012345679129efe7</LSH>", masked, StringComparison.Ordinal);
+        Assert.Contains("GA13912340000x", masked, StringComparison.Ordinal);
+        Assert.Contains("<X>139****5678</X>", masked, StringComparison.Ordinal);
+    }
 }

@@ -22,4 +22,12 @@ internal static class PipelineAssert
 
         Assert.Fail($"the platform did not receive {string.Join(",", statuses)} for {id}");
     }
+
+    /// <summary>The timeline's steps other than the platform's acknowledgements, as "kind:status" lines.</summary>
+    public static IReadOnlyList<string> DepartmentSteps(System.Text.Json.Nodes.JsonNode application) =>
+    [
+        .. application["timeline"]!.AsArray()
+            .Where(e => e!["kind"]!.GetValue<string>() != "platform-notified")
+            .Select(e => $"{e!["kind"]}:{e["status"]}"),
+    ];
 }

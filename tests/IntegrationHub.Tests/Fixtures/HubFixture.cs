@@ -39,6 +39,13 @@ public class HubFixture : IAsyncLifetime
     /// <summary>The strict 人社 gateway sandbox: decides a second after intake, refuses queries closer than a second apart.</summary>
     internal SocialSecuritySandbox SocialSecurity { get; private set; } = null!;
 
+    public const string HousingClientId = "xz-community-hub";
+    public const string HousingClientSecret = "fg-client-secret-0123456789";
+    public const string HousingWebhookSecret = "fg-webhook-secret-0123456789";
+
+    /// <summary>The strict 房管 open API sandbox; tests send its webhooks and set its reconciliation answers.</summary>
+    internal HousingSandbox Housing { get; } = new(HousingClientId, HousingClientSecret, HousingWebhookSecret, TimeProvider.System);
+
     /// <summary>The 人社 maintenance window as local (+08:00) times; empty (start = end) unless a fixture needs one.</summary>
     protected virtual (TimeOnly Start, TimeOnly End) SocialSecurityMaintenance => (TimeOnly.MinValue, TimeOnly.MinValue);
 
@@ -63,6 +70,7 @@ public class HubFixture : IAsyncLifetime
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.First());
         PublicSecurity.NotifyUrl = new Uri(BaseAddress, "/api/v1/departments/ga/notifications");
+        Housing.WebhookUrl = new Uri(BaseAddress, "/api/v1/departments/fg/webhooks");
     }
 
     private Dictionary<string, string> Settings() => new()
@@ -101,6 +109,18 @@ public class HubFixture : IAsyncLifetime
         ["Departments:PublicSecurity:Resilience:SamplingDuration"] = "00:00:05",
         ["Departments:PublicSecurity:Resilience:BreakDuration"] = "00:00:01",
         ["Departments:PublicSecurity:Resilience:MinimumThroughput"] = "100",
+        ["Departments:Housing:BaseUrl"] = Housing.BaseUrl.ToString(),
+        ["Departments:Housing:ClientId"] = HousingClientId,
+        ["Departments:Housing:ClientSecret"] = HousingClientSecret,
+        ["Departments:Housing:WebhookSecret"] = HousingWebhookSecret,
+        ["Departments:Housing:ReconcileAfter"] = "00:00:02",
+        ["Departments:Housing:Resilience:MaxRetryAttempts"] = "3",
+        ["Departments:Housing:Resilience:BaseDelay"] = "00:00:00.050",
+        ["Departments:Housing:Resilience:AttemptTimeout"] = "00:00:02",
+        ["Departments:Housing:Resilience:TotalTimeout"] = "00:00:10",
+        ["Departments:Housing:Resilience:SamplingDuration"] = "00:00:05",
+        ["Departments:Housing:Resilience:BreakDuration"] = "00:00:01",
+        ["Departments:Housing:Resilience:MinimumThroughput"] = "100",
         ["Departments:SocialSecurity:BaseUrl"] = SocialSecurity.BaseUrl.ToString(),
         ["Departments:SocialSecurity:OrgCode"] = SocialSecurityOrg,
         ["Departments:SocialSecurity:SigningKey"] = SocialSecurityKey,
@@ -173,6 +193,7 @@ public class HubFixture : IAsyncLifetime
         Platform.Dispose();
         await PublicSecurity.DisposeAsync();
         await SocialSecurity.DisposeAsync();
+        await Housing.DisposeAsync();
         await Azurite.DisposeAsync();
     }
 }

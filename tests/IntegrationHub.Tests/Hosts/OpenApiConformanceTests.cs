@@ -35,6 +35,7 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         { "GET", "/api/v1/events", "/api/v1/events?limit=0", 400, "" },
         { "GET", "/api/v1/events", "/api/v1/events", 401, "no-key" },
         { "POST", "/api/v1/departments/ga/notifications", "/api/v1/departments/ga/notifications", 401, "unsigned-xml" },
+        { "POST", "/api/v1/departments/fg/webhooks", "/api/v1/departments/fg/webhooks", 401, "unsigned-json" },
         { "GET", "/api/v1/health", "/api/v1/health", 200, "" },
         { "GET", "/api/v1/openapi.json", "/api/v1/openapi.json", 200, "" },
     };
@@ -45,6 +46,8 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         "POST /api/v1/departments/ga/notifications 200", // signed XML: PublicSecurityNotificationsTests
         "POST /api/v1/departments/ga/notifications 400", // signed but malformed XML: PublicSecurityNotificationsTests
         "GET /api/v1/health 503", // storage down: HealthTests
+        "POST /api/v1/departments/fg/webhooks 400", // signed but malformed: HousingWebhooksTests
+        "POST /api/v1/departments/fg/webhooks 413", // oversized: HousingWebhooksTests
     ];
 
     [Theory]
@@ -111,6 +114,9 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
             case "guide-only":
                 body["itemCode"] = "CL-001";
                 request.Content = JsonContent.Create(body);
+                break;
+            case "unsigned-json":
+                request.Content = new StringContent("{\"event_id\":\"e1\"}", Encoding.UTF8, "application/json");
                 break;
             case "unsigned-xml":
                 request.Content = new StringContent("<Notify><SLBH>X</SLBH></Notify>", Encoding.UTF8, "application/xml");

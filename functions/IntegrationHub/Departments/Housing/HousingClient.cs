@@ -1,0 +1,157 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace IntegrationHub.Departments.Housing;
+
+/// <summary>
+/// Delivers applications to the bureau and asks it about cases no webhook has settled. Retries, timeouts and the
+/// circuit breaker are the resilience handler's, the token is <see cref="HousingAuthHandler"/>'s (see
+/// <see cref="HousingRegistration"/>); this class turns the last answer into an outcome.
+/// </summary>
+internal sealed class HousingClient(
+    HttpClient http,
+    IOptions<HousingOptions> options,
+    TimeProvider time,
+    ILogger<HousingClient> logger) : IDepartmentAdapter, IDepartmentStatusQuery
+{
+    public const string ApplicationsPath = "api/v2/applications";
+
+    public string Department => HousingTranslator.Department;
+
+    public TimeSpan Interval => options.Value.ReconcileAfter;
+
+    public async Task<DeliveryOutcome> DeliverAsync(CanonicalApplication application, CancellationToken cancellationToken)
+    {
+        string body;
+        try
+        {
+            body = HousingTranslator.ToRequest(application);
+        }
+        catch (HousingFormatException e)
+        {
+            // The hub cannot express this application in the bureau's format: a data defect no retry will fix.
+            logger.LogError("FG application {ApplicationId} cannot be translated: {Reason}", application.ApplicationId, e.Message);
+            return new DeliveryOutcome(DeliveryOutcomeKind.Invalid, DepartmentMessage: e.Message);
+        }
+
+        // The same body, and so the same request_id, on every attempt: the bureau's idempotency does the rest.
+        using var request = new HttpRequestMessage(HttpMethod.Post, ApplicationsPath)
+        {
+            Content = new StringContent(body, Encoding.UTF8, HousingTranslator.ContentType),
+        };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(HousingTranslator.ContentType));
+        if (application.TraceParent is { Length: > 0 } traceParent)
+        {
+            // The submission's trace context; HttpClient's own propagation leaves an existing header alone.
+            request.Headers.TryAddWithoutValidation("traceparent", traceParent);
+        }
+
+        DeliveryOutcome outcome;
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var responseBody = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            outcome = Classify(response, responseBody);
+        }
+        catch (Exception e) when (Failure(e, cancellationToken) is { } failure)
+        {
+            outcome = failure;
+        }
+
+        logger.LogInformation("FG application {ApplicationId} delivery: {Kind} {DepartmentCode} ticket {CaseNumber}",
+            application.ApplicationId, outcome.Kind, outcome.DepartmentCode, outcome.CaseNumber);
+        return outcome with { RequestPayload = body };
+    }
+
+    public async Task<StatusQueryResult> QueryAsync(string deliveryKey, string caseNumber, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(caseNumber);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{ApplicationsPath}/{Uri.EscapeDataString(caseNumber)}");
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(HousingTranslator.ContentType));
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            switch (status)
+            {
+                case 200:
+                    try
+                    {
+                        var report = HousingTranslator.ToReconciledReport(body, deliveryKey, caseNumber);
+                        return new StatusQueryResult(report, DepartmentCode: report?.DepartmentCode ?? "in_progress");
+                    }
+                    catch (HousingFormatException e)
+                    {
+                        // Often a proxy's page in front of the bureau: ask again soon rather than wait a whole interval.
+                        logger.LogWarning("FG ticket {CaseNumber} reconciliation answer malformed: {Reason}", caseNumber, e.Message);
+                        return new StatusQueryResult(null, TransientDelay(null), "malformed");
+                    }
+
+                case 408 or 429 or >= 500:
+                    return new StatusQueryResult(null, TransientDelay(RetryAfter(response, time)), $"HTTP {status}");
+                default:
+                    // Assumption: 404 (an unknown ticket), 401 after the renewal and anything else the document does not
+                    // define are logged and asked again at the usual interval; retrying sooner would change nothing.
+                    logger.LogError("FG ticket {CaseNumber} reconciliation refused: HTTP {Status} {Error}",
+                        caseNumber, status, HousingTranslator.ErrorCode(body));
+                    return new StatusQueryResult(null, DepartmentCode: HousingTranslator.ErrorCode(body) ?? $"HTTP {status}");
+            }
+        }
+        catch (Exception e) when (Failure(e, cancellationToken) is { } failure)
+        {
+            logger.LogWarning("FG ticket {CaseNumber} reconciliation failed: {Kind} {Code}", caseNumber, failure.Kind, failure.DepartmentCode);
+            return new StatusQueryResult(null, failure.Kind == DeliveryOutcomeKind.Transient ? TransientDelay(failure.RetryAfter) : null,
+                failure.DepartmentCode);
+        }
+    }
+
+    /// <summary>Retry-After as a delay (seconds or an HTTP date), or null when the answer has none.</summary>
+    internal static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
+    private DeliveryOutcome Classify(HttpResponseMessage response, byte[] body)
+    {
+        var payload = HousingTranslator.Describe(body);
+        try
+        {
+            return HousingTranslator.ToOutcome((int)response.StatusCode, body) with
+            {
+                RetryAfter = RetryAfter(response, time),
+                ResponsePayload = payload,
+            };
+        }
+        catch (HousingFormatException e)
+        {
+            // Assumption: a 200/202 that is not the documented JSON is often a proxy's page, so Transient. The retry
+            // carries the same request_id, so the bureau answers it with the original ticket.
+            return new DeliveryOutcome(DeliveryOutcomeKind.Transient, $"HTTP {(int)response.StatusCode}", e.Message, ResponsePayload: payload);
+        }
+    }
+
+    // The failures the client turns into an outcome; anything else (including the caller's cancellation) escapes.
+    private DeliveryOutcome? Failure(Exception e, CancellationToken cancellationToken) => e switch
+    {
+        HousingCallException call => new DeliveryOutcome(call.Kind, call.Code, call.Message, RetryAfter: call.RetryAfter, ResponsePayload: call.ResponsePayload),
+        HttpRequestException request => new DeliveryOutcome(DeliveryOutcomeKind.Transient, "connection", $"Connection failed: {request.HttpRequestError}"),
+        TimeoutRejectedException => new DeliveryOutcome(DeliveryOutcomeKind.Transient, "timeout", "Timed out."),
+
+        // Polly 8 does not say when the breaker closes; it stays open at most BreakDuration.
+        BrokenCircuitException => new DeliveryOutcome(DeliveryOutcomeKind.Transient, "circuit_open", "Circuit open: the bureau failed repeatedly.",
+            RetryAfter: options.Value.Resilience.BreakDuration),
+        OperationCanceledException when !cancellationToken.IsCancellationRequested => new DeliveryOutcome(DeliveryOutcomeKind.Transient, "timeout", "Timed out."),
+        _ => null,
+    };
+
+    // Assumption: a reconciliation question that failed transiently is asked again after Retry-After when the bureau gave
+    // one, else after the breaker's BreakDuration (30 s by default), not after the whole ReconcileAfter interval.
+    private TimeSpan TransientDelay(TimeSpan? retryAfter) => retryAfter ?? options.Value.Resilience.BreakDuration;
+}

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Departments.Housing;
+
+public static class HousingRegistration
+{
+    /// <summary>
+    /// The 房管 adapter (also as <see cref="IDepartmentAdapter"/> and <see cref="IDepartmentStatusQuery"/>), its token
+    /// cache and its webhook handler.
+    /// </summary>
+    public static IServiceCollection AddHousing(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<HousingOptions>()
+            .Bind(configuration.GetSection(HousingOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+
+        // The token endpoint has no retry pipeline of its own: every request counts against the bureau's 10 a minute,
+        // so a failed one becomes a transient outcome and the dispatcher's backoff decides when to ask again.
+        services.AddHttpClient(HousingTokenCache.HttpClientName, (sp, http) =>
+        {
+            var options = sp.GetRequiredService<IOptions<HousingOptions>>().Value;
+            http.BaseAddress = options.BaseAddress();
+            http.Timeout = options.Resilience.AttemptTimeout;
+        });
+        services.AddSingleton<HousingTokenCache>();
+        services.AddTransient<HousingAuthHandler>();
+
+        var client = services.AddHttpClient<HousingClient>((sp, http) =>
+        {
+            http.BaseAddress = sp.GetRequiredService<IOptions<HousingOptions>>().Value.BaseAddress();
+
+            // The resilience pipeline owns every timeout; HttpClient's own 100 s would cut across it.
+            http.Timeout = Timeout.InfiniteTimeSpan;
+        });
+        client.AddDepartmentResilienceHandler("fg", sp => sp.GetRequiredService<IOptions<HousingOptions>>().Value.Resilience);
+
+        // Added after the resilience handler, so it sits inside it: each attempt carries the current token.
+        client.AddHttpMessageHandler<HousingAuthHandler>();
+        services.AddTransient<IDepartmentAdapter>(sp => sp.GetRequiredService<HousingClient>());
+        services.AddTransient<IDepartmentStatusQuery>(sp => sp.GetRequiredService<HousingClient>());
+
+        // Scoped: the status sink it hands reports to may be scoped.
+        services.AddScoped(sp => new HousingWebhooks(
+            sp.GetRequiredService<IOptions<HousingOptions>>(),
+            sp.GetRequiredService<IDepartmentStatusSink>(),
+            sp.GetRequiredService<ILogger<HousingWebhooks>>()));
+        return services;
+    }
+}

@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Departments.Housing;
+
+/// <summary>
+/// The hub's one access token for the bureau (a singleton). It is fetched once and shared until shortly before it
+/// expires; concurrent callers wait for the same request instead of each asking; and the hub never asks more often than
+/// <see cref="HousingOptions.TokenRequestsPerMinute"/> per rolling minute, because a client that asks on every call is
+/// throttled by the bureau (the document). Assumption: the cache and the limit are per process; on scale-out each
+/// instance holds its own token, and a 429 from the token endpoint is handled as a transient refusal.
+/// </summary>
+internal sealed class HousingTokenCache(
+    IHttpClientFactory httpClients,
+    IOptions<HousingOptions> options,
+    TimeProvider time,
+    ILogger<HousingTokenCache> logger) : IDisposable
+{
+    public const string HttpClientName = "FG.token";
+    public const string TokenPath = "oauth/token";
+
+    // Assumption: a token answer without expires_in lives as long as the document's example (7200 s); a revocation
+    // before that is still caught by 401 invalid_token.
+    private static readonly TimeSpan DefaultLifetime = TimeSpan.FromSeconds(7200);
+    private static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(1);
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Queue<DateTimeOffset> _requests = new();
+    private CachedToken? _token;
+
+    /// <summary>A token valid for at least the refresh margin, from the cache or (one caller at a time) from the bureau.</summary>
+    public async ValueTask<string> GetAsync(CancellationToken cancellationToken)
+    {
+        if (Current() is { } cached)
+        {
+            return cached;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Whoever held the gate before us may have fetched one already: single flight.
+            if (Current() is { } fetched)
+            {
+                return fetched;
+            }
+
+            var token = await RequestAsync(cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _token, token);
+            return token.AccessToken;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Forgets <paramref name="accessToken"/> after the bureau called it invalid. Only that token: if another caller
+    /// has already replaced it, the replacement stands, so many calls refused at once still cause one renewal.
+    /// </summary>
+    public void Invalidate(string accessToken)
+    {
+        var current = Volatile.Read(ref _token);
+        if (current is not null && current.AccessToken == accessToken)
+        {
+            Interlocked.CompareExchange(ref _token, null, current);
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private string? Current() =>
+        Volatile.Read(ref _token) is { } token && time.GetUtcNow() < token.RenewAt ? token.AccessToken : null;
+
+    private async Task<CachedToken> RequestAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var requestedAt = time.GetUtcNow();
+        Admit(requestedAt, settings.TokenRequestsPerMinute);
+
+        // Assumption: the client authenticates in the form body, as the document's request shows, not with HTTP Basic.
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = settings.ClientId,
+            ["client_secret"] = settings.ClientSecret,
+        });
+        var http = httpClients.CreateClient(HttpClientName);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.PostAsync(TokenPath, content, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new HousingCallException(DeliveryOutcomeKind.Transient, "token_unreachable", $"Token endpoint unreachable: {e.HttpRequestError}");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HousingCallException(DeliveryOutcomeKind.Transient, "token_timeout", "The token endpoint did not answer in time.");
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.OK && Parse(body, requestedAt, settings.TokenRefreshMargin) is { } token)
+            {
+                logger.LogInformation("FG access token obtained; renewed after {RenewAt:O}", token.RenewAt);
+                return token;
+            }
+
+            throw Refusal(response, body);
+        }
+    }
+
+    // Counted when asked, whatever the answer: the bureau counts requests, not tokens. Assumption: beyond the limit the hub
+    // fails transiently with the time the window frees up, instead of waiting inside a delivery that holds a queue worker.
+    private void Admit(DateTimeOffset now, int limit)
+    {
+        while (_requests.TryPeek(out var oldest) && now - oldest >= Window)
+        {
+            _requests.Dequeue();
+        }
+
+        if (_requests.Count >= limit)
+        {
+            var wait = _requests.Peek() + Window - now;
+            logger.LogWarning("FG token requests held back: {Limit} in the last minute already", limit);
+            throw new HousingCallException(DeliveryOutcomeKind.Transient, "token_rate_guard",
+                $"{limit} token requests in the last minute already; the bureau throttles beyond that.", wait);
+        }
+
+        _requests.Enqueue(now);
+    }
+
+    private HousingCallException Refusal(HttpResponseMessage response, byte[] body)
+    {
+        var status = (int)response.StatusCode;
+        var error = HousingTranslator.ErrorCode(body);
+        var payload = HousingTranslator.Describe(body);
+        logger.LogWarning("FG token request refused: HTTP {Status} {Error}", status, error);
+        return status switch
+        {
+            // Assumption: without Retry-After the throttle lasts the document's window, a minute.
+            429 => new HousingCallException(DeliveryOutcomeKind.Transient, "token_throttled", "The token endpoint throttled the hub.",
+                RetryAfter(response) ?? Window, payload),
+            200 or 408 or >= 500 => new HousingCallException(DeliveryOutcomeKind.Transient, error ?? $"token HTTP {status}",
+                status == 200 ? "The token endpoint's answer is not a bearer token." : $"The token endpoint answered {status}.",
+                RetryAfter(response), payload),
+
+            // Assumption: RFC 6749 §5.2 answers (400/401 invalid_client, unauthorized_client…) and anything else are the
+            // credentials or BaseUrl being wrong, which only a configuration change fixes.
+            _ => new HousingCallException(DeliveryOutcomeKind.ConfigurationFault, error ?? $"token HTTP {status}",
+                $"The token endpoint refused the client credentials ({status}).", null, payload),
+        };
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => HousingClient.RetryAfter(response, time);
+
+    // access_token and a Bearer token_type (RFC 6749 names it case-insensitively); expires_in in seconds.
+    private static CachedToken? Parse(byte[] body, DateTimeOffset requestedAt, TimeSpan margin)
+    {
+        var json = HousingTranslator.TryParseObject(body);
+        if (json?["access_token"] is not JsonValue tokenValue || !tokenValue.TryGetValue(out string? accessToken) || string.IsNullOrWhiteSpace(accessToken))
+        {
+            return null;
+        }
+
+        if (json["token_type"] is JsonValue typeValue && (!typeValue.TryGetValue(out string? tokenType) || !tokenType.Equals("Bearer", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        var seconds = json["expires_in"] switch
+        {
+            null => (long)DefaultLifetime.TotalSeconds,
+            JsonValue v when v.TryGetValue(out long number) => number,
+            JsonValue v when v.TryGetValue(out string? text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) => number,
+            _ => 0,
+        };
+        if (seconds <= 0)
+        {
+            return null;
+        }
+
+        // Assumption: a lifetime beyond a day is held for a day; 401 invalid_token still catches an earlier revocation.
+        var life = TimeSpan.FromSeconds(Math.Min(seconds, (long)MaxLifetime.TotalSeconds));
+
+        // Counted from when we asked, not when the answer arrived: the bureau's clock started first. Assumption: a
+        // lifetime shorter than twice the margin is renewed half-way instead, so a short-lived token is still reused.
+        var renewBefore = margin <= life / 2 ? margin : life / 2;
+        return new CachedToken(accessToken, requestedAt + life - renewBefore);
+    }
+
+    private sealed record CachedToken(string AccessToken, DateTimeOffset RenewAt);
+}

@@ -1,0 +1,498 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IntegrationHub.Contracts;
+
+namespace IntegrationHub.Departments.Housing;
+
+/// <summary>
+/// The canonical application and the bureau's JSON (房管 Open API v2), both ways. Pure: no I/O and no clock, so every
+/// mapping is testable without a server.
+/// </summary>
+internal static class HousingTranslator
+{
+    public const string Department = "FG";
+    public const string ContentType = "application/json";
+
+    /// <summary>China Standard Time; no daylight saving, so a fixed offset is exact.</summary>
+    public static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
+
+    private const int MaxMembers = 10;
+    private const int MaxRequestId = 64;
+    private const int MaxEventId = 256;
+
+    private static readonly FrozenDictionary<string, string> ServiceCodes = new Dictionary<string, string>
+    {
+        ["FG-001"] = "PRH_APPLY",
+        ["FG-002"] = "LEASE_FILING",
+        ["FG-003"] = "HOUSING_CERT",
+        ["FG-004"] = "MAINT_FUND_QUERY",
+        ["FG-005"] = "PRH_REVIEW",
+    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
+    private static readonly FrozenDictionary<string, ApplicationStatus> WebhookStatuses = new Dictionary<string, ApplicationStatus>
+    {
+        ["accepted"] = ApplicationStatus.Accepted,
+        ["rejected"] = ApplicationStatus.Rejected,
+        ["supplement_required"] = ApplicationStatus.SupplementRequired,
+        ["approved"] = ApplicationStatus.Approved,
+        ["denied"] = ApplicationStatus.Denied,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private static readonly FrozenSet<string> Relations = new[] { "self", "spouse", "child", "parent", "other" }.ToFrozenSet(StringComparer.Ordinal);
+    private static readonly FrozenSet<string> Purposes = new[] { "loan", "school", "subsidy", "other" }.ToFrozenSet(StringComparer.Ordinal);
+
+    private static readonly string[] LocalTimeFormats = ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF"];
+    private static readonly string[] OffsetTimeFormats =
+        ["yyyy-MM-dd'T'HH:mm:sszzz", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", "yyyy-MM-dd'T'HH:mm:ss'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'"];
+
+    // Chinese stays readable in the payload operators see; the body is JSON on the wire, never HTML.
+    private static readonly JsonSerializerOptions WireOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static readonly JsonDocumentOptions ReadOptions = new() { MaxDepth = 16, AllowDuplicateProperties = false };
+
+    public static IReadOnlyCollection<string> ItemCodes => ServiceCodes.Keys;
+
+    /// <summary>The service_code of an FG item, or null for an item this bureau does not handle.</summary>
+    public static string? ServiceCode(string itemCode) => ServiceCodes.GetValueOrDefault(itemCode);
+
+    /// <summary>The submit body: snake_case, in the document's field order, optional fields omitted (never null).</summary>
+    public static string ToRequest(CanonicalApplication application)
+    {
+        var serviceCode = ServiceCode(application.ItemCode)
+            ?? throw new HousingFormatException("itemCode", $"{application.ItemCode} is not a 房管 item.");
+        // Assumption: request_id is the hub's delivery key (the application id), the same on every attempt and replay.
+        if (application.DeliveryKey.Length is 0 or > MaxRequestId)
+        {
+            throw new HousingFormatException("request_id", $"must be 1-{MaxRequestId} characters.");
+        }
+
+        var applicant = application.Applicant;
+        var request = new JsonObject
+        {
+            ["request_id"] = application.DeliveryKey,
+            ["service_code"] = serviceCode,
+            ["district_code"] = NotBlank("applicant.district", applicant.DistrictCode),
+
+            // Assumption: submitted_at is when the resident submitted (the application's time, fixed across retries),
+            // not the time of this attempt: the document names it so and gives it no freshness window.
+            ["submitted_at"] = Timestamp(application.SubmittedAt),
+            ["applicant"] = new JsonObject
+            {
+                ["name"] = NotBlank("applicant.name", applicant.Name),
+                ["id_card_no"] = NotBlank("applicant.idNumber", applicant.IdNumber),
+                ["gender"] = Gender(applicant.SexCode),
+                ["mobile"] = NotBlank("applicant.phone", applicant.Phone),
+                ["ethnicity_code"] = NotBlank("applicant.ethnicity", applicant.EthnicityCode),
+            },
+            ["payload"] = Payload(serviceCode, new FormReader(application.Form, "form")),
+        };
+        return request.ToJsonString(WireOptions);
+    }
+
+    /// <summary>ISO 8601 in China Standard Time, seconds precision: <c>2026-11-28T09:30:00+08:00</c>.</summary>
+    public static string Timestamp(DateTimeOffset at) =>
+        at.ToOffset(ChinaOffset).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+
+    // GB/T 2261.1 → the bureau's two values. Assumption: 0 (unknown) and 9 (not stated) have no counterpart and are not
+    // guessed: Invalid without a call. The hub derives the code from the ID number, so it is always 1 or 2 here.
+    private static string Gender(string sexCode) => sexCode switch
+    {
+        "1" => "male",
+        "2" => "female",
+        _ => throw new HousingFormatException("applicant.sexCode", "the bureau knows only male (1) and female (2)."),
+    };
+
+    // Field order follows the document's table; optional fields are added only when they have a value.
+    private static JsonObject Payload(string serviceCode, FormReader form) => serviceCode switch
+    {
+        "PRH_APPLY" => Object(
+            ("household_members", form.Members("householdMembers")),
+            ("monthly_income_fen", form.Fen("monthlyIncomeYuan")),
+            ("current_housing_area_sqm", form.Sqm("currentHousingAreaSqm")),
+            ("employer", form.Optional("employer"))),
+        "LEASE_FILING" => LeaseFiling(form),
+        "HOUSING_CERT" => Object(
+            ("purpose", form.OneOf("purpose", Purposes)),
+            ("include_family", form.Boolean("includeFamily"))),
+        "MAINT_FUND_QUERY" => Object(("house_code", form.Required("houseCode"))),
+        "PRH_REVIEW" => Object(
+            ("contract_no", form.Required("contractNo")),
+            ("monthly_income_fen", form.Fen("monthlyIncomeYuan")),
+            ("household_members", form.Members("householdMembers")),
+            ("changes", form.Optional("changes"))),
+        _ => throw new HousingFormatException("service_code", $"no payload table for {serviceCode}."),
+    };
+
+    private static JsonObject LeaseFiling(FormReader form)
+    {
+        var landlord = form.Object("landlord");
+        var (start, startText) = form.Date("leaseStart");
+        var (end, endText) = form.Date("leaseEnd");
+
+        // Assumption: a rule the document states is checked before sending, so a request it would refuse is never made.
+        if (end <= start)
+        {
+            throw new HousingFormatException("form.leaseEnd", "must be after leaseStart (the bureau refuses it otherwise).");
+        }
+
+        return Object(
+            ("landlord", Object(("name", landlord.Required("name")), ("id_card_no", landlord.Required("idNumber")))),
+            ("property_cert_no", form.Required("propertyCertificateNo")),
+            ("address", form.Required("address")),
+            ("area_sqm", form.Sqm("areaSqm")),
+            ("monthly_rent_fen", form.Fen("monthlyRentYuan")),
+            ("lease_start", startText),
+            ("lease_end", endText));
+    }
+
+    // A null value means "absent": the key is left out, because the bureau refuses null for an optional field.
+    private static JsonObject Object(params (string Name, JsonNode? Value)[] fields)
+    {
+        var json = new JsonObject();
+        foreach (var (name, value) in fields)
+        {
+            if (value is not null)
+            {
+                json[name] = value;
+            }
+        }
+
+        return json;
+    }
+
+    private static string NotBlank(string field, string? value) =>
+        string.IsNullOrWhiteSpace(value) ? throw new HousingFormatException(field, "is required.") : value;
+
+    /// <summary>The bureau's synchronous answer to a submit, in the hub's terms (without Retry-After: that is the client's).</summary>
+    public static DeliveryOutcome ToOutcome(int httpStatus, ReadOnlySpan<byte> body)
+    {
+        switch (httpStatus)
+        {
+            case 200 or 202:
+                return Answer(body);
+            case 400:
+            {
+                var error = TryParseObject(body);
+                return new DeliveryOutcome(DeliveryOutcomeKind.Invalid, DepartmentCode: Text(error, "error") ?? "HTTP 400",
+                    DepartmentMessage: ValidationDetails(error) ?? "The bureau refused the request (400).");
+            }
+
+            case 409 when TryParseObject(body) is { } refusal && Text(refusal, "error") == "not_eligible":
+                return new DeliveryOutcome(DeliveryOutcomeKind.Rejected, "not_eligible", Text(refusal, "message"), Status: ApplicationStatus.Rejected);
+            case 401:
+                // Only reaches here after the one renewal the document allows (see HousingAuthHandler).
+                return new DeliveryOutcome(DeliveryOutcomeKind.ConfigurationFault, Text(TryParseObject(body), "error") ?? "HTTP 401",
+                    "The bureau refused a freshly issued token too: the client may not be authorised for this API.");
+            case 408 or 429 or >= 500:
+                return new DeliveryOutcome(DeliveryOutcomeKind.Transient, $"HTTP {httpStatus}");
+            default:
+                // Assumption: a status the document does not define (404, 403, 415, a 409 that is not not_eligible) means a
+                // wrong BaseUrl or a gateway refusing us, which only a configuration change fixes.
+                return new DeliveryOutcome(DeliveryOutcomeKind.ConfigurationFault, $"HTTP {httpStatus}");
+        }
+    }
+
+    // 202 received, 200 the same body again for a repeated request_id, or 200 completed with the instant result.
+    private static DeliveryOutcome Answer(ReadOnlySpan<byte> body)
+    {
+        var answer = TryParseObject(body) ?? throw new HousingFormatException("body", "the bureau's answer is not a JSON object.");
+        var ticket = Text(answer, "ticket_no") ?? throw new HousingFormatException("ticket_no", "is missing from the bureau's answer.");
+        return Text(answer, "status") switch
+        {
+            "received" => new DeliveryOutcome(DeliveryOutcomeKind.Received, "received", CaseNumber: ticket),
+
+            // Assumption: an instant item's result is its decision and a result that was given is a request granted, so
+            // "completed" maps to Approved (办结·准予). The result is passed on exactly as the bureau wrote it.
+            "completed" => new DeliveryOutcome(DeliveryOutcomeKind.Completed, "completed", CaseNumber: ticket, Status: ApplicationStatus.Approved,
+                Result: answer["result"] is JsonObject result
+                    ? result.DeepClone().AsObject()
+                    : throw new HousingFormatException("result", "a completed answer carries no result object.")),
+            _ => throw new HousingFormatException("status", "the bureau's answer has no status received or completed."),
+        };
+    }
+
+    private static string? ValidationDetails(JsonObject? error)
+    {
+        if (error?["details"] is not JsonArray details || details.Count == 0)
+        {
+            return Text(error, "message");
+        }
+
+        return string.Join("; ", details.Select(d => d is JsonObject detail
+            ? $"{Text(detail, "field") ?? "?"}: {Text(detail, "message") ?? "invalid"}"
+            : d?.ToJsonString() ?? "null"));
+    }
+
+    /// <summary>The <c>error</c> of a bureau error body (<c>invalid_token</c>, <c>not_eligible</c>…), or null.</summary>
+    public static string? ErrorCode(ReadOnlySpan<byte> body) => Text(TryParseObject(body), "error");
+
+    /// <summary>A webhook, as a status report for the hub. Unknown fields are ignored; a missing or wrong one names itself.</summary>
+    public static DepartmentStatusReport ToReport(ReadOnlySpan<byte> body)
+    {
+        // Assumption: fields the document does not list are ignored (the bureau may add some); event_id may be any
+        // non-empty text up to 256 characters, the document's "uuid" being an example the hub does not depend on.
+        var webhook = ParseObject(body);
+        var eventId = RequiredText(webhook, "event_id");
+        if (eventId.Length > MaxEventId)
+        {
+            throw new HousingFormatException("event_id", $"is longer than {MaxEventId} characters.");
+        }
+
+        var ticket = RequiredText(webhook, "ticket_no");
+        var statusCode = RequiredText(webhook, "status");
+
+        // An unknown status is refused (400) rather than guessed: the bureau keeps re-sending, and an operator sees it.
+        if (!WebhookStatuses.TryGetValue(statusCode, out var status))
+        {
+            throw new HousingFormatException("status", "is not accepted, rejected, supplement_required, approved or denied.");
+        }
+
+        return new DepartmentStatusReport(
+            Department,
+
+            // Assumption: request_id and reason may be absent or null; the hub then matches by ticket_no.
+            DeliveryKey: OptionalText(webhook, "request_id"),
+            CaseNumber: ticket,
+            Status: status,
+            Reason: OptionalText(webhook, "reason"),
+            OccurredAt: RequiredTime(webhook, "occurred_at"),
+            EventKey: eventId,
+            DepartmentCode: statusCode);
+    }
+
+    /// <summary>
+    /// The reconciliation answer (<c>GET /api/v2/applications/{ticket_no}</c>) as a report, or null while the case has no
+    /// decision the hub could apply (received, or a status the webhooks do not use).
+    /// </summary>
+    public static DepartmentStatusReport? ToReconciledReport(ReadOnlySpan<byte> body, string deliveryKey, string caseNumber)
+    {
+        var answer = ParseObject(body);
+        var statusCode = RequiredText(answer, "status");
+        ApplicationStatus status;
+        if (WebhookStatuses.TryGetValue(statusCode, out var known))
+        {
+            status = known;
+        }
+        else if (statusCode == "completed")
+        {
+            // Assumption: the same reading as the synchronous answer of an instant item.
+            status = ApplicationStatus.Approved;
+        }
+        else
+        {
+            // Assumption: "received" and any status the document does not list (an in-progress stage) carry no decision.
+            return null;
+        }
+
+        var ticket = OptionalText(answer, "ticket_no") ?? caseNumber;
+        // Assumption: an answer about another ticket is a proxy or routing mix-up and must not move this application.
+        if (ticket != caseNumber)
+        {
+            throw new HousingFormatException("ticket_no", "the bureau answered about another ticket.");
+        }
+
+        var updatedAt = RequiredText(answer, "updated_at");
+        return new DepartmentStatusReport(
+            Department,
+            DeliveryKey: OptionalText(answer, "request_id") ?? deliveryKey,
+            CaseNumber: ticket,
+            Status: status,
+            Reason: OptionalText(answer, "reason"),
+            OccurredAt: RequiredTime(answer, "updated_at"),
+
+            // A webhook for the same change has its own event_id; the status model sees the equal status as a duplicate.
+            EventKey: $"recon|{ticket}|{statusCode}|{updatedAt}",
+            DepartmentCode: statusCode);
+    }
+
+    /// <summary>Bytes as UTF-8 text for operators; bytes that are not UTF-8 are shown as base64, never guessed.</summary>
+    public static string? Describe(ReadOnlySpan<byte> body)
+    {
+        if (body.IsEmpty)
+        {
+            return null;
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(body);
+        }
+        catch (DecoderFallbackException)
+        {
+            return Convert.ToBase64String(body);
+        }
+    }
+
+    private static JsonObject ParseObject(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            return JsonNode.Parse(body, documentOptions: ReadOptions) as JsonObject
+                ?? throw new HousingFormatException("body", "must be a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            // JsonException texts may quote the body; position only.
+            throw new HousingFormatException("body", $"is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).", e);
+        }
+    }
+
+    /// <summary>The body as a JSON object, or null when it is empty, not JSON, or not an object.</summary>
+    public static JsonObject? TryParseObject(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            return body.IsEmpty ? null : ParseObject(body);
+        }
+        catch (HousingFormatException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Text(JsonObject? json, string name) =>
+        json?[name] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+
+    private static string RequiredText(JsonObject json, string name) => json[name] switch
+    {
+        null => throw new HousingFormatException(name, "is required."),
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => string.IsNullOrWhiteSpace(value.GetValue<string>())
+            ? throw new HousingFormatException(name, "must not be empty.")
+            : value.GetValue<string>(),
+        _ => throw new HousingFormatException(name, "must be a string."),
+    };
+
+    private static string? OptionalText(JsonObject json, string name) => json[name] switch
+    {
+        null => null,
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>() is { } text && !string.IsNullOrWhiteSpace(text) ? text : null,
+        _ => throw new HousingFormatException(name, "must be a string."),
+    };
+
+    private static DateTimeOffset RequiredTime(JsonObject json, string name) =>
+        ParseTime(RequiredText(json, name)) ?? throw new HousingFormatException(name, "is not an ISO 8601 date-time (2026-11-29T10:15:00+08:00).");
+
+    /// <summary>ISO 8601 with an offset or Z. Assumption: a time without an offset is China Standard Time (the document's rule).</summary>
+    public static DateTimeOffset? ParseTime(string text)
+    {
+        if (DateTime.TryParseExact(text, LocalTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+        {
+            return new DateTimeOffset(local, ChinaOffset);
+        }
+
+        return DateTimeOffset.TryParseExact(text, OffsetTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at
+            : null;
+    }
+
+    /// <summary>Reads the schema-validated form; anything wrong here is a hub defect, reported by field without values.</summary>
+    private readonly struct FormReader(JsonObject form, string path)
+    {
+        public string Required(string field) =>
+            Optional(field) ?? throw new HousingFormatException(Path(field), "is required.");
+
+        // Assumption: an optional text that is absent, null or only white space is left out of the request altogether.
+        public string? Optional(string field) => form[field] switch
+        {
+            null => null,
+            JsonValue value when value.GetValueKind() == JsonValueKind.String =>
+                string.IsNullOrWhiteSpace(value.GetValue<string>()) ? null : value.GetValue<string>(),
+            _ => throw new HousingFormatException(Path(field), "must be a string."),
+        };
+
+        public string OneOf(string field, FrozenSet<string> allowed)
+        {
+            var value = Required(field);
+            return allowed.Contains(value) ? value : throw new HousingFormatException(Path(field), "is not in the bureau's code table.");
+        }
+
+        public bool Boolean(string field) => form[field] switch
+        {
+            JsonValue value when value.GetValueKind() == JsonValueKind.True => true,
+            JsonValue value when value.GetValueKind() == JsonValueKind.False => false,
+            _ => throw new HousingFormatException(Path(field), "must be true or false."),
+        };
+
+        // Yuan with at most two decimals → whole fen, in decimal arithmetic: 0.07 yuan is 7 fen, never 7.000000000000001.
+        public long Fen(string field)
+        {
+            var yuan = Number(field);
+            var fen = yuan * 100m;
+            if (fen != decimal.Truncate(fen))
+            {
+                throw new HousingFormatException(Path(field), "has more than two decimals (the bureau counts whole fen).");
+            }
+
+            return fen <= long.MaxValue ? decimal.ToInt64(fen) : throw new HousingFormatException(Path(field), "is too large.");
+        }
+
+        // Square metres with at most two decimals (the document); sent as a JSON number.
+        public decimal Sqm(string field)
+        {
+            var area = Number(field);
+            var rounded = decimal.Round(area, 2);
+            return rounded == area ? rounded : throw new HousingFormatException(Path(field), "has more than two decimals.");
+        }
+
+        public (DateOnly Date, string Text) Date(string field) =>
+            DateOnly.TryParseExact(Required(field), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+                ? (date, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
+                : throw new HousingFormatException(Path(field), "is not a yyyy-MM-dd date.");
+
+        public FormReader Object(string field) =>
+            form[field] is JsonObject nested ? new FormReader(nested, Path(field)) : throw new HousingFormatException(Path(field), "must be an object.");
+
+        public JsonArray Members(string field)
+        {
+            if (form[field] is not JsonArray list)
+            {
+                throw new HousingFormatException(Path(field), "must be a list.");
+            }
+
+            if (list.Count is 0 or > MaxMembers)
+            {
+                throw new HousingFormatException(Path(field), $"takes 1 to {MaxMembers} members.");
+            }
+
+            var members = new JsonArray();
+            for (var i = 0; i < list.Count; i++)
+            {
+                var member = list[i] is JsonObject m
+                    ? new FormReader(m, $"{Path(field)}[{i.ToString(CultureInfo.InvariantCulture)}]")
+                    : throw new HousingFormatException($"{Path(field)}[{i.ToString(CultureInfo.InvariantCulture)}]", "must be an object.");
+                members.Add(HousingTranslator.Object(
+                    ("name", member.Required("name")),
+                    ("id_card_no", member.Required("idNumber")),
+                    ("relation", member.OneOf("relation", Relations))));
+            }
+
+            // Assumption: as for the lease dates, the document's "exactly one self" is checked before sending.
+            if (members.Count(m => m!["relation"]!.GetValue<string>() == "self") != 1)
+            {
+                throw new HousingFormatException(Path(field), "needs exactly one member whose relation is self.");
+            }
+
+            return members;
+        }
+
+        private decimal Number(string field)
+        {
+            // The JSON text, not a double: 1234.56 must stay 1234.56 on its way to fen.
+            if (form[field] is not JsonValue value || value.GetValueKind() != JsonValueKind.Number
+                || !decimal.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+            {
+                throw new HousingFormatException(Path(field), "must be a number.");
+            }
+
+            return number >= 0 ? number : throw new HousingFormatException(Path(field), "must not be negative.");
+        }
+
+        private string Path(string field) => $"{path}.{field}";
+    }
+}

@@ -1,0 +1,44 @@
+using IntegrationHub.Departments;
+using IntegrationHub.Departments.Housing;
+using IntegrationHub.Local.Sandbox;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Tests.Departments.Housing;
+
+public sealed class HousingSandboxSetupTests
+{
+    [Fact]
+    public async Task AddSandboxHousing_NoBaseUrl_StartsSandboxWithFreshCredentialsTheHubCanUse()
+    {
+        var builder = WebApplication.CreateBuilder();
+
+        await using var sandbox = builder.AddSandboxHousing();
+
+        Assert.NotNull(sandbox);
+        builder.Services.AddLogging().AddSingleton<IDepartmentStatusSink>(new RecordingSink());
+        builder.Services.AddHousing(builder.Configuration);
+        await using var services = builder.Services.BuildServiceProvider();
+        var options = services.GetRequiredService<IOptions<HousingOptions>>().Value;
+        Assert.Equal(sandbox.BaseUrl, options.BaseUrl);
+        Assert.Equal(64, options.ClientSecret.Length);
+        Assert.Equal(64, options.WebhookSecret.Length);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.ReconcileAfter);
+
+        var outcome = await services.GetRequiredService<IDepartmentAdapter>()
+            .DeliverAsync(FgTestData.Application("FG-003", submittedAt: TimeProvider.System.GetUtcNow()), CancellationToken.None);
+        Assert.Equal(DeliveryOutcomeKind.Completed, outcome.Kind);
+    }
+
+    [Fact]
+    public void AddSandboxHousing_BaseUrlConfigured_NoSandbox()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Departments:Housing:BaseUrl"] = "https://fg.example/" });
+
+        Assert.Null(builder.AddSandboxHousing());
+        Assert.Equal("https://fg.example/", builder.Configuration["Departments:Housing:BaseUrl"]);
+    }
+}
