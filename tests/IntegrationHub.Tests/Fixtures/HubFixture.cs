@@ -66,11 +66,18 @@ public class HubFixture : IAsyncLifetime
             MaintenanceStart = start,
             MaintenanceEnd = end,
         });
-        _app = LocalHub.Build([.. Settings().Select(s => $"--{s.Key}={s.Value}")]);
+        var settings = Settings();
+        Configure(settings);
+        _app = LocalHub.Build([.. settings.Select(s => $"--{s.Key}={s.Value}")]);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.First());
         PublicSecurity.NotifyUrl = new Uri(BaseAddress, "/api/v1/departments/ga/notifications");
         Housing.WebhookUrl = new Uri(BaseAddress, "/api/v1/departments/fg/webhooks");
+    }
+
+    /// <summary>Lets a fixture of its own change settings before the hub starts.</summary>
+    protected virtual void Configure(Dictionary<string, string> settings)
+    {
     }
 
     private Dictionary<string, string> Settings() => new()
