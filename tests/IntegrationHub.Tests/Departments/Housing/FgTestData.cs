@@ -6,6 +6,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
+using IntegrationHub.Tests.Fixtures;
+
 namespace IntegrationHub.Tests.Departments.Housing;
 
 /// <summary>Applications built from the catalog's realistic form samples, and the credentials both sides share.</summary>
@@ -70,45 +72,7 @@ internal static class FgTestData
             services.AddSingleton(time);
         }
 
-        services.AddSingleton(sink ?? new RecordingSink());
+        services.AddSingleton(sink ?? new RecordingStatusSink());
         return services.AddHousing(Configuration(baseUrl, overrides)).BuildServiceProvider(validateScopes: true);
-    }
-}
-
-/// <summary>Records what the adapter hands to the status model and answers what the test tells it to.</summary>
-internal sealed class RecordingSink : IDepartmentStatusSink
-{
-    private readonly List<DepartmentStatusReport> _reports = [];
-    private readonly Lock _gate = new();
-
-    public ReportOutcome Outcome { get; set; } = ReportOutcome.Applied;
-
-    /// <summary>How many of the next calls throw, as a store outage would.</summary>
-    public int FailNext { get; set; }
-
-    public IReadOnlyList<DepartmentStatusReport> Reports
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _reports];
-            }
-        }
-    }
-
-    public Task<ReportOutcome> ApplyAsync(DepartmentStatusReport report, CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            if (FailNext > 0)
-            {
-                FailNext--;
-                throw new InvalidOperationException("The status store is unavailable.");
-            }
-
-            _reports.Add(report);
-            return Task.FromResult(Outcome);
-        }
     }
 }

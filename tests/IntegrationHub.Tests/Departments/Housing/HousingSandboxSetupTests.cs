@@ -6,6 +6,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
+using IntegrationHub.Tests.Fixtures;
+
 namespace IntegrationHub.Tests.Departments.Housing;
 
 public sealed class HousingSandboxSetupTests
@@ -18,7 +20,7 @@ public sealed class HousingSandboxSetupTests
         await using var sandbox = builder.AddSandboxHousing();
 
         Assert.NotNull(sandbox);
-        builder.Services.AddLogging().AddSingleton<IDepartmentStatusSink>(new RecordingSink());
+        builder.Services.AddLogging().AddSingleton<IDepartmentStatusSink>(new RecordingStatusSink());
         builder.Services.AddHousing(builder.Configuration);
         await using var services = builder.Services.BuildServiceProvider();
         var options = services.GetRequiredService<IOptions<HousingOptions>>().Value;

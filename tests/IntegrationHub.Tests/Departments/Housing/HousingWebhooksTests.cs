@@ -6,10 +6,10 @@ using IntegrationHub.Contracts;
 using IntegrationHub.Departments;
 using IntegrationHub.Departments.Housing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+
+using IntegrationHub.Tests.Fixtures;
 
 namespace IntegrationHub.Tests.Departments.Housing;
 
@@ -19,7 +19,7 @@ public sealed class HousingWebhooksTests
     private const string Webhook =
         """{"event_id":"0b6f8e8c-52b4-4f0e-9a51-7d1e2f3a4b5c","ticket_no":"FG-20261128-000123","request_id":"req-1","status":"approved","reason":"准予配租","occurred_at":"2026-11-29T10:15:00+08:00"}""";
 
-    private readonly RecordingSink _sink = new();
+    private readonly RecordingStatusSink _sink = new();
 
     [Fact]
     public async Task ReceiveAsync_SignedByBureau_AppliedAndAcknowledged()
@@ -142,8 +142,8 @@ public sealed class HousingWebhooksTests
     [Fact]
     public async Task SendWebhookAsync_ThroughKestrel_DeliveryKeyIsTheRequestId()
     {
-        await using var host = await WebhookHost.StartAsync(_sink);
-        await using var bureau = FgTestData.Bureau(webhookUrl: host.WebhookUrl);
+        await using var host = await StartHostAsync();
+        await using var bureau = FgTestData.Bureau(webhookUrl: host.Url);
         await using var hub = FgTestData.Hub(bureau.BaseUrl, sink: _sink);
         var application = FgTestData.Application("FG-001", submittedAt: TimeProvider.System.GetUtcNow());
         var delivered = await hub.GetRequiredService<IDepartmentAdapter>().DeliverAsync(application, CancellationToken.None);
@@ -162,8 +162,8 @@ public sealed class HousingWebhooksTests
     [Fact]
     public async Task SendWebhookAsync_SameEventTwice_BothAcknowledgedSameEventKey()
     {
-        await using var host = await WebhookHost.StartAsync(_sink);
-        await using var bureau = FgTestData.Bureau(webhookUrl: host.WebhookUrl);
+        await using var host = await StartHostAsync();
+        await using var bureau = FgTestData.Bureau(webhookUrl: host.Url);
         var at = new DateTimeOffset(2026, 11, 29, 10, 15, 0, TimeSpan.FromHours(8));
 
         var first = await bureau.SendWebhookAsync("FG-20261128-000001", "accepted", null, at, eventId: "evt-1");
@@ -177,8 +177,8 @@ public sealed class HousingWebhooksTests
     [Fact]
     public async Task SendWebhookAsync_ForgedThroughKestrel_UnauthorizedAndSinkNotCalled()
     {
-        await using var host = await WebhookHost.StartAsync(_sink);
-        await using var bureau = FgTestData.Bureau(webhookUrl: host.WebhookUrl);
+        await using var host = await StartHostAsync();
+        await using var bureau = FgTestData.Bureau(webhookUrl: host.Url);
 
         var status = await bureau.SendWebhookAsync("FG-20261128-000001", "approved", null, TimeProvider.System.GetUtcNow(), forgeSignature: true);
 
@@ -189,8 +189,8 @@ public sealed class HousingWebhooksTests
     [Fact]
     public async Task AutoDecide_AfterReceipt_AcceptedThenApprovedEachDeliveredTwiceEvenAfterAFailure()
     {
-        await using var host = await WebhookHost.StartAsync(_sink);
-        await using var bureau = FgTestData.Bureau(webhookUrl: host.WebhookUrl);
+        await using var host = await StartHostAsync();
+        await using var bureau = FgTestData.Bureau(webhookUrl: host.Url);
         await using var hub = FgTestData.Hub(bureau.BaseUrl, sink: _sink);
         bureau.AutoDecide(TimeSpan.FromMilliseconds(20), retryUnit: TimeSpan.FromMilliseconds(50));
 
@@ -245,37 +245,7 @@ public sealed class HousingWebhooksTests
 
     private sealed record Answer(int StatusCode, string Body);
 
-    /// <summary>The webhook route on Kestrel, mapped as the hosts map it, bound to loopback.</summary>
-    private sealed class WebhookHost : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        private WebhookHost(WebApplication app)
-        {
-            _app = app;
-            WebhookUrl = new Uri(new Uri(app.Urls.First()), Route);
-        }
-
-        public Uri WebhookUrl { get; }
-
-        public static async Task<WebhookHost> StartAsync(IDepartmentStatusSink sink)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            builder.Services.AddProblemDetails();
-            builder.Services.AddSingleton(sink);
-            builder.Services.AddHousing(FgTestData.Configuration(new Uri("http://127.0.0.1:9/")));
-            var app = builder.Build();
-            app.MapPost(Route, (HttpRequest request, HousingWebhooks webhooks, CancellationToken ct) => webhooks.ReceiveAsync(request, ct));
-            await app.StartAsync();
-            return new WebhookHost(app);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-    }
+    private Task<InboundHost> StartHostAsync() => InboundHost.StartAsync(Route, _sink,
+        services => services.AddHousing(FgTestData.Configuration(new Uri("http://127.0.0.1:9/"))),
+        (app, route) => app.MapPost(route, (HttpRequest request, HousingWebhooks webhooks, CancellationToken ct) => webhooks.ReceiveAsync(request, ct)));
 }

@@ -6,10 +6,10 @@ using IntegrationHub.Contracts;
 using IntegrationHub.Departments;
 using IntegrationHub.Departments.PublicSecurity;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+
+using IntegrationHub.Tests.Fixtures;
 
 namespace IntegrationHub.Tests.Departments.PublicSecurity;
 
@@ -126,8 +126,8 @@ public sealed class PublicSecurityNotificationsTests
     [Fact]
     public async Task SendNotificationAsync_ThroughKestrel_DeliveryKeyFromTheBureausCase()
     {
-        await using var host = await NotifyHost.StartAsync(_sink);
-        await using var bureau = GaTestData.Bureau(notifyUrl: host.NotifyUrl);
+        await using var host = await StartHostAsync();
+        await using var bureau = GaTestData.Bureau(notifyUrl: host.Url);
         await using var hub = HubServices(bureau.BaseUrl);
         var application = GaTestData.Application("GA-001");
         var delivered = await hub.GetRequiredService<IDepartmentAdapter>().DeliverAsync(application, CancellationToken.None);
@@ -144,8 +144,8 @@ public sealed class PublicSecurityNotificationsTests
     [Fact]
     public async Task SendNotificationAsync_ForgedThroughKestrel_UnauthorizedAndSinkNotCalled()
     {
-        await using var host = await NotifyHost.StartAsync(_sink);
-        await using var bureau = GaTestData.Bureau(notifyUrl: host.NotifyUrl);
+        await using var host = await StartHostAsync();
+        await using var bureau = GaTestData.Bureau(notifyUrl: host.Url);
 
         var reply = await bureau.SendNotificationAsync("GA3203022026112800001", "05", "准予办理", TimeProvider.System.GetUtcNow(), forgeSignature: true);
 
@@ -157,8 +157,8 @@ public sealed class PublicSecurityNotificationsTests
     [Fact]
     public async Task AutoDecide_AfterReceipt_AcceptedInReviewApprovedEvenAfterAMissedAck()
     {
-        await using var host = await NotifyHost.StartAsync(_sink);
-        await using var bureau = GaTestData.Bureau(notifyUrl: host.NotifyUrl);
+        await using var host = await StartHostAsync();
+        await using var bureau = GaTestData.Bureau(notifyUrl: host.Url);
         await using var hub = HubServices(bureau.BaseUrl);
         bureau.AutoDecide(TimeSpan.FromMilliseconds(20), retryUnit: TimeSpan.FromMilliseconds(50));
 
@@ -229,38 +229,7 @@ public sealed class PublicSecurityNotificationsTests
 
     private sealed record Answer(int StatusCode, string? ContentType, string Body);
 
-    /// <summary>The notification route on Kestrel, mapped as the hosts map it, bound to loopback.</summary>
-    private sealed class NotifyHost : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        private NotifyHost(WebApplication app)
-        {
-            _app = app;
-            NotifyUrl = new Uri(new Uri(app.Urls.First()), Route);
-        }
-
-        public Uri NotifyUrl { get; }
-
-        public static async Task<NotifyHost> StartAsync(IDepartmentStatusSink sink)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            builder.Services.AddProblemDetails();
-            builder.Services.AddSingleton(sink);
-            builder.Services.AddPublicSecurity(GaTestData.Configuration(new Uri("http://127.0.0.1:9/")));
-            var app = builder.Build();
-            app.MapPost(Route, (HttpRequest request, PublicSecurityNotifications notifications, CancellationToken ct) =>
-                notifications.ReceiveAsync(request, ct));
-            await app.StartAsync();
-            return new NotifyHost(app);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-    }
+    private Task<InboundHost> StartHostAsync() => InboundHost.StartAsync(Route, _sink,
+        services => services.AddPublicSecurity(GaTestData.Configuration(new Uri("http://127.0.0.1:9/"))),
+        (app, route) => app.MapPost(route, (HttpRequest request, PublicSecurityNotifications notifications, CancellationToken ct) => notifications.ReceiveAsync(request, ct)));
 }
