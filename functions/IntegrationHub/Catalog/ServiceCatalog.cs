@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using IntegrationHub.Contracts;
 
 namespace IntegrationHub.Catalog;
@@ -23,16 +24,19 @@ public sealed class ServiceCatalog
 
     private readonly FrozenDictionary<string, CatalogEntry> _byCode;
 
-    private ServiceCatalog(IReadOnlyList<CatalogEntry> entries, JsonElement applicantSchema)
+    private ServiceCatalog(IReadOnlyList<CatalogEntry> entries, JsonElement applicantSchema, LocalFacts facts)
     {
         Entries = entries;
         ApplicantSchema = applicantSchema;
+        Facts = facts;
         _byCode = entries.ToFrozenDictionary(e => e.Item.Code, StringComparer.OrdinalIgnoreCase);
     }
 
     internal IReadOnlyList<CatalogEntry> Entries { get; }
 
     internal JsonElement ApplicantSchema { get; }
+
+    internal LocalFacts Facts { get; }
 
     public static IReadOnlyCollection<string> DepartmentCodes => DepartmentNames.Keys;
 
@@ -43,6 +47,8 @@ public sealed class ServiceCatalog
         var assembly = typeof(ServiceCatalog).Assembly;
         var applicantSchema = ReadJson(assembly, "catalog/forms/applicant.schema.json")
             ?? throw new InvalidOperationException("The applicant schema is missing.");
+        var facts = LocalFacts.Parse(ReadText(assembly, "catalog/localfacts.json")
+            ?? throw new InvalidOperationException("The local facts are missing."));
         var entries = new List<CatalogEntry>();
         foreach (var row in CatalogCsv.Parse(ReadText(assembly, "catalog/catalog.csv")
             ?? throw new InvalidOperationException("catalog.csv is missing.")))
@@ -52,8 +58,10 @@ public sealed class ServiceCatalog
                     ? name
                     : throw new InvalidOperationException($"Item {row.Code} names unknown department {row.Department}."),
                 row.Online, row.Description);
-            var guide = ReadJson(assembly, $"catalog/guides/{row.Code}.json")?.Deserialize(HubJsonContext.Default.ProcedureGuide)
+            var guideText = ReadText(assembly, $"catalog/guides/{row.Code}.json")
                 ?? throw new InvalidOperationException($"Item {row.Code} has no procedure guide.");
+            var guide = facts.Resolve(row.Code, JsonNode.Parse(guideText)!).Deserialize(HubJsonContext.Default.ProcedureGuide)
+                ?? throw new InvalidOperationException($"Item {row.Code} has an empty procedure guide.");
             var form = ReadJson(assembly, $"catalog/forms/{row.Code}.schema.json");
             if (row.Online != form.HasValue)
             {
@@ -65,7 +73,7 @@ public sealed class ServiceCatalog
             entries.Add(new CatalogEntry(item, guide, form));
         }
 
-        return new ServiceCatalog(entries, applicantSchema);
+        return new ServiceCatalog(entries, applicantSchema, facts);
     }
 
     private static string? ReadText(Assembly assembly, string name)

@@ -102,6 +102,37 @@ public sealed class CatalogApiTests(HubFixture hub)
         Assert.True(guide["materials"]!.AsArray().Count >= 1);
     }
 
+    [Fact]
+    public async Task GetGuide_NoLawSetsALimit_SendsNullLimitsAndTheFactsWithSourcesOrWhomToAsk()
+    {
+        var guide = await _client.GetFromJsonAsync<JsonObject>("/api/v1/service-items/GA-001/guide");
+
+        Assert.True(guide!.ContainsKey("statutoryTimeLimitDays"));
+        Assert.Null(guide["statutoryTimeLimitDays"]);
+        Assert.Equal("法律法规未设定", guide["statutoryTimeLimitSource"]!.GetValue<string>());
+        Assert.Null(guide["committedTimeLimitDays"]);
+        Assert.StartsWith("12345（", guide["enquiryPhone"]!.GetValue<string>(), StringComparison.Ordinal);
+        var facts = guide["localFacts"]!.AsArray().ToDictionary(f => f!["id"]!.GetValue<string>());
+        Assert.Equal("12345", facts["hotline"]!["value"]!.GetValue<string>());
+        Assert.NotNull(facts["hotline"]!["source"]);
+        Assert.Equal("到达后7日内", facts["ga-001-declaration-period"]!["value"]!.GetValue<string>());
+        Assert.Null(facts["service-hours"]!["value"]);
+        Assert.Contains("12345", facts["service-hours"]!["askAt"]!.GetValue<string>(), StringComparison.Ordinal);
+        var basis = guide["legalBasis"]!.AsArray()[0]!;
+        Assert.Equal("第十五条第一款", basis["article"]!.GetValue<string>());
+        Assert.Equal("原文", basis["textKind"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task GetGuide_LawSetsALimit_SendsItsDaysUnitAndArticle()
+    {
+        var guide = await _client.GetFromJsonAsync<JsonObject>("/api/v1/service-items/FG-002/guide");
+
+        Assert.Equal(3, guide!["statutoryTimeLimitDays"]!.GetValue<int>());
+        Assert.Equal("工作日", guide["statutoryTimeLimitUnit"]!.GetValue<string>());
+        Assert.StartsWith("《商品房屋租赁管理办法》第十六条", guide["statutoryTimeLimitSource"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/api/v1/service-items")]
     [InlineData("/api/v1/service-items?online=true")]

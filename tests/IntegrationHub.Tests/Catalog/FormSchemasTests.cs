@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using IntegrationHub.Catalog;
 using Json.Schema;
 
 namespace IntegrationHub.Tests.Catalog;
 
-public sealed class FormSchemasTests
+public sealed partial class FormSchemasTests
 {
     private static readonly ServiceCatalog Catalog = ServiceCatalog.LoadEmbedded();
     private static readonly FormSchemas Schemas = new(Catalog);
@@ -93,6 +94,94 @@ public sealed class FormSchemasTests
         Assert.Contains("applicant.ethnicity", errors.Keys);
         Assert.Contains("applicant.district", errors.Keys);
     }
+
+    public static TheoryData<string> SchemasWithApplicant() =>
+        [.. Catalog.Entries.Where(e => e.Item.Online).Select(e => e.Item.Code), "applicant"];
+
+    [Theory]
+    [MemberData(nameof(SchemasWithApplicant))]
+    public void FormSchema_TitlesAndDescriptions_AreResidentFacingChinese(string code)
+    {
+        var schema = Schema(code);
+        var wireNames = Fields(schema).SelectMany(f => WireNames(f.Node["x-department-field"])).ToHashSet();
+        var propertyNames = Fields(schema).Select(f => f.Name).ToHashSet();
+        var codes = Fields(schema).SelectMany(f => Options(f.Node)).Select(o => o["const"]!.ToJsonString().Trim('"')).ToHashSet();
+
+        foreach (var (where, text) in Texts(schema))
+        {
+            Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", text);
+            Assert.False(WireLike().IsMatch(text), $"{code} {where}: '{text}' shows an identifier, a code or a format to the resident");
+            Assert.DoesNotContain(propertyNames, n => text.Contains(n, StringComparison.Ordinal));
+            Assert.DoesNotContain(wireNames, w => text.Contains(w, StringComparison.Ordinal));
+            Assert.DoesNotContain(codes, c => text.Contains(c + "（", StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(SchemasWithApplicant))]
+    public void FormSchema_EveryField_NamesItsDepartmentFieldApartFromTheResidentText(string code)
+    {
+        var schema = Schema(code);
+
+        Assert.All(Fields(schema), f =>
+        {
+            var wire = WireNames(f.Node["x-department-field"]).ToList();
+            Assert.True(wire.Count > 0 && wire.All(w => w.Length > 0), $"{code}.{f.Name} has no x-department-field");
+        });
+        if (code != "applicant")
+        {
+            Assert.False(string.IsNullOrWhiteSpace(schema["x-department-service"]?.GetValue<string>()), $"{code} names no department service");
+        }
+    }
+
+    private static JsonNode Schema(string code) => code == "applicant"
+        ? JsonNode.Parse(Catalog.ApplicantSchema.GetRawText())!
+        : JsonNode.Parse(Catalog.Find(code)!.FormSchema!.Value.GetRawText())!;
+
+    private static IEnumerable<(string Name, JsonObject Node)> Fields(JsonNode schema)
+    {
+        foreach (var (name, node) in schema["properties"]!.AsObject())
+        {
+            yield return (name, node!.AsObject());
+            var nested = node["properties"] ?? node["items"]?["properties"];
+            if (nested is not null)
+            {
+                foreach (var inner in Fields(new JsonObject { ["properties"] = nested.DeepClone() }))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<JsonNode> Options(JsonNode field) =>
+        (field["oneOf"] ?? field["items"]?["oneOf"])?.AsArray().Select(o => o!) ?? [];
+
+    private static IEnumerable<string> WireNames(JsonNode? annotation) => annotation switch
+    {
+        JsonValue value => [value.GetValue<string>()],
+        JsonObject perDepartment => perDepartment.Select(d => d.Value!.GetValue<string>()),
+        _ => [],
+    };
+
+    private static IEnumerable<(string Where, string Text)> Texts(JsonNode schema)
+    {
+        yield return ("title", schema["title"]!.GetValue<string>());
+        yield return ("description", schema["description"]!.GetValue<string>());
+        foreach (var (name, field) in Fields(schema))
+        {
+            yield return ($"{name}.title", field["title"]!.GetValue<string>());
+            yield return ($"{name}.description", field["description"]!.GetValue<string>());
+            foreach (var option in Options(field))
+            {
+                yield return ($"{name} option", option["title"]!.GetValue<string>());
+            }
+        }
+    }
+
+    // Two Latin letters in a row (an identifier, a standard's number, a date format) or the punctuation of code.
+    [GeneratedRegex(@"[A-Za-z]{2,}|[=|_{}<>]|\bself\b")]
+    private static partial Regex WireLike();
 
     private static JsonNode LoadSamples(string code) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Catalog", "FormSamples", $"{code}.json")))!;

@@ -43,7 +43,7 @@ public sealed class ServiceCatalogTests
         Assert.Equal(code, guide.ItemCode);
         Assert.Contains(guide.ItemType, new[] { "行政许可", "行政给付", "行政确认", "行政裁决", "行政奖励", "其他行政权力", "公共服务" });
         Assert.NotEmpty(guide.LegalBasis);
-        Assert.All(guide.LegalBasis, b => AssertFilled(b.Name, b.Article, b.Summary));
+        Assert.All(guide.LegalBasis, b => AssertFilled(b.Name, b.IssuedBy, b.Reference, b.Text));
         AssertFilled(guide.ImplementingAuthority, guide.HandlingAgency, guide.EligibleApplicants, guide.TimeLimitNote,
             guide.EnquiryPhone, guide.ComplaintChannel, guide.Fees.Description, guide.Fees.Basis,
             guide.Result.Name, guide.Result.Type, guide.Result.Delivery, guide.Place.Address, guide.Place.OfficeHours);
@@ -63,8 +63,16 @@ public sealed class ServiceCatalogTests
         Assert.Equal(entry.Item.Online, guide.Channels.Any(c => c.Type == "网上"));
         Assert.All(guide.Channels, c => AssertFilled(c.Description));
         Assert.Contains(guide.CaseType, new[] { "即办件", "承诺件" });
-        Assert.InRange(guide.StatutoryTimeLimitDays, 0, 365);
-        Assert.InRange(guide.CommittedTimeLimitDays, 0, guide.StatutoryTimeLimitDays);
+        if (guide.StatutoryTimeLimitDays is { } statutory)
+        {
+            Assert.InRange(statutory, 1, 365);
+        }
+
+        if (guide.CommittedTimeLimitDays is { } committed)
+        {
+            Assert.InRange(committed, 0, guide.StatutoryTimeLimitUnit == "工作日" ? guide.StatutoryTimeLimitDays!.Value : 365);
+        }
+
         if (guide.CaseType == "即办件")
         {
             Assert.Equal(0, guide.CommittedTimeLimitDays);

@@ -20,6 +20,8 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         { "GET", "/api/v1/service-items/{code}", "/api/v1/service-items/WJ-009", 200, "" },
         { "GET", "/api/v1/service-items/{code}", "/api/v1/service-items/NO-000", 404, "" },
         { "GET", "/api/v1/service-items/{code}/guide", "/api/v1/service-items/FG-003/guide", 200, "" },
+        { "GET", "/api/v1/service-items/{code}/guide", "/api/v1/service-items/GA-001/guide", 200, "" },
+        { "GET", "/api/v1/service-items/{code}/guide", "/api/v1/service-items/WJ-002/guide", 200, "" },
         { "GET", "/api/v1/service-items/{code}/guide", "/api/v1/service-items/NO-000/guide", 404, "" },
         { "POST", "/api/v1/applications", "/api/v1/applications", 202, "valid" },
         { "POST", "/api/v1/applications", "/api/v1/applications", 400, "broken" },
