@@ -95,6 +95,7 @@ internal static class DepartmentResilience
             // own "busy". HttpClient.Timeout is left to the pipeline, so every timeout is a TimeoutRejectedException.
             // An answer with Retry-After is neither retried nor counted against the breaker: the department said when it
             // will answer again, DepartmentCallHandler has already held it until then, and the client returns the hold.
+            // Nor is a DepartmentHeldException: nothing was sent.
             async ValueTask<bool> IsTransient(Outcome<HttpResponseMessage> outcome, CancellationToken cancellationToken) =>
                 outcome.Exception is HttpRequestException or TimeoutRejectedException
                 || (outcome.Result is { } response
