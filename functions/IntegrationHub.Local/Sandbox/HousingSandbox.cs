@@ -32,6 +32,9 @@ public sealed record HousingSubmission(
 /// <summary>One request to the token endpoint and the HTTP status it got.</summary>
 public sealed record HousingTokenRequest(DateTimeOffset At, int HttpStatus, string? Error);
 
+/// <summary>One reconciliation request (GET of a ticket): when, which ticket, and the HTTP status it got.</summary>
+public sealed record HousingQuery(DateTimeOffset At, string TicketNo, int HttpStatus);
+
 /// <summary>
 /// The 房管 bureau as its Open API v2 document describes it, as strict as a gateway in front of it would be: OAuth2
 /// client credentials with a throttled token endpoint, revocable bearer tokens, 20 requests/s per client, JSON that may
@@ -94,7 +97,7 @@ public sealed partial class HousingSandbox : IAsyncDisposable
     private readonly Dictionary<string, int> _sequences = new(StringComparer.Ordinal);
     private readonly List<HousingSubmission> _submissions = [];
     private readonly List<HousingTokenRequest> _tokenRequests = [];
-    private readonly List<string> _queries = [];
+    private readonly List<HousingQuery> _queries = [];
     private readonly List<Task> _background = [];
     private readonly CancellationTokenSource _stopping = new();
     private int _invalidTokens;
@@ -145,7 +148,10 @@ public sealed partial class HousingSandbox : IAsyncDisposable
     public int TokenRequestCount => Read(() => _tokenRequests.Count);
 
     /// <summary>The tickets asked about by reconciliation, in order.</summary>
-    public IReadOnlyList<string> ReceivedQueries => Read(() => _queries.ToList());
+    public IReadOnlyList<string> ReceivedQueries => Read(() => _queries.Select(q => q.TicketNo).ToList());
+
+    /// <summary>Every reconciliation request with its time and answer.</summary>
+    public IReadOnlyList<HousingQuery> ReceivedQueryCalls => Read(() => _queries.ToList());
 
     /// <summary>How many tickets the bureau has opened: never more than one per request_id.</summary>
     public int TicketCount => Read(() => _byTicket.Count);
@@ -379,7 +385,7 @@ public sealed partial class HousingSandbox : IAsyncDisposable
             }
             else
             {
-                _queries.Add(Uri.UnescapeDataString(request.Path[(ApplicationsPath.Length + 1)..]));
+                _queries.Add(new HousingQuery(Now(), Uri.UnescapeDataString(request.Path[(ApplicationsPath.Length + 1)..]), answer.Status));
             }
 
             return answer.ToResponse();

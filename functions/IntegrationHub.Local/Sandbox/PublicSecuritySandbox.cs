@@ -17,14 +17,15 @@ using WireMock.Util;
 
 namespace IntegrationHub.Local.Sandbox;
 
-/// <summary>One request as the bureau saw it: every header, the decoded body, and what it answered.</summary>
+/// <summary>One request as the bureau saw it: every header, the decoded body, what it answered, and when (by its clock).</summary>
 public sealed record ReceivedApplication(
     IReadOnlyDictionary<string, string> Headers,
     string? Xml,
     string? Lsh,
     int HttpStatus,
     string? Code,
-    string? Message)
+    string? Message,
+    DateTimeOffset At)
 {
     public string? Nonce => Headers.GetValueOrDefault("X-SJS");
 
@@ -97,6 +98,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
     private int _slow;
     private TimeSpan _slowBy;
     private TimeSpan _retryAfter = TimeSpan.FromMinutes(2);
+    private bool _retryAfterAsDate;
     private string? _rejection;
     private Fault? _forced;
     private string _progress = "03";
@@ -161,11 +163,15 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
     /// <summary>The next <paramref name="times"/> authenticated requests are answered 9001 (busy).</summary>
     public void GivenBusy(int times = 1) => Set(() => _busy = times);
 
-    /// <summary>The next <paramref name="times"/> requests get HTTP 503 with Retry-After (planned maintenance).</summary>
-    public void GivenUnavailable(int times = 1, TimeSpan? retryAfter = null) => Set(() =>
+    /// <summary>
+    /// The next <paramref name="times"/> requests get HTTP 503 with Retry-After (planned maintenance): in seconds, or
+    /// with <paramref name="asHttpDate"/> as the HTTP date that many seconds after the bureau's now (rounded up).
+    /// </summary>
+    public void GivenUnavailable(int times = 1, TimeSpan? retryAfter = null, bool asHttpDate = false) => Set(() =>
     {
         _unavailable = times;
         _retryAfter = retryAfter ?? TimeSpan.FromMinutes(2);
+        _retryAfterAsDate = asHttpDate;
     });
 
     /// <summary>The next <paramref name="times"/> requests are processed at once but answered <paramref name="by"/> late.</summary>
@@ -278,7 +284,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         lock (_gate)
         {
             answer = Respond(headers, body);
-            _received.Add(new ReceivedApplication(headers, xml, lsh, answer.HttpStatus, answer.Code, answer.Message));
+            _received.Add(new ReceivedApplication(headers, xml, lsh, answer.HttpStatus, answer.Code, answer.Message, _time.GetUtcNow()));
             if (_slow > 0)
             {
                 _slow--;
@@ -321,7 +327,9 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         if (_unavailable > 0)
         {
             _unavailable--;
-            return Answer.Unavailable(_retryAfter);
+            return Answer.Unavailable(_retryAfterAsDate
+                ? HttpDate(_time.GetUtcNow() + _retryAfter)
+                : ((int)Math.Ceiling(_retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
         }
 
         if (Authenticate(headers, body) is { } refused)
@@ -752,7 +760,13 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         Func<Dictionary<string, string>, string[]>? RequiredWhen = null,
         string? Nested = null);
 
-    private sealed record Answer(int HttpStatus, string? Code, string? Message, byte[] Body, TimeSpan? RetryAfter = null)
+    // An HTTP date has whole seconds: rounded up, so the announced time is never earlier than asked.
+    private static string HttpDate(DateTimeOffset at) =>
+        new DateTimeOffset(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero)
+            .AddSeconds(at.UtcTicks % TimeSpan.TicksPerSecond == 0 ? 0 : 1)
+            .ToString("R", CultureInfo.InvariantCulture);
+
+    private sealed record Answer(int HttpStatus, string? Code, string? Message, byte[] Body, string? RetryAfter = null)
     {
         public static Answer Of(Fault fault, string? slbh = null, XElement? result = null)
         {
@@ -764,7 +778,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
             return new Answer(200, fault.Code, fault.Message, Gb18030.GetBytes(Declaration + response.ToString(SaveOptions.DisableFormatting)));
         }
 
-        public static Answer Unavailable(TimeSpan retryAfter) =>
+        public static Answer Unavailable(string retryAfter) =>
             new(503, null, "系统维护中", Gb18030.GetBytes("系统维护中"), retryAfter);
 
         public ResponseMessage ToResponse()
@@ -775,7 +789,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
             };
             if (RetryAfter is { } wait)
             {
-                headers["Retry-After"] = new(((int)wait.TotalSeconds).ToString(CultureInfo.InvariantCulture));
+                headers["Retry-After"] = new(wait);
             }
 
             return new ResponseMessage

@@ -66,7 +66,8 @@ public sealed class DepartmentReports(ApplicationStore store, HubTables tables, 
                 return null;
             }
 
-            var entry = StatusChanges.Entry(from, report.Status, report.Reason, $"{report.Department} {report.DepartmentCode}", time.GetUtcNow());
+            var entry = StatusChanges.Entry(from, report.Status, report.Reason, $"{report.Department} {report.DepartmentCode}", time.GetUtcNow())
+                .WithCalls(report.Calls);
             entry.EventKey = report.EventKey;
             entry.DepartmentCode = report.DepartmentCode;
             entry.CaseNumber = report.CaseNumber;

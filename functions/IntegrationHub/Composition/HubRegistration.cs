@@ -18,6 +18,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -80,6 +81,7 @@ public static class HubRegistration
         services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<HandoffQueue>();
         services.AddSingleton<CircuitStates>();
+        services.TryAddSingleton<DepartmentHolds>();
         // Transient: the department adapters are typed HttpClients, resolved per message so their handlers rotate.
         services.AddTransient<HandoffDispatcher>();
         services.AddSingleton<StrandedSweep>();

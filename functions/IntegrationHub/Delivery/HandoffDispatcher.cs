@@ -23,6 +23,7 @@ public sealed class HandoffDispatcher(
     EventPublisher events,
     FollowUpSchedule followUps,
     IEnumerable<IDepartmentAdapter> adapters,
+    DepartmentHolds holds,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     ILogger<HandoffDispatcher> logger)
@@ -52,14 +53,14 @@ public sealed class HandoffDispatcher(
         using var activity = StartActivity(application);
         if (!_adapters.TryGetValue(application.Department, out var adapter))
         {
-            await Record(canonical, message, new DeliveryOutcome(DeliveryOutcomeKind.ConfigurationFault,
+            await Record(canonical, application.Department, message, new DeliveryOutcome(DeliveryOutcomeKind.ConfigurationFault,
                 DepartmentMessage: $"No adapter is configured for department {application.Department}."), TimeSpan.Zero, cancellationToken);
             return;
         }
 
         var started = time.GetTimestamp();
         var outcome = await adapter.DeliverAsync(canonical, cancellationToken);
-        await Record(canonical, message, outcome, time.GetElapsedTime(started), cancellationToken);
+        await Record(canonical, application.Department, message, outcome, time.GetElapsedTime(started), cancellationToken);
     }
 
     /// <summary>A message that kept failing unexpectedly: the hand-off is failed, visibly, never dropped.</summary>
@@ -86,8 +87,12 @@ public sealed class HandoffDispatcher(
         logger.LogError("Hand-off of application {ApplicationId} failed past the dequeue limit", message.ApplicationId);
     }
 
-    private async Task Record(CanonicalApplication canonical, HandoffMessage message, DeliveryOutcome outcome, TimeSpan duration, CancellationToken cancellationToken)
+    private async Task Record(
+        CanonicalApplication canonical, string department, HandoffMessage message, DeliveryOutcome outcome, TimeSpan duration, CancellationToken cancellationToken)
     {
+        // Whatever this outcome says, the next try waits while the department is held: another delivery or a status
+        // query may have been told to wait longer.
+        var hold = await holds.RemainingAsync(department, cancellationToken);
         TimeSpan? retryIn = null;
         await events.MarkUnpublishedAsync(canonical.ApplicationId, cancellationToken);
         var committed = await store.UpdateAsync(canonical.ApplicationId, application =>
@@ -120,7 +125,7 @@ public sealed class HandoffDispatcher(
                     break;
                 case DeliveryOutcomeKind.Held:
                     application.Handoff = nameof(HandoffState.Held);
-                    retryIn = outcome.RetryAfter ?? options.Value.RetryBaseDelay;
+                    retryIn = Promised(Max(hold, outcome.RetryAfter ?? options.Value.RetryBaseDelay));
                     break;
                 default:
                     application.FailedAttempts++;
@@ -133,7 +138,9 @@ public sealed class HandoffDispatcher(
                     else
                     {
                         application.Handoff = nameof(HandoffState.Retrying);
-                        retryIn = Max(outcome.RetryAfter, Backoff(application.FailedAttempts));
+                        var backoff = Backoff(application.FailedAttempts);
+                        var promised = Max(hold, outcome.RetryAfter ?? TimeSpan.Zero);
+                        retryIn = promised > backoff ? Promised(promised) : backoff;
                     }
 
                     break;
@@ -176,7 +183,7 @@ public sealed class HandoffDispatcher(
             canonical.ApplicationId, committed.Application.Department, outcome.Kind, outcome.DepartmentCode, (long)duration.TotalMilliseconds);
     }
 
-    private static TimelineEntity AttemptEntry(CanonicalApplication canonical, HandoffMessage message, DeliveryOutcome outcome, TimeSpan duration, ApplicationEntity application) => new()
+    private static TimelineEntity AttemptEntry(CanonicalApplication canonical, HandoffMessage message, DeliveryOutcome outcome, TimeSpan duration, ApplicationEntity application) => new TimelineEntity
     {
         Kind = "attempt",
         Summary = message.ReplayOf is { } of
@@ -191,7 +198,7 @@ public sealed class HandoffDispatcher(
         RequestPayload = PayloadMasker.Mask(outcome.RequestPayload, canonical),
         ResponsePayload = PayloadMasker.Mask(outcome.ResponsePayload, canonical),
         Actor = message.ReplayedBy,
-    };
+    }.WithCalls(outcome.Calls);
 
     private void Delivered(ApplicationEntity application, DeliveryOutcome outcome)
     {
@@ -211,6 +218,10 @@ public sealed class HandoffDispatcher(
     }
 
     private static TimeSpan Max(TimeSpan? a, TimeSpan b) => a is { } x && x > b ? x : b;
+
+    // Assumption: the queue delays a message by whole seconds (the Storage API's unit); a wait a department asked for is
+    // rounded up, never down, so the message does not come back a fraction early only to be held again.
+    private static TimeSpan Promised(TimeSpan wait) => TimeSpan.FromSeconds(Math.Ceiling(wait.TotalSeconds));
 
     private static Activity StartActivity(ApplicationEntity application)
     {

@@ -52,7 +52,7 @@ public enum DeliveryOutcomeKind
     Held,
 }
 
-/// <summary>The result of one delivery attempt.</summary>
+/// <summary>The result of one delivery attempt. <see cref="Calls"/> are the requests it sent (none when held or invalid).</summary>
 public sealed record DeliveryOutcome(
     DeliveryOutcomeKind Kind,
     string? DepartmentCode = null,
@@ -62,7 +62,8 @@ public sealed record DeliveryOutcome(
     JsonObject? Result = null,
     TimeSpan? RetryAfter = null,
     string? RequestPayload = null,
-    string? ResponsePayload = null);
+    string? ResponsePayload = null,
+    IReadOnlyList<DepartmentCall>? Calls = null);
 
 /// <summary>One department's outbound side: translate and deliver. One implementation per department folder.</summary>
 public interface IDepartmentAdapter
@@ -70,7 +71,10 @@ public interface IDepartmentAdapter
     /// <summary>The department code (GA, FG, RS).</summary>
     string Department { get; }
 
-    /// <summary>Delivers one application; retries, timeouts and the circuit breaker live in the typed client.</summary>
+    /// <summary>
+    /// Delivers one application; retries, timeouts and the circuit breaker live in the typed client. A department that
+    /// is held (<see cref="DepartmentHolds"/>) is not called: the outcome is Held with the remaining time.
+    /// </summary>
     Task<DeliveryOutcome> DeliverAsync(CanonicalApplication application, CancellationToken cancellationToken);
 }
 
@@ -83,6 +87,7 @@ public interface IDepartmentAdapter
 /// <param name="OccurredAt">When the department says it happened.</param>
 /// <param name="EventKey">What makes a repeat of this report recognisable (event id, or case + status + time).</param>
 /// <param name="DepartmentCode">The department's own status code, kept for operators.</param>
+/// <param name="Calls">For a report the hub asked for: the requests that brought it, and earlier ones that brought nothing new.</param>
 public sealed record DepartmentStatusReport(
     string Department,
     string? DeliveryKey,
@@ -91,7 +96,8 @@ public sealed record DepartmentStatusReport(
     string? Reason,
     DateTimeOffset OccurredAt,
     string EventKey,
-    string DepartmentCode);
+    string DepartmentCode,
+    IReadOnlyList<DepartmentCall>? Calls = null);
 
 /// <summary>What applying a department report did.</summary>
 public enum ReportOutcome
@@ -112,7 +118,12 @@ public interface IDepartmentStatusSink
 /// <param name="Report">The case's status as a report, or null when there is nothing new (still in progress).</param>
 /// <param name="RetryAfter">Ask again no sooner than this (busy, maintenance window); null for the usual interval.</param>
 /// <param name="DepartmentCode">The department's answer code, for the log.</param>
-public sealed record StatusQueryResult(DepartmentStatusReport? Report, TimeSpan? RetryAfter = null, string? DepartmentCode = null);
+/// <param name="Calls">The requests the question sent (none when it was held or spaced out without calling).</param>
+public sealed record StatusQueryResult(
+    DepartmentStatusReport? Report,
+    TimeSpan? RetryAfter = null,
+    string? DepartmentCode = null,
+    IReadOnlyList<DepartmentCall>? Calls = null);
 
 /// <summary>
 /// A department the hub asks about a delivered case: 人社 (decisions are only polled) and 房管 (reconciliation when

@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Timeout;
 
@@ -86,13 +88,18 @@ internal static class DepartmentResilience
         {
             var budget = options(context.ServiceProvider);
             var circuits = context.ServiceProvider.GetService<IntegrationHub.Delivery.CircuitStates>();
+            var time = context.ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System;
             var department = pipelineName.ToUpperInvariant();
 
             // What the standard handler retries (connection failures, timeouts, 408, 429, 5xx) plus the department's
             // own "busy". HttpClient.Timeout is left to the pipeline, so every timeout is a TimeoutRejectedException.
+            // An answer with Retry-After is neither retried nor counted against the breaker: the department said when it
+            // will answer again, DepartmentCallHandler has already held it until then, and the client returns the hold.
+            // Nor is a DepartmentHeldException: nothing was sent.
             async ValueTask<bool> IsTransient(Outcome<HttpResponseMessage> outcome, CancellationToken cancellationToken) =>
                 outcome.Exception is HttpRequestException or TimeoutRejectedException
                 || (outcome.Result is { } response
+                    && DepartmentHolds.RetryAfter(response, time) is null
                     && ((int)response.StatusCode is >= 500 or 408 or 429
                         || (isTransientAnswer is not null && await isTransientAnswer(response, cancellationToken).ConfigureAwait(false))));
 
@@ -104,8 +111,8 @@ internal static class DepartmentResilience
                     Delay = budget.BaseDelay,
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
-                    // A maintenance Retry-After runs to minutes or hours: sleeping on it here would hold a queue
-                    // worker, so the adapter hands it to the dispatcher in the outcome instead.
+                    // Answers with Retry-After are not retried at all (see IsTransient); the header must not stretch
+                    // the backoff of the others either.
                     ShouldRetryAfterHeader = false,
                     ShouldHandle = args => IsTransient(args.Outcome, args.Context.CancellationToken),
                 })
@@ -134,4 +141,21 @@ internal static class DepartmentResilience
                 })
                 .AddTimeout(new HttpTimeoutStrategyOptions { Name = "attempt", Timeout = budget.AttemptTimeout });
         });
+
+    /// <summary>
+    /// Adds <see cref="DepartmentCallHandler"/> for <paramref name="department"/>. Call it last, so it is the innermost
+    /// handler: it then sees exactly the requests that leave the hub, one per attempt of the resilience handler and one
+    /// per repeat after a renewed token, signed and authorised as sent.
+    /// </summary>
+    public static IHttpClientBuilder AddDepartmentCalls(this IHttpClientBuilder builder, string department, Func<byte[], string?> codeOf)
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<DepartmentHolds>();
+        return builder.AddHttpMessageHandler(sp => new DepartmentCallHandler(
+            department,
+            codeOf,
+            sp.GetRequiredService<DepartmentHolds>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DepartmentCallHandler>>()));
+    }
 }

@@ -24,6 +24,7 @@ public sealed class PortalApi(
     ApplicationStore store,
     HandoffQueue queue,
     CircuitStates circuits,
+    FollowUpSchedule followUps,
     ServiceCatalog catalog,
     IdHasher idHasher,
     IOptions<PortalOptions> options,
@@ -233,6 +234,10 @@ public sealed class PortalApi(
 
         var canonical = HandoffDispatcher.ToCanonical(application);
         var timeline = await store.TimelineAsync(id, cancellationToken);
+
+        // Status queries that brought nothing new wait on the follow-up row until the next entry is written; shown here
+        // too, so the detail always accounts for every request the department received.
+        var unwritten = await followUps.UnwrittenCallsAsync(id, cancellationToken);
         var detail = new HandoffDetail(
             Summary(application, time.GetUtcNow()),
             Masking.IdNumber(canonical.Applicant.IdNumber),
@@ -241,7 +246,9 @@ public sealed class PortalApi(
             application.Reason,
             application.TraceParent,
             [.. timeline.Select(e => new PortalTimelineEntry(e.Sequence, e.At, e.Kind, e.Summary, e.Status, e.Outcome, e.DurationMs,
-                e.DepartmentCode, e.DepartmentMessage, e.CaseNumber, e.TraceId, e.RequestPayload, e.ResponsePayload, e.Actor))]);
+                e.DepartmentCode, e.DepartmentMessage, e.CaseNumber, e.TraceId, e.RequestPayload, e.ResponsePayload, e.Actor,
+                e.CallCount, e.Calls is null ? null : DepartmentCall.FromJson(e.Calls)))],
+            unwritten.Count == 0 ? null : unwritten);
         return Results.Json(detail, PortalJson.Info<HandoffDetail>());
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using IntegrationHub.Contracts;
+using IntegrationHub.Departments;
 
 namespace IntegrationHub.Portal;
 
@@ -39,7 +40,9 @@ public sealed record PortalTimelineEntry(
     string? TraceId,
     string? RequestPayload,
     string? ResponsePayload,
-    string? Actor);
+    string? Actor,
+    int? CallCount = null,
+    IReadOnlyList<DepartmentCall>? Calls = null);
 
 public sealed record HandoffDetail(
     HandoffSummary Summary,
@@ -48,7 +51,8 @@ public sealed record HandoffDetail(
     JsonNode? Form,
     string? Reason,
     string? TraceParent,
-    IReadOnlyList<PortalTimelineEntry> Timeline);
+    IReadOnlyList<PortalTimelineEntry> Timeline,
+    IReadOnlyList<DepartmentCall>? UnwrittenCalls = null);
 
 public sealed record DepartmentCounts(string Department, string Name, IReadOnlyDictionary<string, int> Counts, bool CircuitOpen);
 

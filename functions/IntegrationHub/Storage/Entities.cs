@@ -65,6 +65,12 @@ public sealed class TimelineEntity : ITableEntity
     public string? ResponsePayload { get; set; }
     public string? Actor { get; set; }
 
+    /// <summary>How many requests to the department this step stands for: an attempt's in-client retries, folded status queries.</summary>
+    public int? CallCount { get; set; }
+
+    /// <summary>Those requests with their answers, as JSON (Departments.DepartmentCall); no personal data.</summary>
+    public string? Calls { get; set; }
+
     public static string RowFor(int sequence) => $"t{sequence:D6}";
 }
 
@@ -79,6 +85,9 @@ public sealed class IndexEntity : ITableEntity
     public string ApplicationId { get; set; } = "";
     public string? BodyHash { get; set; }
     public DateTimeOffset? DueAt { get; set; }
+
+    /// <summary>On a follow-up row: status queries that brought nothing new, not yet on the timeline (JSON, folded).</summary>
+    public string? Calls { get; set; }
 }
 
 /// <summary>An event in a platform's feed (PartitionKey the platform, RowKey the cursor).</summary>

@@ -36,7 +36,8 @@ public sealed class OperationsTests(OperationsHubFixture hub)
     [Fact]
     public async Task Replay_WhileCircuitOpen_IsRefusedAndDashboardShowsIt()
     {
-        hub.PublicSecurity.GivenUnavailable(50, TimeSpan.FromSeconds(1));
+        // Busy answers are failures the breaker counts (a 503 with Retry-After would only hold the bureau, not fail it).
+        hub.PublicSecurity.GivenBusy(50);
         using var submitted = await hub.SubmitAsync(IntakeTests.Sample("GA-004"));
         var id = (await submitted.Content.ReadFromJsonAsync<JsonObject>())!["applicationId"]!.GetValue<string>();
         var failed = await hub.WaitForAsync(id, a => a["handoff"]!.GetValue<string>() == "Failed", TimeSpan.FromSeconds(40));

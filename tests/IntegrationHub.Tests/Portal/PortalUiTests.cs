@@ -285,6 +285,38 @@ public sealed partial class PortalUiTests(HubFixture hub, PortalBrowser browser)
         Assert.Empty(tab.Errors);
     }
 
+    [Fact]
+    public async Task Timeline_DeliveryRetriedInsideTheClient_ShowsEveryCallTheBureauReceived()
+    {
+        hub.PublicSecurity.GivenBusy(2);
+        using var response = await hub.SubmitAsync(IntakeTests.Sample("GA-003"));
+        var id = (await response.Content.ReadFromJsonAsync<JsonObject>())!["applicationId"]!.GetValue<string>();
+        await hub.WaitForAsync(id, a => a["caseNumber"] is not null);
+        await using var tab = await PortalTab.OpenAsync(browser, hub);
+        await tab.SignInAsync(HubFixture.ViewerUser);
+
+        await tab.OpenHandoffAsync(id);
+
+        var received = hub.PublicSecurity.ReceivedApplications.Where(r => r.Lsh == id).Select(r => r.Code).ToList();
+        Assert.Equal(["9001", "9001", "0000"], received);
+        var attempt = tab.Page.Locator("#timeline li[data-kind='attempt']");
+        await Expect(attempt).ToHaveCountAsync(1);
+        await Expect(attempt.Locator(".calls-head")).ToHaveTextAsync("部门收到请求 3 次");
+        var calls = attempt.Locator("tr.call");
+        await Expect(calls).ToHaveCountAsync(received.Count);
+        for (var i = 0; i < received.Count; i++)
+        {
+            await Expect(calls.Nth(i)).ToHaveAttributeAsync("data-code", received[i]!);
+            await Expect(calls.Nth(i)).ToContainTextAsync("POST /population/v2/applications");
+            await Expect(calls.Nth(i).Locator("td").Nth(4)).ToHaveTextAsync(CallDurationPattern());
+        }
+
+        await Expect(tab.Page.Locator("#timeline-counts")).ToHaveAttributeAsync("data-calls", received.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(tab.Page.Locator("#timeline-counts")).ToContainTextAsync("部门共收到请求 3 次");
+        await tab.ScreenshotAsync("timeline-calls.png");
+        Assert.Empty(tab.Errors);
+    }
+
     private static ILocator AuditRow(PortalTab tab, string action, string target) =>
         tab.Page.Locator($"#audit-results tr[data-action='{action}']").Filter(new() { HasText = target });
 
@@ -347,6 +379,9 @@ public sealed partial class PortalUiTests(HubFixture hub, PortalBrowser browser)
 
     [GeneratedRegex("耗时 [0-9]+ 毫秒")]
     private static partial Regex DurationPattern();
+
+    [GeneratedRegex("^[0-9]+ 毫秒$")]
+    private static partial Regex CallDurationPattern();
 
     [GeneratedRegex("^[0-9a-f]{32}$")]
     private static partial Regex TraceIdPattern();

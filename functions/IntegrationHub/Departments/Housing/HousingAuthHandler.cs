@@ -27,7 +27,7 @@ internal sealed class HousingAuthHandler(HousingTokenCache tokens, TimeProvider 
             // The document: "wait at least that long". The shared pipeline's backoff does not read Retry-After, so the
             // wait is the dispatcher's: the outcome carries it. Assumption: without the header, one second (the limit
             // is per second).
-            var retryAfter = HousingClient.RetryAfter(response, time) ?? TimeSpan.FromSeconds(1);
+            var retryAfter = DepartmentHolds.RetryAfter(response, time) ?? TimeSpan.FromSeconds(1);
             var payload = HousingTranslator.Describe(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
             response.Dispose();
             throw new HousingCallException(DeliveryOutcomeKind.Transient, "rate_limited",

@@ -15,6 +15,7 @@ namespace IntegrationHub.Departments.Housing;
 internal sealed class HousingClient(
     HttpClient http,
     IOptions<HousingOptions> options,
+    DepartmentHolds holds,
     TimeProvider time,
     ILogger<HousingClient> logger) : IDepartmentAdapter, IDepartmentStatusQuery
 {
@@ -38,6 +39,11 @@ internal sealed class HousingClient(
             return new DeliveryOutcome(DeliveryOutcomeKind.Invalid, DepartmentMessage: e.Message);
         }
 
+        if (await holds.RemainingAsync(Department, cancellationToken).ConfigureAwait(false) is { } held)
+        {
+            return DepartmentHolds.Held(held);
+        }
+
         // The same body, and so the same request_id, on every attempt: the bureau's idempotency does the rest.
         using var request = new HttpRequestMessage(HttpMethod.Post, ApplicationsPath)
         {
@@ -50,6 +56,7 @@ internal sealed class HousingClient(
             request.Headers.TryAddWithoutValidation("traceparent", traceParent);
         }
 
+        using var calls = DepartmentCallLog.Start();
         DeliveryOutcome outcome;
         try
         {
@@ -64,14 +71,27 @@ internal sealed class HousingClient(
 
         logger.LogInformation("FG application {ApplicationId} delivery: {Kind} {DepartmentCode} ticket {CaseNumber}",
             application.ApplicationId, outcome.Kind, outcome.DepartmentCode, outcome.CaseNumber);
-        return outcome with { RequestPayload = body };
+        return outcome with { RequestPayload = body, Calls = calls.Calls };
     }
 
     public async Task<StatusQueryResult> QueryAsync(string deliveryKey, string caseNumber, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(caseNumber);
+        if (await holds.RemainingAsync(Department, cancellationToken).ConfigureAwait(false) is { } held)
+        {
+            return new StatusQueryResult(null, held, "held");
+        }
+
+        using var calls = DepartmentCallLog.Start();
+        var result = await ReconcileAsync(deliveryKey, caseNumber, cancellationToken).ConfigureAwait(false);
+        return result with { Calls = calls.Calls };
+    }
+
+    private async Task<StatusQueryResult> ReconcileAsync(string deliveryKey, string caseNumber, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"{ApplicationsPath}/{Uri.EscapeDataString(caseNumber)}");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(HousingTranslator.ContentType));
+        request.Options.Set(DepartmentCallHandler.RequestLabel, $"GET /{ApplicationsPath}/{{ticket_no}}");
         try
         {
             using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -93,7 +113,7 @@ internal sealed class HousingClient(
                     }
 
                 case 408 or 429 or >= 500:
-                    return new StatusQueryResult(null, TransientDelay(RetryAfter(response, time)), $"HTTP {status}");
+                    return new StatusQueryResult(null, TransientDelay(DepartmentHolds.RetryAfter(response, time)), $"HTTP {status}");
                 default:
                     // Assumption: 404 (an unknown ticket), 401 after the renewal and anything else the document does not
                     // define are logged and asked again at the usual interval; retrying sooner would change nothing.
@@ -105,29 +125,22 @@ internal sealed class HousingClient(
         catch (Exception e) when (Failure(e, cancellationToken) is { } failure)
         {
             logger.LogWarning("FG ticket {CaseNumber} reconciliation failed: {Kind} {Code}", caseNumber, failure.Kind, failure.DepartmentCode);
-            return new StatusQueryResult(null, failure.Kind == DeliveryOutcomeKind.Transient ? TransientDelay(failure.RetryAfter) : null,
+            return new StatusQueryResult(null, failure.Kind is DeliveryOutcomeKind.Transient or DeliveryOutcomeKind.Held ? TransientDelay(failure.RetryAfter) : null,
                 failure.DepartmentCode);
         }
     }
 
-    /// <summary>Retry-After as a delay (seconds or an HTTP date), or null when the answer has none.</summary>
-    internal static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
-        _ => null,
-    };
-
     private DeliveryOutcome Classify(HttpResponseMessage response, byte[] body)
     {
         var payload = HousingTranslator.Describe(body);
+        if (DepartmentHolds.Announced(response, time) is { } announced)
+        {
+            return announced with { ResponsePayload = payload };
+        }
+
         try
         {
-            return HousingTranslator.ToOutcome((int)response.StatusCode, body) with
-            {
-                RetryAfter = RetryAfter(response, time),
-                ResponsePayload = payload,
-            };
+            return HousingTranslator.ToOutcome((int)response.StatusCode, body) with { ResponsePayload = payload };
         }
         catch (HousingFormatException e)
         {
@@ -141,6 +154,7 @@ internal sealed class HousingClient(
     private DeliveryOutcome? Failure(Exception e, CancellationToken cancellationToken) => e switch
     {
         HousingCallException call => new DeliveryOutcome(call.Kind, call.Code, call.Message, RetryAfter: call.RetryAfter, ResponsePayload: call.ResponsePayload),
+        DepartmentHeldException held => DepartmentHolds.Held(held.Remaining),
         HttpRequestException request => new DeliveryOutcome(DeliveryOutcomeKind.Transient, "connection", $"Connection failed: {request.HttpRequestError}"),
         TimeoutRejectedException => new DeliveryOutcome(DeliveryOutcomeKind.Transient, "timeout", "Timed out."),
 

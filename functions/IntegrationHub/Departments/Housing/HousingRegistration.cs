@@ -28,7 +28,7 @@ public static class HousingRegistration
             var options = sp.GetRequiredService<IOptions<HousingOptions>>().Value;
             http.BaseAddress = options.BaseAddress();
             http.Timeout = options.Resilience.AttemptTimeout;
-        });
+        }).AddDepartmentCalls(HousingTranslator.Department, static body => HousingTranslator.ErrorCode(body));
         services.AddSingleton<HousingTokenCache>();
         services.AddTransient<HousingAuthHandler>();
 
@@ -43,6 +43,7 @@ public static class HousingRegistration
 
         // Added after the resilience handler, so it sits inside it: each attempt carries the current token.
         client.AddHttpMessageHandler<HousingAuthHandler>();
+        client.AddDepartmentCalls(HousingTranslator.Department, static body => HousingTranslator.CodeOf(body));
         services.AddTransient<IDepartmentAdapter>(sp => sp.GetRequiredService<HousingClient>());
         services.AddTransient<IDepartmentStatusQuery>(sp => sp.GetRequiredService<HousingClient>());
 

@@ -160,7 +160,7 @@ internal sealed class HousingTokenCache(
         };
     }
 
-    private TimeSpan? RetryAfter(HttpResponseMessage response) => HousingClient.RetryAfter(response, time);
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => DepartmentHolds.RetryAfter(response, time);
 
     // access_token and a Bearer token_type (RFC 6749 names it case-insensitively); expires_in in seconds.
     private static CachedToken? Parse(byte[] body, DateTimeOffset requestedAt, TimeSpan margin)

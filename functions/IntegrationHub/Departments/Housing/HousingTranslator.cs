@@ -232,6 +232,10 @@ internal static class HousingTranslator
     /// <summary>The <c>error</c> of a bureau error body (<c>invalid_token</c>, <c>not_eligible</c>…), or null.</summary>
     public static string? ErrorCode(ReadOnlySpan<byte> body) => Text(TryParseObject(body), "error");
 
+    /// <summary>What an answer says in the bureau's words: its <c>error</c>, else its <c>status</c> (received, approved…), or null.</summary>
+    public static string? CodeOf(ReadOnlySpan<byte> body) =>
+        TryParseObject(body) is { } json ? Text(json, "error") ?? Text(json, "status") : null;
+
     /// <summary>A webhook, as a status report for the hub. Unknown fields are ignored; a missing or wrong one names itself.</summary>
     public static DepartmentStatusReport ToReport(ReadOnlySpan<byte> body)
     {

@@ -14,6 +14,7 @@ namespace IntegrationHub.Departments.PublicSecurity;
 internal sealed class PublicSecurityClient(
     HttpClient http,
     IOptions<PublicSecurityOptions> options,
+    DepartmentHolds holds,
     TimeProvider time,
     ILogger<PublicSecurityClient> logger) : IDepartmentAdapter
 {
@@ -35,6 +36,11 @@ internal sealed class PublicSecurityClient(
             return new DeliveryOutcome(DeliveryOutcomeKind.Invalid, DepartmentMessage: e.Message);
         }
 
+        if (await holds.RemainingAsync(Department, cancellationToken).ConfigureAwait(false) is { } held)
+        {
+            return DepartmentHolds.Held(held);
+        }
+
         var requestPayload = PublicSecurityTranslator.Decode(body);
         using var request = new HttpRequestMessage(HttpMethod.Post, ApplicationsPath) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(PublicSecurityTranslator.ContentType);
@@ -44,6 +50,7 @@ internal sealed class PublicSecurityClient(
             request.Headers.TryAddWithoutValidation("traceparent", traceParent);
         }
 
+        using var calls = DepartmentCallLog.Start();
         DeliveryOutcome outcome;
         try
         {
@@ -59,6 +66,11 @@ internal sealed class PublicSecurityClient(
         {
             outcome = new DeliveryOutcome(DeliveryOutcomeKind.Transient, DepartmentMessage: "Timed out.");
         }
+        catch (DepartmentHeldException e)
+        {
+            // Another call was told to wait while this one was between attempts.
+            outcome = DepartmentHolds.Held(e.Remaining);
+        }
         catch (BrokenCircuitException)
         {
             // Polly 8.4 does not say when the breaker closes; it stays open at most BreakDuration.
@@ -72,7 +84,7 @@ internal sealed class PublicSecurityClient(
 
         logger.LogInformation("GA application {ApplicationId} delivery: {Kind} {DepartmentCode}",
             application.ApplicationId, outcome.Kind, outcome.DepartmentCode);
-        return outcome with { RequestPayload = requestPayload };
+        return outcome with { RequestPayload = requestPayload, Calls = calls.Calls };
     }
 
     private DeliveryOutcome Classify(HttpResponseMessage response, byte[] body)
@@ -91,6 +103,12 @@ internal sealed class PublicSecurityClient(
             }
         }
 
+        // The document: 503 with Retry-After is planned maintenance, not to be called again before that time.
+        if (DepartmentHolds.Announced(response, time) is { } announced)
+        {
+            return announced with { ResponsePayload = payload };
+        }
+
         var status = (int)response.StatusCode;
         var kind = status is >= 500 or 408 or 429
             ? DeliveryOutcomeKind.Transient
@@ -98,15 +116,8 @@ internal sealed class PublicSecurityClient(
             // Assumption: the document defines only 200 and 503; any other status means a wrong BaseUrl or a gateway
             // refusing us, which only a configuration change fixes.
             : DeliveryOutcomeKind.ConfigurationFault;
-        return new DeliveryOutcome(kind, DepartmentMessage: $"HTTP {status}", RetryAfter: RetryAfter(response), ResponsePayload: payload);
+        return new DeliveryOutcome(kind, DepartmentMessage: $"HTTP {status}", ResponsePayload: payload);
     }
-
-    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
-        _ => null,
-    };
 
     private static string? TryDecode(byte[] body)
     {

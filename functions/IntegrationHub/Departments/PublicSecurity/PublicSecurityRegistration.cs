@@ -37,6 +37,7 @@ public static class PublicSecurityRegistration
 
         // Added after the resilience handler, so it sits inside it and signs every attempt afresh.
         client.AddHttpMessageHandler<PublicSecuritySigningHandler>();
+        client.AddDepartmentCalls(PublicSecurityTranslator.Department, static body => PublicSecurityTranslator.CodeOf(body));
         services.AddTransient<IDepartmentAdapter>(sp => sp.GetRequiredService<PublicSecurityClient>());
 
         // Scoped: the status sink it hands reports to may be scoped.

@@ -242,15 +242,18 @@ internal static partial class PublicSecurityTranslator
     }
 
     /// <summary>True for a well-formed 9001 (busy) answer, the one 200 that is worth retrying.</summary>
-    public static bool IsBusy(ReadOnlySpan<byte> body)
+    public static bool IsBusy(ReadOnlySpan<byte> body) => CodeOf(body) == "9001";
+
+    /// <summary>The <c>Code</c> of a well-formed answer, or null (an empty body, a proxy's page).</summary>
+    public static string? CodeOf(ReadOnlySpan<byte> body)
     {
         try
         {
-            return Value(Parse(body, "Response"), "Code") == "9001";
+            return body.IsEmpty ? null : Value(Parse(body, "Response"), "Code");
         }
         catch (PublicSecurityFormatException)
         {
-            return false;
+            return null;
         }
     }
 

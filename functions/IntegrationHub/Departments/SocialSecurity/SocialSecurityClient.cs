@@ -16,11 +16,13 @@ internal sealed class SocialSecurityClient(
     HttpClient http,
     IOptions<SocialSecurityOptions> options,
     SocialSecurityQueryGuard guard,
+    DepartmentHolds holds,
     TimeProvider time,
     ILogger<SocialSecurityClient> logger) : IDepartmentAdapter, IDepartmentStatusQuery
 {
     public const string GatewayPath = "si/gateway";
     private const string MaintenanceMessage = "The gateway's nightly maintenance window: held without calling.";
+    private const string MaintenanceCode = "9003";
 
     public string Department => SocialSecurityTranslator.Department;
 
@@ -48,12 +50,17 @@ internal sealed class SocialSecurityClient(
             return new DeliveryOutcome(DeliveryOutcomeKind.Held, DepartmentMessage: MaintenanceMessage, RetryAfter: hold);
         }
 
+        if (await holds.RemainingAsync(Department, cancellationToken).ConfigureAwait(false) is { } held)
+        {
+            return DepartmentHolds.Held(held);
+        }
+
         var exchange = await ExchangeAsync(request, application.TraceParent, cancellationToken).ConfigureAwait(false);
         DeliveryOutcome outcome;
         try
         {
             outcome = exchange.Answer is { } answer
-                ? SocialSecurityTranslator.ToOutcome(request, answer, maintenance.HoldAfterGatewayMaintenance(time.GetUtcNow()))
+                ? SocialSecurityTranslator.ToOutcome(request, answer, exchange.MaintenanceHold)
                 : exchange.Failure!;
         }
         catch (SocialSecurityFormatException e)
@@ -64,7 +71,7 @@ internal sealed class SocialSecurityClient(
 
         logger.LogInformation("RS application {ApplicationId} delivery ({TradeCode}): {Kind} {DepartmentCode}",
             application.ApplicationId, request.TradeCode, outcome.Kind, outcome.DepartmentCode);
-        return outcome with { RequestPayload = exchange.Sent, ResponsePayload = exchange.Received };
+        return outcome with { RequestPayload = exchange.Sent, ResponsePayload = exchange.Received, Calls = exchange.Calls };
     }
 
     public async Task<StatusQueryResult> QueryAsync(string deliveryKey, string caseNumber, CancellationToken cancellationToken)
@@ -78,6 +85,11 @@ internal sealed class SocialSecurityClient(
             return new StatusQueryResult(null, hold);
         }
 
+        if (await holds.RemainingAsync(Department, cancellationToken).ConfigureAwait(false) is { } held)
+        {
+            return new StatusQueryResult(null, held, "held");
+        }
+
         if (!guard.TryAcquire(caseNumber, now, settings.MinQueryInterval, out var wait))
         {
             logger.LogDebug("RS case {CaseNumber} was asked less than {Interval} ago; next in {Wait}", caseNumber, settings.MinQueryInterval, wait);
@@ -86,19 +98,24 @@ internal sealed class SocialSecurityClient(
 
         var query = SocialSecurityTranslator.ToQuery(caseNumber, NewQueryTransId());
         var exchange = await ExchangeAsync(query, traceParent: null, cancellationToken).ConfigureAwait(false);
+        return Status(deliveryKey, caseNumber, query, exchange) with { Calls = exchange.Calls };
+    }
+
+    private StatusQueryResult Status(string deliveryKey, string caseNumber, SocialSecurityRequest query, Exchange exchange)
+    {
+        var settings = options.Value;
         if (exchange.Answer is not { } answer)
         {
             var failure = exchange.Failure!;
             logger.Log(failure.Kind == DeliveryOutcomeKind.ConfigurationFault ? LogLevel.Error : LogLevel.Warning,
                 "RS9001 for case {CaseNumber} failed: {Reason}", caseNumber, failure.DepartmentMessage);
-            return new StatusQueryResult(null, Max(failure.RetryAfter, settings.MinQueryInterval));
+            return new StatusQueryResult(null, Max(failure.RetryAfter, settings.MinQueryInterval), failure.DepartmentCode);
         }
 
         StatusQueryResult result;
         try
         {
-            result = SocialSecurityTranslator.ToStatus(deliveryKey, caseNumber, query, answer,
-                maintenance.HoldAfterGatewayMaintenance(time.GetUtcNow()), settings.MinQueryInterval);
+            result = SocialSecurityTranslator.ToStatus(deliveryKey, caseNumber, query, answer, exchange.MaintenanceHold, settings.MinQueryInterval);
         }
         catch (SocialSecurityFormatException e)
         {
@@ -128,8 +145,45 @@ internal sealed class SocialSecurityClient(
 
     private async Task<Exchange> ExchangeAsync(SocialSecurityRequest request, string? traceParent, CancellationToken cancellationToken)
     {
+        using var calls = DepartmentCallLog.Start();
+        var (sent, received, answer, failure) = await CallAsync(request, traceParent, cancellationToken).ConfigureAwait(false);
+        var maintenanceHold = TimeSpan.Zero;
+        if (answer?.RetCode == MaintenanceCode)
+        {
+            maintenanceHold = await HoldForMaintenanceAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if (answer is not null)
+        {
+            // Assumption: "reset when a call succeeds" is read as "the gateway answered with anything but 9003": any such
+            // answer shows that its maintenance is over, so the next unexplained 9003 is held briefly again.
+            await holds.SucceededAsync(Department, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new Exchange(sent, received, answer, failure, maintenanceHold, calls.Calls);
+    }
+
+    // The document: "hold every call until 01:00". The whole gateway is held, so no other delivery or query calls it
+    // either. A 9003 our window explains holds until its end; one it cannot explain (a differently configured joint-testing
+    // gateway, maintenance running over) holds briefly, then twice as long each time it is answered again.
+    private async Task<TimeSpan> HoldForMaintenanceAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (settings.MaintenanceWindow().HoldAfterGatewayMaintenance(time.GetUtcNow()) is { } untilEnd)
+        {
+            await holds.HoldAsync(Department, untilEnd, "9003 in the maintenance window", cancellationToken).ConfigureAwait(false);
+            return untilEnd;
+        }
+
+        return await holds.HoldGrowingAsync(Department, settings.UnexplainedMaintenanceHold, settings.UnexplainedMaintenanceMaxHold,
+            "9003 outside the configured maintenance window", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(string? Sent, string? Received, SocialSecurityAnswer? Answer, DeliveryOutcome? Failure)> CallAsync(
+        SocialSecurityRequest request, string? traceParent, CancellationToken cancellationToken)
+    {
         using var message = new HttpRequestMessage(HttpMethod.Post, GatewayPath);
         message.Options.Set(SocialSecuritySigningHandler.RequestKey, request);
+        message.Options.Set(DepartmentCallHandler.RequestLabel, request.TradeCode);
         if (traceParent is { Length: > 0 })
         {
             // Assumption: a traceparent header beside the envelope is harmless (the document does not forbid extra headers).
@@ -145,18 +199,22 @@ internal sealed class SocialSecurityClient(
             var received = text.Length == 0 ? null : text;
             if (response.StatusCode != HttpStatusCode.OK)
             {
-                return new Exchange(Sent(message), received, null, NotOk(response, received));
+                return (Sent(message), received, null, NotOk(response, received));
             }
 
             try
             {
-                return new Exchange(Sent(message), received, SocialSecurityTranslator.ParseAnswer(text), null);
+                return (Sent(message), received, SocialSecurityTranslator.ParseAnswer(text), null);
             }
             catch (SocialSecurityFormatException e)
             {
                 // Often a proxy's error page in front of the gateway; a retry with the same trans_id is safe.
-                return new Exchange(Sent(message), received, null, new DeliveryOutcome(DeliveryOutcomeKind.Transient, DepartmentMessage: e.Message));
+                return (Sent(message), received, null, new DeliveryOutcome(DeliveryOutcomeKind.Transient, DepartmentMessage: e.Message));
             }
+        }
+        catch (DepartmentHeldException e)
+        {
+            failure = DepartmentHolds.Held(e.Remaining);
         }
         catch (HttpRequestException e)
         {
@@ -177,7 +235,7 @@ internal sealed class SocialSecurityClient(
             failure = new DeliveryOutcome(DeliveryOutcomeKind.Transient, DepartmentMessage: "Timed out.");
         }
 
-        return new Exchange(Sent(message), null, null, failure);
+        return (Sent(message), null, null, failure);
     }
 
     // What the last attempt sent, exactly; null when no attempt was made (an open circuit).
@@ -186,6 +244,11 @@ internal sealed class SocialSecurityClient(
 
     private DeliveryOutcome NotOk(HttpResponseMessage response, string? body)
     {
+        if (DepartmentHolds.Announced(response, time) is { } announced)
+        {
+            return announced with { ResponsePayload = body };
+        }
+
         var status = (int)response.StatusCode;
         var kind = status is >= 500 or 408 or 429
             ? DeliveryOutcomeKind.Transient
@@ -193,16 +256,18 @@ internal sealed class SocialSecurityClient(
             // Assumption: the document defines no HTTP status but 200; any other 4xx means a wrong BaseUrl or a
             // gateway refusing us, which only a configuration change fixes.
             : DeliveryOutcomeKind.ConfigurationFault;
-        return new DeliveryOutcome(kind, DepartmentMessage: $"HTTP {status}", RetryAfter: RetryAfter(response), ResponsePayload: body);
+        return new DeliveryOutcome(kind, DepartmentMessage: $"HTTP {status}", ResponsePayload: body);
     }
 
-    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
-        _ => null,
-    };
-
-    /// <summary>One call to the gateway: what was sent and received, and either the parsed answer or why there is none.</summary>
-    private sealed record Exchange(string? Sent, string? Received, SocialSecurityAnswer? Answer, DeliveryOutcome? Failure);
+    /// <summary>
+    /// One call to the gateway: what was sent and received, either the parsed answer or why there is none, how long a
+    /// 9003 holds the gateway, and every request it took (in-client retries included).
+    /// </summary>
+    private sealed record Exchange(
+        string? Sent,
+        string? Received,
+        SocialSecurityAnswer? Answer,
+        DeliveryOutcome? Failure,
+        TimeSpan MaintenanceHold,
+        IReadOnlyList<DepartmentCall> Calls);
 }

@@ -11,10 +11,6 @@ internal readonly record struct SocialSecurityMaintenance(TimeOnly Start, TimeOn
     // The gateway refuses timestamps more than 300 s off its clock, so its window may be that far from ours.
     private static readonly TimeSpan GatewayClockSkew = TimeSpan.FromSeconds(300);
 
-    // Assumption: a 9003 our configured window cannot explain (a differently configured joint-testing gateway)
-    // is held briefly and asked again, rather than held until a window end that does not apply.
-    private static readonly TimeSpan UnexplainedMaintenanceHold = TimeSpan.FromMinutes(1);
-
     private TimeSpan Length => End - Start;
 
     /// <summary>How long until the window ends, or null when <paramref name="now"/> is outside it.</summary>
@@ -24,12 +20,16 @@ internal readonly record struct SocialSecurityMaintenance(TimeOnly Start, TimeOn
         return timeOfDay - Start < Length ? Until(now) : null;
     }
 
-    /// <summary>How long to hold after the gateway itself answered 9003: until the window ends, as our clock has it.</summary>
-    public TimeSpan HoldAfterGatewayMaintenance(DateTimeOffset now)
+    /// <summary>
+    /// How long to hold after the gateway itself answered 9003, when our window explains it: until the window ends, as
+    /// our clock has it. Null when it does not (a differently configured joint-testing gateway, maintenance running
+    /// over): the client then holds with growing steps instead of until a window end that does not apply.
+    /// </summary>
+    public TimeSpan? HoldAfterGatewayMaintenance(DateTimeOffset now)
     {
         // Assumption: up to 300 s before our start (the gateway's clock ahead of ours) the window end still explains the answer.
         var untilEnd = Until(now);
-        return untilEnd <= Length + GatewayClockSkew ? untilEnd : UnexplainedMaintenanceHold;
+        return untilEnd <= Length + GatewayClockSkew ? untilEnd : null;
     }
 
     private TimeSpan Until(DateTimeOffset now)

@@ -39,6 +39,17 @@ internal sealed class SocialSecurityOptions : IValidatableObject
     /// <summary>End of the nightly maintenance window, China Standard Time (+08:00); before the start when it crosses midnight.</summary>
     public TimeOnly MaintenanceEnd { get; set; } = new(1, 0);
 
+    /// <summary>
+    /// The first hold after a 9003 that the configured window cannot explain. Each further such 9003 doubles the hold
+    /// up to <see cref="UnexplainedMaintenanceMaxHold"/>; any other answer starts again from this.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ParseLimitsInInvariantCulture = true)]
+    public TimeSpan UnexplainedMaintenanceHold { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The longest hold a 9003 outside the configured window grows to (the production window is two hours).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ParseLimitsInInvariantCulture = true)]
+    public TimeSpan UnexplainedMaintenanceMaxHold { get; set; } = TimeSpan.FromMinutes(30);
+
     public DepartmentResilienceOptions Resilience { get; set; } = new();
 
     public SocialSecurityMaintenance MaintenanceWindow() => new(MaintenanceStart, MaintenanceEnd);
@@ -63,6 +74,13 @@ internal sealed class SocialSecurityOptions : IValidatableObject
             yield return new ValidationResult(
                 $"PollInterval ({PollInterval}) must not be shorter than MinQueryInterval ({MinQueryInterval}).",
                 [nameof(PollInterval), nameof(MinQueryInterval)]);
+        }
+
+        if (UnexplainedMaintenanceMaxHold < UnexplainedMaintenanceHold)
+        {
+            yield return new ValidationResult(
+                $"UnexplainedMaintenanceMaxHold ({UnexplainedMaintenanceMaxHold}) must not be shorter than UnexplainedMaintenanceHold ({UnexplainedMaintenanceHold}).",
+                [nameof(UnexplainedMaintenanceMaxHold), nameof(UnexplainedMaintenanceHold)]);
         }
 
         foreach (var result in Resilience.ValidateAsMember(nameof(Resilience)))

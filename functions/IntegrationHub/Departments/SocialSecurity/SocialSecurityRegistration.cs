@@ -42,6 +42,7 @@ public static class SocialSecurityRegistration
 
         // Added after the resilience handler, so it sits inside it and signs every attempt afresh.
         client.AddHttpMessageHandler<SocialSecuritySigningHandler>();
+        client.AddDepartmentCalls(SocialSecurityTranslator.Department, static body => SocialSecurityTranslator.RetCodeOf(body));
         services.AddTransient<IDepartmentAdapter>(sp => sp.GetRequiredService<SocialSecurityClient>());
         services.AddTransient<IDepartmentStatusQuery>(sp => sp.GetRequiredService<SocialSecurityClient>());
         return services;

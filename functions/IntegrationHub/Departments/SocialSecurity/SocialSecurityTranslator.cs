@@ -309,15 +309,31 @@ internal static partial class SocialSecurityTranslator
     }
 
     /// <summary>True for a well-formed 9001 (busy) or 9002 (internal timeout): the answers worth retrying at once.</summary>
-    public static bool IsBusy(string text)
+    public static bool IsBusy(string text) => RetCodeOf(text) is "9001" or "9002";
+
+    /// <summary>The ret_code of a well-formed answer, or null.</summary>
+    public static string? RetCodeOf(string text)
     {
         try
         {
-            return ParseAnswer(text).RetCode is "9001" or "9002";
+            return text.Length == 0 ? null : ParseAnswer(text).RetCode;
         }
         catch (SocialSecurityFormatException)
         {
-            return false;
+            return null;
+        }
+    }
+
+    /// <summary>The ret_code of a well-formed answer in UTF-8 bytes, or null.</summary>
+    public static string? RetCodeOf(byte[] body)
+    {
+        try
+        {
+            return RetCodeOf(new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(body));
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
         }
     }
 

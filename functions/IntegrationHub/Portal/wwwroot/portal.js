@@ -35,6 +35,8 @@
     status: '状态变更',
     'status-ignored': '状态通知已忽略',
     'platform-notified': '已通知平台',
+    calls: '部门查询记录',
+    'calls-unwritten': '尚未写入时间线的部门查询',
   };
   const OUTCOME_LABELS = {
     Received: '部门已接收',
@@ -640,9 +642,48 @@
   function timelineCard(detail) {
     const entries = detail.timeline.slice().sort((a, b) => a.sequence - b.sequence);
     const attempts = entries.filter((e) => e.kind === 'attempt').length;
+    const unwritten = detail.unwrittenCalls || [];
+    const calls = entries.reduce((sum, e) => sum + (e.callCount || 0), 0) + callCount(unwritten);
     return el('div', { class: 'card timeline-card' },
-      el('div', { class: 'card-head' }, el('h2', { text: '完整时间线' }), el('span', { class: 'muted', text: `共 ${entries.length} 条记录，其中投递尝试 ${attempts} 次` })),
-      el('ol', { class: 'timeline', id: 'timeline' }, entries.map(timelineEntry)));
+      el('div', { class: 'card-head' }, el('h2', { text: '完整时间线' }),
+        el('span', { class: 'muted', id: 'timeline-counts', dataset: { calls: String(calls) }, text: `共 ${entries.length} 条记录，其中投递尝试 ${attempts} 次，部门共收到请求 ${calls} 次` })),
+      el('ol', { class: 'timeline', id: 'timeline' }, entries.map(timelineEntry), unwritten.length ? unwrittenEntry(unwritten) : null));
+  }
+
+  function callCount(calls) {
+    return calls.reduce((sum, c) => sum + (c.count || 1), 0);
+  }
+
+  // Status queries that brought nothing new wait on the follow-up row until the next entry is written: shown last.
+  function unwrittenEntry(calls) {
+    return el('li', { class: 'entry tone-info', dataset: { kind: 'calls-unwritten' } },
+      el('span', { class: 'entry-dot', 'aria-hidden': 'true' }),
+      el('div', { class: 'entry-body' },
+        el('div', { class: 'entry-head' },
+          el('span', { class: 'entry-seq', text: '—' }),
+          el('span', { class: 'entry-kind', text: KIND_LABELS['calls-unwritten'] })),
+        el('p', { class: 'entry-summary', text: '无新进展的状态查询，将并入下一条时间线记录。' }),
+        callsTable(calls)));
+  }
+
+  // Every request the department received for this step: each attempt inside the client, token requests, and status
+  // queries folded by answer (×N, first and last time).
+  function callsTable(calls) {
+    const total = callCount(calls);
+    return el('div', { class: 'calls' },
+      el('div', { class: 'calls-head', text: `部门收到请求 ${total} 次` }),
+      el('table', { class: 'calls-table' },
+        el('thead', {}, el('tr', {}, ['时间', '请求', 'HTTP', '应答码', '耗时', '次数'].map((h) => el('th', { text: h })))),
+        el('tbody', {}, calls.map((c) => el('tr', {
+          class: 'call',
+          dataset: { count: String(c.count || 1), httpStatus: c.httpStatus === undefined || c.httpStatus === null ? '' : String(c.httpStatus), code: c.code || '' },
+        },
+        el('td', { class: 'call-time', text: c.lastAt ? `${formatTime(c.at)} 至 ${formatTime(c.lastAt)}` : formatTime(c.at) }),
+        el('td', { class: 'mono small', text: c.request }),
+        el('td', { class: 'mono', text: c.httpStatus === undefined || c.httpStatus === null ? '无应答' : String(c.httpStatus) }),
+        el('td', { class: 'mono', text: c.code || '—' }),
+        el('td', { text: (c.count || 1) > 1 ? `最长 ${c.durationMs} 毫秒` : `${c.durationMs} 毫秒` }),
+        el('td', { text: `×${c.count || 1}` }))))));
   }
 
   function timelineEntry(entry) {
@@ -673,6 +714,7 @@
         head,
         el('p', { class: 'entry-summary', text: entry.summary }),
         meta.length ? facts(meta) : null,
+        entry.calls && entry.calls.length ? callsTable(entry.calls) : null,
         payloads.length ? el('div', { class: 'payloads' }, payloads) : null));
   }
 

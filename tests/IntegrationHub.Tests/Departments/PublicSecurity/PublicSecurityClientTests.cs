@@ -201,27 +201,53 @@ public sealed class PublicSecurityClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeliverAsync_Maintenance_TransientAfterRetriesWithRetryAfter()
+    public async Task DeliverAsync_MaintenanceWithRetryAfter_HeldAfterOneCallNeverRetriedInTheClient()
     {
         _bureau.GivenUnavailable(10, TimeSpan.FromMinutes(30));
 
         var outcome = await Adapter().DeliverAsync(GaTestData.Application("GA-002"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(DeliveryOutcomeKind.Held, outcome.Kind);
+        Assert.Equal("HTTP 503", outcome.DepartmentCode);
         Assert.Equal(TimeSpan.FromMinutes(30), outcome.RetryAfter);
-        Assert.Equal(4, _bureau.ReceivedApplications.Count);
-        Assert.All(_bureau.ReceivedApplications, a => Assert.Equal(503, a.HttpStatus));
+        Assert.Equal(503, Assert.Single(_bureau.ReceivedApplications).HttpStatus);
+        var call = Assert.Single(outcome.Calls!);
+        Assert.Equal((503, "POST /population/v2/applications", 1), (call.HttpStatus, call.Request, call.Count));
     }
 
-    [Fact]
-    public async Task DeliverAsync_MaintenanceOnce_RetriedAndReceived()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task DeliverAsync_AfterRetryAfter_NoCallForAnyApplicationUntilThatTime(bool asHttpDate)
     {
-        _bureau.GivenUnavailable(1);
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await using var bureau = GaTestData.Bureau(clock);
+        await using var hub = Hub(bureau.BaseUrl, time: clock);
+        var adapter = hub.GetRequiredService<IDepartmentAdapter>();
+        bureau.GivenUnavailable(1, TimeSpan.FromSeconds(120), asHttpDate);
+        var first = GaTestData.Application("GA-002");
+        var other = GaTestData.Application("GA-004");
 
-        var outcome = await Adapter().DeliverAsync(GaTestData.Application("GA-002"), CancellationToken.None);
+        var maintenance = await adapter.DeliverAsync(first, CancellationToken.None);
+        var announced = bureau.ReceivedApplications[0].At + (maintenance.RetryAfter ?? TimeSpan.Zero);
+        clock.Advance(TimeSpan.FromSeconds(60));
+        var sameLater = await adapter.DeliverAsync(first, CancellationToken.None);
+        var otherLater = await adapter.DeliverAsync(other, CancellationToken.None);
+        clock.SetUtcNow(announced - TimeSpan.FromMilliseconds(1));
+        var justBefore = await adapter.DeliverAsync(other, CancellationToken.None);
+        clock.SetUtcNow(announced);
+        var after = await adapter.DeliverAsync(other, CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Received, outcome.Kind);
-        Assert.Equal(1, _bureau.CaseCount);
+        Assert.Equal(DeliveryOutcomeKind.Held, maintenance.Kind);
+        Assert.InRange(maintenance.RetryAfter!.Value, TimeSpan.FromSeconds(119), TimeSpan.FromSeconds(121));
+        Assert.All([sameLater, otherLater, justBefore], held => Assert.Equal((DeliveryOutcomeKind.Held, "held"), (held.Kind, held.DepartmentCode)));
+        Assert.Equal(announced - bureau.ReceivedApplications[0].At - TimeSpan.FromSeconds(60), sameLater.RetryAfter);
+        Assert.Equal(TimeSpan.FromMilliseconds(1), justBefore.RetryAfter);
+        Assert.All([sameLater, otherLater, justBefore], held => Assert.Empty(held.Calls ?? []));
+        Assert.Equal(DeliveryOutcomeKind.Received, after.Kind);
+        var calls = bureau.ReceivedApplications;
+        Assert.Equal([503, 200], calls.Select(c => c.HttpStatus));
+        Assert.True(calls[1].At >= announced, $"called at {calls[1].At:O}, announced {announced:O}");
     }
 
     [Fact]
@@ -302,7 +328,7 @@ public sealed class PublicSecurityClientTests : IAsyncLifetime
             ["BreakDuration"] = "00:00:30",
         });
         var client = hub.GetRequiredService<PublicSecurityClient>();
-        _bureau.GivenUnavailable(100);
+        _bureau.GivenBusy(100);
 
         var first = await client.DeliverAsync(GaTestData.Application("GA-003"), CancellationToken.None);
         var second = await client.DeliverAsync(GaTestData.Application("GA-003"), CancellationToken.None);
@@ -335,11 +361,18 @@ public sealed class PublicSecurityClientTests : IAsyncLifetime
 
     private IDepartmentAdapter Adapter() => _hub.GetRequiredService<IDepartmentAdapter>();
 
-    private static ServiceProvider Hub(Uri baseUrl, byte[]? key = null, IReadOnlyDictionary<string, string>? resilience = null) =>
-        new ServiceCollection()
-            .AddLogging()
+    private static ServiceProvider Hub(Uri baseUrl, byte[]? key = null, IReadOnlyDictionary<string, string>? resilience = null, TimeProvider? time = null)
+    {
+        var services = new ServiceCollection().AddLogging();
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
+        return services
             .AddPublicSecurity(GaTestData.Configuration(baseUrl, key, resilience))
             .BuildServiceProvider(validateScopes: true);
+    }
 
     private static int UnusedPort()
     {

@@ -21,6 +21,8 @@ public sealed class SocialSecurityOptionsTests
         Assert.Equal(new TimeOnly(23, 0), options.MaintenanceStart);
         Assert.Equal(new TimeOnly(1, 0), options.MaintenanceEnd);
         Assert.Equal(3, options.Resilience.MaxRetryAttempts);
+        Assert.Equal(TimeSpan.FromMinutes(1), options.UnexplainedMaintenanceHold);
+        Assert.Equal(TimeSpan.FromMinutes(30), options.UnexplainedMaintenanceMaxHold);
     }
 
     [Fact]
@@ -54,6 +56,9 @@ public sealed class SocialSecurityOptionsTests
     [InlineData("Departments:SocialSecurity:MinQueryInterval", "00:00:00", "MinQueryInterval")]
     [InlineData("Departments:SocialSecurity:Resilience:TotalTimeout", "00:00:05", "TotalTimeout")]
     [InlineData("Departments:SocialSecurity:Resilience:MinimumThroughput", "1", "MinimumThroughput")]
+    [InlineData("Departments:SocialSecurity:UnexplainedMaintenanceHold", "00:00:00", "UnexplainedMaintenanceHold")]
+    [InlineData("Departments:SocialSecurity:UnexplainedMaintenanceMaxHold", "00:00:30", "UnexplainedMaintenanceMaxHold")]
+    [InlineData("Departments:SocialSecurity:UnexplainedMaintenanceMaxHold", "2.00:00:00", "UnexplainedMaintenanceMaxHold")]
     public void AddSocialSecurity_BadSetting_FailsNamingIt(string key, string? value, string named)
     {
         var error = Assert.Throws<OptionsValidationException>(() => Resolve(new Dictionary<string, string?> { [key] = value }));

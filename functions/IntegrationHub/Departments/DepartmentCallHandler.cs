@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Logging;
+
+namespace IntegrationHub.Departments;
+
+/// <summary>
+/// The last hub code before a request leaves for a department, once per attempt (it sits inside the resilience
+/// handler): it refuses to send while the department is held, records the request with its answer for the timeline,
+/// and turns a <c>Retry-After</c> into a department-wide hold at once, before any other attempt can go out.
+/// </summary>
+/// <param name="department">GA, FG or RS.</param>
+/// <param name="codeOf">Reads the department's own answer code from a (buffered) body; must not throw.</param>
+/// <param name="holds">The department-wide holds, asked before and told after every request.</param>
+/// <param name="time">The clock for the call's time and duration.</param>
+/// <param name="logger">Logs each call at Debug, without personal data.</param>
+internal sealed class DepartmentCallHandler(
+    string department,
+    Func<byte[], string?> codeOf,
+    DepartmentHolds holds,
+    TimeProvider time,
+    ILogger<DepartmentCallHandler> logger) : DelegatingHandler
+{
+    /// <summary>What a client calls the request on the timeline, when the method and path would say too much or too little.</summary>
+    public static readonly HttpRequestOptionsKey<string> RequestLabel = new("IntegrationHub.Departments.RequestLabel");
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (await holds.RemainingAsync(department, cancellationToken).ConfigureAwait(false) is { } remaining)
+        {
+            throw new DepartmentHeldException(department, remaining);
+        }
+
+        var label = request.Options.TryGetValue(RequestLabel, out var named) ? named : $"{request.Method} {request.RequestUri?.AbsolutePath}";
+        var at = time.GetUtcNow();
+        var started = time.GetTimestamp();
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+
+            // Buffered inside the attempt, so a stalled body counts against the attempt and every layer can read it.
+            await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            var failure = e is HttpRequestException ? "connection" : "timeout";
+            Record(new DepartmentCall(at, label, null, failure, (long)time.GetElapsedTime(started).TotalMilliseconds));
+            throw;
+        }
+
+        var code = codeOf(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
+        Record(new DepartmentCall(at, label, (int)response.StatusCode, code, (long)time.GetElapsedTime(started).TotalMilliseconds));
+        if (DepartmentHolds.RetryAfter(response, time) is { } wait)
+        {
+            await holds.HoldAsync(department, wait, $"HTTP {(int)response.StatusCode} with Retry-After {wait}", cancellationToken).ConfigureAwait(false);
+        }
+
+        return response;
+    }
+
+    private void Record(DepartmentCall call)
+    {
+        DepartmentCallLog.Record(call);
+        logger.LogDebug("{Department} {Request}: HTTP {HttpStatus} {Code} in {DurationMs} ms",
+            department, call.Request, call.HttpStatus, call.Code, call.DurationMs);
+    }
+}
