@@ -15,11 +15,12 @@ public static class LocalHub
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        var port = builder.Configuration.GetValue("HUB_PORT", DefaultPort);
+        var port = LocalSettings.Read(builder.Configuration).Port;
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
         builder.AddLocalPlatform();
         builder.AddLocalOperators();
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         var publicSecurity = builder.AddSandboxPublicSecurity();
         var socialSecurity = builder.AddSandboxSocialSecurity();
         var housing = builder.AddSandboxHousing();
@@ -28,6 +29,7 @@ public static class LocalHub
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHubApi();
@@ -40,24 +42,27 @@ public static class LocalHub
     /// <summary>Without configured platforms, one local platform whose key is HUB_PLATFORM_KEY or a fresh random key.</summary>
     private static void AddLocalPlatform(this WebApplicationBuilder builder)
     {
+        var generated = builder.Generated();
         if (builder.Configuration.GetSection($"{PlatformOptions.Section}:Clients").GetChildren().Any())
         {
             return;
         }
 
-        var key = builder.Configuration["HUB_PLATFORM_KEY"] is { Length: >= 16 } given ? given : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var local = LocalSettings.Read(builder.Configuration);
+        var key = local.PlatformKey ?? (generated.PlatformKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"{PlatformOptions.Section}:Clients:0:Name"] = LocalPlatform,
             [$"{PlatformOptions.Section}:Clients:0:ApiKey"] = key,
-            [$"{PlatformOptions.Section}:Clients:0:WebhookUrl"] = builder.Configuration["HUB_PLATFORM_WEBHOOK_URL"],
-            [$"{PlatformOptions.Section}:Clients:0:WebhookSecret"] = builder.Configuration["HUB_PLATFORM_WEBHOOK_SECRET"],
+            [$"{PlatformOptions.Section}:Clients:0:WebhookUrl"] = local.PlatformWebhookUrl?.ToString(),
+            [$"{PlatformOptions.Section}:Clients:0:WebhookSecret"] = local.PlatformWebhookSecret,
         });
     }
 
     /// <summary>Without configured accounts, an operator and a viewer whose passwords come from the environment or are generated.</summary>
     private static void AddLocalOperators(this WebApplicationBuilder builder)
     {
+        var generated = builder.Generated();
         var settings = new Dictionary<string, string?>();
         if (string.IsNullOrEmpty(builder.Configuration["Portal:SessionKey"]))
         {
@@ -66,31 +71,67 @@ public static class LocalHub
 
         if (!builder.Configuration.GetSection("Portal:Accounts").GetChildren().Any())
         {
+            var local = LocalSettings.Read(builder.Configuration);
             settings["Portal:Accounts:0:User"] = "operator";
             settings["Portal:Accounts:0:Role"] = "operator";
-            settings["Portal:Accounts:0:Password"] = builder.Configuration["HUB_OPERATOR_PASSWORD"] ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+            settings["Portal:Accounts:0:Password"] = local.OperatorPassword ?? (generated.OperatorPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
             settings["Portal:Accounts:1:User"] = "viewer";
             settings["Portal:Accounts:1:Role"] = "viewer";
-            settings["Portal:Accounts:1:Password"] = builder.Configuration["HUB_VIEWER_PASSWORD"] ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+            settings["Portal:Accounts:1:Password"] = local.ViewerPassword ?? (generated.ViewerPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
         }
 
         builder.Configuration.AddInMemoryCollection(settings);
     }
 
-    public static void PrintWelcome(WebApplication app)
+    private static GeneratedCredentials Generated(this WebApplicationBuilder builder)
+    {
+        if (builder.Services.FirstOrDefault(d => d.ServiceType == typeof(GeneratedCredentials))?.ImplementationInstance is GeneratedCredentials existing)
+        {
+            return existing;
+        }
+
+        var created = new GeneratedCredentials();
+        builder.Services.AddSingleton(created);
+        return created;
+    }
+
+    /// <summary>
+    /// The addresses, and the credentials the run generated. A generated key or password is a secret, and stdout is
+    /// often a log (CI, <c>./hub run | tee</c>, a service manager): it is printed only to a terminal; otherwise it goes
+    /// to a file only its owner may read (<c>.hub/credentials</c>, mode 0600) and only the file's path is printed.
+    /// </summary>
+    public static void PrintWelcome(WebApplication app, TextWriter output, bool terminal)
     {
         var root = app.Urls.First();
-        var platform = app.Configuration[$"{PlatformOptions.Section}:Clients:0:Name"];
-        var key = app.Configuration[$"{PlatformOptions.Section}:Clients:0:ApiKey"];
-        Console.WriteLine($"""
+        var generated = app.Services.GetRequiredService<GeneratedCredentials>();
+        var stateDirectory = LocalSettings.Read(app.Configuration).StateDirectory;
+        var file = Path.Combine(stateDirectory, GeneratedCredentials.FileName);
+        var lines = generated.Lines(app.Configuration[$"{PlatformOptions.Section}:Clients:0:Name"]);
+        string credentials;
+        if (lines.Count == 0)
+        {
+            File.Delete(file);
+            credentials = "              Credentials: as configured (nothing generated)";
+        }
+        else if (terminal)
+        {
+            File.Delete(file);
+            credentials = string.Join(Environment.NewLine, lines.Select(l => $"              {l}"));
+        }
+        else
+        {
+            GeneratedCredentials.Write(file, lines);
+            credentials = $"              Generated credentials: {file} (readable by you only; stdout is not a terminal)";
+        }
+
+        output.WriteLine($"""
 
             IntegrationHub is running.
               API      {root}/{HubRoutes.Prefix}/{HubRoutes.ServiceItems}
               OpenAPI  {root}/{HubRoutes.Prefix}/{HubRoutes.OpenApi}
               Health   {root}/{HubRoutes.Prefix}/{HubRoutes.Health}
-              Platform {platform}, key (X-Api-Key): {key}
               Portal   {root}/{HubRoutes.Prefix}/portal/ui/
-                       operator / {app.Configuration["Portal:Accounts:0:Password"]}    viewer / {app.Configuration["Portal:Accounts:1:Password"]}
+            {credentials}
 
               curl -s '{root}/{HubRoutes.Prefix}/{HubRoutes.ServiceItems}?online=true'
 

@@ -61,8 +61,8 @@ public static class HubRegistration
 
     public static IServiceCollection AddApplications(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<PlatformOptions>().Bind(configuration.GetSection(PlatformOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<IdHashOptions>().Bind(configuration.GetSection(IdHashOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<PlatformOptions>(configuration, PlatformOptions.Section);
+        services.AddValidatedOptions<IdHashOptions>(configuration, IdHashOptions.Section);
         services.AddSingleton<PlatformAuth>();
         services.AddSingleton<IdHasher>();
         services.AddSingleton<HubTables>();
@@ -77,7 +77,7 @@ public static class HubRegistration
 
     public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<DeliveryOptions>(configuration, DeliveryOptions.Section);
         services.AddSingleton<HandoffQueue>();
         services.AddSingleton<CircuitStates>();
         // Transient: the department adapters are typed HttpClients, resolved per message so their handlers rotate.
@@ -99,8 +99,10 @@ public static class HubRegistration
 
     public static IServiceCollection AddPortal(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<PortalOptions>().Bind(configuration.GetSection(PortalOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<PortalOptions>(configuration, PortalOptions.Section);
         services.AddSingleton<PortalAuth>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<SignInLockout>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<PortalPage>();
         services.AddTransient<PortalApi>();

@@ -43,7 +43,7 @@ public sealed class OperationsTests(OperationsHubFixture hub)
         Assert.Contains(failed["timeline"]!.AsArray(), e => e!["departmentMessage"]?.GetValue<string>().Contains("Circuit open", StringComparison.Ordinal) == true);
         using var client = await OperatorAsync();
 
-        using var replay = await client.PostAsync($"/api/v1/portal/handoffs/{id}/replay", null);
+        using var replay = await client.PostAsJsonAsync($"/api/v1/portal/handoffs/{id}/replay", new { });
         var dashboard = await client.GetFromJsonAsync<JsonObject>("/api/v1/portal/dashboard");
 
         Assert.Equal(HttpStatusCode.Conflict, replay.StatusCode);
