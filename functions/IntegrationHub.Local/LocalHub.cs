@@ -15,7 +15,7 @@ public static class LocalHub
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        var port = LocalSettings.Read(builder.Configuration).Port;
+        var port = builder.Local().Settings.Port;
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
         builder.AddLocalPlatform();
@@ -42,14 +42,14 @@ public static class LocalHub
     /// <summary>Without configured platforms, one local platform whose key is HUB_PLATFORM_KEY or a fresh random key.</summary>
     private static void AddLocalPlatform(this WebApplicationBuilder builder)
     {
-        var generated = builder.Generated();
+        var run = builder.Local();
         if (builder.Configuration.GetSection($"{PlatformOptions.Section}:Clients").GetChildren().Any())
         {
             return;
         }
 
-        var local = LocalSettings.Read(builder.Configuration);
-        var key = local.PlatformKey ?? (generated.PlatformKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
+        var local = run.Settings;
+        var key = local.PlatformKey ?? (run.PlatformKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"{PlatformOptions.Section}:Clients:0:Name"] = LocalPlatform,
@@ -62,7 +62,7 @@ public static class LocalHub
     /// <summary>Without configured accounts, an operator and a viewer whose passwords come from the environment or are generated.</summary>
     private static void AddLocalOperators(this WebApplicationBuilder builder)
     {
-        var generated = builder.Generated();
+        var run = builder.Local();
         var settings = new Dictionary<string, string?>();
         if (string.IsNullOrEmpty(builder.Configuration["Portal:SessionKey"]))
         {
@@ -71,26 +71,27 @@ public static class LocalHub
 
         if (!builder.Configuration.GetSection("Portal:Accounts").GetChildren().Any())
         {
-            var local = LocalSettings.Read(builder.Configuration);
+            var local = run.Settings;
             settings["Portal:Accounts:0:User"] = "operator";
             settings["Portal:Accounts:0:Role"] = "operator";
-            settings["Portal:Accounts:0:Password"] = local.OperatorPassword ?? (generated.OperatorPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
+            settings["Portal:Accounts:0:Password"] = local.OperatorPassword ?? (run.OperatorPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
             settings["Portal:Accounts:1:User"] = "viewer";
             settings["Portal:Accounts:1:Role"] = "viewer";
-            settings["Portal:Accounts:1:Password"] = local.ViewerPassword ?? (generated.ViewerPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
+            settings["Portal:Accounts:1:Password"] = local.ViewerPassword ?? (run.ViewerPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
         }
 
         builder.Configuration.AddInMemoryCollection(settings);
     }
 
-    private static GeneratedCredentials Generated(this WebApplicationBuilder builder)
+    /// <summary>The run's settings, read (and checked) on first use, before anything is added to the configuration.</summary>
+    private static LocalRun Local(this WebApplicationBuilder builder)
     {
-        if (builder.Services.FirstOrDefault(d => d.ServiceType == typeof(GeneratedCredentials))?.ImplementationInstance is GeneratedCredentials existing)
+        if (builder.Services.FirstOrDefault(d => d.ServiceType == typeof(LocalRun))?.ImplementationInstance is LocalRun existing)
         {
             return existing;
         }
 
-        var created = new GeneratedCredentials();
+        var created = new LocalRun(LocalSettings.Read(builder.Configuration));
         builder.Services.AddSingleton(created);
         return created;
     }
@@ -103,25 +104,24 @@ public static class LocalHub
     public static void PrintWelcome(WebApplication app, TextWriter output, bool terminal)
     {
         var root = app.Urls.First();
-        var generated = app.Services.GetRequiredService<GeneratedCredentials>();
-        var stateDirectory = LocalSettings.Read(app.Configuration).StateDirectory;
-        var file = Path.Combine(stateDirectory, GeneratedCredentials.FileName);
-        var lines = generated.Lines(app.Configuration[$"{PlatformOptions.Section}:Clients:0:Name"]);
+        var run = app.Services.GetRequiredService<LocalRun>();
+        var file = Path.Combine(run.Settings.StateDirectory, LocalRun.FileName);
+        var lines = run.Lines(app.Configuration[$"{PlatformOptions.Section}:Clients:0:Name"]);
         string credentials;
         if (lines.Count == 0)
         {
             File.Delete(file);
-            credentials = "              Credentials: as configured (nothing generated)";
+            credentials = "  Credentials as configured (nothing generated)";
         }
         else if (terminal)
         {
             File.Delete(file);
-            credentials = string.Join(Environment.NewLine, lines.Select(l => $"              {l}"));
+            credentials = string.Join(Environment.NewLine, lines.Select(l => $"  {l}"));
         }
         else
         {
-            GeneratedCredentials.Write(file, lines);
-            credentials = $"              Generated credentials: {file} (readable by you only; stdout is not a terminal)";
+            LocalRun.Write(file, lines);
+            credentials = $"  Generated credentials in {file} (readable by you only: stdout is not a terminal)";
         }
 
         output.WriteLine($"""

@@ -141,8 +141,9 @@ internal sealed class SectionValidator<T>(IConfigurationSection section) : IVali
         Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
         foreach (var result in results)
         {
-            var keys = result.MemberNames.Select(m => $"{section.Path}:{m.Replace('.', ':')}").DefaultIfEmpty(section.Path);
-            failures.Add(Settings.Describe(string.Join(", ", keys), result.ErrorMessage ?? "is not valid."));
+            // A rule over two settings names the first; its message names the other.
+            var key = result.MemberNames.Select(m => $"{section.Path}:{m.Replace('.', ':')}").FirstOrDefault() ?? section.Path;
+            failures.Add(Settings.Describe(key, result.ErrorMessage ?? "is not valid."));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

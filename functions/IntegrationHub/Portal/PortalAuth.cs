@@ -40,6 +40,9 @@ public sealed partial class PortalAuth(
     /// </summary>
     public async Task<(PortalUser? User, IResult? Refused)> SignInAsync(HttpRequest request, string user, string password, CancellationToken cancellationToken)
     {
+        // Assumption: the client address is the connection's; no forwarding header is trusted, since anyone can send one.
+        // Configured accounts sign in on the local host, which faces its users directly. On Azure operators sign in
+        // through App Service authentication, and the address the worker sees would be the Functions host's.
         var address = request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var account = options.Value.Accounts.FirstOrDefault(a => a.User == user);
         var who = account is null ? new PortalUser(UnknownAccount, "") : new PortalUser(account.User, account.Role);
@@ -96,11 +99,13 @@ public sealed partial class PortalAuth(
     /// <summary>
     /// CSRF defence for every portal call that changes something: the browser's own word on where the call comes from
     /// must be this portal. The Strict session cookie alone is not enough: a page on another port of the same host is
-    /// the same site, and the browser sends the cookie along. A caller that sends neither header is not a browser
-    /// (curl, a script), and cannot carry a browser's cookie against its user's will.
+    /// the same site, and the browser sends the cookie along.
     /// </summary>
     public IResult? RefuseCrossOrigin(HttpRequest request)
     {
+        // Assumption: every browser that can run the portal (fetch, dialog) sends Origin on a POST or DELETE, and the
+        // current ones Sec-Fetch-Site too; a caller that sends neither is not a browser (curl, a script) and cannot
+        // carry a browser's cookie against its user's will, so it is served.
         var site = request.Headers["Sec-Fetch-Site"].ToString();
         if (site.Length > 0 && site != "same-origin")
         {

@@ -1,9 +1,14 @@
 namespace IntegrationHub.Local;
 
-/// <summary>The platform key and portal passwords this run generated, because none was given; shown once, never logged.</summary>
-internal sealed class GeneratedCredentials
+/// <summary>
+/// One local run: its HUB_* settings, read once before anything is added to the configuration, and the platform key
+/// and portal passwords it generated because none was given (shown once, never logged).
+/// </summary>
+internal sealed class LocalRun(LocalSettings settings)
 {
     public const string FileName = "credentials";
+
+    public LocalSettings Settings { get; } = settings;
 
     public string? PlatformKey { get; set; }
 
@@ -31,7 +36,7 @@ internal sealed class GeneratedCredentials
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using var writer = new StreamWriter(path, System.Text.Encoding.UTF8, options);
+        using var writer = new StreamWriter(path, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options);
         foreach (var line in lines)
         {
             writer.WriteLine(line);
