@@ -1,5 +1,6 @@
 using IntegrationHub.Local;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -115,6 +116,38 @@ public sealed class SettingsTests
 
         Assert.Contains($"{section}:{credential} (environment variable", message, StringComparison.Ordinal);
         Assert.Contains($"is set but {section}:BaseUrl is not", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AzureAppSettings_InTheBicep_AreAllSettingsTheHubKnows()
+    {
+        // The start refuses a key no option reads; the Functions app's settings must not be refused for that on Azure.
+        var sections = new (string Section, Type Options)[]
+        {
+            ("Storage", typeof(IntegrationHub.Storage.StorageOptions)),
+            ("Events:ServiceBus", typeof(IntegrationHub.Events.StatusTopicOptions)),
+            ("Security:IdHash", typeof(IntegrationHub.Applications.IdHashOptions)),
+            ("Portal", typeof(IntegrationHub.Portal.PortalOptions)),
+            ("Platforms", typeof(IntegrationHub.Platforms.PlatformOptions)),
+            ("Departments:PublicSecurity", typeof(IntegrationHub.Departments.PublicSecurity.PublicSecurityOptions)),
+            ("Departments:Housing", typeof(IntegrationHub.Departments.Housing.HousingOptions)),
+            ("Departments:SocialSecurity", typeof(IntegrationHub.Departments.SocialSecurity.SocialSecurityOptions)),
+        };
+        var bicep = File.ReadAllText(Path.Combine(Fixtures.Azurite.RepoRoot(), "infra", "modules", "functionapp.bicep"));
+        var keys = System.Text.RegularExpressions.Regex.Matches(bicep, "name: '([A-Za-z0-9_]+__[A-Za-z0-9_]+)'")
+            .Select(m => m.Groups[1].Value.Replace("__", ":", StringComparison.Ordinal))
+            .Where(k => sections.Any(s => k.StartsWith(s.Section + ":", StringComparison.Ordinal)))
+            .ToList();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(keys.Select(k => KeyValuePair.Create(k, (string?)"x")))
+            .Build();
+
+        Assert.Contains("Storage:queueServiceUri", keys);
+        Assert.True(keys.Count >= 20, $"only {keys.Count} settings found in the Bicep");
+        foreach (var (section, options) in sections)
+        {
+            Assert.Empty(IntegrationHub.Composition.Settings.SilentFaults(configuration.GetSection(section), options));
+        }
     }
 
     [Fact]

@@ -165,6 +165,18 @@ public class HubFixture : IAsyncLifetime
         return client;
     }
 
+    /// <summary>A client signed in to the portal as <paramref name="user"/>, carrying the session cookie as a browser would.</summary>
+    public async Task<HttpClient> CreatePortalClientAsync(string user = OperatorUser)
+    {
+#pragma warning disable CA2000 // The client owns the handler and disposes it.
+        var client = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = BaseAddress };
+#pragma warning restore CA2000
+        using var signIn = await client.PostAsJsonAsync("/api/v1/portal/session", new { user, password = Password });
+        signIn.EnsureSuccessStatusCode();
+        client.DefaultRequestHeaders.Add("Cookie", signIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0]);
+        return client;
+    }
+
     public async Task<HttpResponseMessage> SubmitAsync(JsonObject body, string? idempotencyKey = null, string? apiKey = KeyA)
     {
         using var client = CreateClient(apiKey);

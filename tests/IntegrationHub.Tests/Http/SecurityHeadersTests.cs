@@ -25,9 +25,8 @@ public sealed class SecurityHeadersTests(HubFixture hub)
         using var submitted = await hub.SubmitAsync(IntakeTests.Sample("GA-001"));
         var id = (await submitted.Content.ReadFromJsonAsync<JsonObject>())!["applicationId"]!.GetValue<string>();
         using var platform = hub.CreateClient();
-        using var portal = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = hub.BaseAddress };
-        using var signIn = await portal.PostAsJsonAsync("/api/v1/portal/session", new { user = HubFixture.OperatorUser, password = HubFixture.Password });
-        portal.DefaultRequestHeaders.Add("Cookie", signIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0]);
+        using var portal = await hub.CreatePortalClientAsync();
+        using var signIn = await platform.PostAsJsonAsync("/api/v1/portal/session", new { user = HubFixture.OperatorUser, password = HubFixture.Password });
 
         var answers = new List<(string What, HttpResponseMessage Response)>
         {

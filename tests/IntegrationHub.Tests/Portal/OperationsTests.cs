@@ -96,15 +96,7 @@ public sealed class OperationsTests(OperationsHubFixture hub)
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
-    private async Task<HttpClient> OperatorAsync()
-    {
-        var client = hub.CreateClient(apiKey: null);
-        using var signIn = await client.PostAsJsonAsync("/api/v1/portal/session", new { user = HubFixture.OperatorUser, password = HubFixture.Password });
-        signIn.EnsureSuccessStatusCode();
-        var cookie = signIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
-        client.DefaultRequestHeaders.Add("Cookie", cookie);
-        return client;
-    }
+    private Task<HttpClient> OperatorAsync() => hub.CreatePortalClientAsync();
 
     private static string Principal(string name, string role) => Convert.ToBase64String(Encoding.UTF8.GetBytes(new JsonObject
     {
