@@ -108,20 +108,22 @@ public static class LocalHub
         var file = Path.Combine(run.Settings.StateDirectory, LocalRun.FileName);
         var lines = run.Lines(app.Configuration[$"{PlatformOptions.Section}:Clients:0:Name"]);
         string credentials;
-        if (lines.Count == 0)
-        {
-            File.Delete(file);
-            credentials = "  Credentials as configured (nothing generated)";
-        }
-        else if (terminal)
-        {
-            File.Delete(file);
-            credentials = string.Join(Environment.NewLine, lines.Select(l => $"  {l}"));
-        }
-        else
+        if (lines.Count > 0 && !terminal)
         {
             LocalRun.Write(file, lines);
             credentials = $"  Generated credentials in {file} (readable by you only: stdout is not a terminal)";
+        }
+        else
+        {
+            // An earlier run's file holds secrets this run no longer uses.
+            if (File.Exists(file))
+            {
+                File.Delete(file);
+            }
+
+            credentials = lines.Count == 0
+                ? "  Credentials as configured (nothing generated)"
+                : string.Join(Environment.NewLine, lines.Select(l => $"  {l}"));
         }
 
         output.WriteLine($"""

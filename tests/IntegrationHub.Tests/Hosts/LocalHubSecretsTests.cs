@@ -79,10 +79,12 @@ public sealed class LocalHubSecretsTests(HubFixture hub) : IDisposable
     [Fact]
     public async Task GivenSecrets_AreNeverPrinted()
     {
+        // A state folder that does not exist yet: nothing is filed, and nothing fails for its absence.
+        var state = Path.Combine(_state, "not-yet");
         await using var app = LocalHub.Build(
         [
             "--HUB_PORT=0",
-            $"--HUB_STATE_DIR={_state}",
+            $"--HUB_STATE_DIR={state}",
             "--HUB_PLATFORM_KEY=given-platform-key-0123456789",
             "--HUB_OPERATOR_PASSWORD=given-operator-password",
             "--HUB_VIEWER_PASSWORD=given-viewer-password",
@@ -109,7 +111,7 @@ public sealed class LocalHubSecretsTests(HubFixture hub) : IDisposable
 
             Assert.Contains("as configured (nothing generated)", output.ToString(), StringComparison.Ordinal);
             Assert.DoesNotContain("given-", output.ToString(), StringComparison.Ordinal);
-            Assert.False(File.Exists(Path.Combine(_state, "credentials")));
+            Assert.False(Directory.Exists(state));
         }
 
         await app.StopAsync();
