@@ -15,11 +15,12 @@ public static class LocalHub
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        var port = builder.Configuration.GetValue("HUB_PORT", DefaultPort);
+        var port = builder.Local().Settings.Port;
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
         builder.AddLocalPlatform();
         builder.AddLocalOperators();
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         var publicSecurity = builder.AddSandboxPublicSecurity();
         var socialSecurity = builder.AddSandboxSocialSecurity();
         var housing = builder.AddSandboxHousing();
@@ -28,6 +29,7 @@ public static class LocalHub
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHubApi();
@@ -40,24 +42,27 @@ public static class LocalHub
     /// <summary>Without configured platforms, one local platform whose key is HUB_PLATFORM_KEY or a fresh random key.</summary>
     private static void AddLocalPlatform(this WebApplicationBuilder builder)
     {
+        var run = builder.Local();
         if (builder.Configuration.GetSection($"{PlatformOptions.Section}:Clients").GetChildren().Any())
         {
             return;
         }
 
-        var key = builder.Configuration["HUB_PLATFORM_KEY"] is { Length: >= 16 } given ? given : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var local = run.Settings;
+        var key = local.PlatformKey ?? (run.PlatformKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"{PlatformOptions.Section}:Clients:0:Name"] = LocalPlatform,
             [$"{PlatformOptions.Section}:Clients:0:ApiKey"] = key,
-            [$"{PlatformOptions.Section}:Clients:0:WebhookUrl"] = builder.Configuration["HUB_PLATFORM_WEBHOOK_URL"],
-            [$"{PlatformOptions.Section}:Clients:0:WebhookSecret"] = builder.Configuration["HUB_PLATFORM_WEBHOOK_SECRET"],
+            [$"{PlatformOptions.Section}:Clients:0:WebhookUrl"] = local.PlatformWebhookUrl?.ToString(),
+            [$"{PlatformOptions.Section}:Clients:0:WebhookSecret"] = local.PlatformWebhookSecret,
         });
     }
 
     /// <summary>Without configured accounts, an operator and a viewer whose passwords come from the environment or are generated.</summary>
     private static void AddLocalOperators(this WebApplicationBuilder builder)
     {
+        var run = builder.Local();
         var settings = new Dictionary<string, string?>();
         if (string.IsNullOrEmpty(builder.Configuration["Portal:SessionKey"]))
         {
@@ -66,31 +71,69 @@ public static class LocalHub
 
         if (!builder.Configuration.GetSection("Portal:Accounts").GetChildren().Any())
         {
+            var local = run.Settings;
             settings["Portal:Accounts:0:User"] = "operator";
             settings["Portal:Accounts:0:Role"] = "operator";
-            settings["Portal:Accounts:0:Password"] = builder.Configuration["HUB_OPERATOR_PASSWORD"] ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+            settings["Portal:Accounts:0:Password"] = local.OperatorPassword ?? (run.OperatorPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
             settings["Portal:Accounts:1:User"] = "viewer";
             settings["Portal:Accounts:1:Role"] = "viewer";
-            settings["Portal:Accounts:1:Password"] = builder.Configuration["HUB_VIEWER_PASSWORD"] ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+            settings["Portal:Accounts:1:Password"] = local.ViewerPassword ?? (run.ViewerPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
         }
 
         builder.Configuration.AddInMemoryCollection(settings);
     }
 
-    public static void PrintWelcome(WebApplication app)
+    /// <summary>The run's settings, read (and checked) on first use, before anything is added to the configuration.</summary>
+    private static LocalRun Local(this WebApplicationBuilder builder)
+    {
+        if (builder.Services.FirstOrDefault(d => d.ServiceType == typeof(LocalRun))?.ImplementationInstance is LocalRun existing)
+        {
+            return existing;
+        }
+
+        var created = new LocalRun(LocalSettings.Read(builder.Configuration));
+        builder.Services.AddSingleton(created);
+        return created;
+    }
+
+    /// <summary>
+    /// The addresses, and the credentials the run generated. A generated key or password is a secret, and stdout is
+    /// often a log (CI, <c>./hub run | tee</c>, a service manager): it is printed only to a terminal; otherwise it goes
+    /// to a file only its owner may read (<c>.hub/credentials</c>, mode 0600) and only the file's path is printed.
+    /// </summary>
+    public static void PrintWelcome(WebApplication app, TextWriter output, bool terminal)
     {
         var root = app.Urls.First();
-        var platform = app.Configuration[$"{PlatformOptions.Section}:Clients:0:Name"];
-        var key = app.Configuration[$"{PlatformOptions.Section}:Clients:0:ApiKey"];
-        Console.WriteLine($"""
+        var run = app.Services.GetRequiredService<LocalRun>();
+        var file = Path.Combine(run.Settings.StateDirectory, LocalRun.FileName);
+        var lines = run.Lines(app.Configuration[$"{PlatformOptions.Section}:Clients:0:Name"]);
+        string credentials;
+        if (lines.Count > 0 && !terminal)
+        {
+            LocalRun.Write(file, lines);
+            credentials = $"  Generated credentials in {file} (readable by you only: stdout is not a terminal)";
+        }
+        else
+        {
+            // An earlier run's file holds secrets this run no longer uses.
+            if (File.Exists(file))
+            {
+                File.Delete(file);
+            }
+
+            credentials = lines.Count == 0
+                ? "  Credentials as configured (nothing generated)"
+                : string.Join(Environment.NewLine, lines.Select(l => $"  {l}"));
+        }
+
+        output.WriteLine($"""
 
             IntegrationHub is running.
               API      {root}/{HubRoutes.Prefix}/{HubRoutes.ServiceItems}
               OpenAPI  {root}/{HubRoutes.Prefix}/{HubRoutes.OpenApi}
               Health   {root}/{HubRoutes.Prefix}/{HubRoutes.Health}
-              Platform {platform}, key (X-Api-Key): {key}
               Portal   {root}/{HubRoutes.Prefix}/portal/ui/
-                       operator / {app.Configuration["Portal:Accounts:0:Password"]}    viewer / {app.Configuration["Portal:Accounts:1:Password"]}
+            {credentials}
 
               curl -s '{root}/{HubRoutes.Prefix}/{HubRoutes.ServiceItems}?online=true'
 

@@ -2,5 +2,5 @@ using IntegrationHub.Local;
 
 var app = LocalHub.Build(args);
 await app.StartAsync();
-LocalHub.PrintWelcome(app);
+LocalHub.PrintWelcome(app, Console.Out, terminal: !Console.IsOutputRedirected);
 await app.WaitForShutdownAsync();

@@ -13,7 +13,7 @@ internal static class HousingSandboxSetup
 
     public static HousingSandbox? AddSandboxHousing(this WebApplicationBuilder builder)
     {
-        if (!string.IsNullOrEmpty(builder.Configuration[$"{Housing}:BaseUrl"]))
+        if (!SandboxSettings.Wanted(builder.Configuration, Housing, "ClientId", "ClientSecret", "WebhookSecret"))
         {
             return null;
         }
@@ -25,16 +25,21 @@ internal static class HousingSandboxSetup
 
         // Joint-testing timing (联调环境): decisions seconds apart, webhook retries in seconds.
         sandbox.AutoDecide(TimeSpan.FromSeconds(2), retryUnit: TimeSpan.FromSeconds(1));
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            [$"{Housing}:BaseUrl"] = sandbox.BaseUrl.ToString(),
-            [$"{Housing}:ClientId"] = clientId,
-            [$"{Housing}:ClientSecret"] = clientSecret,
-            [$"{Housing}:WebhookSecret"] = webhookSecret,
-
-            // The sandbox always sends its webhooks; a short interval lets a local run see reconciliation too.
-            [$"{Housing}:ReconcileAfter"] = "00:00:30",
-        });
+        SandboxSettings.Add(
+            builder,
+            Housing,
+            new()
+            {
+                ["BaseUrl"] = sandbox.BaseUrl.ToString(),
+                ["ClientId"] = clientId,
+                ["ClientSecret"] = clientSecret,
+                ["WebhookSecret"] = webhookSecret,
+            },
+            defaults: new()
+            {
+                // The sandbox always sends its webhooks; a short interval lets a local run see reconciliation too.
+                ["ReconcileAfter"] = "00:00:30",
+            });
         return sandbox;
     }
 

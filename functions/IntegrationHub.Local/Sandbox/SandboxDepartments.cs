@@ -14,7 +14,7 @@ internal static class SandboxDepartments
 
     public static PublicSecuritySandbox? AddSandboxPublicSecurity(this WebApplicationBuilder builder)
     {
-        if (!string.IsNullOrEmpty(builder.Configuration[$"{PublicSecurity}:BaseUrl"]))
+        if (!SandboxSettings.Wanted(builder.Configuration, PublicSecurity, "AccessUnitCode", "SigningKey", "BureauCode"))
         {
             return null;
         }
@@ -25,11 +25,11 @@ internal static class SandboxDepartments
 
         // Joint-testing timing (联调环境): decisions seconds apart, notification re-sends in seconds.
         sandbox.AutoDecide(TimeSpan.FromSeconds(2), retryUnit: TimeSpan.FromSeconds(1));
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        SandboxSettings.Add(builder, PublicSecurity, new()
         {
-            [$"{PublicSecurity}:BaseUrl"] = sandbox.BaseUrl.ToString(),
-            [$"{PublicSecurity}:AccessUnitCode"] = accessUnit,
-            [$"{PublicSecurity}:SigningKey"] = Convert.ToBase64String(key),
+            ["BaseUrl"] = sandbox.BaseUrl.ToString(),
+            ["AccessUnitCode"] = accessUnit,
+            ["SigningKey"] = Convert.ToBase64String(key),
         });
         return sandbox;
     }

@@ -14,7 +14,7 @@ internal static class SocialSecuritySandboxSetup
 
     public static SocialSecuritySandbox? AddSandboxSocialSecurity(this WebApplicationBuilder builder)
     {
-        if (!string.IsNullOrEmpty(builder.Configuration[$"{Section}:BaseUrl"]))
+        if (!SandboxSettings.Wanted(builder.Configuration, Section, "OrgCode", "SigningKey"))
         {
             return null;
         }
@@ -27,14 +27,20 @@ internal static class SocialSecuritySandboxSetup
             DecisionDelay = TimeSpan.FromSeconds(5),
             MinQueryInterval = TimeSpan.FromSeconds(2),
         });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            [$"{Section}:BaseUrl"] = sandbox.BaseUrl.ToString(),
-            [$"{Section}:OrgCode"] = orgCode,
-            [$"{Section}:SigningKey"] = key,
-            [$"{Section}:PollInterval"] = "00:00:03",
-            [$"{Section}:MinQueryInterval"] = "00:00:02",
-        });
+        SandboxSettings.Add(
+            builder,
+            Section,
+            new()
+            {
+                ["BaseUrl"] = sandbox.BaseUrl.ToString(),
+                ["OrgCode"] = orgCode,
+                ["SigningKey"] = key,
+            },
+            defaults: new()
+            {
+                ["PollInterval"] = "00:00:03",
+                ["MinQueryInterval"] = "00:00:02",
+            });
         return sandbox;
     }
 

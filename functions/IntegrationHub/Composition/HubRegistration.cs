@@ -62,8 +62,8 @@ public static class HubRegistration
 
     public static IServiceCollection AddApplications(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<PlatformOptions>().Bind(configuration.GetSection(PlatformOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<IdHashOptions>().Bind(configuration.GetSection(IdHashOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<PlatformOptions>(configuration, PlatformOptions.Section);
+        services.AddValidatedOptions<IdHashOptions>(configuration, IdHashOptions.Section);
         services.AddSingleton<PlatformAuth>();
         services.AddSingleton<IdHasher>();
         services.AddSingleton<HubTables>();
@@ -78,7 +78,7 @@ public static class HubRegistration
 
     public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<DeliveryOptions>(configuration, DeliveryOptions.Section);
         services.AddSingleton<HandoffQueue>();
         services.AddSingleton<CircuitStates>();
         services.TryAddSingleton<DepartmentHolds>();
@@ -101,8 +101,10 @@ public static class HubRegistration
 
     public static IServiceCollection AddPortal(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<PortalOptions>().Bind(configuration.GetSection(PortalOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<PortalOptions>(configuration, PortalOptions.Section);
         services.AddSingleton<PortalAuth>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<SignInLockout>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<PortalPage>();
         services.AddTransient<PortalApi>();

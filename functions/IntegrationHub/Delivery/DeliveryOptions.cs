@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace IntegrationHub.Delivery;
 
 /// <summary>How hard the hub tries before a hand-off counts as failed, and how often it looks for stranded work.</summary>
-public sealed class DeliveryOptions
+public sealed class DeliveryOptions : IValidatableObject
 {
     public const string Section = "Delivery";
 
@@ -12,8 +12,11 @@ public sealed class DeliveryOptions
     public int MaxAttempts { get; set; } = 8;
 
     /// <summary>First re-delivery delay; doubles per attempt, with jitter, up to <see cref="RetryMaxDelay"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ParseLimitsInInvariantCulture = true)]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(10);
 
+    // A storage queue hides a message for at most seven days.
+    [Range(typeof(TimeSpan), "00:00:00.010", "7.00:00:00", ParseLimitsInInvariantCulture = true)]
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Dequeues of one message (unexpected errors) before it goes to the poison queue. Mirrors host.json.</summary>
@@ -21,13 +24,27 @@ public sealed class DeliveryOptions
     public int MaxDequeueCount { get; set; } = 5;
 
     /// <summary>A pending hand-off not seen for this long is re-enqueued by the sweep.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ParseLimitsInInvariantCulture = true)]
     public TimeSpan StrandedAfter { get; set; } = TimeSpan.FromMinutes(2);
 
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00", ParseLimitsInInvariantCulture = true)]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long the local queue worker waits when a queue is empty.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00", ParseLimitsInInvariantCulture = true)]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a received message stays invisible while it is processed.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ParseLimitsInInvariantCulture = true)]
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (RetryMaxDelay < RetryBaseDelay)
+        {
+            yield return new ValidationResult(
+                $"RetryMaxDelay ({RetryMaxDelay}) must not be shorter than RetryBaseDelay ({RetryBaseDelay}).",
+                [nameof(RetryMaxDelay), nameof(RetryBaseDelay)]);
+        }
+    }
 }

@@ -62,14 +62,7 @@ internal sealed record DepartmentResilienceOptions : IValidatableObject
     /// Validates this instance as a member of a department's options: DataAnnotations does not descend into
     /// nested objects on its own, so the owner calls this from its own <see cref="IValidatableObject.Validate"/>.
     /// </summary>
-    public IEnumerable<ValidationResult> ValidateAsMember(string memberName)
-    {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true);
-        return results.Select(r => new ValidationResult(
-            $"{memberName}: {r.ErrorMessage}",
-            [.. r.MemberNames.Select(m => $"{memberName}.{m}")]));
-    }
+    public IEnumerable<ValidationResult> ValidateAsMember(string memberName) => IntegrationHub.Composition.Settings.ValidateMember(this, memberName);
 }
 
 internal static class DepartmentResilience

@@ -1,10 +1,13 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Azure.Identity;
 using Azure.Messaging.ServiceBus;
+using IntegrationHub.Composition;
 using IntegrationHub.Contracts;
 using IntegrationHub.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Events;
 
@@ -35,20 +38,46 @@ public sealed class StatusTopic(ServiceBusSender sender)
     }
 }
 
+/// <summary>Azure only: the Service Bus topic status events also go to. Unset locally.</summary>
+public sealed class StatusTopicOptions : IValidatableObject
+{
+    /// <summary>The namespace's host name, <c>&lt;name&gt;.servicebus.windows.net</c> (no scheme), reached with the app's managed identity.</summary>
+    [RegularExpression(@"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$",
+        ErrorMessage = "must be the namespace's host name, e.g. sb-hub.servicebus.windows.net (no scheme, no path).")]
+    public string? FullyQualifiedNamespace { get; set; }
+
+    /// <summary>The topic's name (Service Bus: letters, digits, '.', '-', '_' and '/', up to 260 characters).</summary>
+    [RegularExpression(@"^[A-Za-z0-9]([A-Za-z0-9._/-]{0,258}[A-Za-z0-9_])?$",
+        ErrorMessage = "must be 1-260 letters, digits, '.', '-', '_' or '/', starting with a letter or digit.")]
+    public string? Topic { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrEmpty(FullyQualifiedNamespace) && !string.IsNullOrEmpty(Topic))
+        {
+            yield return new ValidationResult("is set without FullyQualifiedNamespace, so no event would reach it: set both or neither.", [nameof(Topic)]);
+        }
+    }
+}
+
 public static class StatusTopicRegistration
 {
+    public const string DefaultTopic = "application-status";
+
     /// <summary>Registers the topic only where a namespace is configured (Azure); the local run has none.</summary>
     public static IServiceCollection AddStatusTopic(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddValidatedOptions<StatusTopicOptions>(configuration, StatusTopic.Section);
         var section = configuration.GetSection(StatusTopic.Section);
-        if (section["FullyQualifiedNamespace"] is not { Length: > 0 } fullyQualifiedNamespace)
+        if (section[nameof(StatusTopicOptions.FullyQualifiedNamespace)] is not { Length: > 0 })
         {
             return services;
         }
 
-        var topic = section["Topic"] ?? "application-status";
-        services.AddSingleton(_ => new ServiceBusClient(fullyQualifiedNamespace, new DefaultAzureCredential()));
-        services.AddSingleton(sp => new StatusTopic(sp.GetRequiredService<ServiceBusClient>().CreateSender(topic)));
+        services.AddSingleton(sp => new ServiceBusClient(
+            sp.GetRequiredService<IOptions<StatusTopicOptions>>().Value.FullyQualifiedNamespace, new DefaultAzureCredential()));
+        services.AddSingleton(sp => new StatusTopic(sp.GetRequiredService<ServiceBusClient>().CreateSender(
+            sp.GetRequiredService<IOptions<StatusTopicOptions>>().Value.Topic ?? DefaultTopic)));
         return services;
     }
 }

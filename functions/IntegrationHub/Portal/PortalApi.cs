@@ -36,6 +36,11 @@ public sealed class PortalApi(
 
     public async Task<IResult> SignInAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
+        {
+            return crossOrigin;
+        }
+
         var (node, problem) = await RequestBody.ReadJsonAsync(request, 4096, cancellationToken);
         if (problem is not null)
         {
@@ -48,17 +53,29 @@ public sealed class PortalApi(
             return Problems.Field("user", "user and password are required.");
         }
 
-        if (auth.SignIn(credentials.User, credentials.Password) is not { } user)
+        var (user, refused) = await auth.SignInAsync(request, credentials.User, credentials.Password, cancellationToken);
+        if (refused is not null)
         {
-            return Problems.Field("password", "user or password is wrong.", StatusCodes.Status401Unauthorized);
+            return refused;
         }
 
-        auth.IssueCookie(request.HttpContext.Response, user);
-        return Results.Json(new SessionView(user.Name, user.Role), PortalJson.Info<SessionView>());
+        auth.IssueCookie(request.HttpContext.Response, user!);
+        return Results.Json(new SessionView(user!.Name, user.Role), PortalJson.Info<SessionView>());
     }
 
     public async Task<IResult> SignOutAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
+        {
+            return crossOrigin;
+        }
+
+        var (_, problem) = await RequestBody.ReadJsonAsync(request, 4096, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
         await auth.SignOutAsync(request, cancellationToken);
         return Results.NoContent();
     }
@@ -109,6 +126,11 @@ public sealed class PortalApi(
     /// <summary><c>POST /portal/handoffs/search</c> with the criteria as a JSON object of strings, the ID number among them.</summary>
     public async Task<IResult> SearchByBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
+        {
+            return crossOrigin;
+        }
+
         if (await auth.AuthenticateAsync(request, cancellationToken) is null)
         {
             return SignInRequired();
@@ -254,10 +276,22 @@ public sealed class PortalApi(
 
     public async Task<IResult> ReplayAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
+        if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
+        {
+            return crossOrigin;
+        }
+
         var (user, refused) = await RequireOperatorAsync(request, cancellationToken);
         if (refused is not null)
         {
             return refused;
+        }
+
+        // No field is read, but the body must be JSON: a cross-site form cannot send that without the browser asking first.
+        var (_, notJson) = await RequestBody.ReadJsonAsync(request, 4096, cancellationToken);
+        if (notJson is not null)
+        {
+            return notJson;
         }
 
         var (result, problem) = await ReplayOneAsync(user!, id, cancellationToken);
@@ -272,6 +306,11 @@ public sealed class PortalApi(
 
     public async Task<IResult> BulkReplayAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
+        {
+            return crossOrigin;
+        }
+
         var (user, refused) = await RequireOperatorAsync(request, cancellationToken);
         if (refused is not null)
         {
@@ -319,6 +358,11 @@ public sealed class PortalApi(
 
     public async Task<IResult> ResolveAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
+        if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
+        {
+            return crossOrigin;
+        }
+
         var (user, refused) = await RequireOperatorAsync(request, cancellationToken);
         if (refused is not null)
         {
@@ -360,6 +404,11 @@ public sealed class PortalApi(
 
     public async Task<IResult> RevealAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
+        if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
+        {
+            return crossOrigin;
+        }
+
         var (user, refused) = await RequireOperatorAsync(request, cancellationToken);
         if (refused is not null)
         {

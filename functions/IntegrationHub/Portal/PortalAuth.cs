@@ -1,31 +1,122 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using IntegrationHub.Http;
 using IntegrationHub.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Portal;
 
 /// <summary>
 /// Who is calling the portal API: a signed session cookie issued at sign-in against the configured accounts,
-/// or, on Azure, the App Service authentication principal mapped to the same roles.
+/// or, on Azure, the App Service authentication principal mapped to the same roles. Also the portal's door:
+/// sign-in throttling and lockout, and the same-origin check of every call that changes something.
 /// </summary>
-public sealed class PortalAuth(IOptions<PortalOptions> options, HubTables tables, TimeProvider time)
+public sealed partial class PortalAuth(
+    IOptions<PortalOptions> options,
+    HubTables tables,
+    SignInThrottle throttle,
+    SignInLockout lockout,
+    AuditLog audit,
+    TimeProvider time,
+    ILogger<PortalAuth> logger)
 {
     public const string Cookie = "hub_portal";
     private const string PrincipalHeader = "X-MS-CLIENT-PRINCIPAL";
     private const string RevokedPartition = "revoked-session";
 
+    /// <summary>Who an audit row names for an attempt at an account that does not exist (what was typed may be a password).</summary>
+    private const string UnknownAccount = "(unknown account)";
+
     private readonly byte[] _key = Encoding.UTF8.GetBytes(options.Value.SessionKey);
 
-    public PortalUser? SignIn(string user, string password)
+    /// <summary>
+    /// Checks a sign-in against the throttle, the lockout and the accounts; every refusal is audited. Answers the user,
+    /// or the refusal: 429 with Retry-After (throttled or locked) or 401 (wrong user or password, told apart for no one).
+    /// </summary>
+    public async Task<(PortalUser? User, IResult? Refused)> SignInAsync(HttpRequest request, string user, string password, CancellationToken cancellationToken)
     {
+        // Assumption: the client address is the connection's; no forwarding header is trusted, since anyone can send one.
+        // Configured accounts sign in on the local host, which faces its users directly. On Azure operators sign in
+        // through App Service authentication, and the address the worker sees would be the Functions host's.
+        var address = request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var account = options.Value.Accounts.FirstOrDefault(a => a.User == user);
+        var who = account is null ? new PortalUser(UnknownAccount, "") : new PortalUser(account.User, account.Role);
+        var now = time.GetUtcNow();
+
+        if (throttle.Refuse(user, address) is { } refusal)
+        {
+            if (throttle.FirstInWindow(refusal.Key, now))
+            {
+                Log.Throttled(logger, who.Name, refusal.Limit);
+                await audit.AppendAsync(who, "sign-in-throttled", address, null, $"too many attempts {refusal.Limit}", cancellationToken);
+            }
+
+            return (null, TooManyRequests(request, refusal.RetryAfter, $"Too many sign-in attempts {refusal.Limit}: try again later."));
+        }
+
+        var row = account is null ? null : await lockout.ReadAsync(account.User, cancellationToken);
+        if (lockout.LockedUntil(row) is { } lockedUntil)
+        {
+            if (throttle.FirstInWindow($"locked:{who.Name}", now))
+            {
+                await audit.AppendAsync(who, "sign-in-throttled", address, null, $"account locked until {lockedUntil:O}", cancellationToken);
+            }
+
+            return (null, TooManyRequests(request, lockedUntil - now, "This account is locked for a while after repeated wrong passwords: try again later."));
+        }
+
+        // Every account's password is compared, in constant time, so the answer's timing tells nothing about which exist.
         var presented = Encoding.UTF8.GetBytes(password);
-        var account = options.Value.Accounts.FirstOrDefault(a =>
+        var signedIn = options.Value.Accounts.FirstOrDefault(a =>
             a.User == user & CryptographicOperations.FixedTimeEquals(presented, Encoding.UTF8.GetBytes(a.Password)));
-        return account is null ? null : new PortalUser(account.User, account.Role);
+        if (signedIn is not null)
+        {
+            if (row is not null)
+            {
+                await lockout.ClearAsync(row, cancellationToken);
+            }
+
+            return (new PortalUser(signedIn.User, signedIn.Role), null);
+        }
+
+        var locked = account is null ? null : await lockout.RecordFailureAsync(account.User, row, cancellationToken);
+        await audit.AppendAsync(who, "sign-in-failed", address, null, null, cancellationToken);
+        if (locked is { } until)
+        {
+            Log.Locked(logger, who.Name, until);
+            await audit.AppendAsync(who, "sign-in-lockout", address, null,
+                $"locked until {until:O} after {options.Value.SignIn.LockoutThreshold} wrong passwords", cancellationToken);
+        }
+
+        return (null, Problems.Field("password", "user or password is wrong.", StatusCodes.Status401Unauthorized));
+    }
+
+    /// <summary>
+    /// CSRF defence for every portal call that changes something: the browser's own word on where the call comes from
+    /// must be this portal. The Strict session cookie alone is not enough: a page on another port of the same host is
+    /// the same site, and the browser sends the cookie along.
+    /// </summary>
+    public IResult? RefuseCrossOrigin(HttpRequest request)
+    {
+        // Assumption: every browser that can run the portal (fetch, dialog) sends Origin on a POST or DELETE, and the
+        // current ones Sec-Fetch-Site too; a caller that sends neither is not a browser (curl, a script) and cannot
+        // carry a browser's cookie against its user's will, so it is served.
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        if (site.Length > 0 && site != "same-origin")
+        {
+            return CrossOrigin($"Sec-Fetch-Site is '{site}': only the portal's own page may make this call.");
+        }
+
+        var origin = request.Headers.Origin.ToString();
+        var own = options.Value.PublicOriginText() ?? $"{request.Scheme}://{request.Host}";
+        return origin.Length > 0 && !string.Equals(origin, own, StringComparison.OrdinalIgnoreCase)
+            ? CrossOrigin("Origin is not this portal's: only the portal's own page may make this call.")
+            : null;
     }
 
     public void IssueCookie(HttpResponse response, PortalUser user)
@@ -119,5 +210,23 @@ public sealed class PortalAuth(IOptions<PortalOptions> options, HubTables tables
     {
         var padded = text.Replace('-', '+').Replace('_', '/');
         return padded + new string('=', (4 - padded.Length % 4) % 4);
+    }
+
+    private static IResult TooManyRequests(HttpRequest request, TimeSpan retryAfter, string detail)
+    {
+        request.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too Many Requests", detail: detail);
+    }
+
+    private static IResult CrossOrigin(string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Portal sign-in throttled for {Account}: too many attempts {Limit}")]
+        public static partial void Throttled(ILogger logger, string account, string limit);
+
+        [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Portal account {Account} locked until {LockedUntil} after repeated wrong passwords")]
+        public static partial void Locked(ILogger logger, string account, DateTimeOffset lockedUntil);
     }
 }

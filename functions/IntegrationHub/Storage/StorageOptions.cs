@@ -12,12 +12,25 @@ public sealed class StorageOptions : IValidatableObject
 
     public string? ConnectionString { get; set; }
 
+    [RegularExpression("^[a-z0-9]{3,24}$", ErrorMessage = "must be a storage account name: 3-24 lowercase letters and digits.")]
     public string? AccountName { get; set; }
 
-    [Required, RegularExpression("^[a-z][a-z0-9]{2,62}$")]
+    /// <summary>
+    /// Read by the Functions host, not the hub: the queue trigger's identity-based connection (<c>Storage__queueServiceUri</c>).
+    /// Declared so the start can check it; the host may read further <c>Storage__*</c> connection settings, declared below.
+    /// </summary>
+    public Uri? QueueServiceUri { get; set; }
+
+    /// <summary>Functions identity-based connection: <c>managedidentity</c> for a user-assigned identity.</summary>
+    public string? Credential { get; set; }
+
+    /// <summary>Functions identity-based connection: the client id of a user-assigned identity.</summary>
+    public string? ClientId { get; set; }
+
+    [Required, RegularExpression("^[a-z][a-z0-9]{2,62}$", ErrorMessage = "must be 3-63 lowercase letters and digits, starting with a letter.")]
     public string QueueName { get; set; } = "handoffs";
 
-    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{0,40}$")]
+    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{0,40}$", ErrorMessage = "must be 1-41 ASCII letters and digits, starting with a letter.")]
     public string TablePrefix { get; set; } = "hub";
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -25,8 +38,33 @@ public sealed class StorageOptions : IValidatableObject
         if (string.IsNullOrWhiteSpace(ConnectionString) == string.IsNullOrWhiteSpace(AccountName))
         {
             yield return new ValidationResult(
-                "Set exactly one of Storage:ConnectionString (Azurite, local) or Storage:AccountName (Azure, managed identity).",
+                "set exactly one: ConnectionString (Azurite, local) or AccountName (Azure, managed identity).",
                 [nameof(ConnectionString), nameof(AccountName)]);
         }
+
+        if (!string.IsNullOrWhiteSpace(ConnectionString) && !IsConnectionString(ConnectionString))
+        {
+            // Never echo it: a connection string carries the account key.
+            yield return new ValidationResult(
+                "must be a storage connection string (Key=Value pairs separated by ';', with AccountName, TableEndpoint or UseDevelopmentStorage=true).",
+                [nameof(ConnectionString)]);
+        }
+
+        if (QueueServiceUri is { } queue && (!queue.IsAbsoluteUri || queue.Scheme != Uri.UriSchemeHttps))
+        {
+            yield return new ValidationResult("must be an absolute https URI (https://<account>.queue.core.windows.net).", [nameof(QueueServiceUri)]);
+        }
+    }
+
+    private static bool IsConnectionString(string text)
+    {
+        var pairs = text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (pairs.Length == 0 || pairs.Any(p => p.IndexOf('=', StringComparison.Ordinal) <= 0))
+        {
+            return false;
+        }
+
+        var keys = pairs.Select(p => p[..p.IndexOf('=', StringComparison.Ordinal)]).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return keys.Contains("AccountName") || keys.Contains("TableEndpoint") || keys.Contains("UseDevelopmentStorage");
     }
 }

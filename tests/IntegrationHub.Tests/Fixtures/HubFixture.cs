@@ -66,13 +66,19 @@ public class HubFixture : IAsyncLifetime
             MaintenanceStart = start,
             MaintenanceEnd = end,
         });
-        var settings = Settings();
-        Configure(settings);
-        _app = LocalHub.Build([.. settings.Select(s => $"--{s.Key}={s.Value}")]);
+        _app = BuildInstance();
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.First());
         PublicSecurity.NotifyUrl = new Uri(BaseAddress, "/api/v1/departments/ga/notifications");
         Housing.WebhookUrl = new Uri(BaseAddress, "/api/v1/departments/fg/webhooks");
+    }
+
+    /// <summary>One more hub instance over the same storage with the same settings, as Azure runs many; the caller starts and stops it.</summary>
+    public WebApplication BuildInstance()
+    {
+        var settings = Settings();
+        Configure(settings);
+        return LocalHub.Build([.. settings.Select(s => $"--{s.Key}={s.Value}")]);
     }
 
     /// <summary>Lets a fixture of its own change settings before the hub starts.</summary>
@@ -105,6 +111,10 @@ public class HubFixture : IAsyncLifetime
         ["Portal:Accounts:1:User"] = ViewerUser,
         ["Portal:Accounts:1:Password"] = Password,
         ["Portal:Accounts:1:Role"] = "viewer",
+
+        // Many tests sign in from one address as one account; the door's own tests set the sign-in limits they test.
+        ["Portal:SignIn:AttemptsPerAccount"] = "1000",
+        ["Portal:SignIn:AttemptsPerAddress"] = "100000",
         ["Delivery:VisibilityTimeout"] = "00:00:05",
         ["Departments:PublicSecurity:BaseUrl"] = PublicSecurity.BaseUrl.ToString(),
         ["Departments:PublicSecurity:AccessUnitCode"] = "320300SQPT01",
@@ -152,6 +162,18 @@ public class HubFixture : IAsyncLifetime
             client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         }
 
+        return client;
+    }
+
+    /// <summary>A client signed in to the portal as <paramref name="user"/>, carrying the session cookie as a browser would.</summary>
+    public async Task<HttpClient> CreatePortalClientAsync(string user = OperatorUser)
+    {
+#pragma warning disable CA2000 // The client owns the handler and disposes it.
+        var client = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = BaseAddress };
+#pragma warning restore CA2000
+        using var signIn = await client.PostAsJsonAsync("/api/v1/portal/session", new { user, password = Password });
+        signIn.EnsureSuccessStatusCode();
+        client.DefaultRequestHeaders.Add("Cookie", signIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0]);
         return client;
     }
 

@@ -44,7 +44,7 @@ public sealed class OperationsTests(OperationsHubFixture hub)
         Assert.Contains(failed["timeline"]!.AsArray(), e => e!["departmentMessage"]?.GetValue<string>().Contains("Circuit open", StringComparison.Ordinal) == true);
         using var client = await OperatorAsync();
 
-        using var replay = await client.PostAsync($"/api/v1/portal/handoffs/{id}/replay", null);
+        using var replay = await client.PostAsJsonAsync($"/api/v1/portal/handoffs/{id}/replay", new { });
         var dashboard = await client.GetFromJsonAsync<JsonObject>("/api/v1/portal/dashboard");
 
         Assert.Equal(HttpStatusCode.Conflict, replay.StatusCode);
@@ -97,15 +97,7 @@ public sealed class OperationsTests(OperationsHubFixture hub)
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
-    private async Task<HttpClient> OperatorAsync()
-    {
-        var client = hub.CreateClient(apiKey: null);
-        using var signIn = await client.PostAsJsonAsync("/api/v1/portal/session", new { user = HubFixture.OperatorUser, password = HubFixture.Password });
-        signIn.EnsureSuccessStatusCode();
-        var cookie = signIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
-        client.DefaultRequestHeaders.Add("Cookie", cookie);
-        return client;
-    }
+    private Task<HttpClient> OperatorAsync() => hub.CreatePortalClientAsync();
 
     private static string Principal(string name, string role) => Convert.ToBase64String(Encoding.UTF8.GetBytes(new JsonObject
     {

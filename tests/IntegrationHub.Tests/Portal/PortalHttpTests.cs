@@ -78,7 +78,7 @@ public sealed class PortalHttpTests(HubFixture hub)
             Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         }
 
-        using (var signOut = await client.DeleteAsync("/api/v1/portal/session"))
+        using (var signOut = await client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/v1/portal/session") { Content = JsonContent.Create(new { }) }))
         {
             Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);
         }

@@ -1,3 +1,4 @@
+using IntegrationHub.Composition;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,10 +15,7 @@ public static class HousingRegistration
     /// </summary>
     public static IServiceCollection AddHousing(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<HousingOptions>()
-            .Bind(configuration.GetSection(HousingOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<HousingOptions>(configuration, HousingOptions.Section);
 
         services.TryAddSingleton(TimeProvider.System);
 

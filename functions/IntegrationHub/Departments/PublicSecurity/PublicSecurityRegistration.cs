@@ -1,3 +1,4 @@
+using IntegrationHub.Composition;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,10 +12,7 @@ public static class PublicSecurityRegistration
     /// <summary>The 公安 adapter (also as <see cref="IDepartmentAdapter"/>) and its notification handler.</summary>
     public static IServiceCollection AddPublicSecurity(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<PublicSecurityOptions>()
-            .Bind(configuration.GetSection(PublicSecurityOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<PublicSecurityOptions>(configuration, PublicSecurityOptions.Section);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new PublicSecuritySigner(

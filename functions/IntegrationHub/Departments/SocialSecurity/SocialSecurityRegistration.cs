@@ -1,3 +1,4 @@
+using IntegrationHub.Composition;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,10 +11,7 @@ public static class SocialSecurityRegistration
     /// <summary>The 人社 adapter, as <see cref="IDepartmentAdapter"/> (delivery) and <see cref="IDepartmentStatusQuery"/> (RS9001 polling).</summary>
     public static IServiceCollection AddSocialSecurity(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SocialSecurityOptions>()
-            .Bind(configuration.GetSection(SocialSecurityOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<SocialSecurityOptions>(configuration, SocialSecurityOptions.Section);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp =>

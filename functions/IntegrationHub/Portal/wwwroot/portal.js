@@ -53,7 +53,16 @@
   };
   const STATE_TONES = { Waiting: 'info', Retrying: 'warn', Held: 'info', Delivered: 'ok', Failed: 'bad', Resolved: 'muted' };
   const ROLE_LABELS = { operator: '操作员', viewer: '只读查看' };
-  const AUDIT_ACTIONS = { replay: '重新投递', 'bulk-replay': '批量重新投递', reveal: '查看完整信息', resolve: '标记已处理' };
+  const AUDIT_ACTIONS = {
+    replay: '重新投递',
+    'bulk-replay': '批量重新投递',
+    reveal: '查看完整信息',
+    resolve: '标记已处理',
+    'sign-in-failed': '登录失败',
+    'sign-in-throttled': '登录受限',
+    'sign-in-lockout': '账户临时锁定',
+  };
+  const AUDIT_TONES = { reveal: 'warn', 'sign-in-failed': 'warn', 'sign-in-throttled': 'warn', 'sign-in-lockout': 'bad' };
   const FIELD_LABELS = {
     name: '姓名', idNumber: '身份证号', phone: '手机号', reason: '原因', user: '用户名', password: '密码',
     applicationId: '申请编号', caseNumber: '部门受理号', item: '事项', itemCode: '事项', department: '部门', state: '状态',
@@ -155,6 +164,8 @@
     }
   }
 
+  // Every call that changes something sends a JSON body (an empty object when there is nothing to say): the hub
+  // refuses any other body there, so a cross-site form cannot make the call. The browser adds Origin itself.
   async function api(method, path, body) {
     const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
     if (body !== undefined) {
@@ -182,12 +193,17 @@
     if (response.status === 401 && path !== '/session' && path !== '/me') {
       signedOut('登录已失效，请重新登录。');
     }
-    throw new ApiError(response.status, problemText(response.status, data));
+    throw new ApiError(response.status, problemText(response.status, data, response.headers.get('Retry-After')));
   }
 
-  function problemText(status, problem) {
+  function problemText(status, problem, retryAfter) {
     if (status === 401) {
       return '用户名或密码错误，或登录已失效。';
+    }
+    if (status === 429) {
+      const seconds = Number.parseInt(retryAfter || '', 10);
+      const wait = Number.isNaN(seconds) ? '稍后' : seconds >= 120 ? `${Math.ceil(seconds / 60)} 分钟后` : `${seconds} 秒后`;
+      return `登录尝试过于频繁，或账户因多次密码错误已临时锁定，请${wait}再试。`;
     }
     if (status === 403) {
       return '无权执行此操作：需要操作员角色，只读用户仅能查看。';
@@ -284,7 +300,7 @@
 
   async function signOut() {
     try {
-      await api('DELETE', '/session');
+      await api('DELETE', '/session', {});
     } catch {
       // Signed out locally either way.
     }
@@ -531,6 +547,17 @@
     renderList($('unacknowledged-results'), $('unacknowledged-total'), list, '目前没有超过 24 小时未受理的申请。');
   }
 
+  // A sign-in event's target is the client address; a bulk replay's, a department; every other, an application.
+  function auditTarget(entry) {
+    if (entry.action.startsWith('sign-in-')) {
+      return el('span', { class: 'mono', text: entry.target });
+    }
+    if (entry.action === 'bulk-replay') {
+      return el('span', { text: DEPARTMENTS[entry.target] ? `${departmentName(entry.target)}（${entry.target}）` : entry.target });
+    }
+    return handoffLink(entry.target);
+  }
+
   async function loadAudit() {
     const audit = await api('GET', '/audit');
     $('audit-total').textContent = `最近 ${audit.entries.length} 条`;
@@ -543,10 +570,8 @@
       el('td', { class: 'nowrap', text: formatTime(entry.at) }),
       el('td', { text: entry.user }),
       el('td', { text: ROLE_LABELS[entry.role] || entry.role }),
-      el('td', {}, badge(AUDIT_ACTIONS[entry.action] || entry.action, entry.action === 'reveal' ? 'warn' : 'info')),
-      el('td', {}, entry.action === 'bulk-replay'
-        ? el('span', { text: DEPARTMENTS[entry.target] ? `${departmentName(entry.target)}（${entry.target}）` : entry.target })
-        : handoffLink(entry.target)),
+      el('td', {}, badge(AUDIT_ACTIONS[entry.action] || entry.action, AUDIT_TONES[entry.action] || 'info')),
+      el('td', {}, auditTarget(entry)),
       el('td', { text: entry.reason || '—' }),
       el('td', { class: 'detail-cell', text: entry.action === 'reveal' ? `字段：${FIELD_LABELS[entry.detail] || entry.detail}` : (entry.detail || '—') }))));
     $('audit-results').replaceChildren(el('table', { class: 'table' }, head, body));
@@ -763,7 +788,7 @@
       return;
     }
     try {
-      await api('POST', `/handoffs/${encodeURIComponent(id)}/replay`);
+      await api('POST', `/handoffs/${encodeURIComponent(id)}/replay`, {});
       notify('已提交重新投递，稍后刷新查看结果。', 'ok');
       await loadDetail(id);
     } catch (e) {
