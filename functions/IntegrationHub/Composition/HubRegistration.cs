@@ -12,6 +12,7 @@ using IntegrationHub.Health;
 using IntegrationHub.Http;
 using IntegrationHub.Platforms;
 using IntegrationHub.Portal;
+using IntegrationHub.Privacy;
 using IntegrationHub.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -40,6 +41,7 @@ public static class HubRegistration
         services.AddHubStorage(configuration);
         services.AddCatalog();
         services.AddApplications(configuration);
+        services.AddPrivacy(configuration);
         services.AddDelivery(configuration);
         services.AddPlatformEvents(configuration);
         services.AddPublicSecurity(configuration);
@@ -80,6 +82,7 @@ public static class HubRegistration
         services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<HandoffQueue>();
         services.AddSingleton<CircuitStates>();
+        services.AddSingleton<PayloadMasker>();
         // Transient: the department adapters are typed HttpClients, resolved per message so their handlers rotate.
         services.AddTransient<HandoffDispatcher>();
         services.AddSingleton<StrandedSweep>();

@@ -44,6 +44,7 @@ public static class HousingRegistration
         // Added after the resilience handler, so it sits inside it: each attempt carries the current token.
         client.AddHttpMessageHandler<HousingAuthHandler>();
         services.AddTransient<IDepartmentAdapter>(sp => sp.GetRequiredService<HousingClient>());
+        services.AddSingleton<IDepartmentPersonalData, HousingPersonalData>();
         services.AddTransient<IDepartmentStatusQuery>(sp => sp.GetRequiredService<HousingClient>());
 
         // Scoped: the status sink it hands reports to may be scoped.

@@ -38,6 +38,7 @@ public static class PublicSecurityRegistration
         // Added after the resilience handler, so it sits inside it and signs every attempt afresh.
         client.AddHttpMessageHandler<PublicSecuritySigningHandler>();
         services.AddTransient<IDepartmentAdapter>(sp => sp.GetRequiredService<PublicSecurityClient>());
+        services.AddSingleton<IDepartmentPersonalData, PublicSecurityPersonalData>();
 
         // Scoped: the status sink it hands reports to may be scoped.
         services.AddScoped(sp => new PublicSecurityNotifications(

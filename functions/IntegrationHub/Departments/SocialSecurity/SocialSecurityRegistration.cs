@@ -43,6 +43,7 @@ public static class SocialSecurityRegistration
         // Added after the resilience handler, so it sits inside it and signs every attempt afresh.
         client.AddHttpMessageHandler<SocialSecuritySigningHandler>();
         services.AddTransient<IDepartmentAdapter>(sp => sp.GetRequiredService<SocialSecurityClient>());
+        services.AddSingleton<IDepartmentPersonalData, SocialSecurityPersonalData>();
         services.AddTransient<IDepartmentStatusQuery>(sp => sp.GetRequiredService<SocialSecurityClient>());
         return services;
     }
