@@ -30,7 +30,7 @@ public sealed partial class EncryptionOptions : IValidatableObject
             if (!KeyIdPattern().IsMatch(id))
             {
                 yield return new ValidationResult(
-                    $"{Section}:Keys:{id}: a key id is 1-32 characters [A-Za-z0-9-] (it is written into every envelope).", [nameof(Keys)]);
+                    $"{Section}:Keys:{id}: a key id is 1-32 letters and digits (it names an app setting and is written into every envelope).", [nameof(Keys)]);
             }
 
             // The key itself never goes into a message.
@@ -64,6 +64,6 @@ public sealed partial class EncryptionOptions : IValidatableObject
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9-]{1,32}$")]
+    [GeneratedRegex("^[A-Za-z0-9]{1,32}$")]
     internal static partial Regex KeyIdPattern();
 }

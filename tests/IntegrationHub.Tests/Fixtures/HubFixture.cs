@@ -89,7 +89,7 @@ public class HubFixture : IAsyncLifetime
     protected virtual Task<Azurite> StartAzuriteAsync() => Azurite.StartAsync();
 
     /// <summary>The key ring the hub seals personal data with: one fresh key per fixture.</summary>
-    public const string EncryptionKeyId = "test-1";
+    public const string EncryptionKeyId = "test1";
 
     public string EncryptionKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
