@@ -49,27 +49,21 @@ public sealed class EnvelopeCipher
         var envelope = new byte[header.Length + Overhead + plaintext.Length];
         header.CopyTo(envelope, 0);
         var aad = AssociatedData(header, context);
-        var at = header.Length;
-        var wrapNonce = Next(envelope, ref at, NonceBytes);
-        var wrappedKey = Next(envelope, ref at, DataKeyBytes);
-        var wrapTag = Next(envelope, ref at, TagBytes);
-        var dataNonce = Next(envelope, ref at, NonceBytes);
-        var dataTag = Next(envelope, ref at, TagBytes);
-        var ciphertext = envelope.AsSpan(at);
+        var parts = new Parts(envelope, header.Length);
 
         Span<byte> dataKey = stackalloc byte[DataKeyBytes];
         RandomNumberGenerator.Fill(dataKey);
         try
         {
-            RandomNumberGenerator.Fill(wrapNonce);
+            RandomNumberGenerator.Fill(parts.WrapNonce);
             using (var wrap = new AesGcm(_keys[_activeKeyId], TagBytes))
             {
-                wrap.Encrypt(wrapNonce, dataKey, wrappedKey, wrapTag, aad);
+                wrap.Encrypt(parts.WrapNonce, dataKey, parts.WrappedKey, parts.WrapTag, aad);
             }
 
-            RandomNumberGenerator.Fill(dataNonce);
+            RandomNumberGenerator.Fill(parts.DataNonce);
             using var data = new AesGcm(dataKey, TagBytes);
-            data.Encrypt(dataNonce, plaintext, ciphertext, dataTag, aad);
+            data.Encrypt(parts.DataNonce, plaintext, parts.Ciphertext, parts.DataTag, aad);
         }
         finally
         {
@@ -94,23 +88,18 @@ public sealed class EnvelopeCipher
         }
 
         var aad = AssociatedData(envelope.AsSpan(0, at), context);
-        var wrapNonce = Next(envelope, ref at, NonceBytes);
-        var wrappedKey = Next(envelope, ref at, DataKeyBytes);
-        var wrapTag = Next(envelope, ref at, TagBytes);
-        var dataNonce = Next(envelope, ref at, NonceBytes);
-        var dataTag = Next(envelope, ref at, TagBytes);
-        var ciphertext = envelope.AsSpan(at);
-        var plaintext = new byte[ciphertext.Length];
+        var parts = new Parts(envelope, at);
+        var plaintext = new byte[parts.Ciphertext.Length];
         Span<byte> dataKey = stackalloc byte[DataKeyBytes];
         try
         {
             using (var wrap = new AesGcm(key, TagBytes))
             {
-                wrap.Decrypt(wrapNonce, wrappedKey, wrapTag, dataKey, aad);
+                wrap.Decrypt(parts.WrapNonce, parts.WrappedKey, parts.WrapTag, dataKey, aad);
             }
 
             using var data = new AesGcm(dataKey, TagBytes);
-            data.Decrypt(dataNonce, ciphertext, dataTag, plaintext, aad);
+            data.Decrypt(parts.DataNonce, parts.Ciphertext, parts.DataTag, plaintext, aad);
         }
         catch (AuthenticationTagMismatchException e)
         {
@@ -146,11 +135,31 @@ public sealed class EnvelopeCipher
 
     private static byte[] AssociatedData(ReadOnlySpan<byte> header, string context) => [.. header, .. Encoding.UTF8.GetBytes(context)];
 
-    private static Span<byte> Next(byte[] envelope, ref int at, int length)
+    /// <summary>The envelope's fields after its header, in layout order.</summary>
+    private readonly ref struct Parts
     {
-        var part = envelope.AsSpan(at, length);
-        at += length;
-        return part;
+        public Parts(byte[] envelope, int headerLength)
+        {
+            var rest = envelope.AsSpan(headerLength);
+            WrapNonce = rest[..NonceBytes];
+            WrappedKey = rest.Slice(NonceBytes, DataKeyBytes);
+            WrapTag = rest.Slice(NonceBytes + DataKeyBytes, TagBytes);
+            DataNonce = rest.Slice(NonceBytes + DataKeyBytes + TagBytes, NonceBytes);
+            DataTag = rest.Slice(NonceBytes + DataKeyBytes + TagBytes + NonceBytes, TagBytes);
+            Ciphertext = rest[Overhead..];
+        }
+
+        public Span<byte> WrapNonce { get; }
+
+        public Span<byte> WrappedKey { get; }
+
+        public Span<byte> WrapTag { get; }
+
+        public Span<byte> DataNonce { get; }
+
+        public Span<byte> DataTag { get; }
+
+        public Span<byte> Ciphertext { get; }
     }
 }
 

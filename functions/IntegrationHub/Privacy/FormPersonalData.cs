@@ -1,5 +1,7 @@
 using System.Collections.Frozen;
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using IntegrationHub.Catalog;
 
 namespace IntegrationHub.Privacy;
@@ -9,7 +11,7 @@ namespace IntegrationHub.Privacy;
 /// <c>x-personal</c> annotation on each field that carries personal data, naming its kind (<c>name</c>,
 /// <c>id-number</c>, <c>phone</c>, <c>address</c>, <c>number</c>, <c>text</c>). Read once at start; an unknown kind stops it.
 /// </summary>
-public sealed class FormPersonalData
+public sealed partial class FormPersonalData
 {
     public const string Annotation = "x-personal";
 
@@ -78,10 +80,12 @@ public sealed class FormPersonalData
         /// <summary>The title of a concrete path (<c>tenants[1].name</c> → 承租人姓名 (2)).</summary>
         public string Title(string path)
         {
-            var shape = System.Text.RegularExpressions.Regex.Replace(path, @"\[[0-9]+\]", "[]");
-            var title = Titles.GetValueOrDefault(shape) ?? path;
-            var index = System.Text.RegularExpressions.Regex.Match(path, @"\[([0-9]+)\]");
-            return index.Success ? $"{title} ({int.Parse(index.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + 1})" : title;
+            var title = Titles.GetValueOrDefault(ArrayIndex().Replace(path, "[]")) ?? path;
+            var index = ArrayIndex().Match(path);
+            return index.Success ? $"{title} ({int.Parse(index.Groups[1].Value, CultureInfo.InvariantCulture) + 1})" : title;
         }
     }
+
+    [GeneratedRegex(@"\[([0-9]+)\]")]
+    private static partial Regex ArrayIndex();
 }

@@ -170,6 +170,23 @@ public class HubFixture : IAsyncLifetime
         return client;
     }
 
+    /// <summary>
+    /// A client signed in to the portal as <paramref name="user"/>, sending what the portal page sends on every call
+    /// (same-origin headers), for tests that read or act through the portal API without a browser.
+    /// </summary>
+    public async Task<HttpClient> PortalClientAsync(string user)
+    {
+#pragma warning disable CA2000 // The client owns the handler and disposes it.
+        var client = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = BaseAddress };
+#pragma warning restore CA2000
+        using var signIn = await client.PostAsJsonAsync("/api/v1/portal/session", new { user, password = Password });
+        signIn.EnsureSuccessStatusCode();
+        client.DefaultRequestHeaders.Add("Cookie", signIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0]);
+        client.DefaultRequestHeaders.Add("Origin", BaseAddress.GetLeftPart(UriPartial.Authority));
+        client.DefaultRequestHeaders.Add("Sec-Fetch-Site", "same-origin");
+        return client;
+    }
+
     public async Task<HttpResponseMessage> SubmitAsync(JsonObject body, string? idempotencyKey = null, string? apiKey = KeyA)
     {
         using var client = CreateClient(apiKey);

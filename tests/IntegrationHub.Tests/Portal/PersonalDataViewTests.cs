@@ -24,7 +24,7 @@ public sealed class PersonalDataViewTests(HubFixture hub, PortalBrowser browser)
     public async Task Detail_ResidenceRegistration_FormMaskedAndItsPersonalFieldsRevealableByOperatorsOnly()
     {
         var id = await SubmitAsync("GA-001", a => a["handoff"]!.GetValue<string>() == "Delivered");
-        using var operatorClient = await ClientAsync(HubFixture.OperatorUser);
+        using var operatorClient = await hub.PortalClientAsync(HubFixture.OperatorUser);
 
         var text = await operatorClient.GetStringAsync($"/api/v1/portal/handoffs/{id}");
         var detail = JsonNode.Parse(text)!;
@@ -51,7 +51,7 @@ public sealed class PersonalDataViewTests(HubFixture hub, PortalBrowser browser)
         Assert.Equal(HttpStatusCode.BadRequest, notPersonal.Status);
         Assert.NotNull(notPersonal.Body!["errors"]!["field"]);
 
-        using var viewerClient = await ClientAsync(HubFixture.ViewerUser);
+        using var viewerClient = await hub.PortalClientAsync(HubFixture.ViewerUser);
         Assert.Equal(HttpStatusCode.Forbidden, (await RevealAsync(viewerClient, id, "form.landlordName", "只读用户尝试")).Status);
         var audit = await operatorClient.GetFromJsonAsync<JsonObject>("/api/v1/portal/audit");
         Assert.Contains(audit!["entries"]!.AsArray(), e => e!["target"]!.GetValue<string>() == id && e["detail"]!.GetValue<string>() == "form.landlordName"
@@ -68,7 +68,7 @@ public sealed class PersonalDataViewTests(HubFixture hub, PortalBrowser browser)
         var property = platformView["result"]!["properties"]![0]!;
         var clear = new[] { certificate, property["address"]!.GetValue<string>(), property["property_cert_no"]!.GetValue<string>() };
         Assert.StartsWith("FGZM", certificate, StringComparison.Ordinal);
-        using var operatorClient = await ClientAsync(HubFixture.OperatorUser);
+        using var operatorClient = await hub.PortalClientAsync(HubFixture.OperatorUser);
 
         var text = await operatorClient.GetStringAsync($"/api/v1/portal/handoffs/{id}");
         var detail = JsonNode.Parse(text)!;
@@ -124,21 +124,6 @@ public sealed class PersonalDataViewTests(HubFixture hub, PortalBrowser browser)
         var id = (await response.Content.ReadFromJsonAsync<JsonObject>())!["applicationId"]!.GetValue<string>();
         await hub.WaitForAsync(id, done);
         return id;
-    }
-
-    private async Task<HttpClient> ClientAsync(string user)
-    {
-#pragma warning disable CA2000 // The client owns the handler and disposes it.
-        var client = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = hub.BaseAddress };
-#pragma warning restore CA2000
-        using var signIn = await client.PostAsJsonAsync("/api/v1/portal/session", new { user, password = HubFixture.Password });
-        signIn.EnsureSuccessStatusCode();
-        client.DefaultRequestHeaders.Add("Cookie", signIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0]);
-
-        // What the portal page sends on every state-changing call.
-        client.DefaultRequestHeaders.Add("Origin", hub.BaseAddress.GetLeftPart(UriPartial.Authority));
-        client.DefaultRequestHeaders.Add("Sec-Fetch-Site", "same-origin");
-        return client;
     }
 
     private static async Task<(HttpStatusCode Status, JsonNode? Body)> RevealAsync(HttpClient client, string id, string field, string reason)

@@ -214,18 +214,8 @@ public sealed partial class PersonalDataAtRestTests(AtRestFixture hub)
     // An operator's audited reveal must leave the reason and the field name in storage, never the value.
     private async Task RevealOnceAsync(string id)
     {
-        using var client = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = hub.BaseAddress };
-        using var signIn = await client.PostAsJsonAsync("/api/v1/portal/session", new { user = HubFixture.OperatorUser, password = HubFixture.Password });
-        signIn.EnsureSuccessStatusCode();
-        var cookie = signIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/portal/handoffs/{id}/reveal")
-        {
-            Content = JsonContent.Create(new { field = "idNumber", reason = "核对身份" }),
-        };
-        request.Headers.Add("Cookie", cookie);
-        request.Headers.Add("Origin", hub.BaseAddress.GetLeftPart(UriPartial.Authority));
-        request.Headers.Add("Sec-Fetch-Site", "same-origin");
-        using var reveal = await client.SendAsync(request);
+        using var client = await hub.PortalClientAsync(HubFixture.OperatorUser);
+        using var reveal = await client.PostAsJsonAsync($"/api/v1/portal/handoffs/{id}/reveal", new { field = "idNumber", reason = "核对身份" });
         Assert.Equal(HttpStatusCode.OK, reveal.StatusCode);
     }
 

@@ -50,7 +50,7 @@ public sealed class RetentionEndToEndTests(RetentionFixture hub)
         Assert.Equal(["received", "attempt", "status"], kinds.Take(3));
         Assert.Single(kinds, "erased");
 
-        using var client = await OperatorAsync();
+        using var client = await hub.PortalClientAsync(HubFixture.OperatorUser);
         var detail = (await client.GetFromJsonAsync<JsonObject>($"/api/v1/portal/handoffs/{closed}"))!;
         Assert.NotNull(detail["erasedAt"]);
         Assert.Null(detail["form"]);
@@ -101,18 +101,5 @@ public sealed class RetentionEndToEndTests(RetentionFixture hub)
         var id = (await response.Content.ReadFromJsonAsync<JsonObject>())!["applicationId"]!.GetValue<string>();
         await hub.WaitForAsync(id, done);
         return id;
-    }
-
-    private async Task<HttpClient> OperatorAsync()
-    {
-#pragma warning disable CA2000 // The client owns the handler and disposes it.
-        var client = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = hub.BaseAddress };
-#pragma warning restore CA2000
-        using var signIn = await client.PostAsJsonAsync("/api/v1/portal/session", new { user = HubFixture.OperatorUser, password = HubFixture.Password });
-        signIn.EnsureSuccessStatusCode();
-        client.DefaultRequestHeaders.Add("Cookie", signIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0]);
-        client.DefaultRequestHeaders.Add("Origin", hub.BaseAddress.GetLeftPart(UriPartial.Authority));
-        client.DefaultRequestHeaders.Add("Sec-Fetch-Site", "same-origin");
-        return client;
     }
 }
