@@ -19,6 +19,18 @@ param socialSecurityBaseUrl string
 param operatorRoleClaim string = 'Hub.Operator'
 param viewerRoleClaim string = 'Hub.Viewer'
 
+@description('Ids (letters and digits) of the keys that seal personal data, each a Key Vault secret data-key-<id> holding base64 of 32 random bytes. To rotate: add the new id, deploy; then set activeDataKeyId to it, deploy; drop the old id once retention has erased what it sealed.')
+@minLength(1)
+param dataKeyIds array = [
+  'k1'
+]
+
+@description('The key id new personal data is sealed with; one of dataKeyIds.')
+param activeDataKeyId string = 'k1'
+
+@description('How long personal data is kept after an application closes (.NET time span, days.hh:mm:ss).')
+param personalDataRetention string = '30.00:00:00'
+
 var suffix = uniqueString(resourceGroup().id, name)
 
 module storage 'modules/storage.bicep' = {
@@ -69,6 +81,9 @@ module app 'modules/functionapp.bicep' = {
     socialSecurityBaseUrl: socialSecurityBaseUrl
     operatorRoleClaim: operatorRoleClaim
     viewerRoleClaim: viewerRoleClaim
+    dataKeyIds: dataKeyIds
+    activeDataKeyId: activeDataKeyId
+    personalDataRetention: personalDataRetention
   }
 }
 

@@ -1,5 +1,6 @@
 using IntegrationHub.Delivery;
 using IntegrationHub.Events;
+using IntegrationHub.Privacy;
 using Microsoft.Azure.Functions.Worker;
 
 namespace IntegrationHub.Functions;
@@ -8,7 +9,8 @@ namespace IntegrationHub.Functions;
 /// The hand-off pipeline on Storage queues. Exceptions escape on purpose: the Functions host retries the
 /// message and after host.json's maxDequeueCount moves it to <c>handoffs-poison</c>.
 /// </summary>
-public sealed class PipelineFunctions(HandoffDispatcher dispatcher, PlatformWebhookSender webhooks, StrandedSweep sweep, StatusFollowUps followUps)
+public sealed class PipelineFunctions(
+    HandoffDispatcher dispatcher, PlatformWebhookSender webhooks, StrandedSweep sweep, StatusFollowUps followUps, PersonalDataRetention retention)
 {
     [Function(nameof(DeliverHandoff))]
     public Task DeliverHandoff([QueueTrigger("handoffs", Connection = "Storage")] string message, CancellationToken cancellationToken) =>
@@ -29,4 +31,9 @@ public sealed class PipelineFunctions(HandoffDispatcher dispatcher, PlatformWebh
     [Function(nameof(AskDepartments))]
     public Task AskDepartments([TimerTrigger("30 */1 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
         followUps.RunAsync(cancellationToken);
+
+    /// <summary>Every five minutes: erases the personal data of applications closed longer than the retention period ago.</summary>
+    [Function(nameof(ErasePersonalData))]
+    public Task ErasePersonalData([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        retention.RunAsync(cancellationToken);
 }

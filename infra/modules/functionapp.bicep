@@ -12,6 +12,9 @@ param housingBaseUrl string
 param socialSecurityBaseUrl string
 param operatorRoleClaim string
 param viewerRoleClaim string
+param dataKeyIds array
+param activeDataKeyId string
+param personalDataRetention string
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: name
@@ -27,6 +30,13 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 }
 
 var secret = 'SecretUri=${vaultUri}secrets/'
+
+// The key ring that seals personal data at rest: one Key Vault secret per key (base64 of 32 random bytes), each an app
+// setting by reference, so no key is ever in the template or the app's configuration store (docs/personal-data.md).
+var dataKeySettings = [for id in dataKeyIds: {
+  name: 'Security__Encryption__Keys__${id}'
+  value: '@Microsoft.KeyVault(${secret}data-key-${id})'
+}]
 
 resource site 'Microsoft.Web/sites@2024-04-01' = {
   name: name
@@ -61,7 +71,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      appSettings: [
+      appSettings: concat([
         { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
         { name: 'Storage__AccountName', value: storageAccountName }
         { name: 'Storage__queueServiceUri', value: 'https://${storageAccountName}.queue.${environment().suffixes.storage}' }
@@ -70,6 +80,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Events__ServiceBus__FullyQualifiedNamespace', value: serviceBusNamespace }
         { name: 'Events__ServiceBus__Topic', value: statusTopic }
         { name: 'Security__IdHash__Key', value: '@Microsoft.KeyVault(${secret}id-hash-key)' }
+        { name: 'Security__Encryption__ActiveKeyId', value: activeDataKeyId }
+        { name: 'Security__Retention__EraseAfter', value: personalDataRetention }
         { name: 'Portal__TrustAppServiceAuthentication', value: 'true' }
         { name: 'Portal__OperatorRoleClaim', value: operatorRoleClaim }
         { name: 'Portal__ViewerRoleClaim', value: viewerRoleClaim }
@@ -88,7 +100,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Departments__SocialSecurity__BaseUrl', value: socialSecurityBaseUrl }
         { name: 'Departments__SocialSecurity__OrgCode', value: '@Microsoft.KeyVault(${secret}rs-org-code)' }
         { name: 'Departments__SocialSecurity__SigningKey', value: '@Microsoft.KeyVault(${secret}rs-signing-key)' }
-      ]
+      ], dataKeySettings)
     }
   }
 }

@@ -1,4 +1,5 @@
-// Department credentials, platform keys, the ID-hash key and the portal session key live here;
+// Department credentials, platform keys, the ID-hash key, the data keys that seal personal data (data-key-<id>)
+// and the portal session key live here;
 // the app reads them through Key Vault references with its identity.
 param name string
 param location string

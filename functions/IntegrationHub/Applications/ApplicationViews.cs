@@ -7,7 +7,7 @@ namespace IntegrationHub.Applications;
 /// <summary>Hand-written mapping from storage rows to the public view.</summary>
 public static class ApplicationViews
 {
-    public static ApplicationView From(ApplicationEntity application, IReadOnlyList<TimelineEntity> timeline) => new(
+    public static ApplicationView From(ApplicationEntity application, JsonObject? result, IReadOnlyList<TimelineEntity> timeline) => new(
         application.PartitionKey,
         application.ItemCode,
         application.Department,
@@ -15,7 +15,7 @@ public static class ApplicationViews
         Enum.Parse<HandoffState>(application.Handoff),
         application.CaseNumber,
         application.Reason,
-        application.ResultJson is { } result ? JsonNode.Parse(result) as JsonObject : null,
+        result,
         application.ApplicantNameMasked,
         application.SubmittedAt,
         application.UpdatedAt,

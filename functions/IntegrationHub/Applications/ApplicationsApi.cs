@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
@@ -10,6 +9,7 @@ using IntegrationHub.Contracts;
 using IntegrationHub.Delivery;
 using IntegrationHub.Http;
 using IntegrationHub.Platforms;
+using IntegrationHub.Privacy;
 using IntegrationHub.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -25,6 +25,7 @@ public sealed class ApplicationsApi(
     HandoffQueue queue,
     PlatformAuth auth,
     IdHasher idHasher,
+    PersonalData personalData,
     TimeProvider time,
     ILogger<ApplicationsApi> logger)
 {
@@ -107,7 +108,8 @@ public sealed class ApplicationsApi(
         }
 
         var timeline = await store.TimelineAsync(id, cancellationToken);
-        return Results.Json(ApplicationViews.From(application, timeline), HubJson.Info<ApplicationView>());
+        // The platform is the resident's own channel: it gets the department's result as given, until retention erases it.
+        return Results.Json(ApplicationViews.From(application, personalData.OpenResult(application), timeline), HubJson.Info<ApplicationView>());
     }
 
     private IResult? CheckItem(JsonObject body)
@@ -175,9 +177,6 @@ public sealed class ApplicationsApi(
             DeliveryKey = applicationId,
             Status = nameof(ApplicationStatus.Submitted),
             Handoff = nameof(HandoffState.Waiting),
-            ApplicantJson = JsonSerializer.Serialize(valid.Applicant),
-            FormJson = valid.Form.ToJsonString(),
-            AttachmentsJson = JsonSerializer.Serialize(valid.Attachments),
             ApplicantNameMasked = Masking.Name(valid.Applicant.Name),
             IdNumberHash = idHasher.Hash(valid.Applicant.IdNumber),
             BodyHash = bodyHash,
@@ -185,6 +184,7 @@ public sealed class ApplicationsApi(
             UpdatedAt = now,
             TraceParent = Activity.Current?.Id,
         };
+        personalData.Seal(application, new Submission(valid.Applicant, valid.Form, valid.Attachments));
         var received = new TimelineEntity
         {
             Kind = "received",

@@ -21,7 +21,17 @@ public static class StatusChanges
 
         application.Status = to.ToString();
         application.Reason = reason ?? application.Reason;
+        CloseIfFinal(application, to, time.GetUtcNow());
         yield return Entry(from, to, reason, source, time.GetUtcNow());
+    }
+
+    /// <summary>A final status starts the retention clock of the application's personal data (once).</summary>
+    public static void CloseIfFinal(ApplicationEntity application, ApplicationStatus status, DateTimeOffset at)
+    {
+        if (StatusMachine.IsFinal(status))
+        {
+            application.ClosedAt ??= at;
+        }
     }
 
     public static TimelineEntity Entry(ApplicationStatus from, ApplicationStatus to, string? reason, string source, DateTimeOffset at) => new()
@@ -85,6 +95,7 @@ public sealed class DepartmentReports(ApplicationStore store, HubTables tables, 
             application.Status = report.Status.ToString();
             application.Reason = report.Reason ?? application.Reason;
             application.LastReportAt = report.OccurredAt;
+            StatusChanges.CloseIfFinal(application, report.Status, entry.At);
             return [entry];
         }, cancellationToken);
 

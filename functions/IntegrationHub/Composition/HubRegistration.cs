@@ -12,6 +12,7 @@ using IntegrationHub.Health;
 using IntegrationHub.Http;
 using IntegrationHub.Platforms;
 using IntegrationHub.Portal;
+using IntegrationHub.Privacy;
 using IntegrationHub.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -41,6 +42,7 @@ public static class HubRegistration
         services.AddHubStorage(configuration);
         services.AddCatalog();
         services.AddApplications(configuration);
+        services.AddPrivacy(configuration);
         services.AddDelivery(configuration);
         services.AddPlatformEvents(configuration);
         services.AddPublicSecurity(configuration);
@@ -82,6 +84,7 @@ public static class HubRegistration
         services.AddSingleton<HandoffQueue>();
         services.AddSingleton<CircuitStates>();
         services.TryAddSingleton<DepartmentHolds>();
+        services.AddSingleton<PayloadMasker>();
         // Transient: the department adapters are typed HttpClients, resolved per message so their handlers rotate.
         services.AddTransient<HandoffDispatcher>();
         services.AddSingleton<StrandedSweep>();

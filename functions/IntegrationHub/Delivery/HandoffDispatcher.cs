@@ -1,10 +1,9 @@
 using System.Diagnostics;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using IntegrationHub.Applications;
 using IntegrationHub.Contracts;
 using IntegrationHub.Departments;
 using IntegrationHub.Events;
+using IntegrationHub.Privacy;
 using IntegrationHub.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,6 +21,8 @@ public sealed class HandoffDispatcher(
     HandoffQueue queue,
     EventPublisher events,
     FollowUpSchedule followUps,
+    PersonalData personalData,
+    PayloadMasker masker,
     IEnumerable<IDepartmentAdapter> adapters,
     DepartmentHolds holds,
     IOptions<DeliveryOptions> options,
@@ -49,7 +50,13 @@ public sealed class HandoffDispatcher(
             return;
         }
 
-        var canonical = ToCanonical(application);
+        if (application.ErasedAt is not null)
+        {
+            await FailErasedAsync(application.PartitionKey, cancellationToken);
+            return;
+        }
+
+        var canonical = personalData.ToCanonical(application);
         using var activity = StartActivity(application);
         if (!_adapters.TryGetValue(application.Department, out var adapter))
         {
@@ -87,6 +94,18 @@ public sealed class HandoffDispatcher(
         logger.LogError("Hand-off of application {ApplicationId} failed past the dequeue limit", message.ApplicationId);
     }
 
+    // A replay of an application whose personal data retention already erased: nothing is left to deliver.
+    private async Task FailErasedAsync(string applicationId, CancellationToken cancellationToken)
+    {
+        await store.UpdateAsync(applicationId, application =>
+        {
+            application.Handoff = nameof(HandoffState.Failed);
+            application.LastFailedAt = time.GetUtcNow();
+            return [new TimelineEntity { Kind = "handoff-failed", Summary = "Not delivered: the personal data was erased (retention)", Outcome = "Erased" }];
+        }, cancellationToken);
+        await queue.ClearPendingAsync(applicationId, cancellationToken);
+    }
+
     private async Task Record(
         CanonicalApplication canonical, string department, HandoffMessage message, DeliveryOutcome outcome, TimeSpan duration, CancellationToken cancellationToken)
     {
@@ -98,7 +117,7 @@ public sealed class HandoffDispatcher(
         var committed = await store.UpdateAsync(canonical.ApplicationId, application =>
         {
             retryIn = null;
-            var entries = new List<TimelineEntity> { AttemptEntry(canonical, message, outcome, duration, application) };
+            var entries = new List<TimelineEntity> { AttemptEntry(message, outcome, duration, application) };
             if (message.ReplayOf is not null)
             {
                 application.FailedAttempts = 0;
@@ -113,7 +132,7 @@ public sealed class HandoffDispatcher(
                 case DeliveryOutcomeKind.Completed:
                 case DeliveryOutcomeKind.Rejected:
                     Delivered(application, outcome);
-                    application.ResultJson = outcome.Result?.ToJsonString();
+                    personalData.SealResult(application, outcome.Result);
                     var final = outcome.Status ?? (outcome.Kind == DeliveryOutcomeKind.Rejected ? ApplicationStatus.Rejected : ApplicationStatus.Approved);
                     entries.AddRange(StatusChanges.Move(application, final, outcome.DepartmentMessage, "department answer", time));
                     break;
@@ -183,7 +202,7 @@ public sealed class HandoffDispatcher(
             canonical.ApplicationId, committed.Application.Department, outcome.Kind, outcome.DepartmentCode, (long)duration.TotalMilliseconds);
     }
 
-    private static TimelineEntity AttemptEntry(CanonicalApplication canonical, HandoffMessage message, DeliveryOutcome outcome, TimeSpan duration, ApplicationEntity application) => new TimelineEntity
+    private TimelineEntity AttemptEntry(HandoffMessage message, DeliveryOutcome outcome, TimeSpan duration, ApplicationEntity application) => new TimelineEntity
     {
         Kind = "attempt",
         Summary = message.ReplayOf is { } of
@@ -195,8 +214,8 @@ public sealed class HandoffDispatcher(
         DepartmentMessage = outcome.DepartmentMessage,
         CaseNumber = outcome.CaseNumber,
         TraceId = Activity.Current?.TraceId.ToString(),
-        RequestPayload = PayloadMasker.Mask(outcome.RequestPayload, canonical),
-        ResponsePayload = PayloadMasker.Mask(outcome.ResponsePayload, canonical),
+        RequestPayload = masker.Mask(application.Department, outcome.RequestPayload),
+        ResponsePayload = masker.Mask(application.Department, outcome.ResponsePayload),
         Actor = message.ReplayedBy,
     }.WithCalls(outcome.Calls);
 
@@ -233,14 +252,4 @@ public sealed class HandoffDispatcher(
 
         return activity.Start();
     }
-
-    public static CanonicalApplication ToCanonical(ApplicationEntity application) => new(
-        application.PartitionKey,
-        application.ItemCode,
-        application.DeliveryKey,
-        application.SubmittedAt,
-        JsonSerializer.Deserialize<Applicant>(application.ApplicantJson)!,
-        JsonNode.Parse(application.FormJson)!.AsObject(),
-        application.AttachmentsJson is { } a ? JsonSerializer.Deserialize<List<string>>(a)! : [],
-        application.TraceParent);
 }

@@ -1,3 +1,4 @@
+using IntegrationHub.Privacy;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -5,7 +6,10 @@ using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Delivery;
 
-/// <summary>The one-machine stand-in for the Functions timer triggers: the <see cref="StrandedSweep"/> and the <see cref="StatusFollowUps"/>.</summary>
+/// <summary>
+/// The one-machine stand-in for the Functions timer triggers: the <see cref="StrandedSweep"/>, the <see cref="StatusFollowUps"/>
+/// and the <see cref="PersonalDataRetention"/>.
+/// </summary>
 public sealed class PeriodicSweep(IServiceProvider services, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<PeriodicSweep> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -17,6 +21,7 @@ public sealed class PeriodicSweep(IServiceProvider services, IOptions<DeliveryOp
             {
                 await services.GetRequiredService<StrandedSweep>().RunAsync(stoppingToken);
                 await services.GetRequiredService<StatusFollowUps>().RunAsync(stoppingToken);
+                await services.GetRequiredService<PersonalDataRetention>().RunAsync(stoppingToken);
             }
             catch (Azure.RequestFailedException ex)
             {

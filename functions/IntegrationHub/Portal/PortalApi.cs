@@ -7,6 +7,7 @@ using IntegrationHub.Contracts;
 using IntegrationHub.Delivery;
 using IntegrationHub.Departments;
 using IntegrationHub.Http;
+using IntegrationHub.Privacy;
 using IntegrationHub.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -27,11 +28,13 @@ public sealed class PortalApi(
     FollowUpSchedule followUps,
     ServiceCatalog catalog,
     IdHasher idHasher,
+    PersonalData personalData,
+    FormPersonalData forms,
+    PayloadMasker masker,
     IOptions<PortalOptions> options,
     TimeProvider time)
 {
     private const int MaxResults = 200;
-    private static readonly string[] RevealableFields = ["name", "idNumber", "phone"];
     private static readonly string[] SearchCriteria = ["applicationId", "caseNumber", "item", "department", "state", "from", "to", "idNumber"];
 
     public async Task<IResult> SignInAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -254,7 +257,9 @@ public sealed class PortalApi(
             return Problems.NotFound($"No application '{id}'.");
         }
 
-        var canonical = HandoffDispatcher.ToCanonical(application);
+        // Every personal value leaves masked by its declaration; the list of them is what an operator may reveal.
+        var submission = personalData.Open(application);
+        var result = personalData.OpenResult(application);
         var timeline = await store.TimelineAsync(id, cancellationToken);
 
         // Status queries that brought nothing new wait on the follow-up row until the next entry is written; shown here
@@ -262,11 +267,14 @@ public sealed class PortalApi(
         var unwritten = await followUps.UnwrittenCallsAsync(id, cancellationToken);
         var detail = new HandoffDetail(
             Summary(application, time.GetUtcNow()),
-            Masking.IdNumber(canonical.Applicant.IdNumber),
-            Masking.Phone(canonical.Applicant.Phone),
-            JsonNode.Parse(PayloadMasker.Mask(application.FormJson, canonical)!),
+            submission is null ? null : Masking.IdNumber(submission.Applicant.IdNumber),
+            submission is null ? null : Masking.Phone(submission.Applicant.Phone),
+            submission is null ? null : forms.Form(application.ItemCode).Fields.Mask(submission.Form),
+            masker.MaskResult(application.Department, result),
             application.Reason,
             application.TraceParent,
+            [.. PersonalValues(application, submission, result).Select(v => new RevealableField(v.Field, v.Label))],
+            application.ErasedAt,
             [.. timeline.Select(e => new PortalTimelineEntry(e.Sequence, e.At, e.Kind, e.Summary, e.Status, e.Outcome, e.DurationMs,
                 e.DepartmentCode, e.DepartmentMessage, e.CaseNumber, e.TraceId, e.RequestPayload, e.ResponsePayload, e.Actor,
                 e.CallCount, e.Calls is null ? null : DepartmentCall.FromJson(e.Calls)))],
@@ -385,6 +393,9 @@ public sealed class PortalApi(
             }
 
             application.Handoff = nameof(HandoffState.Resolved);
+
+            // Assumption: a resolved hand-off is closed for the hub (handled outside it), so retention starts as for a final status.
+            application.ClosedAt ??= time.GetUtcNow();
             return [new TimelineEntity { Kind = "resolved", Summary = $"Resolved by {user!.Name}: {reason}", Actor = user.Name }];
         }, cancellationToken);
         if (committed is null)
@@ -422,9 +433,9 @@ public sealed class PortalApi(
         }
 
         var reveal = Deserialize(node, PortalJsonContext.Default.RevealRequest);
-        if (reveal is null || !RevealableFields.Contains(reveal.Field))
+        if (reveal?.Field is not { Length: > 0 and <= 200 })
         {
-            return Problems.Field("field", $"must be one of {string.Join(", ", RevealableFields)}.");
+            return Problems.Field("field", "is required: name, idNumber, phone, or a form. or result. field the detail view lists as revealable.");
         }
 
         if (reveal.Reason?.Trim() is not { Length: >= 2 and <= 500 })
@@ -437,15 +448,53 @@ public sealed class PortalApi(
             return Problems.NotFound($"No application '{id}'.");
         }
 
-        var applicant = JsonSerializer.Deserialize<Applicant>(application.ApplicantJson)!;
-        var value = reveal.Field switch
+        if (application.ErasedAt is { } erasedAt)
         {
-            "name" => applicant.Name,
-            "idNumber" => applicant.IdNumber,
-            _ => applicant.Phone,
-        };
+            return Results.Problem(statusCode: StatusCodes.Status410Gone, title: "Personal data erased",
+                detail: $"The personal data of '{id}' was erased at {erasedAt:O} (retention); only the masked timeline is kept.");
+        }
+
+        var value = PersonalValues(application, personalData.Open(application), personalData.OpenResult(application))
+            .Where(v => v.Field == reveal.Field).Select(v => v.Value).FirstOrDefault();
+        if (value is null)
+        {
+            return Problems.Field("field", $"'{reveal.Field}' is not a personal field of this application; the detail view lists them as revealable.");
+        }
+
         await audit.AppendAsync(user!, "reveal", id, reveal.Reason, reveal.Field, cancellationToken);
         return Results.Json(new RevealView(reveal.Field, value), PortalJson.Info<RevealView>());
+    }
+
+    /// <summary>
+    /// Every personal value of an application, named as the reveal call names it: the applicant's <c>name</c>,
+    /// <c>idNumber</c> and <c>phone</c>, then <c>form.…</c> and <c>result.…</c> paths from the declarations.
+    /// </summary>
+    private IEnumerable<(string Field, string Label, string Value)> PersonalValues(ApplicationEntity application, Submission? submission, JsonObject? result)
+    {
+        if (submission is not null)
+        {
+            var applicant = new JsonObject
+            {
+                ["name"] = submission.Applicant.Name,
+                ["idNumber"] = submission.Applicant.IdNumber,
+                ["phone"] = submission.Applicant.Phone,
+            };
+            foreach (var value in forms.Applicant.Fields.Values(applicant))
+            {
+                yield return (value.Path, forms.Applicant.Title(value.Path), value.Value);
+            }
+
+            var form = forms.Form(application.ItemCode);
+            foreach (var value in form.Fields.Values(submission.Form))
+            {
+                yield return ($"form.{value.Path}", form.Title(value.Path), value.Value);
+            }
+        }
+
+        foreach (var value in masker.Result(application.Department).Values(result))
+        {
+            yield return ($"result.{value.Path}", $"办理结果 {value.Path}", value.Value);
+        }
     }
 
     public async Task<IResult> AuditAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -44,13 +44,20 @@ public sealed record PortalTimelineEntry(
     int? CallCount = null,
     IReadOnlyList<DepartmentCall>? Calls = null);
 
+/// <summary>A personal field an operator may reveal (with a reason): <c>idNumber</c>, <c>form.tenants[0].name</c>, <c>result.certificate_no</c>.</summary>
+public sealed record RevealableField(string Field, string Label);
+
+/// <summary>One application for operators: every personal value masked; none at all once retention erased them (<see cref="ErasedAt"/>).</summary>
 public sealed record HandoffDetail(
     HandoffSummary Summary,
-    string ApplicantIdNumber,
-    string ApplicantPhone,
+    string? ApplicantIdNumber,
+    string? ApplicantPhone,
     JsonNode? Form,
+    JsonNode? Result,
     string? Reason,
     string? TraceParent,
+    IReadOnlyList<RevealableField> Revealable,
+    DateTimeOffset? ErasedAt,
     IReadOnlyList<PortalTimelineEntry> Timeline,
     IReadOnlyList<DepartmentCall>? UnwrittenCalls = null);
 

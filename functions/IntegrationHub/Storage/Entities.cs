@@ -3,7 +3,10 @@ using Azure.Data.Tables;
 
 namespace IntegrationHub.Storage;
 
-/// <summary>An application's main row (RowKey <c>application</c>). Personal data stays in storage, never in logs.</summary>
+/// <summary>
+/// An application's main row (RowKey <c>application</c>). The resident's submission and the department's result are
+/// sealed (Privacy/EnvelopeCipher); only masks and a keyed hash of the ID number are kept readable.
+/// </summary>
 public sealed class ApplicationEntity : ITableEntity
 {
     public const string Row = "application";
@@ -21,11 +24,15 @@ public sealed class ApplicationEntity : ITableEntity
     public string Handoff { get; set; } = "";
     public string? CaseNumber { get; set; }
     public string? Reason { get; set; }
-    public string? ResultJson { get; set; }
-    public string ApplicantJson { get; set; } = "";
-    public string FormJson { get; set; } = "";
-    public string? AttachmentsJson { get; set; }
+
+    /// <summary>The applicant, form and attachment references as submitted, sealed; null once retention erased them.</summary>
+    public byte[]? SealedPersonalData { get; set; }
+
+    /// <summary>An instant item's result as the department gave it, sealed; null when there is none or once erased.</summary>
+    public byte[]? SealedResult { get; set; }
     public string ApplicantNameMasked { get; set; } = "";
+
+    /// <summary>The keyed hash that finds an application by a full ID number; emptied with the personal data.</summary>
     public string IdNumberHash { get; set; } = "";
     public string BodyHash { get; set; } = "";
     public DateTimeOffset SubmittedAt { get; set; }
@@ -38,6 +45,12 @@ public sealed class ApplicationEntity : ITableEntity
     public int TimelineCount { get; set; }
     public int FailedAttempts { get; set; }
     public string? TraceParent { get; set; }
+
+    /// <summary>When the application reached a final status or its failed hand-off was resolved: the retention clock starts.</summary>
+    public DateTimeOffset? ClosedAt { get; set; }
+
+    /// <summary>When retention erased the personal data (the masked timeline stays).</summary>
+    public DateTimeOffset? ErasedAt { get; set; }
 }
 
 /// <summary>One timeline step (RowKey <c>t000001</c> …), in the application's partition.</summary>

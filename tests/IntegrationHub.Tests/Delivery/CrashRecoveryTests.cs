@@ -1,8 +1,9 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using IntegrationHub.Applications;
 using IntegrationHub.Contracts;
 using IntegrationHub.Delivery;
 using IntegrationHub.Departments;
+using IntegrationHub.Privacy;
 using IntegrationHub.Storage;
 using IntegrationHub.Tests.Applications;
 using IntegrationHub.Tests.Fixtures;
@@ -18,7 +19,7 @@ public sealed class CrashRecoveryTests(HubFixture hub)
     public async Task StrandedHandoff_StoredButNeverEnqueued_IsDeliveredBySweep()
     {
         // As if the process died after storing the application and its pending intent, before sending the message.
-        var id = await StoreAsync(formJson: IntakeTests.Sample("GA-004")["form"]!.ToJsonString());
+        var id = await StoreAsync(IntakeTests.Sample("GA-004")["form"]!.AsObject());
         await hub.Services.GetRequiredService<HandoffQueue>().MarkPendingAsync(id, CancellationToken.None, TimeSpan.FromSeconds(-10));
 
         var delivered = await hub.WaitForAsync(id, a => a["caseNumber"] is not null, TimeSpan.FromSeconds(30));
@@ -30,8 +31,9 @@ public sealed class CrashRecoveryTests(HubFixture hub)
     [Fact]
     public async Task Handoff_FailingPastDequeueLimit_BecomesVisibleFailedHandoff()
     {
-        // A record the dispatcher cannot read makes every dequeue throw: the message must end as a failed hand-off.
-        var id = await StoreAsync(formJson: "{not json");
+        // A record the dispatcher cannot read (its sealed data belongs to another application) makes every dequeue throw:
+        // the message must end as a failed hand-off.
+        var id = await StoreAsync(IntakeTests.Sample("GA-004")["form"]!.AsObject(), sealedForAnother: true);
         await hub.Services.GetRequiredService<HandoffQueue>().SendAsync(new HandoffMessage(id), TimeSpan.Zero, CancellationToken.None);
 
         var failed = await hub.WaitForAsync(id, a => a["handoff"]!.GetValue<string>() == "Failed", TimeSpan.FromSeconds(40));
@@ -40,12 +42,13 @@ public sealed class CrashRecoveryTests(HubFixture hub)
         Assert.DoesNotContain(hub.PublicSecurity.ReceivedApplications, r => r.Lsh == id);
     }
 
-    private async Task<string> StoreAsync(string formJson)
+    private async Task<string> StoreAsync(JsonObject form, bool sealedForAnother = false)
     {
         var id = Guid.NewGuid().ToString("N");
         var store = hub.Services.GetRequiredService<ApplicationStore>();
+        var personalData = hub.Services.GetRequiredService<PersonalData>();
         var applicant = new Applicant("王五", "11010519491231002X", "13812345678", "01", "320302", "2", new DateOnly(1949, 12, 31));
-        await store.CreateAsync(new ApplicationEntity
+        var application = new ApplicationEntity
         {
             PartitionKey = id,
             Platform = HubFixture.PlatformA,
@@ -54,12 +57,23 @@ public sealed class CrashRecoveryTests(HubFixture hub)
             DeliveryKey = id,
             Status = nameof(ApplicationStatus.Submitted),
             Handoff = nameof(HandoffState.Waiting),
-            ApplicantJson = JsonSerializer.Serialize(applicant),
-            FormJson = formJson,
             ApplicantNameMasked = Masking.Name(applicant.Name),
             SubmittedAt = TimeProvider.System.GetUtcNow(),
             UpdatedAt = TimeProvider.System.GetUtcNow(),
-        }, new TimelineEntity { Kind = "received", Summary = "stored by the test", Status = nameof(ApplicationStatus.Submitted) }, CancellationToken.None);
+        };
+        var submission = new Submission(applicant, form, []);
+        if (sealedForAnother)
+        {
+            var other = new ApplicationEntity { PartitionKey = Guid.NewGuid().ToString("N") };
+            personalData.Seal(other, submission);
+            application.SealedPersonalData = other.SealedPersonalData;
+        }
+        else
+        {
+            personalData.Seal(application, submission);
+        }
+
+        await store.CreateAsync(application, new TimelineEntity { Kind = "received", Summary = "stored by the test", Status = nameof(ApplicationStatus.Submitted) }, CancellationToken.None);
         return id;
     }
 }

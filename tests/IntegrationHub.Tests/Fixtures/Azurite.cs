@@ -4,7 +4,7 @@ using System.Net.Sockets;
 
 namespace IntegrationHub.Tests.Fixtures;
 
-/// <summary>A real Azurite process on loopback with in-memory data, stopped by its PID.</summary>
+/// <summary>A real Azurite process on loopback with in-memory data (or, given a folder, data on disk), stopped by its PID.</summary>
 public sealed class Azurite : IAsyncDisposable
 {
     private const string Account = "devstoreaccount1";
@@ -27,7 +27,8 @@ public sealed class Azurite : IAsyncDisposable
 
     public int TablePort { get; }
 
-    public static async Task<Azurite> StartAsync()
+    /// <summary>Starts Azurite; with <paramref name="location"/> its data lives in that folder instead of in memory.</summary>
+    public static async Task<Azurite> StartAsync(string? location = null)
     {
         var bin = Environment.GetEnvironmentVariable("HUB_AZURITE_BIN") is { Length: > 0 } configured
             ? configured
@@ -44,12 +45,14 @@ public sealed class Azurite : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[]
-        {
-            "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry",
+        string[] persistence = location is null ? ["--inMemoryPersistence"] : ["--location", location];
+        foreach (var arg in (string[])
+        [
+            .. persistence,
+            "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry",
             "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
             "--blobPort", $"{blob}", "--queuePort", $"{queue}", "--tablePort", $"{table}",
-        })
+        ])
         {
             start.ArgumentList.Add(arg);
         }
@@ -113,6 +116,30 @@ public sealed class Azurite : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Stops Azurite as Ctrl-C would (SIGTERM), so it writes its data folder out, then waits for it to exit.</summary>
+    public async Task StopGracefullyAsync()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", $"{_process.Id}"]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // DisposeAsync stops it hard.
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -57,7 +57,7 @@ public class HubFixture : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        Azurite = await Azurite.StartAsync();
+        Azurite = await StartAzuriteAsync();
         var (start, end) = SocialSecurityMaintenance;
         SocialSecurity = new SocialSecuritySandbox(SocialSecurityOrg, SocialSecurityKey, TimeProvider.System, new SocialSecuritySandboxSettings
         {
@@ -78,13 +78,26 @@ public class HubFixture : IAsyncLifetime
     {
         var settings = Settings();
         Configure(settings);
-        return LocalHub.Build([.. settings.Select(s => $"--{s.Key}={s.Value}")]);
+        return LocalHub.Build([.. settings.Select(s => $"--{s.Key}={s.Value}")], ConfigureHost);
     }
 
     /// <summary>Lets a fixture of its own change settings before the hub starts.</summary>
     protected virtual void Configure(Dictionary<string, string> settings)
     {
     }
+
+    /// <summary>Lets a fixture of its own add to the host (a logging provider) before it is built.</summary>
+    protected virtual void ConfigureHost(WebApplicationBuilder builder)
+    {
+    }
+
+    /// <summary>The fixture's Azurite: in memory unless a fixture needs its data on disk.</summary>
+    protected virtual Task<Azurite> StartAzuriteAsync() => Azurite.StartAsync();
+
+    /// <summary>The key ring the hub seals personal data with: one fresh key per fixture.</summary>
+    public const string EncryptionKeyId = "test1";
+
+    public string EncryptionKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     private Dictionary<string, string> Settings() => new()
     {
@@ -105,6 +118,8 @@ public class HubFixture : IAsyncLifetime
         ["Delivery:SweepInterval"] = "00:00:01",
         ["Delivery:MaxDequeueCount"] = "2",
         ["Portal:SessionKey"] = "test-session-key-0123456789abcdefghijklmnop",
+        ["Security:Encryption:ActiveKeyId"] = EncryptionKeyId,
+        [$"Security:Encryption:Keys:{EncryptionKeyId}"] = EncryptionKey,
         ["Portal:Accounts:0:User"] = OperatorUser,
         ["Portal:Accounts:0:Password"] = Password,
         ["Portal:Accounts:0:Role"] = "operator",

@@ -39,6 +39,18 @@ public sealed class BicepTests
         Assert.DoesNotContain("listKeys", template, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task MainBicep_DataKeyRing_EveryKeyIsAKeyVaultReferenceAndTheActiveIdAndRetentionAreSet()
+    {
+        var (_, template, _) = await RunBicepAsync("build", Path.Combine(Azurite.RepoRoot(), "infra", "main.bicep"), "--stdout");
+
+        Assert.Contains("format('Security__Encryption__Keys__{0}', parameters('dataKeyIds')[copyIndex('dataKeySettings')])", template, StringComparison.Ordinal);
+        Assert.Contains("format('@Microsoft.KeyVault({0}data-key-{1})', variables('secret'), parameters('dataKeyIds')[copyIndex('dataKeySettings')])",
+            template, StringComparison.Ordinal);
+        Assert.Contains("createObject('name', 'Security__Encryption__ActiveKeyId', 'value', parameters('activeDataKeyId'))", template, StringComparison.Ordinal);
+        Assert.Contains("createObject('name', 'Security__Retention__EraseAfter', 'value', parameters('personalDataRetention'))", template, StringComparison.Ordinal);
+    }
+
     private static async Task<(int ExitCode, string Output, string Errors)> RunBicepAsync(string command, string file, string option)
     {
         var bicep = typeof(BicepTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BicepPath").Value!;

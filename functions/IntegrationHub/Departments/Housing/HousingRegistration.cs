@@ -43,6 +43,7 @@ public static class HousingRegistration
         client.AddHttpMessageHandler<HousingAuthHandler>();
         client.AddDepartmentCalls(HousingTranslator.Department, static body => HousingTranslator.CodeOf(body));
         services.AddTransient<IDepartmentAdapter>(sp => sp.GetRequiredService<HousingClient>());
+        services.AddSingleton<IDepartmentPersonalData, HousingPersonalData>();
         services.AddTransient<IDepartmentStatusQuery>(sp => sp.GetRequiredService<HousingClient>());
 
         // Scoped: the status sink it hands reports to may be scoped.

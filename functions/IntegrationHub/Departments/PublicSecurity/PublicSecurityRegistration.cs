@@ -37,6 +37,7 @@ public static class PublicSecurityRegistration
         client.AddHttpMessageHandler<PublicSecuritySigningHandler>();
         client.AddDepartmentCalls(PublicSecurityTranslator.Department, static body => PublicSecurityTranslator.CodeOf(body));
         services.AddTransient<IDepartmentAdapter>(sp => sp.GetRequiredService<PublicSecurityClient>());
+        services.AddSingleton<IDepartmentPersonalData, PublicSecurityPersonalData>();
 
         // Scoped: the status sink it hands reports to may be scoped.
         services.AddScoped(sp => new PublicSecurityNotifications(

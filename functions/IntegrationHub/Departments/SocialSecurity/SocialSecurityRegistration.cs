@@ -42,6 +42,7 @@ public static class SocialSecurityRegistration
         client.AddHttpMessageHandler<SocialSecuritySigningHandler>();
         client.AddDepartmentCalls(SocialSecurityTranslator.Department, static body => SocialSecurityTranslator.RetCodeOf(body));
         services.AddTransient<IDepartmentAdapter>(sp => sp.GetRequiredService<SocialSecurityClient>());
+        services.AddSingleton<IDepartmentPersonalData, SocialSecurityPersonalData>();
         services.AddTransient<IDepartmentStatusQuery>(sp => sp.GetRequiredService<SocialSecurityClient>());
         return services;
     }

@@ -596,7 +596,7 @@
     state.detail = detail;
     renderActions(detail);
     $('detail-body').replaceChildren(
-      el('div', { class: 'detail-grid' }, summaryCard(detail), applicantCard(detail), formCard(detail)),
+      el('div', { class: 'detail-grid' }, summaryCard(detail), applicantCard(detail), formCard(detail), resultCard(detail)),
       timelineCard(detail));
   }
 
@@ -613,7 +613,10 @@
       el('span', { class: 'actions-label', text: '运维操作' }),
       el('button', { type: 'button', id: 'action-replay', class: 'btn btn-primary', disabled: !failed, title: why, on: { click: () => replay(detail.summary.applicationId) } }, '重新投递'),
       el('button', { type: 'button', id: 'action-resolve', class: 'btn', disabled: !failed, title: why, on: { click: () => resolve(detail.summary.applicationId) } }, '标记已处理'),
-      el('button', { type: 'button', id: 'action-reveal', class: 'btn btn-ghost-dark', on: { click: () => openReveal(detail.summary.applicationId) } }, '查看完整信息'));
+      el('button', {
+        type: 'button', id: 'action-reveal', class: 'btn btn-ghost-dark', disabled: revealable(detail).length === 0,
+        title: detail.erasedAt ? '个人信息已按保存期限删除' : '', on: { click: () => openReveal(detail) },
+      }, '查看完整信息'));
     bar.hidden = false;
   }
 
@@ -645,9 +648,27 @@
   function applicantCard(detail) {
     return el('div', { class: 'card' }, el('h2', {}, '申请人', el('span', { class: 'masked-note', text: '已脱敏' })), facts([
       ['姓名', el('span', { class: 'masked', dataset: { field: 'name' }, text: detail.summary.applicantName })],
-      ['身份证号', el('span', { class: 'masked mono', dataset: { field: 'idNumber' }, text: detail.applicantIdNumber })],
-      ['手机号', el('span', { class: 'masked mono', dataset: { field: 'phone' }, text: detail.applicantPhone })],
+      ['身份证号', el('span', { class: 'masked mono', dataset: { field: 'idNumber' }, text: detail.applicantIdNumber || '—' })],
+      ['手机号', el('span', { class: 'masked mono', dataset: { field: 'phone' }, text: detail.applicantPhone || '—' })],
+      detail.erasedAt ? ['个人信息', el('span', { id: 'erased-note', text: `已于 ${formatTime(detail.erasedAt)} 按保存期限删除，仅保留脱敏的时间线` })] : null,
     ]));
+  }
+
+  // The department's result as the server masked it by the department's declaration (e.g. 房管 certificate numbers, addresses).
+  function resultCard(detail) {
+    const result = detail.result;
+    if (!result || typeof result !== 'object' || Object.keys(result).length === 0) {
+      return null;
+    }
+    return el('div', { class: 'card', id: 'result-card' }, el('h2', {}, '办理结果', el('span', { class: 'masked-note', text: '已脱敏' })),
+      facts(Object.entries(result).map(([key, value]) => [key,
+        typeof value === 'object' && value !== null
+          ? el('pre', { class: 'inline-json', text: JSON.stringify(value, null, 2) })
+          : String(value)])));
+  }
+
+  function revealable(detail) {
+    return Array.isArray(detail.revealable) ? detail.revealable : [];
   }
 
   function formCard(detail) {
@@ -854,9 +875,11 @@
     }
   }
 
-  function openReveal(id) {
+  // The fields offered are the application's own personal fields, as the server lists them (applicant, form, result).
+  function openReveal(detail) {
     const dialog = $('reveal-dialog');
-    dialog.dataset.applicationId = id;
+    dialog.dataset.applicationId = detail.summary.applicationId;
+    $('reveal-field').replaceChildren(...revealable(detail).map((f) => el('option', { value: f.field, text: f.label })));
     $('reveal-reason').value = '';
     $('reveal-error').hidden = true;
     clearReveal();
@@ -889,7 +912,8 @@
       if (!$('reveal-dialog').open) {
         return;
       }
-      $('reveal-result-label').textContent = `${FIELD_LABELS[revealed.field] || revealed.field}：`;
+      const offered = [...$('reveal-field').options].find((o) => o.value === revealed.field);
+      $('reveal-result-label').textContent = `${offered ? offered.textContent : FIELD_LABELS[revealed.field] || revealed.field}：`;
       $('reveal-value').textContent = revealed.value;
       $('reveal-result').hidden = false;
     } catch (e) {

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using IntegrationHub.Contracts;
-using IntegrationHub.Delivery;
 using IntegrationHub.Departments;
 using IntegrationHub.Departments.Housing;
 using IntegrationHub.Local.Sandbox;
@@ -98,7 +97,7 @@ public sealed class HousingClientTests : IAsyncLifetime
 
         var outcome = await Adapter().DeliverAsync(application, CancellationToken.None);
 
-        var masked = PayloadMasker.Mask(outcome.RequestPayload, application)!;
+        var masked = new HousingPersonalData().MaskPayload(outcome.RequestPayload!)!;
         List<string> personal = ["王𠈌", application.Applicant.IdNumber, application.Applicant.Phone];
         foreach (var member in application.Form["householdMembers"]?.AsArray() ?? [])
         {

@@ -1,0 +1,45 @@
+using System.Globalization;
+using IntegrationHub.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Privacy;
+
+/// <summary>
+/// Erases the personal data of applications closed longer than <see cref="RetentionOptions.EraseAfter"/> ago, keeping the
+/// masked timeline. Reads only the due rows of the retention index (one range query per run); per erased application one
+/// read and one transaction, and one more transaction per hundred index rows done with.
+/// </summary>
+public sealed class PersonalDataRetention(ApplicationStore store, IOptions<RetentionOptions> options, TimeProvider time, ILogger<PersonalDataRetention> logger)
+{
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var cutoff = time.GetUtcNow() - settings.EraseAfter;
+        var due = await store.ClosedBeforeAsync(cutoff, settings.BatchSize, cancellationToken);
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        var note = string.Create(CultureInfo.InvariantCulture, $"Personal data erased: closed more than {settings.EraseAfter.TotalDays:0.##} days ago (retention)");
+        var erased = 0;
+        foreach (var row in due)
+        {
+            var (outcome, closedAt) = await store.EraseAsync(row.ApplicationId, cutoff, note, cancellationToken);
+            if (outcome == Erasure.Erased)
+            {
+                erased++;
+            }
+            else if (outcome == Erasure.NotDue)
+            {
+                // A row written by a writer whose transaction lost: the application closed later than the row says.
+                await store.ScheduleErasureAsync(row.ApplicationId, closedAt!.Value, cancellationToken);
+            }
+        }
+
+        await store.ForgetAsync(due, cancellationToken);
+        logger.LogInformation("Retention erased the personal data of {Erased} applications ({Rows} index rows done)", erased, due.Count);
+        return erased;
+    }
+}

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using IntegrationHub.Delivery;
+using IntegrationHub.Functions;
+using IntegrationHub.Storage;
+using IntegrationHub.Tests.Applications;
+using IntegrationHub.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace IntegrationHub.Tests.Privacy;
+
+/// <summary>A hub that keeps personal data one second after an application closes, and whose own sweep never runs by itself.</summary>
+public sealed class RetentionFixture : HubFixture
+{
+    protected override void Configure(Dictionary<string, string> settings)
+    {
+        settings["Security:Retention:EraseAfter"] = "00:00:01";
+        settings["Delivery:SweepInterval"] = "01:00:00";
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class RetentionCollection : ICollectionFixture<RetentionFixture>
+{
+    public const string Name = "retention";
+}
+
+/// <summary>Retention through the hub's two periodic jobs: the Functions timer and the local host's sweep.</summary>
+[Collection(RetentionCollection.Name)]
+public sealed class RetentionEndToEndTests(RetentionFixture hub)
+{
+    [Fact]
+    public async Task ErasePersonalData_FunctionsTimer_ErasesClosedApplicationsAndKeepsTheMaskedTimeline()
+    {
+        var closed = await SubmitAsync("FG-003", a => a["status"]!.GetValue<string>() == "Approved");
+        var open = await SubmitAsync("GA-001", a => a["handoff"]!.GetValue<string>() == "Delivered");
+        Assert.NotNull((await hub.GetApplicationAsync(closed))["result"]);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        await ActivatorUtilities.CreateInstance<PipelineFunctions>(hub.Services).ErasePersonalData(null!, CancellationToken.None);
+
+        var platformView = await hub.GetApplicationAsync(closed);
+        Assert.Equal("Approved", platformView["status"]!.GetValue<string>());
+        Assert.Null(platformView["result"]);
+        var kinds = platformView["timeline"]!.AsArray().Select(e => e!["kind"]!.GetValue<string>()).ToList();
+        Assert.Equal(["received", "attempt", "status"], kinds.Take(3));
+        Assert.Single(kinds, "erased");
+
+        using var client = await hub.CreatePortalClientAsync(HubFixture.OperatorUser);
+        var detail = (await client.GetFromJsonAsync<JsonObject>($"/api/v1/portal/handoffs/{closed}"))!;
+        Assert.NotNull(detail["erasedAt"]);
+        Assert.Null(detail["form"]);
+        Assert.Null(detail["result"]);
+        Assert.Null(detail["applicantIdNumber"]);
+        Assert.Empty(detail["revealable"]!.AsArray());
+        Assert.Equal("张*", detail["summary"]!["applicantName"]!.GetValue<string>());
+        var attempt = detail["timeline"]!.AsArray().Single(e => e!["kind"]!.GetValue<string>() == "attempt")!;
+        Assert.Contains("1101**********002X", attempt["requestPayload"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        using var reveal = await client.PostAsJsonAsync($"/api/v1/portal/handoffs/{closed}/reveal", new { field = "idNumber", reason = "核对身份" });
+        Assert.Equal(HttpStatusCode.Gone, reveal.StatusCode);
+        using var search = await client.PostAsJsonAsync("/api/v1/portal/handoffs/search", new { idNumber = "11010519491231002X", applicationId = closed });
+        Assert.Equal(0, (await search.Content.ReadFromJsonAsync<JsonObject>())!["total"]!.GetValue<int>());
+
+        var stillOpen = (await client.GetFromJsonAsync<JsonObject>($"/api/v1/portal/handoffs/{open}"))!;
+        Assert.Null(stillOpen["erasedAt"]);
+        Assert.NotNull(stillOpen["form"]);
+    }
+
+    [Fact]
+    public async Task PeriodicSweep_LocalHost_ErasesWhatIsDue()
+    {
+        var closed = await SubmitAsync("GA-005", a => a["status"]!.GetValue<string>() == "Approved");
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        using var sweep = new PeriodicSweep(hub.Services, Options.Create(new DeliveryOptions { SweepInterval = TimeSpan.FromMinutes(1) }), time,
+            NullLogger<PeriodicSweep>.Instance);
+        await sweep.StartAsync(CancellationToken.None);
+
+        // ExecuteAsync starts on a thread of its own, so its timer may start after the first advance: keep the clock going.
+        var store = hub.Services.GetRequiredService<ApplicationStore>();
+        for (var i = 0; i < 100 && (await store.FindAsync(closed, CancellationToken.None))!.ErasedAt is null; i++)
+        {
+            time.Advance(TimeSpan.FromMinutes(1));
+            await Task.Delay(100);
+        }
+
+        Assert.Null(sweep.ExecuteTask!.Exception);
+        await sweep.StopAsync(CancellationToken.None);
+        Assert.NotNull((await store.FindAsync(closed, CancellationToken.None))!.ErasedAt);
+    }
+
+    private async Task<string> SubmitAsync(string itemCode, Func<JsonNode, bool> done)
+    {
+        using var response = await hub.SubmitAsync(IntakeTests.Sample(itemCode));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonObject>())!["applicationId"]!.GetValue<string>();
+        await hub.WaitForAsync(id, done);
+        return id;
+    }
+}
