@@ -126,7 +126,8 @@ internal sealed class SoakDepartments : IAsyncDisposable
             Busy = 0.04 * scale,
             ServerError = 0.02 * scale,
             Unavailable = 0.02 * scale,
-            LostAnswer = 0.03 * scale,
+            DroppedAnswer = 0.015 * scale,
+            LateAnswer = 0.015 * scale,
             MaintenanceFrom = plan.PublicSecurityFrom,
             MaintenanceUntil = plan.PublicSecurityUntil,
         }, seed + 1, TimeProvider.System);
@@ -135,7 +136,8 @@ internal sealed class SoakDepartments : IAsyncDisposable
             ServerError = 0.02 * scale,
             Unavailable = 0.02 * scale,
             RateLimited = 0.03 * scale,
-            LostAnswer = 0.03 * scale,
+            DroppedAnswer = 0.015 * scale,
+            LateAnswer = 0.015 * scale,
             MaintenanceFrom = plan.HousingFrom,
             MaintenanceUntil = plan.HousingUntil,
         }, seed + 2, TimeProvider.System);
@@ -143,7 +145,8 @@ internal sealed class SoakDepartments : IAsyncDisposable
         {
             Busy = 0.04 * scale,
             ServerError = 0.02 * scale,
-            LostAnswer = 0.03 * scale,
+            DroppedAnswer = 0.015 * scale,
+            LateAnswer = 0.015 * scale,
         }, seed + 3, TimeProvider.System);
     }
 

@@ -58,8 +58,11 @@ public sealed record SandboxFaultRates
 
     public double RateLimited { get; init; }
 
-    /// <summary>Half of these drop the connection mid-answer, half answer after <see cref="LateBy"/>.</summary>
-    public double LostAnswer { get; init; }
+    /// <summary>Processed, then the connection drops in the middle of the answer.</summary>
+    public double DroppedAnswer { get; init; }
+
+    /// <summary>Processed, then answered after <see cref="LateBy"/>.</summary>
+    public double LateAnswer { get; init; }
 
     /// <summary>A callback delivered once more after it was acknowledged.</summary>
     public double DuplicateCallback { get; init; }
@@ -247,7 +250,8 @@ public sealed class SandboxFaults(SandboxFaultRates rates, int seed, TimeProvide
         SandboxFaultKind.ServerError => Rates.ServerError,
         SandboxFaultKind.Unavailable => Rates.Unavailable,
         SandboxFaultKind.RateLimited => Rates.RateLimited,
-        SandboxFaultKind.DroppedAnswer or SandboxFaultKind.LateAnswer => Rates.LostAnswer / 2,
+        SandboxFaultKind.DroppedAnswer => Rates.DroppedAnswer,
+        SandboxFaultKind.LateAnswer => Rates.LateAnswer,
         _ => 0,
     };
 
