@@ -16,9 +16,10 @@ internal sealed record MaintenancePlan(
 /// <summary>A case as the department opened it, read from the department's own records: its key and the applicant.</summary>
 internal sealed record DepartmentCase(string Department, string CaseNumber, string? Key, string? IdNumber);
 
-/// <summary>What one department received and opened during the run, counted on the department's side.</summary>
+/// <summary>What one department received and opened during the run, counted on the department's side; <paramref name="AnswersByKey"/>
+/// lists what it answered to each delivery key (LSH, request_id, trans_id), in order, for the evidence of a finding.</summary>
 internal sealed record DepartmentTally(string Department, IReadOnlyDictionary<string, int> CallsByKind, IReadOnlyList<DepartmentCase> Cases,
-    int CasesByItsOwnCount, IReadOnlyDictionary<string, int> Faults)
+    int CasesByItsOwnCount, IReadOnlyDictionary<string, int> Faults, ILookup<string, string> AnswersByKey, IReadOnlyDictionary<string, int> LostAnswers)
 {
     public int Calls => CallsByKind.Values.Sum();
 }
@@ -175,7 +176,9 @@ internal sealed class SoakDepartments : IAsyncDisposable
             .Select((r, i) => new DepartmentCase(PublicSecurityName, $"#{i + 1}", r.Lsh, XmlIdNumber(r.Xml)))
             .ToList();
         return new DepartmentTally(PublicSecurityName, new Dictionary<string, int> { ["applications"] = received.Count }, cases,
-            PublicSecurity.CaseCount, PublicSecurity.Faults?.Counts ?? new Dictionary<string, int>());
+            PublicSecurity.CaseCount, PublicSecurity.Faults?.Counts ?? new Dictionary<string, int>(),
+            received.Where(r => r.Lsh is not null).ToLookup(r => r.Lsh!, r => r.Code ?? $"HTTP {r.HttpStatus}", StringComparer.Ordinal),
+            PublicSecurity.Faults?.LostAnswers ?? new Dictionary<string, int>());
     }
 
     // A ticket number is issued once per request_id; a repeat is answered with the first answer and the same ticket.
@@ -193,7 +196,9 @@ internal sealed class SoakDepartments : IAsyncDisposable
             ["reconciliation GETs"] = Housing.ReceivedQueries.Count,
             ["token requests"] = Housing.TokenRequestCount,
         };
-        return new DepartmentTally(HousingName, calls, cases, Housing.TicketCount, Housing.Faults?.Counts ?? new Dictionary<string, int>());
+        return new DepartmentTally(HousingName, calls, cases, Housing.TicketCount, Housing.Faults?.Counts ?? new Dictionary<string, int>(),
+            submissions.Where(s => s.RequestId is not null).ToLookup(s => s.RequestId!, s => $"HTTP {s.HttpStatus}{(s.Error is null ? "" : " " + s.Error)}", StringComparer.Ordinal),
+            Housing.Faults?.LostAnswers ?? new Dictionary<string, int>());
     }
 
     // A new case is a 0000 or 0001 to an application trade; a repeated trans_id is answered 2001 and opens none.
@@ -214,7 +219,9 @@ internal sealed class SoakDepartments : IAsyncDisposable
         {
             ["9003 maintenance window"] = received.Count(c => c.RetCode == "9003"),
         };
-        return new DepartmentTally(SocialSecurityName, calls, cases, SocialSecurity.CaseCount, faults);
+        return new DepartmentTally(SocialSecurityName, calls, cases, SocialSecurity.CaseCount, faults,
+            received.Where(c => c.TradeCode != "RS9001" && c.TransId is not null).ToLookup(c => c.TransId!, c => c.RetCode, StringComparer.Ordinal),
+            SocialSecurity.Faults?.LostAnswers ?? new Dictionary<string, int>());
     }
 
     private static string? XmlIdNumber(string? xml)

@@ -23,7 +23,9 @@ internal sealed record SoakOptions
           --seed S             seed of every random choice: applications and faults (default 8)
           --faults X           scale every fault rate by X; 0 turns faults off (default 1)
           --restart MODE       kill (SIGKILL, default) | stop (SIGTERM) | none: the hub restart half-way through
-          --deadline SECONDS   how long after the last submission applications may take to reach a final status (default 300)
+          --patience SECONDS   the deadline: once all are submitted, the run ends when every application is final, or when
+                               none has become final for this long (default 120); what is not final then is lost
+          --deadline SECONDS   the latest end, counted from the last submission, however busy the hub still is (default 3600)
           --keep               keep the run folder (Azurite data, hub log) even when the run is clean
         """;
 
@@ -37,7 +39,11 @@ internal sealed record SoakOptions
 
     public RestartMode Restart { get; init; } = RestartMode.Kill;
 
-    public TimeSpan Deadline { get; init; } = TimeSpan.FromSeconds(300);
+    /// <summary>How long the run waits without any application becoming final before it counts the rest as lost.</summary>
+    public TimeSpan Patience { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>The latest end of the wait, from the last submission, however busy the hub still is.</summary>
+    public TimeSpan Deadline { get; init; } = TimeSpan.FromHours(1);
 
     public bool Keep { get; init; }
 
@@ -71,6 +77,9 @@ internal sealed record SoakOptions
                     break;
                 case "--faults" when Number(value) is >= 0 and var scale:
                     options = options with { FaultScale = scale };
+                    break;
+                case "--patience" when Number(value) is > 0 and var patience:
+                    options = options with { Patience = TimeSpan.FromSeconds(patience) };
                     break;
                 case "--deadline" when Number(value) is > 0 and var seconds:
                     options = options with { Deadline = TimeSpan.FromSeconds(seconds) };

@@ -7,7 +7,7 @@ namespace IntegrationHub.Soak;
 
 /// <summary>An application the soak counts against the hub, with what its timeline says.</summary>
 internal sealed record Finding(string What, string? ApplicationId, string ItemCode, string IdempotencyKey, string? Status, string? Handoff,
-    string? CaseNumber, int DepartmentCases, IReadOnlyList<string> Timeline);
+    string? CaseNumber, int DepartmentCases, IReadOnlyList<string> DepartmentAnswers, IReadOnlyList<string> Timeline);
 
 /// <summary>The figures of one run, counted from the platform's side (submissions, the feed, the applications) and from
 /// the departments' side (calls received, cases opened), never from the hub's own counters.</summary>
@@ -49,6 +49,10 @@ internal sealed class SoakReport
         var casesByPerson = departments.SelectMany(d => d.Cases).GroupBy(c => c.IdNumber ?? "", StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var soakPersons = submissions.Select(s => s.Application.IdNumber).ToHashSet(StringComparer.Ordinal);
+        var answers = departments
+            .SelectMany(d => d.AnswersByKey.SelectMany(key => key.Select(answer => (key.Key, Answer: $"{d.Department} {answer}")))
+                .Concat(d.LostAnswers.Select(lost => (lost.Key, Answer: $"({lost.Value} of these answers lost on the way back)"))))
+            .ToLookup(a => a.Key, a => a.Answer, StringComparer.Ordinal);
         var findings = new List<Finding>();
         var durations = new List<(string Department, TimeSpan Took)>();
         var final = 0;
@@ -59,13 +63,13 @@ internal sealed class SoakReport
             var cases = casesByPerson.GetValueOrDefault(submission.Application.IdNumber)?.Count ?? 0;
             if (view is null)
             {
-                findings.Add(Note("missing: accepted, then unknown to the hub", submission, null, cases));
+                findings.Add(Note("missing: accepted, then unknown to the hub", submission, null, cases, answers));
                 continue;
             }
 
             if (SoakRun.FinalAt(view) is not { } at || !IsFinal(view.Status))
             {
-                findings.Add(Note("lost: no final status within the deadline", submission, view, cases));
+                findings.Add(Note("lost: no final status by the end of the run", submission, view, cases, answers));
                 continue;
             }
 
@@ -75,7 +79,7 @@ internal sealed class SoakReport
             {
                 // Every sandbox approves; only a forged callback could say otherwise.
                 wrong++;
-                findings.Add(Note($"wrong final status {view.Status} (the department approved)", submission, view, cases));
+                findings.Add(Note($"wrong final status {view.Status} (the department approved)", submission, view, cases, answers));
             }
         }
 
@@ -84,18 +88,18 @@ internal sealed class SoakReport
         {
             var submission = submissions.First(s => s.Application.IdNumber == person);
             findings.Add(Note($"duplicate department cases: {string.Join(", ", cases.Select(c => $"{c.Department} {c.CaseNumber} (key {c.Key})"))}",
-                submission, submission.ApplicationId is { } id ? views.GetValueOrDefault(id) : null, cases.Count));
+                submission, submission.ApplicationId is { } id ? views.GetValueOrDefault(id) : null, cases.Count, answers));
         }
 
         foreach (var submission in submissions.Where(s => s.SecondId is not null))
         {
             findings.Add(Note($"idempotency broken: the same Idempotency-Key was accepted as {submission.ApplicationId} and {submission.SecondId}",
-                submission, views.GetValueOrDefault(submission.ApplicationId!), 0));
+                submission, views.GetValueOrDefault(submission.ApplicationId!), 0, answers));
         }
 
         foreach (var submission in submissions.Where(s => s.ApplicationId is null))
         {
-            findings.Add(Note($"never accepted: {submission.Refusal}", submission, null, 0));
+            findings.Add(Note($"never accepted: {submission.Refusal}", submission, null, 0, answers));
         }
 
         var calls = departments.Sum(d => d.Calls);
@@ -138,6 +142,7 @@ internal sealed class SoakReport
             output.WriteLine($"  {finding.What}");
             output.WriteLine($"    application {finding.ApplicationId ?? "-"} {finding.ItemCode} key {finding.IdempotencyKey}: status {finding.Status ?? "-"}, "
                 + $"hand-off {finding.Handoff ?? "-"}, case {finding.CaseNumber ?? "-"}, department cases {finding.DepartmentCases}");
+            output.WriteLine($"    the department answered its key: {(finding.DepartmentAnswers.Count == 0 ? "-" : string.Join(", ", finding.DepartmentAnswers))}");
             foreach (var entry in finding.Timeline.TakeLast(8))
             {
                 output.WriteLine($"      {entry}");
@@ -157,7 +162,7 @@ internal sealed class SoakReport
         Add($"  submitted                  {Submitted}");
         Add($"  accepted (202)             {Accepted}");
         Add($"  final                      {Final}");
-        Add($"  lost                       {Lost}   (accepted, but no final status within the deadline, or missing)");
+        Add($"  lost                       {Lost}   (accepted, but no final status by the end of the run, or missing)");
         Add($"  duplicate department cases {DuplicateCases}   (applications for which a department opened more than one case, counted by the departments)");
         Add($"  requests per application   {RequestsPerApplication:0.00}   ({calls} department calls received / {Accepted} applications)");
         Add($"  time to final              p50 {Seconds(Percentile(took, 0.50))}, p99 {Seconds(Percentile(took, 0.99))}, max {Seconds(took.LastOrDefault())}   (first submission → final status)");
@@ -170,8 +175,8 @@ internal sealed class SoakReport
         Add($"    final events read from the feed    {views.Values.Count(v => v is not null && platformSide.FinalsInFeed.ContainsKey(v.ApplicationId))} of {Final} final applications ({platformSide.EventsRead} events)");
         Add($"    cases opened for unknown persons   {casesByPerson.Where(p => !soakPersons.Contains(p.Key)).Sum(p => p.Value.Count)}");
         Add($"    accepted without any department case {accepted.Count(s => !casesByPerson.ContainsKey(s.Application.IdNumber))}");
-        Add($"    hub timeline: {timelines.Count(e => e.Kind == "attempt")} delivery attempts, {timelines.Count(e => e.Kind == "status-ignored")} reports ignored "
-            + $"(stale or illegal), {timelines.Count(e => e.Kind == "handoff-failed")} hand-offs failed");
+        Add($"    hub timeline: {timelines.Count(e => e.Kind == "attempt")} delivery attempts (the departments received {departments.Sum(d => d.CallsByKind.GetValueOrDefault("applications"))} "
+            + $"application calls), {timelines.Count(e => e.Kind == "status-ignored")} reports ignored (stale or illegal), {timelines.Count(e => e.Kind == "handoff-failed")} hand-offs failed");
         Add("");
         Add("  by department (counted by the department)");
         foreach (var department in departments)
@@ -189,7 +194,7 @@ internal sealed class SoakReport
         Add($"  run: {(finished - started).TotalSeconds:0} s from the first submission to the last check, {wallTime.TotalMinutes:0.0} min in all");
     }
 
-    private static Finding Note(string what, Submission submission, ApplicationView? view, int cases) => new(
+    private static Finding Note(string what, Submission submission, ApplicationView? view, int cases, ILookup<string, string> answers) => new(
         what,
         submission.ApplicationId,
         submission.Application.ItemCode,
@@ -198,6 +203,7 @@ internal sealed class SoakReport
         view?.Handoff.ToString(),
         view?.CaseNumber,
         cases,
+        submission.ApplicationId is { } id ? [.. answers[id]] : [],
         view?.Timeline.Select(e => $"{e.At:HH:mm:ss.fff} {e.Kind} {e.Summary}{(e.DepartmentCode is null ? "" : $" [{e.DepartmentCode}]")}").ToList() ?? []);
 
     private static bool IsFinal(ApplicationStatus status) => status is ApplicationStatus.Approved or ApplicationStatus.Denied or ApplicationStatus.Rejected;

@@ -87,8 +87,9 @@ internal static class SoakRun
             {
                 await platformSide.SubmitAllAsync(submissions, () => RestartAsync(stack, options.Restart, restart, started, time, stop), stop).ConfigureAwait(false);
                 var submittedAt = time.GetUtcNow();
-                Console.WriteLine($"  all {submissions.Count} submitted after {(submittedAt - started).TotalSeconds:0} s; waiting up to {options.Deadline.TotalSeconds:0} s for final statuses");
-                await WaitForFinalAsync(submissions, platform, platformSide, submittedAt + options.Deadline, time, stop).ConfigureAwait(false);
+                Console.WriteLine($"  all {submissions.Count} submitted after {(submittedAt - started).TotalSeconds:0} s; waiting for final statuses "
+                    + $"until none has become final for {options.Patience.TotalSeconds:0} s (at most {options.Deadline.TotalSeconds:0} s)");
+                await WaitForFinalAsync(submissions, platform, platformSide, options.Patience, submittedAt + options.Deadline, time, stop).ConfigureAwait(false);
             }
 
             await following.CancelAsync().ConfigureAwait(false);
@@ -171,14 +172,25 @@ internal static class SoakRun
     }
 
     private static async Task WaitForFinalAsync(List<Submission> submissions, PlatformClient platform, Submissions platformSide,
-        DateTimeOffset deadline, TimeProvider time, CancellationToken stop)
+        TimeSpan patience, DateTimeOffset deadline, TimeProvider time, CancellationToken stop)
     {
         var lastRecheck = time.GetUtcNow();
+        var (lastProgress, finals) = (time.GetUtcNow(), platformSide.FinalsInFeed.Count);
         while (time.GetUtcNow() < deadline)
         {
             var open = submissions.Where(s => s.ApplicationId is { } id && !platformSide.FinalsInFeed.ContainsKey(id)).ToList();
             if (open.Count == 0)
             {
+                return;
+            }
+
+            if (platformSide.FinalsInFeed.Count > finals)
+            {
+                (lastProgress, finals) = (time.GetUtcNow(), platformSide.FinalsInFeed.Count);
+            }
+            else if (time.GetUtcNow() - lastProgress > patience)
+            {
+                Console.WriteLine($"  no application became final for {patience.TotalSeconds:0} s: {open.Count} still open");
                 return;
             }
 
@@ -252,7 +264,7 @@ internal static class SoakRun
         DateTimeOffset t0, SoakDepartments departments)
     {
         Console.WriteLine($"soak: {options.Applications} applications across the 19 online items at {options.Rate} per second, seed {options.Seed}, "
-            + $"faults ×{options.FaultScale}, restart {options.Restart.ToString().ToLowerInvariant()}, deadline {options.Deadline.TotalSeconds:0} s");
+            + $"faults ×{options.FaultScale}, restart {options.Restart.ToString().ToLowerInvariant()}, patience {options.Patience.TotalSeconds:0} s");
         Console.WriteLine($"  run folder {runDirectory}");
         Console.WriteLine("  hub timing:");
         foreach (var (key, value) in timing)

@@ -292,6 +292,8 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
             {
                 stall = Faults!.Rates.LateBy;
             }
+
+            Faults?.NoteLostAnswer(fault, lsh);
         }
 
         // Decided first, answered late: the case exists even if the caller has given up waiting.

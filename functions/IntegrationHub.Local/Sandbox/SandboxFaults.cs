@@ -98,6 +98,7 @@ public sealed class SandboxFaults(SandboxFaultRates rates, int seed, TimeProvide
     private readonly Random _random = new(seed);
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _lostAnswers = new(StringComparer.Ordinal);
     private DateTimeOffset _promisedAt;
     private DateTimeOffset _promisedUntil;
 
@@ -111,6 +112,18 @@ public sealed class SandboxFaults(SandboxFaultRates rates, int seed, TimeProvide
             lock (_gate)
             {
                 return new SortedDictionary<string, int>(_counts, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>The delivery keys (LSH, request_id, trans_id) whose answer was lost, and how many times.</summary>
+    public IReadOnlyDictionary<string, int> LostAnswers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<string, int>(_lostAnswers, StringComparer.Ordinal);
             }
         }
     }
@@ -170,6 +183,20 @@ public sealed class SandboxFaults(SandboxFaultRates rates, int seed, TimeProvide
         lock (_gate)
         {
             return _random.Next(maxExclusive);
+        }
+    }
+
+    /// <summary>Notes that the answer to a request carrying <paramref name="key"/> was lost, when <paramref name="fault"/> says so.</summary>
+    public void NoteLostAnswer(SandboxFault fault, string? key)
+    {
+        if (!fault.AnswerLost || key is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _lostAnswers[key] = _lostAnswers.GetValueOrDefault(key) + 1;
         }
     }
 

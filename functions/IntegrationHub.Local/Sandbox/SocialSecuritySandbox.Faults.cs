@@ -26,6 +26,7 @@ public sealed partial class SocialSecuritySandbox
 
     private async Task<IResponseMessage> Finish(Answer answer, SandboxFault fault)
     {
+        Faults?.NoteLostAnswer(fault, answer.TransId);
         if (fault.Kind == SandboxFaultKind.LateAnswer)
         {
             await Task.Delay(Faults!.Rates.LateBy, _time).ConfigureAwait(false);
