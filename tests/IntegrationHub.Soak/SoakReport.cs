@@ -97,6 +97,12 @@ internal sealed class SoakReport
                 submission, views.GetValueOrDefault(submission.ApplicationId!), 0, answers));
         }
 
+        foreach (var submission in submissions.Where(s => s.ApplicationId is not null && s.Refusal is not null))
+        {
+            findings.Add(Note($"idempotency broken: accepted, then the same submission again was refused: {submission.Refusal}",
+                submission, views.GetValueOrDefault(submission.ApplicationId!), 0, answers));
+        }
+
         foreach (var submission in submissions.Where(s => s.ApplicationId is null))
         {
             findings.Add(Note($"never accepted: {submission.Refusal}", submission, null, 0, answers));
@@ -112,7 +118,7 @@ internal sealed class SoakReport
             NeverAccepted = submissions.Count - accepted.Count,
             WrongFinal = wrong,
             DuplicateCases = duplicatePersons.Count,
-            IdempotencyBreaks = submissions.Count(s => s.SecondId is not null),
+            IdempotencyBreaks = submissions.Count(s => s.SecondId is not null || (s.ApplicationId is not null && s.Refusal is not null)),
             SeveralFinalEvents = platformSide.ApplicationsWithSeveralFinalEvents,
             RequestsPerApplication = accepted.Count == 0 ? 0 : (double)calls / accepted.Count,
             Findings = findings,
@@ -170,7 +176,7 @@ internal sealed class SoakReport
         Add("  also checked");
         Add($"    never accepted                     {NeverAccepted}");
         Add($"    final but not as decided           {WrongFinal}");
-        Add($"    one key accepted as two ids        {IdempotencyBreaks}   ({accepted.Count(s => s.Attempts > 1)} submissions retried after no answer or a 5xx, {platformSide.Retried} retries)");
+        Add($"    repeats not answered as the first  {IdempotencyBreaks}   ({accepted.Count(s => s.Attempts > 1)} submissions retried after no answer or a 5xx, {platformSide.Retried} retries)");
         Add($"    several final events for one app   {SeveralFinalEvents}");
         Add($"    final events read from the feed    {views.Values.Count(v => v is not null && platformSide.FinalsInFeed.ContainsKey(v.ApplicationId))} of {Final} final applications ({platformSide.EventsRead} events)");
         Add($"    cases opened for unknown persons   {casesByPerson.Where(p => !soakPersons.Contains(p.Key)).Sum(p => p.Value.Count)}");

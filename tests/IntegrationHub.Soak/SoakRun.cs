@@ -194,8 +194,8 @@ internal static class SoakRun
                 return;
             }
 
-            // The feed is the platform's way to learn of changes; now and then ask the applications themselves as well.
-            if (time.GetUtcNow() - lastRecheck > RecheckEvery)
+            // The feed is the platform's way to learn of changes; when it has gone quiet, ask the applications themselves.
+            if (time.GetUtcNow() - lastProgress > RecheckEvery && time.GetUtcNow() - lastRecheck > RecheckEvery)
             {
                 lastRecheck = time.GetUtcNow();
                 foreach (var submission in open)

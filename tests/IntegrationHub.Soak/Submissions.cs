@@ -183,9 +183,15 @@ internal sealed class Submissions(PlatformClient platform, SoakOptions options, 
                 return;
             }
 
-            if (again.Status is { } status && (int)status is >= 400 and < 500)
+            if (again.Status is { } status && (int)status is >= 400 and < 500 and not 408 and not 429)
             {
                 submission.Refusal = $"repeat answered HTTP {(int)status}: {PlatformClient.Summarise(again.Problem)}";
+                return;
+            }
+
+            if (time.GetElapsedTime(giveUp) > GiveUpAfter)
+            {
+                submission.Refusal = $"repeat got no 202 within {GiveUpAfter.TotalMinutes:0} minutes: {again.Status?.ToString() ?? again.Problem}";
                 return;
             }
 

@@ -33,6 +33,7 @@ public sealed partial class HousingSandbox
     private static Answer? Injected(SandboxFault fault) => fault.Kind switch
     {
         SandboxFaultKind.ServerError => Answer.Json(500, new JsonObject { ["error"] = "internal_error" }),
+        // Assumption: the document says only "5xx: transient"; planned maintenance is announced as 公安 does, 503 with Retry-After.
         SandboxFaultKind.Unavailable => Answer.Json(503, new JsonObject { ["error"] = "maintenance" }, (int)fault.RetryAfter.TotalSeconds),
         SandboxFaultKind.RateLimited => Answer.Json(429, new JsonObject { ["error"] = "rate_limited" }, (int)fault.RetryAfter.TotalSeconds),
         _ => null,

@@ -137,6 +137,8 @@ public sealed class SandboxFaults(SandboxFaultRates rates, int seed, TimeProvide
         var now = timeProvider.GetUtcNow();
         lock (_gate)
         {
+            // Assumption: a Retry-After speaks for the whole department (issue 8: "no call to that department before that
+            // time"), not only for the request it answered.
             if (now < _promisedUntil && now - _promisedAt > InFlight)
             {
                 Add("calls before Retry-After had passed");

@@ -20,6 +20,7 @@ public sealed partial class SocialSecuritySandbox
         SandboxFaultKind.Busy => Faults!.Next(2) == 0
             ? Answer.Of(new Fault("9001", "系统繁忙，请稍后重试"), envelope.TransId)
             : Answer.Of(new Fault("9002", "内部处理超时"), envelope.TransId),
+        // Assumption: the document lists no HTTP status, but the web server in front of the gateway can still answer 502.
         SandboxFaultKind.ServerError => new Answer("HTTP 502", "Bad Gateway", envelope.TransId, null, null, HttpStatus: 502),
         _ => null,
     };
