@@ -116,7 +116,13 @@ internal sealed class SoakDepartments : IAsyncDisposable
     /// <summary>The faults of each department at <paramref name="scale"/> × the base rates, each from its own seed.</summary>
     public void InjectFaults(double scale, int seed, MaintenancePlan plan)
     {
-        var callbacks = new SandboxFaultRates
+        var answers = new SandboxFaultRates
+        {
+            ServerError = 0.02 * scale,
+            DroppedAnswer = 0.015 * scale,
+            LateAnswer = 0.015 * scale,
+        };
+        var callbacks = answers with
         {
             DuplicateCallback = Math.Min(1, 0.10 * scale),
             ReorderedCallback = Math.Min(1, 0.10 * scale),
@@ -125,30 +131,18 @@ internal sealed class SoakDepartments : IAsyncDisposable
         PublicSecurity.Faults = new SandboxFaults(callbacks with
         {
             Busy = 0.04 * scale,
-            ServerError = 0.02 * scale,
             Unavailable = 0.02 * scale,
-            DroppedAnswer = 0.015 * scale,
-            LateAnswer = 0.015 * scale,
             MaintenanceFrom = plan.PublicSecurityFrom,
             MaintenanceUntil = plan.PublicSecurityUntil,
         }, seed + 1, TimeProvider.System);
         Housing.Faults = new SandboxFaults(callbacks with
         {
-            ServerError = 0.02 * scale,
             Unavailable = 0.02 * scale,
             RateLimited = 0.03 * scale,
-            DroppedAnswer = 0.015 * scale,
-            LateAnswer = 0.015 * scale,
             MaintenanceFrom = plan.HousingFrom,
             MaintenanceUntil = plan.HousingUntil,
         }, seed + 2, TimeProvider.System);
-        SocialSecurity.Faults = new SandboxFaults(new SandboxFaultRates
-        {
-            Busy = 0.04 * scale,
-            ServerError = 0.02 * scale,
-            DroppedAnswer = 0.015 * scale,
-            LateAnswer = 0.015 * scale,
-        }, seed + 3, TimeProvider.System);
+        SocialSecurity.Faults = new SandboxFaults(answers with { Busy = 0.04 * scale }, seed + 3, TimeProvider.System);
     }
 
     /// <summary>Registers the hub's inbound routes as the notification and webhook URLs (the same across the restart).</summary>

@@ -176,7 +176,7 @@ internal sealed class SoakReport
         Add("  also checked");
         Add($"    never accepted                     {NeverAccepted}");
         Add($"    final but not as decided           {WrongFinal}");
-        Add($"    repeats not answered as the first  {IdempotencyBreaks}   ({accepted.Count(s => s.Attempts > 1)} submissions retried after no answer or a 5xx, {platformSide.Retried} retries)");
+        Add($"    repeats not answered as the first  {IdempotencyBreaks}   ({accepted.Count(s => s.Retries > 0)} submissions retried after no answer or a 5xx, {platformSide.Retried} retries)");
         Add($"    several final events for one app   {SeveralFinalEvents}");
         Add($"    final events read from the feed    {views.Values.Count(v => v is not null && platformSide.FinalsInFeed.ContainsKey(v.ApplicationId))} of {Final} final applications ({platformSide.EventsRead} events)");
         Add($"    cases opened for unknown persons   {casesByPerson.Where(p => !soakPersons.Contains(p.Key)).Sum(p => p.Value.Count)}");

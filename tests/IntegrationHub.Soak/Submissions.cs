@@ -13,7 +13,8 @@ internal sealed class Submission(SoakApplication application)
 
     public string? ApplicationId { get; set; }
 
-    public int Attempts { get; set; }
+    /// <summary>Sends that got no answer or a 5xx and were made again with the same Idempotency-Key.</summary>
+    public int Retries { get; set; }
 
     /// <summary>A 4xx, or the last error when the platform gave up.</summary>
     public string? Refusal { get; set; }
@@ -136,65 +137,52 @@ internal sealed class Submissions(PlatformClient platform, SoakOptions options, 
     private async Task SubmitAsync(Submission submission, CancellationToken cancellationToken)
     {
         submission.FirstSentAt = time.GetUtcNow();
-        var giveUp = time.GetTimestamp();
-        while (true)
-        {
-            submission.Attempts++;
-            var answer = await platform.SubmitAsync(submission.Application, cancellationToken).ConfigureAwait(false);
-            if (answer is { Status: HttpStatusCode.Accepted, ApplicationId: { } id })
-            {
-                submission.ApplicationId = id;
-                break;
-            }
-
-            if (answer.Status is { } status && (int)status is >= 400 and < 500 and not 408 and not 429)
-            {
-                submission.Refusal = $"HTTP {(int)status}: {PlatformClient.Summarise(answer.Problem)}";
-                return;
-            }
-
-            if (time.GetElapsedTime(giveUp) > GiveUpAfter)
-            {
-                submission.Refusal = $"no 202 within {GiveUpAfter.TotalMinutes:0} minutes: {answer.Status?.ToString() ?? answer.Problem}";
-                return;
-            }
-
-            Interlocked.Increment(ref _retried);
-            await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken).ConfigureAwait(false);
-        }
-
+        var (id, refusal) = await SendUntilAnsweredAsync(submission, "", cancellationToken).ConfigureAwait(false);
+        submission.ApplicationId = id;
+        submission.Refusal = refusal;
         bool repeat;
         lock (_repeat)
         {
             repeat = _repeat.NextDouble() < options.RepeatRate;
         }
 
-        // The platform did not see the answer (as far as it knows) and sends the same submission again.
-        while (repeat)
+        if (id is null || !repeat)
         {
-            var again = await platform.SubmitAsync(submission.Application, cancellationToken).ConfigureAwait(false);
-            if (again is { Status: HttpStatusCode.Accepted, ApplicationId: { } id })
-            {
-                if (id != submission.ApplicationId)
-                {
-                    submission.SecondId = id;
-                }
+            return;
+        }
 
-                return;
+        // The platform did not see the answer (as far as it knows) and sends the same submission again.
+        (var again, submission.Refusal) = await SendUntilAnsweredAsync(submission, "the repeat: ", cancellationToken).ConfigureAwait(false);
+        if (again is not null && again != id)
+        {
+            submission.SecondId = again;
+        }
+    }
+
+    /// <summary>Sends until a 202 (the application id) or a refusal: a 4xx, or no 202 for <see cref="GiveUpAfter"/>.</summary>
+    private async Task<(string? ApplicationId, string? Refusal)> SendUntilAnsweredAsync(Submission submission, string what, CancellationToken cancellationToken)
+    {
+        var since = time.GetTimestamp();
+        while (true)
+        {
+            var answer = await platform.SubmitAsync(submission.Application, cancellationToken).ConfigureAwait(false);
+            if (answer is { Status: HttpStatusCode.Accepted, ApplicationId: { } id })
+            {
+                return (id, null);
             }
 
-            if (again.Status is { } status && (int)status is >= 400 and < 500 and not 408 and not 429)
+            if (answer.Status is { } status && (int)status is >= 400 and < 500 and not 408 and not 429)
             {
-                submission.Refusal = $"repeat answered HTTP {(int)status}: {PlatformClient.Summarise(again.Problem)}";
-                return;
+                return (null, $"{what}HTTP {(int)status}: {PlatformClient.Summarise(answer.Problem)}");
             }
 
-            if (time.GetElapsedTime(giveUp) > GiveUpAfter)
+            if (time.GetElapsedTime(since) > GiveUpAfter)
             {
-                submission.Refusal = $"repeat got no 202 within {GiveUpAfter.TotalMinutes:0} minutes: {again.Status?.ToString() ?? again.Problem}";
-                return;
+                return (null, $"{what}no 202 within {GiveUpAfter.TotalMinutes:0} minutes: {answer.Status?.ToString() ?? answer.Problem}");
             }
 
+            submission.Retries++;
+            Interlocked.Increment(ref _retried);
             await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken).ConfigureAwait(false);
         }
     }

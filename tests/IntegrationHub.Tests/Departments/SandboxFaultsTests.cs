@@ -72,17 +72,7 @@ public sealed class SandboxFaultsTests
     [Fact]
     public async Task RunCallbacks_Reordered_HeldBackStepFollowsTheNextWithItsOwnTime()
     {
-        var clock = new FakeTimeProvider(Start);
-        var faults = new SandboxFaults(new SandboxFaultRates { ReorderedCallback = 1 }, 5, clock);
-        var delivered = new List<(int Step, DateTimeOffset At)>();
-
-        await faults.RunCallbacksAsync(2, TimeSpan.Zero, _ => clock.Advance(TimeSpan.FromSeconds(1)),
-            (step, at) =>
-            {
-                delivered.Add((step, at));
-                return Task.CompletedTask;
-            },
-            () => Task.FromResult<HttpStatusCode?>(HttpStatusCode.Unauthorized), CancellationToken.None);
+        var delivered = await DeliveredAsync(new SandboxFaultRates { ReorderedCallback = 1 });
 
         Assert.Equal([(1, Start.AddSeconds(1)), (0, Start)], delivered);
     }
@@ -90,17 +80,7 @@ public sealed class SandboxFaultsTests
     [Fact]
     public async Task RunCallbacks_Duplicated_EveryStepTwiceWithTheSameTime()
     {
-        var clock = new FakeTimeProvider(Start);
-        var faults = new SandboxFaults(new SandboxFaultRates { DuplicateCallback = 1 }, 6, clock);
-        var delivered = new List<(int Step, DateTimeOffset At)>();
-
-        await faults.RunCallbacksAsync(2, TimeSpan.Zero, _ => clock.Advance(TimeSpan.FromSeconds(1)),
-            (step, at) =>
-            {
-                delivered.Add((step, at));
-                return Task.CompletedTask;
-            },
-            () => Task.FromResult<HttpStatusCode?>(HttpStatusCode.Unauthorized), CancellationToken.None);
+        var delivered = await DeliveredAsync(new SandboxFaultRates { DuplicateCallback = 1 });
 
         Assert.Equal([(0, Start), (0, Start), (1, Start.AddSeconds(1)), (1, Start.AddSeconds(1))], delivered);
     }
@@ -122,5 +102,21 @@ public sealed class SandboxFaultsTests
 
         Assert.Equal(1, forged);
         Assert.Equal(1, faults.Counts[counted]);
+    }
+
+    // Two steps, each happening a second after the previous one: what was delivered, in order, with the time it carried.
+    private static async Task<List<(int Step, DateTimeOffset At)>> DeliveredAsync(SandboxFaultRates rates)
+    {
+        var clock = new FakeTimeProvider(Start);
+        var faults = new SandboxFaults(rates, 5, clock);
+        var delivered = new List<(int Step, DateTimeOffset At)>();
+        await faults.RunCallbacksAsync(2, TimeSpan.Zero, _ => clock.Advance(TimeSpan.FromSeconds(1)),
+            (step, at) =>
+            {
+                delivered.Add((step, at));
+                return Task.CompletedTask;
+            },
+            () => Task.FromResult<HttpStatusCode?>(HttpStatusCode.Unauthorized), CancellationToken.None);
+        return delivered;
     }
 }
