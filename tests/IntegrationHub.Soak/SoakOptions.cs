@@ -19,7 +19,7 @@ internal sealed record SoakOptions
     public const string Usage = """
         usage: ./hub soak N [options]
           N                    applications to submit across the 19 online items (e.g. 5000)
-          --rate R             submissions per second (default 20)
+          --rate R             submissions per second (default 10)
           --seed S             seed of every random choice: applications and faults (default 8)
           --faults X           scale every fault rate by X; 0 turns faults off (default 1)
           --restart MODE       kill (SIGKILL, default) | stop (SIGTERM) | none: the hub restart half-way through
@@ -31,7 +31,7 @@ internal sealed record SoakOptions
 
     public int Applications { get; init; }
 
-    public double Rate { get; init; } = 20;
+    public double Rate { get; init; } = 10;
 
     public int Seed { get; init; } = 8;
 

@@ -21,7 +21,8 @@ internal static class SoakRun
         ["Delivery:RetryBaseDelay"] = "00:00:01",
         ["Delivery:RetryMaxDelay"] = "00:00:15",
         ["Delivery:MaxDequeueCount"] = "5",
-        ["Delivery:StrandedAfter"] = "00:00:15",
+        // Longer than a message may wait in a queue backlog: a hand-off waiting its turn is not stranded.
+        ["Delivery:StrandedAfter"] = "00:01:00",
         ["Delivery:SweepInterval"] = "00:00:02",
         ["Delivery:PollInterval"] = "00:00:00.200",
         ["Delivery:VisibilityTimeout"] = "00:00:30",

@@ -20,7 +20,11 @@ public sealed partial class HousingSandbox
             SandboxFaultKind.ServerError, SandboxFaultKind.Unavailable, SandboxFaultKind.RateLimited,
             SandboxFaultKind.DroppedAnswer, SandboxFaultKind.LateAnswer) ?? SandboxFault.None;
         var answer = Api(request, fault);
-        Faults?.NoteLostAnswer(fault, PeekRequestId(Decode(request.BodyData?.BodyAsBytes ?? [])));
+        if (fault.AnswerLost)
+        {
+            Faults!.NoteLostAnswer(fault, PeekRequestId(Decode(request.BodyData?.BodyAsBytes ?? [])));
+        }
+
         if (fault.Kind == SandboxFaultKind.LateAnswer)
         {
             await Task.Delay(Faults!.Rates.LateBy, _time, _stopping.Token).ConfigureAwait(false);
