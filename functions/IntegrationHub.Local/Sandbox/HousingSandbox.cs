@@ -81,6 +81,9 @@ public sealed partial class HousingSandbox : IAsyncDisposable
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private static readonly JsonSerializerOptions Wire = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    // What the local clerk decides after a 202, in order.
+    private static readonly (string Status, string? Reason)[] DecisionSteps = [("accepted", null), ("approved", null)];
+
     private readonly WireMockServer _server;
     private readonly string _clientId;
     private readonly string _clientSecret;
@@ -128,9 +131,9 @@ public sealed partial class HousingSandbox : IAsyncDisposable
         _server.Given(Request.Create().WithPath(TokenPath).UsingPost())
             .RespondWith(Response.Create().WithCallback(request => Token(request)));
         _server.Given(Request.Create().WithPath(ApplicationsPath).UsingPost())
-            .RespondWith(Response.Create().WithCallback(request => Api(request)));
+            .RespondWith(Response.Create().WithCallback(ApiAsync));
         _server.Given(Request.Create().WithPath(new WildcardMatcher(ApplicationsPath + "/*")).UsingGet())
-            .RespondWith(Response.Create().WithCallback(request => Api(request)));
+            .RespondWith(Response.Create().WithCallback(ApiAsync));
     }
 
     /// <summary>The bureau's base address (give it to the hub as Departments:Housing:BaseUrl).</summary>
@@ -368,7 +371,7 @@ public sealed partial class HousingSandbox : IAsyncDisposable
         return form;
     }
 
-    private ResponseMessage Api(IRequestMessage request)
+    private ResponseMessage Api(IRequestMessage request, SandboxFault fault)
     {
         var headers = request.Headers?.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase)
             ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -376,7 +379,7 @@ public sealed partial class HousingSandbox : IAsyncDisposable
         var isSubmit = string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase);
         lock (_gate)
         {
-            var answer = Gate(headers) ?? (isSubmit ? Submit(headers, body) : Lookup(request.Path));
+            var answer = Injected(fault) ?? Gate(headers) ?? (isSubmit ? Submit(headers, body) : Lookup(request.Path));
             if (isSubmit)
             {
                 var text = Decode(body);
@@ -653,7 +656,9 @@ public sealed partial class HousingSandbox : IAsyncDisposable
         _byTicket[ticket] = found;
         if (instant is null && _autoDecide is { } auto)
         {
-            _background.Add(Task.Run(() => DecideLaterAsync(ticket, auto.Delay, auto.RetryUnit)));
+            _background.Add(Task.Run(() => Faults is { } faults
+                ? DecideLaterWithFaultsAsync(ticket, auto.Delay, auto.RetryUnit, faults)
+                : DecideLaterAsync(ticket, auto.Delay, auto.RetryUnit)));
         }
 
         return first;
@@ -682,8 +687,7 @@ public sealed partial class HousingSandbox : IAsyncDisposable
 
     private async Task DecideLaterAsync(string ticket, TimeSpan delay, TimeSpan retryUnit)
     {
-        (string Status, string? Reason)[] steps = [("accepted", null), ("approved", null)];
-        foreach (var (status, reason) in steps)
+        foreach (var (status, reason) in DecisionSteps)
         {
             await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
             SetStatus(ticket, status, reason);

@@ -81,6 +81,9 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         ["CZFWDJ"] = new(["FWDZ", "BDCQZH", "ZLQSRQ", "ZLZZRQ", "YZJ"], ["FWDZ", "ZLQSRQ", "ZLZZRQ", "YZJ"], Nested: "ZHLB"),
     };
 
+    // What the local clerk notifies after a 0000, in order.
+    private static readonly (string Status, string Opinion)[] DecisionSteps = [("01", "已受理"), ("04", "审核中"), ("05", "准予办理")];
+
     private readonly WireMockServer _server;
     private readonly string _accessUnit;
     private readonly byte[] _key;
@@ -281,15 +284,22 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         var (xml, lsh) = Peek(body);
         Answer answer;
         var stall = TimeSpan.Zero;
+        var fault = DrawFault();
         lock (_gate)
         {
-            answer = Respond(headers, body);
+            answer = Injected(fault) ?? Respond(headers, body);
             _received.Add(new ReceivedApplication(headers, xml, lsh, answer.HttpStatus, answer.Code, answer.Message, _time.GetUtcNow()));
             if (_slow > 0)
             {
                 _slow--;
                 stall = _slowBy;
             }
+            else if (fault.Kind == SandboxFaultKind.LateAnswer)
+            {
+                stall = Faults!.Rates.LateBy;
+            }
+
+            Faults?.NoteLostAnswer(fault, lsh);
         }
 
         // Decided first, answered late: the case exists even if the caller has given up waiting.
@@ -298,7 +308,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
             await Task.Delay(stall, _time, _stopping.Token).ConfigureAwait(false);
         }
 
-        return answer.ToResponse();
+        return fault.Kind == SandboxFaultKind.DroppedAnswer ? SandboxFaults.Dropped(answer.ToResponse()) : answer.ToResponse();
     }
 
     // For the record only, whatever the answer: what was sent and under which LSH, as far as it can be read.
@@ -609,7 +619,9 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
 
         if (_autoDecide is { } auto)
         {
-            _background.Add(Task.Run(() => DecideLaterAsync(slbh, auto.Delay, auto.RetryUnit)));
+            _background.Add(Task.Run(() => Faults is { } faults
+                ? DecideLaterWithFaultsAsync(slbh, auto.Delay, auto.RetryUnit, faults)
+                : DecideLaterAsync(slbh, auto.Delay, auto.RetryUnit)));
         }
 
         return Answer.Of(new Fault("0000", "接收成功"), slbh);
@@ -617,8 +629,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
 
     private async Task DecideLaterAsync(string slbh, TimeSpan delay, TimeSpan retryUnit)
     {
-        (string Status, string Opinion)[] steps = [("01", "已受理"), ("04", "审核中"), ("05", "准予办理")];
-        foreach (var (status, opinion) in steps)
+        foreach (var (status, opinion) in DecisionSteps)
         {
             await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
             await NotifyUntilAcknowledgedAsync(slbh, status, opinion, retryUnit).ConfigureAwait(false);
@@ -626,9 +637,9 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
     }
 
     // The document: without an acknowledgement the bureau re-sends at 1, 2, 4, 8 and 16 minutes, then gives up.
-    private async Task NotifyUntilAcknowledgedAsync(string slbh, string status, string opinion, TimeSpan retryUnit)
+    private async Task NotifyUntilAcknowledgedAsync(string slbh, string status, string opinion, TimeSpan retryUnit, DateTimeOffset? happenedAt = null)
     {
-        var occurredAt = Now();
+        var occurredAt = happenedAt ?? Now();
         foreach (var wait in new[] { 0, 1, 2, 4, 8, 16 })
         {
             await Task.Delay(retryUnit * wait, _time, _stopping.Token).ConfigureAwait(false);

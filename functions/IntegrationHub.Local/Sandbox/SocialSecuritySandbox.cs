@@ -217,24 +217,30 @@ public sealed partial class SocialSecuritySandbox : IAsyncDisposable
         var contentType = request.Headers?.FirstOrDefault(h => string.Equals(h.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)).Value is { } values
             ? string.Join(",", values)
             : null;
+        var fault = DrawFault();
         Answer answer;
         lock (_gate)
         {
             var envelope = new Envelope();
-            answer = Respond(contentType, bytes, envelope);
+            answer = Respond(contentType, bytes, envelope, fault);
             _calls.Add(new SocialSecurityCall(envelope.TradeCode, envelope.TransId, envelope.Timestamp, envelope.Body, envelope.Sign,
                 answer.Code, answer.Message, answer.CaseNumber ?? AskedCase(envelope), contentType, Now()));
         }
 
-        return Task.FromResult<IResponseMessage>(answer.ToResponse());
+        return Finish(answer, fault);
     }
 
     // The order a gateway in front of a legacy system would take: availability, then what arrived, then who is calling,
     // then load, then what they asked.
-    private Answer Respond(string? contentType, byte[] bytes, Envelope envelope)
+    private Answer Respond(string? contentType, byte[] bytes, Envelope envelope, SandboxFault injectedFault)
     {
         // Read first, so even a call refused for maintenance is on the record with what it carried.
         var shape = ReadEnvelope(contentType, bytes, envelope);
+        if (Injected(injectedFault, envelope) is { } injected)
+        {
+            return injected;
+        }
+
         if (InMaintenance())
         {
             return Answer.Of(new Fault("9003", $"系统维护中（{_settings.MaintenanceStart:HH\\:mm}–{_settings.MaintenanceEnd:HH\\:mm}），请稍后再试"), envelope.TransId);
@@ -700,13 +706,24 @@ public sealed partial class SocialSecuritySandbox : IAsyncDisposable
 
     private sealed record Fault(string Code, string Message);
 
-    private sealed record Answer(string Code, string Message, string? TransId, Dictionary<string, string>? Body, string? CaseNumber)
+    private sealed record Answer(string Code, string Message, string? TransId, Dictionary<string, string>? Body, string? CaseNumber, int HttpStatus = 200)
     {
         public static Answer Of(Fault fault, string? transId = null, Dictionary<string, string>? body = null, string? asked = null) =>
             new(fault.Code, fault.Message, transId, body, asked);
 
         public ResponseMessage ToResponse()
         {
+            if (HttpStatus != 200)
+            {
+                // Not the gateway's answer but the web server's in front of it: no envelope.
+                return new ResponseMessage
+                {
+                    StatusCode = HttpStatus,
+                    Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("text/plain; charset=utf-8") },
+                    BodyData = new BodyData { BodyAsBytes = Encoding.UTF8.GetBytes(Message), DetectedBodyType = BodyType.Bytes },
+                };
+            }
+
             var head = new JsonObject { ["ret_code"] = Code, ["ret_msg"] = Message };
             if (TransId is not null)
             {

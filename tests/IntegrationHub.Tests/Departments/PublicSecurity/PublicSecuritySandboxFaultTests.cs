@@ -1,0 +1,69 @@
+using IntegrationHub.Departments;
+using IntegrationHub.Departments.PublicSecurity;
+using IntegrationHub.Local.Sandbox;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IntegrationHub.Tests.Departments.PublicSecurity;
+
+/// <summary>The bureau sandbox's soak faults, seen through the hub's adapter over real HTTP.</summary>
+public sealed class PublicSecuritySandboxFaultTests : IAsyncLifetime
+{
+    private PublicSecuritySandbox _bureau = null!;
+    private ServiceProvider _hub = null!;
+
+    public Task InitializeAsync()
+    {
+        _bureau = GaTestData.Bureau();
+        _hub = new ServiceCollection().AddLogging().AddPublicSecurity(GaTestData.Configuration(_bureau.BaseUrl)).BuildServiceProvider(validateScopes: true);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _hub.DisposeAsync();
+        await _bureau.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task DeliverAsync_AnswerDropped_OneCaseAndEveryRepeatAnswered2004()
+    {
+        _bureau.Faults = new SandboxFaults(new SandboxFaultRates { DroppedAnswer = 1 }, 1, TimeProvider.System);
+
+        var outcome = await Deliver("GA-001");
+
+        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(1, _bureau.CaseCount);
+        Assert.Equal("0000", _bureau.ReceivedApplications[0].Code);
+        Assert.All(_bureau.ReceivedApplications.Skip(1), a => Assert.Equal("2004", a.Code));
+        Assert.Equal(_bureau.ReceivedApplications.Count, _bureau.Faults.Counts["answer lost: connection dropped"]);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_Busy_9001AndNoCase()
+    {
+        _bureau.Faults = new SandboxFaults(new SandboxFaultRates { Busy = 1 }, 2, TimeProvider.System);
+
+        var outcome = await Deliver("GA-002");
+
+        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(0, _bureau.CaseCount);
+        Assert.All(_bureau.ReceivedApplications, a => Assert.Equal("9001", a.Code));
+    }
+
+    [Fact]
+    public async Task DeliverAsync_InsideMaintenanceWindow_503WithRetryAfterToItsEndAndNoCase()
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        _bureau.Faults = new SandboxFaults(new SandboxFaultRates { MaintenanceFrom = now, MaintenanceUntil = now.AddMinutes(10) }, 3, TimeProvider.System);
+
+        var outcome = await Deliver("GA-003");
+
+        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.InRange(outcome.RetryAfter!.Value, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
+        Assert.Equal(0, _bureau.CaseCount);
+        Assert.All(_bureau.ReceivedApplications, a => Assert.Equal(503, a.HttpStatus));
+    }
+
+    private Task<DeliveryOutcome> Deliver(string item) =>
+        _hub.GetRequiredService<PublicSecurityClient>().DeliverAsync(GaTestData.Application(item), CancellationToken.None);
+}
