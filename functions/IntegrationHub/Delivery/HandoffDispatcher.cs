@@ -45,7 +45,13 @@ public sealed class HandoffDispatcher(
         var handoff = Enum.Parse<HandoffState>(application.Handoff);
         if (handoff is HandoffState.Delivered or HandoffState.Resolved || (handoff == HandoffState.Failed && message.ReplayOf is null))
         {
-            // A duplicate message (sweep, redelivery) for work that has already ended.
+            // A duplicate message (sweep, redelivery) for work that has already ended. A crash between recording a
+            // receipt and scheduling its follow-up leaves a polled case that nobody asks about: schedule it again.
+            if (handoff == HandoffState.Delivered && !StatusMachine.IsFinal(Enum.Parse<ApplicationStatus>(application.Status)))
+            {
+                await followUps.ScheduleAsync(application, cancellationToken);
+            }
+
             await queue.ClearPendingAsync(application.PartitionKey, cancellationToken);
             return;
         }

@@ -42,7 +42,23 @@ public sealed class CrashRecoveryTests(HubFixture hub)
         Assert.DoesNotContain(hub.PublicSecurity.ReceivedApplications, r => r.Lsh == id);
     }
 
-    private async Task<string> StoreAsync(JsonObject form, bool sealedForAnother = false)
+    [Fact]
+    public async Task DeliveredPolledCase_CrashBeforeItsFollowUp_RedeliveredMessageSchedulesIt()
+    {
+        // As if the process died after committing the 人社 receipt and before scheduling the RS9001 question: the
+        // pending intent stays, so the sweep (or the queue) brings the message back to a hand-off that is delivered.
+        var id = await StoreAsync(IntakeTests.Sample("RS-005")["form"]!.AsObject(), item: "RS-005", department: "RS",
+            delivered: "RS3203002026113000001");
+        var index = await hub.Services.GetRequiredService<HubTables>().Index();
+        Assert.False((await index.GetEntityIfExistsAsync<IndexEntity>(FollowUpSchedule.Partition, id)).HasValue);
+
+        await hub.Services.GetRequiredService<HandoffDispatcher>().HandleAsync(
+            System.Text.Json.JsonSerializer.Serialize(new HandoffMessage(id)), CancellationToken.None);
+
+        Assert.True((await index.GetEntityIfExistsAsync<IndexEntity>(FollowUpSchedule.Partition, id)).HasValue);
+    }
+
+    private async Task<string> StoreAsync(JsonObject form, bool sealedForAnother = false, string item = "GA-004", string department = "GA", string? delivered = null)
     {
         var id = Guid.NewGuid().ToString("N");
         var store = hub.Services.GetRequiredService<ApplicationStore>();
@@ -52,11 +68,12 @@ public sealed class CrashRecoveryTests(HubFixture hub)
         {
             PartitionKey = id,
             Platform = HubFixture.PlatformA,
-            ItemCode = "GA-004",
-            Department = "GA",
+            ItemCode = item,
+            Department = department,
             DeliveryKey = id,
-            Status = nameof(ApplicationStatus.Submitted),
-            Handoff = nameof(HandoffState.Waiting),
+            Status = delivered is null ? nameof(ApplicationStatus.Submitted) : nameof(ApplicationStatus.Delivered),
+            Handoff = delivered is null ? nameof(HandoffState.Waiting) : nameof(HandoffState.Delivered),
+            CaseNumber = delivered,
             ApplicantNameMasked = Masking.Name(applicant.Name),
             SubmittedAt = TimeProvider.System.GetUtcNow(),
             UpdatedAt = TimeProvider.System.GetUtcNow(),

@@ -24,6 +24,25 @@ internal sealed class PublicSecurityClient(
 
     public async Task<DeliveryOutcome> DeliverAsync(CanonicalApplication application, CancellationToken cancellationToken)
     {
+        var outcome = await SendAsync(application, cancellationToken).ConfigureAwait(false);
+        if (outcome is not { Kind: DeliveryOutcomeKind.Received, DepartmentCode: "2004" } || !PublicSecurityTranslator.IsInstant(application.ItemCode))
+        {
+            return outcome;
+        }
+
+        // Assumption: 2004 to an instant item means the bureau answered it before and that answer (its only result) was
+        // lost; no notification follows an instant item, so "treat as 0000" would wait forever. SFZJD is a read-only
+        // progress query, so the hub asks it again under a fresh LSH derived from the fixed one.
+        var again = await SendAsync(application with { DeliveryKey = RequeryKey(application.DeliveryKey) }, cancellationToken).ConfigureAwait(false);
+        return again with { Calls = [.. outcome.Calls ?? [], .. again.Calls ?? []] };
+    }
+
+    // The fixed key (32 hex characters) plus "-Q" and five random characters stays within the LSH's 40 [A-Za-z0-9-].
+    private static string RequeryKey(string deliveryKey) =>
+        $"{deliveryKey[..Math.Min(deliveryKey.Length, 33)]}-Q{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))[..5]}";
+
+    private async Task<DeliveryOutcome> SendAsync(CanonicalApplication application, CancellationToken cancellationToken)
+    {
         byte[] body;
         try
         {

@@ -241,6 +241,9 @@ internal static partial class PublicSecurityTranslator
         };
     }
 
+    /// <summary>True for an instant item (即办件): the bureau's first answer is its only result.</summary>
+    public static bool IsInstant(string itemCode) => BusinessTypes.GetValueOrDefault(itemCode) == "SFZJD";
+
     /// <summary>True for a well-formed 9001 (busy) answer, the one 200 that is worth retrying.</summary>
     public static bool IsBusy(ReadOnlySpan<byte> body) => CodeOf(body) == "9001";
 

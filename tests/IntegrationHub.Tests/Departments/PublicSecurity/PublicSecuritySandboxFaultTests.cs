@@ -39,6 +39,28 @@ public sealed class PublicSecuritySandboxFaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeliverAsync_InstantAnswerLostThen2004_AsksAgainUnderAFreshLshAndCompletes()
+    {
+        _bureau.GivenIdCardProgress("03", "鼓楼分局户政大厅");
+        _bureau.Faults = new SandboxFaults(new SandboxFaultRates { DroppedAnswer = 1 }, 4, TimeProvider.System);
+        var application = GaTestData.Application("GA-005");
+        var lost = await _hub.GetRequiredService<PublicSecurityClient>().DeliverAsync(application, CancellationToken.None);
+        _bureau.Faults = null;
+
+        var outcome = await _hub.GetRequiredService<PublicSecurityClient>().DeliverAsync(application, CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcomeKind.Transient, lost.Kind);
+        Assert.Equal(DeliveryOutcomeKind.Completed, outcome.Kind);
+        Assert.Equal("03", outcome.Result!["jd"]!.GetValue<string>());
+        var received = _bureau.ReceivedApplications;
+        Assert.Equal("0001", received[0].Code);
+        Assert.All(received.Skip(1).SkipLast(1), a => Assert.Equal("2004", a.Code));
+        Assert.Equal("0001", received[^1].Code);
+        Assert.StartsWith(application.DeliveryKey[..33] + "-Q", received[^1].Lsh, StringComparison.Ordinal);
+        Assert.Equal(2, outcome.Calls!.Count);
+    }
+
+    [Fact]
     public async Task DeliverAsync_Busy_9001AndNoCase()
     {
         _bureau.Faults = new SandboxFaults(new SandboxFaultRates { Busy = 1 }, 2, TimeProvider.System);
@@ -58,7 +80,7 @@ public sealed class PublicSecuritySandboxFaultTests : IAsyncLifetime
 
         var outcome = await Deliver("GA-003");
 
-        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(DeliveryOutcomeKind.Held, outcome.Kind);
         Assert.InRange(outcome.RetryAfter!.Value, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
         Assert.Equal(0, _bureau.CaseCount);
         Assert.All(_bureau.ReceivedApplications, a => Assert.Equal(503, a.HttpStatus));
