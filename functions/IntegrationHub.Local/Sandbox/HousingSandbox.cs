@@ -793,14 +793,14 @@ public sealed partial class HousingSandbox : IAsyncDisposable
         return "10X98765432"[sum % 11] == id[17];
     }
 
-    [GeneratedRegex("^[0-9]{17}[0-9X]$")]
+    [GeneratedRegex("^[0-9]{17}[0-9X]\\z")]
     private static partial Regex CitizenIdPattern();
 
-    [GeneratedRegex("^[0-9]{11}$")]
+    [GeneratedRegex("^[0-9]{11}\\z")]
     private static partial Regex MobilePattern();
 
     // Assumption: the document's example form exactly — seconds, optional fraction, and the +08:00 offset spelled out.
-    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7})?\+08:00$")]
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7})?\+08:00\z")]
     private static partial Regex SubmittedAtPattern();
 
     private sealed class IssuedToken(DateTimeOffset expiresAt)
@@ -961,7 +961,7 @@ public sealed partial class HousingSandbox : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex("^-?(0|[1-9][0-9]*)$")]
+    [GeneratedRegex("^-?(0|[1-9][0-9]*)\\z")]
     private static partial Regex IntegerPattern();
 
     private sealed record Answer(int Status, byte[]? Body, int? RetryAfterSeconds = null)

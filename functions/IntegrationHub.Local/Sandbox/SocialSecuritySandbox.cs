@@ -652,16 +652,16 @@ public sealed partial class SocialSecuritySandbox : IAsyncDisposable
         return "10X98765432"[sum % 11] == id[17];
     }
 
-    [GeneratedRegex("^[A-Za-z0-9]{1,32}$")]
+    [GeneratedRegex("^[A-Za-z0-9]{1,32}\\z")]
     private static partial Regex TransIdPattern();
 
-    [GeneratedRegex("^[0-9]{17}[0-9X]$")]
+    [GeneratedRegex("^[0-9]{17}[0-9X]\\z")]
     private static partial Regex CitizenIdPattern();
 
-    [GeneratedRegex("^[0-9]{4}$")]
+    [GeneratedRegex("^[0-9]{4}\\z")]
     private static partial Regex YearPattern();
 
-    [GeneratedRegex("^[1-9][0-9]*$")]
+    [GeneratedRegex("^[1-9][0-9]*\\z")]
     private static partial Regex PositiveWholePattern();
 
     /// <summary>What could be read of one request, for validation and for the record.</summary>

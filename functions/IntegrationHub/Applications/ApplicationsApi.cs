@@ -67,7 +67,8 @@ public sealed class ApplicationsApi(
             return Problems.Fields(errors);
         }
 
-        var bodyHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body.ToJsonString())));
+        // Over the body as accepted, in canonical form: the same JSON with its keys in another order is the same submission.
+        var bodyHash = CanonicalJson.Fingerprint(valid.Body);
         var (applicationId, replayed, conflict) = await ClaimIdempotencyKey(platform.Name, idempotencyKey, bodyHash, cancellationToken);
         if (conflict)
         {
