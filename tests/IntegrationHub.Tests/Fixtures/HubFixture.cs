@@ -68,7 +68,7 @@ public class HubFixture : IAsyncLifetime
         });
         var settings = Settings();
         Configure(settings);
-        _app = LocalHub.Build([.. settings.Select(s => $"--{s.Key}={s.Value}")]);
+        _app = LocalHub.Build([.. settings.Select(s => $"--{s.Key}={s.Value}")], ConfigureHost);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.First());
         PublicSecurity.NotifyUrl = new Uri(BaseAddress, "/api/v1/departments/ga/notifications");
@@ -77,6 +77,11 @@ public class HubFixture : IAsyncLifetime
 
     /// <summary>Lets a fixture of its own change settings before the hub starts.</summary>
     protected virtual void Configure(Dictionary<string, string> settings)
+    {
+    }
+
+    /// <summary>Lets a fixture of its own add to the host (a log capture) before it is built.</summary>
+    protected virtual void ConfigureHost(WebApplicationBuilder builder)
     {
     }
 
