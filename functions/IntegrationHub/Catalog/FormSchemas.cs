@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -41,21 +43,21 @@ public sealed partial class FormSchemas
     {
         var result = schema.Evaluate(instance, options);
         var errors = new Dictionary<string, List<string>>();
-        Collect(result, root, errors);
+        Collect(result, root, instance, errors);
         return errors.ToDictionary(e => e.Key, e => e.Value.Distinct().ToArray());
     }
 
     // Only failures that make their parent fail are errors. A passing oneOf has failing branches (every code but the one
     // given) and a passing if/then has a failing "if"; reporting those would call valid codes "not allowed". A failing
     // oneOf of codes is one error at its field, not one per code it did not match.
-    private static void Collect(EvaluationResults node, string root, Dictionary<string, List<string>> errors)
+    private static void Collect(EvaluationResults node, string root, JsonNode? instance, Dictionary<string, List<string>> errors)
     {
         if (node.IsValid)
         {
             return;
         }
 
-        var location = Path(root, node.InstanceLocation.ToString());
+        var location = Path(root, node.InstanceLocation.ToString(), instance);
         var failedOneOf = false;
         foreach (var (keyword, message) in node.Errors ?? new Dictionary<string, string>())
         {
@@ -80,7 +82,7 @@ public sealed partial class FormSchemas
                 continue;
             }
 
-            Collect(child, root, errors);
+            Collect(child, root, instance, errors);
         }
     }
 
@@ -111,8 +113,27 @@ public sealed partial class FormSchemas
         list.Add(message);
     }
 
-    private static string Path(string root, string pointer) =>
-        pointer.Length == 0 ? root : root + pointer.Replace('/', '.');
+    // A JSON pointer as the dotted path problems use, with array items in brackets: /tenants/0/name → form.tenants[0].name.
+    private static string Path(string root, string pointer, JsonNode? instance)
+    {
+        var path = new StringBuilder(root);
+        var node = instance;
+        foreach (var segment in pointer.Split('/').Skip(1).Select(s => s.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)))
+        {
+            if (node is JsonArray array && int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+            {
+                path.Append('[').Append(segment).Append(']');
+                node = index < array.Count ? array[index] : null;
+            }
+            else
+            {
+                path.Append('.').Append(segment);
+                node = node is JsonObject json ? json[segment] : null;
+            }
+        }
+
+        return path.ToString();
+    }
 
     [GeneratedRegex("\"([^\"]+)\"")]
     private static partial Regex QuotedName();

@@ -114,6 +114,32 @@ public sealed class RequestSweepTests(SweepFixture hub, ITestOutputHelper output
     }
 
     [Theory]
+    [InlineData("/api/v1/departments/ga/notifications", "zz\r\n")]
+    [InlineData("/api/v1/departments/fg/webhooks", "10\r\n{}\r\n")]
+    [InlineData("/api/v1/applications", "ffffffffffffffffff\r\n")]
+    [InlineData("/api/v1/portal/session", "4\r\n{}\r\nxx\r\n")]
+    public async Task InboundEndpoint_MalformedChunkedFraming_AnswersA400ProblemNotA500(string path, string chunks)
+    {
+        // HttpClient cannot send broken chunk framing, so this speaks HTTP/1.1 over a socket. The server throws while the
+        // endpoint reads the body; that must reach the client as a 4xx problem.
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(hub.BaseAddress.Host, hub.BaseAddress.Port);
+        var stream = socket.GetStream();
+        var head = $"POST {path} HTTP/1.1\r\nHost: {hub.BaseAddress.Authority}\r\nContent-Type: application/json\r\n"
+            + $"X-Api-Key: {HubFixture.KeyA}\r\nIdempotency-Key: framing\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head + chunks));
+        await stream.FlushAsync();
+        socket.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+
+        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+        var answer = await reader.ReadToEndAsync();
+
+        var status = int.Parse(answer.Split(' ', 3)[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(status, 400, 499);
+        Assert.Contains("Content-Type: application/problem+json", answer, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
     [InlineData("url", 414)]
     [InlineData("header-count", 431)]
     [InlineData("header-size", 431)]
