@@ -484,7 +484,17 @@ public sealed partial class HousingSandbox : IAsyncDisposable
                 return check.Refuse("body", "must be a JSON object");
             }
 
-            var serviceCode = Validate(root, check);
+            string? serviceCode;
+            try
+            {
+                serviceCode = Validate(root, check);
+            }
+            catch (InvalidOperationException)
+            {
+                // A lone surrogate escape ("\ud800") parses, and only fails when the string is read: not Unicode text.
+                return check.Refuse("body", "holds text that is not Unicode (a lone surrogate)");
+            }
+
             if (check.Failed)
             {
                 return check.Refusal();

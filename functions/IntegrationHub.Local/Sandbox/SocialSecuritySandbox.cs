@@ -423,19 +423,27 @@ public sealed partial class SocialSecuritySandbox : IAsyncDisposable
             return Invalid("body 须为 JSON 对象");
         }
 
-        foreach (var property in root.EnumerateObject())
+        try
         {
-            if (property.Value.ValueKind != JsonValueKind.String)
+            foreach (var property in root.EnumerateObject())
             {
-                return Invalid($"字段 {property.Name} 的值须为字符串");
-            }
+                if (property.Value.ValueKind != JsonValueKind.String)
+                {
+                    return Invalid($"字段 {property.Name} 的值须为字符串");
+                }
 
-            if (string.IsNullOrWhiteSpace(property.Value.GetString()))
-            {
-                return Invalid($"字段 {property.Name} 为空（可选字段应省略）");
-            }
+                if (string.IsNullOrWhiteSpace(property.Value.GetString()))
+                {
+                    return Invalid($"字段 {property.Name} 为空（可选字段应省略）");
+                }
 
-            fields[property.Name] = property.Value.GetString()!;
+                fields[property.Name] = property.Value.GetString()!;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // A lone surrogate escape ("\ud800") parses, and only fails when the string is read: not Unicode text.
+            return Invalid("body 含有非 Unicode 文本（孤立代理项）");
         }
 
         return null;

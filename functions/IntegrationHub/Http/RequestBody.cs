@@ -74,6 +74,11 @@ public static class RequestBody
                 ? TooLarge(maxBytes)
                 : Problems.Field("body", "could not be read as an HTTP request body.", e.StatusCode));
         }
+        catch (IOException)
+        {
+            // Kestrel reports some broken framing this way (a chunk size that overflows), and a client gone mid-body too.
+            return (null, Problems.Field("body", "could not be read as an HTTP request body (broken chunked framing?)."));
+        }
     }
 
     /// <summary>Reads the stream, or returns null as soon as it holds more than <paramref name="maxBytes"/>.</summary>

@@ -45,7 +45,8 @@ public sealed class RareCharacterTests(DecidingHubFixture hub)
         using var submitted = await hub.SubmitAsync(body);
         Assert.Equal(System.Net.HttpStatusCode.Accepted, submitted.StatusCode);
         var id = (await submitted.Content.ReadFromJsonAsync<JsonObject>())!["applicationId"]!.GetValue<string>();
-        var done = await hub.WaitForAsync(id, a => a["status"]!.GetValue<string>() is "Approved" or "Rejected" or "Denied", TimeSpan.FromSeconds(60));
+        var done = await hub.WaitForAsync(id, a => a["status"]!.GetValue<string>() is "Approved" or "Rejected" or "Denied"
+            || a["handoff"]!.GetValue<string>() == "Failed", TimeSpan.FromSeconds(60));
 
         Assert.Equal("Approved", done["status"]!.GetValue<string>());
         Assert.Equal("Delivered", done["handoff"]!.GetValue<string>());
@@ -137,9 +138,7 @@ public sealed class RareCharacterTests(DecidingHubFixture hub)
     private async Task<JsonObject> PortalDetailAsync(string id)
     {
         using var client = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = hub.BaseAddress };
-        using var signIn = await client.PostAsJsonAsync("/api/v1/portal/session", new { user = HubFixture.ViewerUser, password = HubFixture.Password });
-        signIn.EnsureSuccessStatusCode();
-        var cookie = signIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        var cookie = await hub.PortalCookieAsync(HubFixture.ViewerUser);
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/portal/handoffs/{id}");
         request.Headers.Add("Cookie", cookie);
         using var response = await client.SendAsync(request);

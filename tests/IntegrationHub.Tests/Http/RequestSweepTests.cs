@@ -47,7 +47,7 @@ public sealed class RequestSweepTests(SweepFixture hub, ITestOutputHelper output
     [Fact]
     public async Task EveryRoute_GeneratedMalformedRequests_AnswerProblemsStoreNothingLogNoPersonalData()
     {
-        var cookie = await SignInAsync();
+        var cookie = (await hub.PortalCookieAsync(HubFixture.OperatorUser))["hub_portal=".Length..];
         var before = await SnapshotAsync();
         var statuses = new ConcurrentDictionary<int, int>();
         var routes = new ConcurrentDictionary<string, int>();
@@ -115,7 +115,7 @@ public sealed class RequestSweepTests(SweepFixture hub, ITestOutputHelper output
 
     [Theory]
     [InlineData("/api/v1/departments/ga/notifications", "zz\r\n")]
-    [InlineData("/api/v1/departments/fg/webhooks", "10\r\n{}\r\n")]
+    [InlineData("/api/v1/departments/fg/webhooks", "1g\r\n{\r\n")]
     [InlineData("/api/v1/applications", "ffffffffffffffffff\r\n")]
     [InlineData("/api/v1/portal/session", "4\r\n{}\r\nxx\r\n")]
     public async Task InboundEndpoint_MalformedChunkedFraming_AnswersA400ProblemNotA500(string path, string chunks)
@@ -129,10 +129,11 @@ public sealed class RequestSweepTests(SweepFixture hub, ITestOutputHelper output
             + $"X-Api-Key: {HubFixture.KeyA}\r\nIdempotency-Key: framing\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
         await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head + chunks));
         await stream.FlushAsync();
-        socket.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
 
+        // The server answers and closes the connection (Connection: close; the body cannot be read past the fault).
         using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
-        var answer = await reader.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var answer = await reader.ReadToEndAsync(timeout.Token);
 
         var status = int.Parse(answer.Split(' ', 3)[1], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(status, 400, 499);
@@ -202,15 +203,6 @@ public sealed class RequestSweepTests(SweepFixture hub, ITestOutputHelper output
         }
 
         return $"{method} (no route)";
-    }
-
-    private async Task<string> SignInAsync()
-    {
-        using var client = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = hub.BaseAddress };
-        using var response = await client.PostAsJsonAsync("/api/v1/portal/session", new { user = HubFixture.OperatorUser, password = HubFixture.Password });
-        response.EnsureSuccessStatusCode();
-        var setCookie = response.Headers.GetValues("Set-Cookie").Single();
-        return setCookie[(setCookie.IndexOf('=', StringComparison.Ordinal) + 1)..setCookie.IndexOf(';', StringComparison.Ordinal)];
     }
 
     /// <summary>Every table row (keys and ETag) and every queue's message count: anything written shows as a difference.</summary>
