@@ -118,7 +118,8 @@ public sealed class ApplicationsApi(
             return null; // the validator names the missing field together with any others
         }
 
-        if (catalog.Find(code) is not { } entry)
+        // Trimmed, as the validator trims every text, so " GA-001 " is the item GA-001 in both places.
+        if (catalog.Find(code.Trim()) is not { } entry)
         {
             return Problems.Field("itemCode", $"'{code}' is not a service item.", StatusCodes.Status422UnprocessableEntity);
         }

@@ -77,7 +77,7 @@ public sealed partial class FormSchemas
 
         foreach (var child in node.Details)
         {
-            if (failedOneOf && IsUnder(child, "oneOf") || IsUnder(child, "if"))
+            if ((failedOneOf && IsUnder(child, "oneOf")) || IsUnder(child, "if"))
             {
                 continue;
             }
