@@ -10,7 +10,8 @@ namespace IntegrationHub.Http;
 /// with an empty 400/414/431 before any middleware runs, so the local host sets Kestrel's limits a little above these
 /// (<see cref="ServerRequestTargetBytes"/> and the others) and this middleware enforces the real ones: a client then
 /// always gets <c>application/problem+json</c>. A body the server refuses while an endpoint reads it (malformed
-/// chunking, a body over the server's size limit) is answered the same way.
+/// chunking, a body over the server's size limit) is answered the same way. On Azure the Functions host's front end
+/// applies its own URL, header and body limits before the worker runs; this middleware serves the local host.
 /// </summary>
 public static class RequestLimits
 {
