@@ -17,7 +17,14 @@ public static class LocalHub
         var builder = WebApplication.CreateBuilder(args);
         var port = builder.Local().Settings.Port;
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            // Above the hub's own limits, which RequestLimits enforces with a problem body (Kestrel's own refusals have none).
+            k.Limits.MaxRequestBodySize = RequestLimits.ServerBodyBytes;
+            k.Limits.MaxRequestLineSize = RequestLimits.ServerRequestTargetBytes;
+            k.Limits.MaxRequestHeadersTotalSize = RequestLimits.ServerHeaderBytes;
+            k.Limits.MaxRequestHeaderCount = RequestLimits.ServerHeaderCount;
+        });
         builder.AddLocalPlatform();
         builder.AddLocalOperators();
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
@@ -32,6 +39,7 @@ public static class LocalHub
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestLimits();
         app.MapHubApi();
         app.UseSandbox(publicSecurity);
         app.UseSandboxSocialSecurity(socialSecurity);

@@ -493,7 +493,17 @@ public sealed partial class HousingSandbox : IAsyncDisposable
                 return check.Refuse("body", "must be a JSON object");
             }
 
-            var serviceCode = Validate(root, check);
+            string? serviceCode;
+            try
+            {
+                serviceCode = Validate(root, check);
+            }
+            catch (InvalidOperationException)
+            {
+                // A lone surrogate escape ("\ud800") parses, and only fails when the string is read: not Unicode text.
+                return check.Refuse("body", "holds text that is not Unicode (a lone surrogate)");
+            }
+
             if (check.Failed)
             {
                 return check.Refusal();
@@ -803,14 +813,14 @@ public sealed partial class HousingSandbox : IAsyncDisposable
         return "10X98765432"[sum % 11] == id[17];
     }
 
-    [GeneratedRegex("^[0-9]{17}[0-9X]$")]
+    [GeneratedRegex("^[0-9]{17}[0-9X]\\z")]
     private static partial Regex CitizenIdPattern();
 
-    [GeneratedRegex("^[0-9]{11}$")]
+    [GeneratedRegex("^[0-9]{11}\\z")]
     private static partial Regex MobilePattern();
 
     // Assumption: the document's example form exactly — seconds, optional fraction, and the +08:00 offset spelled out.
-    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7})?\+08:00$")]
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7})?\+08:00\z")]
     private static partial Regex SubmittedAtPattern();
 
     private sealed class IssuedToken(DateTimeOffset expiresAt)
@@ -971,7 +981,7 @@ public sealed partial class HousingSandbox : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex("^-?(0|[1-9][0-9]*)$")]
+    [GeneratedRegex("^-?(0|[1-9][0-9]*)\\z")]
     private static partial Regex IntegerPattern();
 
     private sealed record Answer(int Status, byte[]? Body, int? RetryAfterSeconds = null)

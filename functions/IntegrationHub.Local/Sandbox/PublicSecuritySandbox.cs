@@ -533,8 +533,9 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
 
     private Fault? CheckValue(string name, string value) => name switch
     {
-        // Assumption: lengths are counted in characters, not GB18030 bytes.
-        "XZZ" or "FWCS" => Check(name, value.Length <= 100),
+        // Assumption: lengths are counted in characters (Unicode scalar values: a rare character outside the BMP is one
+        // character, as it is one 字 to a clerk), not in GB18030 bytes or UTF-16 code units.
+        "XZZ" or "FWCS" => Check(name, value.EnumerateRunes().Count() <= 100),
         "LZRQ" => Check(name, IsDate(value)) ?? Check(name, string.CompareOrdinal(value, Now().ToString(Day, CultureInfo.InvariantCulture)) <= 0, "不得晚于当天"),
         "ZLQSRQ" or "ZLZZRQ" => Check(name, IsDate(value)),
         "JZSY" => Check(name, ResidenceReasons.Contains(value)),
@@ -749,16 +750,16 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         return Encoding.GetEncoding("GB18030", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
     }
 
-    [GeneratedRegex("^[0-9A-Fa-f]{16,32}$")]
+    [GeneratedRegex("^[0-9A-Fa-f]{16,32}\\z")]
     private static partial Regex NoncePattern();
 
-    [GeneratedRegex("^[A-Za-z0-9-]{1,40}$")]
+    [GeneratedRegex("^[A-Za-z0-9-]{1,40}\\z")]
     private static partial Regex LshPattern();
 
-    [GeneratedRegex("^[0-9]{17}[0-9X]$")]
+    [GeneratedRegex("^[0-9]{17}[0-9X]\\z")]
     private static partial Regex CitizenIdPattern();
 
-    [GeneratedRegex("^(0|[1-9][0-9]*)$")]
+    [GeneratedRegex("^(0|[1-9][0-9]*)\\z")]
     private static partial Regex WholeNumberPattern();
 
     private sealed record Case(string Slbh, string Lsh, string BusinessType);

@@ -429,19 +429,27 @@ public sealed partial class SocialSecuritySandbox : IAsyncDisposable
             return Invalid("body 须为 JSON 对象");
         }
 
-        foreach (var property in root.EnumerateObject())
+        try
         {
-            if (property.Value.ValueKind != JsonValueKind.String)
+            foreach (var property in root.EnumerateObject())
             {
-                return Invalid($"字段 {property.Name} 的值须为字符串");
-            }
+                if (property.Value.ValueKind != JsonValueKind.String)
+                {
+                    return Invalid($"字段 {property.Name} 的值须为字符串");
+                }
 
-            if (string.IsNullOrWhiteSpace(property.Value.GetString()))
-            {
-                return Invalid($"字段 {property.Name} 为空（可选字段应省略）");
-            }
+                if (string.IsNullOrWhiteSpace(property.Value.GetString()))
+                {
+                    return Invalid($"字段 {property.Name} 为空（可选字段应省略）");
+                }
 
-            fields[property.Name] = property.Value.GetString()!;
+                fields[property.Name] = property.Value.GetString()!;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // A lone surrogate escape ("\ud800") parses, and only fails when the string is read: not Unicode text.
+            return Invalid("body 含有非 Unicode 文本（孤立代理项）");
         }
 
         return null;
@@ -658,16 +666,16 @@ public sealed partial class SocialSecuritySandbox : IAsyncDisposable
         return "10X98765432"[sum % 11] == id[17];
     }
 
-    [GeneratedRegex("^[A-Za-z0-9]{1,32}$")]
+    [GeneratedRegex("^[A-Za-z0-9]{1,32}\\z")]
     private static partial Regex TransIdPattern();
 
-    [GeneratedRegex("^[0-9]{17}[0-9X]$")]
+    [GeneratedRegex("^[0-9]{17}[0-9X]\\z")]
     private static partial Regex CitizenIdPattern();
 
-    [GeneratedRegex("^[0-9]{4}$")]
+    [GeneratedRegex("^[0-9]{4}\\z")]
     private static partial Regex YearPattern();
 
-    [GeneratedRegex("^[1-9][0-9]*$")]
+    [GeneratedRegex("^[1-9][0-9]*\\z")]
     private static partial Regex PositiveWholePattern();
 
     /// <summary>What could be read of one request, for validation and for the record.</summary>

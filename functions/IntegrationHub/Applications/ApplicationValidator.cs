@@ -1,64 +1,70 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using IntegrationHub.Catalog;
 using IntegrationHub.Departments;
 
 namespace IntegrationHub.Applications;
 
 /// <summary>
-/// Turns a submitted body into a canonical application, or into errors keyed by the offending field.
-/// The schemas cover shape, types and code tables; this adds what a schema cannot say: the GB 11643 check
-/// digit, dates relative to today, ranges between two fields, and "exactly one self".
+/// Turns a submitted body into a canonical application, or into errors keyed by the offending field. Texts and numbers
+/// are checked and trimmed first (<see cref="ApplicationText"/>); the schemas cover shape, types and code tables; this adds
+/// what a schema cannot say: the GB 11643 check digit, dates relative to today and to the applicant's birth, ranges
+/// between two fields, and "exactly one self".
 /// </summary>
-public sealed class ApplicationValidator(FormSchemas schemas, TimeProvider time)
+public sealed partial class ApplicationValidator(FormSchemas schemas, TimeProvider time)
 {
     private const int MaxAttachments = 10;
     private static readonly string[] TopLevel = ["itemCode", "applicant", "form", "attachments"];
     private static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
 
-    public sealed record Validated(string ItemCode, Applicant Applicant, JsonObject Form, IReadOnlyList<string> Attachments);
+    // Dates no resident's application can hold: before 1900 (GB 11643 births start there) or after 2100 (RS-006's last year).
+    private static readonly DateOnly Earliest = new(1900, 1, 1);
+    private static readonly DateOnly Latest = new(2100, 12, 31);
 
-    public (Validated? Application, Dictionary<string, string[]> Errors) Validate(JsonObject body)
+    // A certification time may run a little ahead of the hub's clock (the platform's clock); the departments allow 300 s.
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>A valid application; <see cref="Body"/> is the body as accepted (texts trimmed), the idempotency fingerprint's input.</summary>
+    public sealed record Validated(string ItemCode, Applicant Applicant, JsonObject Form, IReadOnlyList<string> Attachments, JsonObject Body);
+
+    public (Validated? Application, Dictionary<string, string[]> Errors) Validate(JsonObject submitted)
     {
-        var errors = new Dictionary<string, string[]>();
+        var (body, errors) = ApplicationText.Normalise(submitted);
         foreach (var unknown in body.Select(p => p.Key).Except(TopLevel))
         {
             errors[unknown] = ["is not a known property."];
         }
 
-        var itemCode = body["itemCode"] is JsonValue code && code.TryGetValue(out string? text) ? text.ToUpperInvariant() : null;
+        var itemCode = Text(body, "itemCode")?.ToUpperInvariant();
         if (itemCode is null)
         {
-            errors["itemCode"] = ["is required and must be a string."];
+            errors.TryAdd("itemCode", ["is required and must be a string."]);
         }
 
         foreach (var (field, messages) in schemas.ValidateApplicant(body["applicant"]))
         {
-            errors[field] = messages;
+            errors.TryAdd(field, messages);
         }
 
         var applicant = body["applicant"] as JsonObject;
-        var idNumber = (applicant?["idNumber"] as JsonValue)?.TryGetValue(out string? id) == true ? id : null;
-        string sex = "0";
-        DateOnly birth = default;
-        if (idNumber is not null && !errors.ContainsKey("applicant.idNumber") && !CitizenId.TryParse(idNumber, out sex, out birth, out var idError))
-        {
-            errors["applicant.idNumber"] = [idError];
-        }
+        var idNumber = applicant is null ? null : Text(applicant, "idNumber");
+        var person = CheckId(idNumber, "applicant.idNumber", errors);
 
         var form = body["form"] as JsonObject;
         if (form is null)
         {
-            errors["form"] = ["is required and must be an object."];
+            errors.TryAdd("form", ["is required and must be an object."]);
         }
         else if (itemCode is not null && schemas.HasForm(itemCode))
         {
             foreach (var (field, messages) in schemas.ValidateForm(itemCode, form))
             {
-                errors[field] = messages;
+                errors.TryAdd(field, messages);
             }
 
-            CheckRules(form, errors);
+            CheckRules(form, person?.Birth, errors);
         }
 
         var attachments = new List<string>();
@@ -67,7 +73,7 @@ public sealed class ApplicationValidator(FormSchemas schemas, TimeProvider time)
             if (list is not JsonArray array || array.Count > MaxAttachments
                 || array.Any(a => a is not JsonValue v || !v.TryGetValue(out string? s) || s.Length is 0 or > 200))
             {
-                errors["attachments"] = [$"must be an array of at most {MaxAttachments} references of 1-200 characters."];
+                errors.TryAdd("attachments", [$"must be an array of at most {MaxAttachments} references of 1-200 characters."]);
             }
             else
             {
@@ -81,23 +87,44 @@ public sealed class ApplicationValidator(FormSchemas schemas, TimeProvider time)
         }
 
         return (new Validated(itemCode!, new Applicant(
-            applicant!["name"]!.GetValue<string>(),
+            Text(applicant!, "name")!,
             idNumber!,
-            applicant["phone"]!.GetValue<string>(),
-            applicant["ethnicity"]!.GetValue<string>(),
-            applicant["district"]!.GetValue<string>(),
-            sex,
-            birth), form!, attachments), errors);
+            Text(applicant!, "phone")!,
+            Text(applicant!, "ethnicity")!,
+            Text(applicant!, "district")!,
+            person!.Value.Sex,
+            person.Value.Birth), form!, attachments, body), errors);
     }
 
-    private void CheckRules(JsonObject form, Dictionary<string, string[]> errors)
+    /// <summary>The birth date and sex of a valid ID number, or null with the reason added to <paramref name="errors"/> (unless the field already has one).</summary>
+    private (DateOnly Birth, string Sex)? CheckId(string? id, string field, Dictionary<string, string[]> errors)
     {
-        var today = DateOnly.FromDateTime(time.GetUtcNow().ToOffset(ChinaOffset).DateTime);
-        CheckId(form, "landlordIdNumber", "form.landlordIdNumber", errors);
+        if (id is null || errors.ContainsKey(field))
+        {
+            return null;
+        }
 
+        if (!CitizenId.TryParse(id, out var sex, out var birth, out var message))
+        {
+            errors[field] = [message];
+            return null;
+        }
+
+        if (birth > Today())
+        {
+            errors[field] = ["holds a birth date in the future."];
+            return null;
+        }
+
+        return (birth, sex);
+    }
+
+    private void CheckRules(JsonObject form, DateOnly? birth, Dictionary<string, string[]> errors)
+    {
+        CheckId(Text(form, "landlordIdNumber"), "form.landlordIdNumber", errors);
         if (form["landlord"] is JsonObject landlord)
         {
-            CheckId(landlord, "idNumber", "form.landlord.idNumber", errors);
+            CheckId(Text(landlord, "idNumber"), "form.landlord.idNumber", errors);
         }
 
         foreach (var name in new[] { "tenants", "householdMembers" })
@@ -108,48 +135,118 @@ public sealed class ApplicationValidator(FormSchemas schemas, TimeProvider time)
                 {
                     if (people[i] is JsonObject person)
                     {
-                        CheckId(person, "idNumber", $"form.{name}[{i}].idNumber", errors);
+                        CheckId(Text(person, "idNumber"), $"form.{name}[{i}].idNumber", errors);
                     }
                 }
             }
         }
 
-        if (Date(form, "arrivalDate") is { } arrival && arrival > today)
-        {
-            Add(errors, "form.arrivalDate", "must not be in the future.");
-        }
+        CheckDates(form, birth, errors);
 
         if (Date(form, "leaseStart") is { } start && Date(form, "leaseEnd") is { } end && end <= start)
         {
             Add(errors, "form.leaseEnd", "must be after leaseStart.");
         }
 
-        if (Text(form, "startMonth") is { } from && Text(form, "endMonth") is { } to && string.CompareOrdinal(from, to) > 0)
+        if (Month(form, "startMonth") is { } from && Month(form, "endMonth") is { } to && to < from)
         {
             Add(errors, "form.endMonth", "must not be before startMonth.");
         }
 
         if (form["householdMembers"] is JsonArray members
-            && members.Count(m => (m?["relation"] as JsonValue)?.GetValue<string>() == "self") != 1)
+            && members.Count(m => m is JsonObject member && Text(member, "relation") == "self") != 1)
         {
             Add(errors, "form.householdMembers", "must contain exactly one member with relation self.");
         }
     }
 
-    private static void CheckId(JsonObject owner, string property, string field, Dictionary<string, string[]> errors)
+    // Every date of every item: not before 1900, not before the applicant was born; what has happened already (arrival,
+    // a registration, a certification, the months a certificate covers) not in the future; what may lie ahead (a
+    // lease, a first month of contributions, an enrolment year) not after 2100. Each is read exactly as the translators
+    // read it, so a date the schema's format admits but a translator could not read is refused here.
+    private void CheckDates(JsonObject form, DateOnly? birth, Dictionary<string, string[]> errors)
     {
-        if (Text(owner, property) is { } id && !errors.ContainsKey(field) && !CitizenId.TryParse(id, out _, out _, out var message))
+        var today = Today();
+        DateOnly? birthMonth = birth is { } b ? new DateOnly(b.Year, b.Month, 1) : null;
+        foreach (var (field, notAfter) in new[] { ("arrivalDate", today), ("registrationDate", today), ("leaseStart", Latest), ("leaseEnd", Latest) })
         {
-            Add(errors, field, message);
+            CheckDate(form, field, "yyyy-MM-dd", birth, notAfter, "day", errors);
+        }
+
+        CheckDate(form, "startMonth", "yyyy-MM", birthMonth, Latest, "month", errors);
+        CheckDate(form, "endMonth", "yyyy-MM", birthMonth, new DateOnly(today.Year, today.Month, 1), "month", errors);
+
+        if (form["year"] is JsonValue value && value.TryGetValue(out int year) && year is >= 1 and <= 9999 && !errors.ContainsKey("form.year"))
+        {
+            Bound(new DateOnly(year, 1, 1), "form.year", birth is { } born ? new DateOnly(born.Year, 1, 1) : null, Latest, "year", errors);
+        }
+
+        if (Text(form, "certifiedAt") is { } text && !errors.ContainsKey("form.certifiedAt"))
+        {
+            if (!Rfc3339().IsMatch(text) || !DateTimeOffset.TryParse(text.ToUpperInvariant(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
+            {
+                Add(errors, "form.certifiedAt", "must be an RFC 3339 date-time with an offset, such as 2026-11-28T09:30:00+08:00.");
+            }
+            else if (at > time.GetUtcNow() + ClockSkew)
+            {
+                Add(errors, "form.certifiedAt", "must not be in the future.");
+            }
+            else
+            {
+                Bound(DateOnly.FromDateTime(at.ToOffset(ChinaOffset).DateTime), "form.certifiedAt", birth, DateOnly.MaxValue, "day", errors);
+            }
         }
     }
 
+    private static void CheckDate(JsonObject form, string property, string format, DateOnly? notBefore, DateOnly notAfter, string unit,
+        Dictionary<string, string[]> errors)
+    {
+        var field = $"form.{property}";
+        if (Text(form, property) is not { } text || errors.ContainsKey(field))
+        {
+            return;
+        }
+
+        if (!DateOnly.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            Add(errors, field, $"must be a date written {format}.");
+            return;
+        }
+
+        Bound(date, field, notBefore, notAfter, unit, errors);
+    }
+
+    private static void Bound(DateOnly date, string field, DateOnly? notBefore, DateOnly notAfter, string unit, Dictionary<string, string[]> errors)
+    {
+        if (date < Earliest)
+        {
+            Add(errors, field, "must not be before 1900.");
+        }
+        else if (notBefore is { } born && date < born)
+        {
+            Add(errors, field, $"must not be before the applicant's birth {unit}.");
+        }
+        else if (date > notAfter)
+        {
+            Add(errors, field, notAfter == Latest ? "must not be after 2100." : "must not be in the future.");
+        }
+    }
+
+    private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().ToOffset(ChinaOffset).DateTime);
+
     private static string? Text(JsonObject owner, string property) =>
-        owner[property] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+        owner[property] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 
     private static DateOnly? Date(JsonObject owner, string property) =>
         Text(owner, property) is { } s && DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
 
+    private static DateOnly? Month(JsonObject owner, string property) =>
+        Text(owner, property) is { } s && DateOnly.TryParseExact(s, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+
     private static void Add(Dictionary<string, string[]> errors, string field, string message) =>
         errors[field] = errors.TryGetValue(field, out var existing) ? [.. existing, message] : [message];
+
+    // The 人社 translator's reading of RZSJ: RFC 3339 with an offset, ASCII digits only.
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")]
+    private static partial Regex Rfc3339();
 }

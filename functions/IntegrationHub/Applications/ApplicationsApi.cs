@@ -68,7 +68,8 @@ public sealed class ApplicationsApi(
             return Problems.Fields(errors);
         }
 
-        var bodyHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body.ToJsonString())));
+        // Over the body as accepted, in canonical form: the same JSON with its keys in another order is the same submission.
+        var bodyHash = CanonicalJson.Fingerprint(valid.Body);
         var (applicationId, replayed, conflict) = await ClaimIdempotencyKey(platform.Name, idempotencyKey, bodyHash, cancellationToken);
         if (conflict)
         {
@@ -119,7 +120,8 @@ public sealed class ApplicationsApi(
             return null; // the validator names the missing field together with any others
         }
 
-        if (catalog.Find(code) is not { } entry)
+        // Trimmed, as the validator trims every text, so " GA-001 " is the item GA-001 in both places.
+        if (catalog.Find(code.Trim()) is not { } entry)
         {
             return Problems.Field("itemCode", $"'{code}' is not a service item.", StatusCodes.Status422UnprocessableEntity);
         }

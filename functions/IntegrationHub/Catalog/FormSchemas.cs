@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -15,7 +17,7 @@ public sealed partial class FormSchemas
 {
     // One options instance per set of schemas: evaluation caches each schema's compiled constraints in it,
     // and each instance registers its own $ids, so two FormSchemas never collide.
-    private readonly EvaluationOptions _options = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
+    private readonly EvaluationOptions _options = new() { OutputFormat = OutputFormat.Hierarchical, RequireFormatValidation = true };
     private readonly JsonSchema _applicant;
     private readonly FrozenDictionary<string, JsonSchema> _forms;
 
@@ -41,38 +43,63 @@ public sealed partial class FormSchemas
     {
         var result = schema.Evaluate(instance, options);
         var errors = new Dictionary<string, List<string>>();
-        if (result.IsValid)
+        Collect(result, root, instance, errors);
+        return errors.ToDictionary(e => e.Key, e => e.Value.Distinct().ToArray());
+    }
+
+    // Only failures that make their parent fail are errors. A passing oneOf has failing branches (every code but the one
+    // given) and a passing if/then has a failing "if"; reporting those would call valid codes "not allowed". A failing
+    // oneOf of codes is one error at its field, not one per code it did not match.
+    private static void Collect(EvaluationResults node, string root, JsonNode? instance, Dictionary<string, List<string>> errors)
+    {
+        if (node.IsValid)
         {
-            return [];
+            return;
         }
 
-        foreach (var detail in result.Details.Where(d => d.HasErrors))
+        var location = Path(root, node.InstanceLocation.ToString(), instance);
+        var failedOneOf = false;
+        foreach (var (keyword, message) in node.Errors ?? new Dictionary<string, string>())
         {
-            var location = Path(root, detail.InstanceLocation.ToString());
-            foreach (var (keyword, message) in detail.Errors!)
+            if (keyword == "required")
             {
-                if (keyword == "required")
+                foreach (Match missing in QuotedName().Matches(message))
                 {
-                    foreach (Match missing in QuotedName().Matches(message))
-                    {
-                        Add(errors, $"{location}.{missing.Groups[1].Value}", "is required.");
-                    }
+                    Add(errors, $"{location}.{missing.Groups[1].Value}", "is required.");
                 }
-                else if (keyword is not ("oneOf" or "allOf" or "if" or "then") || detail.Errors!.Count == 1)
-                {
-                    Add(errors, location, keyword == "" ? "is not allowed here." : Describe(keyword, message));
-                }
+            }
+            else
+            {
+                failedOneOf |= keyword == "oneOf";
+                Add(errors, location, Describe(keyword, message));
             }
         }
 
-        return errors.ToDictionary(e => e.Key, e => e.Value.Distinct().ToArray());
+        foreach (var child in node.Details)
+        {
+            if ((failedOneOf && IsUnder(child, "oneOf")) || IsUnder(child, "if"))
+            {
+                continue;
+            }
+
+            Collect(child, root, instance, errors);
+        }
+    }
+
+    private static bool IsUnder(EvaluationResults child, string keyword)
+    {
+        var path = child.EvaluationPath.ToString();
+        var cut = path.LastIndexOf('/');
+        var last = path[(cut + 1)..];
+        var parent = cut > 0 ? path[..cut] : "";
+        return last == keyword || parent.EndsWith("/" + keyword, StringComparison.Ordinal);
     }
 
     private static string Describe(string keyword, string message) => keyword switch
     {
-        "oneOf" => "is not one of the allowed codes.",
-        "const" => "is not one of the allowed codes.",
-        "false" => "is not allowed here.",
+        "oneOf" or "const" or "enum" => "is not one of the allowed codes.",
+        "" or "false" => "is not allowed here.",
+        "type" => message.Replace("Value is", "is", StringComparison.Ordinal).TrimEnd('.') + ".",
         _ => message,
     };
 
@@ -86,8 +113,27 @@ public sealed partial class FormSchemas
         list.Add(message);
     }
 
-    private static string Path(string root, string pointer) =>
-        pointer.Length == 0 ? root : root + pointer.Replace('/', '.');
+    // A JSON pointer as the dotted path problems use, with array items in brackets: /tenants/0/name → form.tenants[0].name.
+    private static string Path(string root, string pointer, JsonNode? instance)
+    {
+        var path = new StringBuilder(root);
+        var node = instance;
+        foreach (var segment in pointer.Split('/').Skip(1).Select(s => s.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)))
+        {
+            if (node is JsonArray array && int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+            {
+                path.Append('[').Append(segment).Append(']');
+                node = index < array.Count ? array[index] : null;
+            }
+            else
+            {
+                path.Append('.').Append(segment);
+                node = node is JsonObject json ? json[segment] : null;
+            }
+        }
+
+        return path.ToString();
+    }
 
     [GeneratedRegex("\"([^\"]+)\"")]
     private static partial Regex QuotedName();

@@ -1,10 +1,15 @@
-using System.Text.Json;
+using System.Buffers;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
 
 namespace IntegrationHub.Http;
 
-/// <summary>Reads a JSON body with a hard size limit; every failure becomes a problem naming <c>body</c>.</summary>
+/// <summary>
+/// Reads a request body with a hard size limit and, for JSON, into a tree that reads without surprises (see
+/// <see cref="StrictJson"/>). Every failure becomes a 4xx problem naming <c>body</c> or the offending value's path.
+/// </summary>
 public static class RequestBody
 {
     public static async Task<(JsonNode? Node, IResult? Problem)> ReadJsonAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
@@ -14,24 +19,65 @@ public static class RequestBody
             return (null, TooLarge(maxBytes));
         }
 
-        if (!(request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) ?? false))
+        if (!IsJson(request.ContentType))
         {
-            return (null, Problems.Field("body", "must be sent as application/json.", StatusCodes.Status415UnsupportedMediaType));
+            return (null, Problems.Field("body", "must be sent as application/json (a charset, if given, must be utf-8).",
+                StatusCodes.Status415UnsupportedMediaType));
         }
 
-        var bytes = await ReadAtMostAsync(request.Body, maxBytes, cancellationToken);
-        if (bytes is null)
+        var (bytes, problem) = await ReadBytesAsync(request, maxBytes, cancellationToken);
+        return problem is not null ? (null, problem) : ParseJson(bytes!);
+    }
+
+    /// <summary>
+    /// <c>application/json</c>, with no parameter but an optional <c>charset=utf-8</c>. Compared as a parsed media type,
+    /// never by prefix: <c>application/jsonx</c> is another type, and a body declared UTF-16 would be misread as UTF-8.
+    /// </summary>
+    public static bool IsJson(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+            || !mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        foreach (var parameter in mediaType.Parameters)
+        {
+            if (!parameter.Name.Equals("charset", StringComparison.OrdinalIgnoreCase)
+                || !HeaderUtilities.RemoveQuotes(parameter.Value).Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The raw body, at most <paramref name="maxBytes"/>; a larger one (declared or streamed, chunked included) is 413,
+    /// and a body the server itself refuses (malformed chunking, its own limits) is the server's 4xx, as a problem.
+    /// </summary>
+    public static async Task<(byte[]? Bytes, IResult? Problem)> ReadBytesAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > maxBytes)
         {
             return (null, TooLarge(maxBytes));
         }
 
         try
         {
-            return (JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 16 }), null);
+            return await ReadAtMostAsync(request.Body, maxBytes, cancellationToken) is { } bytes ? (bytes, null) : (null, TooLarge(maxBytes));
         }
-        catch (JsonException ex)
+        catch (BadHttpRequestException e)
         {
-            return (null, Problems.Field("body", $"is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})."));
+            return (null, e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? TooLarge(maxBytes)
+                : Problems.Field("body", "could not be read as an HTTP request body.", e.StatusCode));
+        }
+        catch (IOException)
+        {
+            // Kestrel reports some broken framing this way (a chunk size that overflows), and a client gone mid-body too.
+            return (null, Problems.Field("body", "could not be read as an HTTP request body (broken chunked framing?)."));
         }
     }
 
@@ -39,21 +85,32 @@ public static class RequestBody
     public static async Task<byte[]?> ReadAtMostAsync(Stream body, int maxBytes, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        var chunk = ArrayPool<byte>.Shared.Rent(8192);
+        try
         {
-            if (buffer.Length + read > maxBytes)
+            int read;
+            while ((read = await body.ReadAsync(chunk.AsMemory(0, 8192), cancellationToken)) > 0)
             {
-                return null;
-            }
+                if (buffer.Length + read > maxBytes)
+                {
+                    return null;
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return buffer.ToArray();
     }
 
+    /// <summary>UTF-8 JSON bytes as a tree that reads without surprises, or a 400 problem saying where it is broken.</summary>
+    public static (JsonNode? Node, IResult? Problem) ParseJson(ReadOnlySpan<byte> bytes) =>
+        StrictJson.TryParse(bytes, out var node, out var error) ? (node, null) : (null, Problems.Field(error.Field, error.Message));
+
     private static IResult TooLarge(int maxBytes) =>
-        Problems.Field("body", $"must be at most {maxBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
+        Problems.Field("body", $"must be at most {maxBytes.ToString(CultureInfo.InvariantCulture)} bytes.", StatusCodes.Status413PayloadTooLarge);
 }

@@ -212,7 +212,10 @@ public sealed class IntakeTests(HubFixture hub)
         return await client.SendAsync(request);
     }
 
-    private async Task<int> CountStoredAsync()
+    private Task<int> CountStoredAsync() => CountStoredAsync(hub);
+
+    /// <summary>How many applications the hub has stored.</summary>
+    internal static async Task<int> CountStoredAsync(HubFixture hub)
     {
         var table = await hub.Services.GetRequiredService<HubTables>().Applications();
         var count = 0;

@@ -206,6 +206,15 @@ public class HubFixture : IAsyncLifetime
         return (await client.GetFromJsonAsync<JsonNode>($"/api/v1/applications/{id}"))!;
     }
 
+    /// <summary>Signs in to the portal as <paramref name="user"/> and returns the session cookie as a <c>Cookie</c> header value.</summary>
+    public async Task<string> PortalCookieAsync(string user)
+    {
+        using var client = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = BaseAddress };
+        using var response = await client.PostAsJsonAsync("/api/v1/portal/session", new { user, password = Password });
+        response.EnsureSuccessStatusCode();
+        return response.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+    }
+
     /// <summary>Polls the application until <paramref name="done"/> holds; fails with its last state otherwise.</summary>
     public async Task<JsonNode> WaitForAsync(string id, Func<JsonNode, bool> done, TimeSpan? within = null)
     {

@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IntegrationHub.Contracts;
+using IntegrationHub.Http;
 
 namespace IntegrationHub.Departments.Housing;
 
@@ -53,8 +54,6 @@ internal static class HousingTranslator
     private static readonly JsonSerializerOptions WireOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    private static readonly JsonDocumentOptions ReadOptions = new() { MaxDepth = 16, AllowDuplicateProperties = false };
 
     public static IReadOnlyCollection<string> ItemCodes => ServiceCodes.Keys;
 
@@ -333,19 +332,12 @@ internal static class HousingTranslator
         }
     }
 
-    private static JsonObject ParseObject(ReadOnlySpan<byte> body)
-    {
-        try
-        {
-            return JsonNode.Parse(body, documentOptions: ReadOptions) as JsonObject
-                ?? throw new HousingFormatException("body", "must be a JSON object.");
-        }
-        catch (JsonException e)
-        {
-            // JsonException texts may quote the body; position only.
-            throw new HousingFormatException("body", $"is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).", e);
-        }
-    }
+    // Strict: invalid UTF-8, a key twice, a lone surrogate escape or a number beyond decimal is a format error here,
+    // not an exception when a field is read later. The error names the field, never its content.
+    private static JsonObject ParseObject(ReadOnlySpan<byte> body) =>
+        !StrictJson.TryParse(body, out var node, out var error)
+            ? throw new HousingFormatException(error.Field, error.Message)
+            : node as JsonObject ?? throw new HousingFormatException("body", "must be a JSON object.");
 
     /// <summary>The body as a JSON object, or null when it is empty, not JSON, or not an object.</summary>
     public static JsonObject? TryParseObject(ReadOnlySpan<byte> body)

@@ -33,18 +33,15 @@ public sealed class HousingWebhooks
     public async Task<IResult> ReceiveAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var body = request.ContentLength > MaxBodyBytes
-            ? null
-            : await RequestBody.ReadAtMostAsync(request.Body, MaxBodyBytes, cancellationToken).ConfigureAwait(false);
-        if (body is null)
+        var (body, tooLarge) = await RequestBody.ReadBytesAsync(request, MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (tooLarge is not null)
         {
-            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload Too Large",
-                detail: $"A webhook is at most {MaxBodyBytes} bytes.");
+            return tooLarge;
         }
 
         // The signature over the raw bytes first; nothing is parsed, let alone changed, unless it holds. Assumption: no
         // replay window (the document gives webhooks no timestamp); a repeat is recognised by its event_id downstream.
-        if (!IsSigned(request.Headers[SignatureHeader], body))
+        if (!IsSigned(request.Headers[SignatureHeader], body!))
         {
             _logger.LogWarning("FG webhook refused: missing or bad {Header}", SignatureHeader);
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",

@@ -1,3 +1,4 @@
+using IntegrationHub.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,14 +30,15 @@ public sealed class PublicSecurityNotifications
         _logger = logger;
     }
 
+    // Assumption: X-SJS is not remembered here. A replay inside the 300 s window carries the same SLBH|BLZT|BLSJ,
+    // which the sink already recognises as a duplicate, so a nonce store would add state without adding safety.
     public async Task<IResult> ReceiveAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var body = await ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
-        if (body is null)
+        var (body, tooLarge) = await RequestBody.ReadBytesAsync(request, MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (tooLarge is not null)
         {
-            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload Too Large",
-                detail: $"A notification is at most {MaxBodyBytes} bytes.");
+            return tooLarge;
         }
 
         // Everything is checked before anything is parsed, and nothing is changed unless all of it holds.
@@ -44,7 +46,7 @@ public sealed class PublicSecurityNotifications
         string? accessUnit = headers[PublicSecuritySignature.AccessUnitHeader];
         var check = accessUnit == _options.BureauCode
             ? _signer.Verify(accessUnit, headers[PublicSecuritySignature.TimestampHeader], headers[PublicSecuritySignature.NonceHeader],
-                headers[PublicSecuritySignature.SignatureHeader], body, _options.ClockSkew)
+                headers[PublicSecuritySignature.SignatureHeader], body!, _options.ClockSkew)
             : SignatureCheck.BadSignature;
         if (check != SignatureCheck.Valid)
         {
@@ -76,28 +78,4 @@ public sealed class PublicSecurityNotifications
         return Results.Bytes(PublicSecurityTranslator.NotifyAck, PublicSecurityTranslator.ContentType);
     }
 
-    // Assumption: X-SJS is not remembered here. A replay inside the 300 s window carries the same SLBH|BLZT|BLSJ,
-    // which the sink already recognises as a duplicate, so a nonce store would add state without adding safety.
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
 }

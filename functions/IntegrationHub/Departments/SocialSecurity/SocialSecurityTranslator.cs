@@ -287,6 +287,19 @@ internal static partial class SocialSecurityTranslator
     /// <summary>Reads the gateway's answer envelope; anything else is a format error.</summary>
     public static SocialSecurityAnswer ParseAnswer(string text)
     {
+        try
+        {
+            return ReadAnswer(text);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A string the gateway escaped as a lone surrogate ("\ud800") parses, and only fails when read.
+            throw new SocialSecurityFormatException("The answer holds text that is not Unicode (a lone surrogate escape).", e);
+        }
+    }
+
+    private static SocialSecurityAnswer ReadAnswer(string text)
+    {
         JsonElement root;
         try
         {

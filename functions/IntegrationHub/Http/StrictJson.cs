@@ -1,0 +1,138 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Unicode;
+
+namespace IntegrationHub.Http;
+
+/// <summary>Where a JSON text is broken: the dotted path of the value (or <c>body</c>) and what is wrong, never its content.</summary>
+public readonly record struct StrictJsonError(string Field, string Message);
+
+/// <summary>
+/// Parses JSON that arrives from outside (requests, webhooks) into a tree whose every name, string and number can be
+/// read without throwing: strict UTF-8, no key twice in one object, no lone surrogate escapes (<c>"\ud800"</c>), and
+/// numbers within <see cref="decimal"/>, the type the hub computes with. System.Text.Json decodes strings lazily, so
+/// without this a body parses and only throws when a handler reads it, which surfaces as a 500.
+/// </summary>
+public static class StrictJson
+{
+    public const int MaxDepth = 16;
+
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
+
+    public static bool TryParse(ReadOnlySpan<byte> bytes, out JsonNode? node, out StrictJsonError error)
+    {
+        node = null;
+        if (InvalidUtf8At(bytes) is { } offset)
+        {
+            error = new("body", $"is not valid UTF-8 (byte {(offset + 1).ToString(CultureInfo.InvariantCulture)}).");
+            return false;
+        }
+
+        JsonNode? parsed;
+        try
+        {
+            parsed = JsonNode.Parse(bytes, documentOptions: Options);
+        }
+        catch (JsonException e)
+        {
+            // The exception's message can quote the body (a duplicate key's name): position only.
+            var duplicate = e.Message.StartsWith("Duplicate property", StringComparison.Ordinal) ? ": a key appears twice in one object" : "";
+            error = new("body", string.Create(CultureInfo.InvariantCulture, $"is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}){duplicate}."));
+            return false;
+        }
+
+        if (Unreadable(parsed, "") is { } broken)
+        {
+            error = broken;
+            return false;
+        }
+
+        node = parsed;
+        error = default;
+        return true;
+    }
+
+    /// <summary>The dotted path of a property below <paramref name="parent"/>, as problems name fields (<c>form.landlord.name</c>).</summary>
+    public static string Child(string parent, string property) => parent.Length == 0 ? property : $"{parent}.{property}";
+
+    /// <summary>The path of an array item (<c>form.tenants[0]</c>).</summary>
+    public static string Item(string parent, int index) => $"{(parent.Length == 0 ? "body" : parent)}[{index.ToString(CultureInfo.InvariantCulture)}]";
+
+    /// <summary>The byte offset of the first byte that is not part of well-formed UTF-8, or null.</summary>
+    public static int? InvalidUtf8At(ReadOnlySpan<byte> bytes)
+    {
+        if (Utf8.IsValid(bytes))
+        {
+            return null;
+        }
+
+        var chars = ArrayPool<char>.Shared.Rent(bytes.Length);
+        try
+        {
+            Utf8.ToUtf16(bytes, chars, out var read, out _, replaceInvalidSequences: false);
+            return read;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+
+    // Every name and string is read here, once, and every number as a decimal, so no later reader meets a surprise.
+    private static StrictJsonError? Unreadable(JsonNode? node, string path)
+    {
+        var field = path.Length == 0 ? "body" : path;
+        switch (node)
+        {
+            case JsonObject json:
+                List<KeyValuePair<string, JsonNode?>> properties;
+                try
+                {
+                    properties = [.. json];
+                }
+                catch (InvalidOperationException)
+                {
+                    return new(field, "has a property name that is not Unicode text (a lone surrogate escape such as \\ud800).");
+                }
+
+                foreach (var (name, value) in properties)
+                {
+                    if (Unreadable(value, Child(path, name)) is { } broken)
+                    {
+                        return broken;
+                    }
+                }
+
+                return null;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (Unreadable(array[i], Item(path, i)) is { } broken)
+                    {
+                        return broken;
+                    }
+                }
+
+                return null;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                try
+                {
+                    value.GetValue<string>();
+                    return null;
+                }
+                catch (InvalidOperationException)
+                {
+                    return new(field, "is not Unicode text (it contains a lone surrogate escape such as \\ud800).");
+                }
+
+            case JsonValue value when value.GetValueKind() == JsonValueKind.Number:
+                return decimal.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+                    ? null
+                    : new(field, "is a number outside the range the hub reads (±7.9 × 10^28).");
+            default:
+                return null;
+        }
+    }
+}
