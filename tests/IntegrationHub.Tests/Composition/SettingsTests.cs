@@ -165,6 +165,8 @@ public sealed class SettingsTests
         {
             ["HUB_PORT"] = "0",
             ["Storage:ConnectionString"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;",
+            ["Security:Encryption:ActiveKeyId"] = "k1",
+            ["Security:Encryption:Keys:k1"] = Convert.ToBase64String(new byte[32]),
             ["Platforms:Clients:0:Name"] = "platform-a",
             ["Platforms:Clients:0:ApiKey"] = "platform-a-key-0123456789abcdef",
             ["Portal:SessionKey"] = "test-session-key-0123456789abcdefghijklmnop",
