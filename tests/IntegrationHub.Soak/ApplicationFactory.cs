@@ -163,7 +163,8 @@ internal sealed class ApplicationFactory(int seed, string runId, DateOnly today)
     private JsonObject RsCertification()
     {
         var method = Pick(["1", "2", "3"]);
-        var at = today.AddDays(-_random.Next(0, 30)).ToDateTime(new TimeOnly(_random.Next(8, 18), _random.Next(60), 0));
+        // From yesterday back: a certification later today could still lie ahead of the hub's clock (refused as future).
+        var at = today.AddDays(-_random.Next(1, 30)).ToDateTime(new TimeOnly(_random.Next(8, 18), _random.Next(60), 0));
         var form = new JsonObject
         {
             ["method"] = method,

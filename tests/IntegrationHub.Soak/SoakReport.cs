@@ -11,7 +11,7 @@ internal sealed record Finding(string What, string? ApplicationId, string ItemCo
 
 /// <summary>The figures of one run, counted from the platform's side (submissions, the feed, the applications) and from
 /// the departments' side (calls received, cases opened), never from the hub's own counters.</summary>
-internal sealed class SoakReport
+internal sealed partial class SoakReport
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -30,6 +30,9 @@ internal sealed class SoakReport
     public int WrongFinal { get; private init; }
 
     public int DuplicateCases { get; private init; }
+
+    /// <summary>Read-only instant queries asked again after their only answer was lost (not cases of their own).</summary>
+    public int InstantRequeries { get; private init; }
 
     public int IdempotencyBreaks { get; private init; }
 
@@ -83,7 +86,11 @@ internal sealed class SoakReport
             }
         }
 
-        var duplicatePersons = casesByPerson.Where(p => p.Value.Count > 1 && soakPersons.Contains(p.Key)).ToList();
+        // A read-only instant query (公安 SFZJD) whose only answer was lost is asked again under "<key>-Q…": a second
+        // question, not a second case of the application. Counted apart, never hidden.
+        var requeries = casesByPerson.Values.Sum(cases => cases.Count(IsRequery));
+        var duplicatePersons = casesByPerson
+            .Where(p => p.Value.Count(c => !IsRequery(c)) > 1 && soakPersons.Contains(p.Key)).ToList();
         foreach (var (person, cases) in duplicatePersons)
         {
             var submission = submissions.First(s => s.Application.IdNumber == person);
@@ -118,6 +125,7 @@ internal sealed class SoakReport
             NeverAccepted = submissions.Count - accepted.Count,
             WrongFinal = wrong,
             DuplicateCases = duplicatePersons.Count,
+            InstantRequeries = requeries,
             IdempotencyBreaks = submissions.Count(s => s.SecondId is not null || (s.ApplicationId is not null && s.Refusal is not null)),
             SeveralFinalEvents = platformSide.ApplicationsWithSeveralFinalEvents,
             RequestsPerApplication = accepted.Count == 0 ? 0 : (double)calls / accepted.Count,
@@ -170,6 +178,7 @@ internal sealed class SoakReport
         Add($"  final                      {Final}");
         Add($"  lost                       {Lost}   (accepted, but no final status by the end of the run, or missing)");
         Add($"  duplicate department cases {DuplicateCases}   (applications for which a department opened more than one case, counted by the departments)");
+        Add($"  instant queries asked again {InstantRequeries}   (公安 SFZJD progress queries re-asked under a fresh LSH after their only answer was lost)");
         Add($"  requests per application   {RequestsPerApplication:0.00}   ({calls} department calls received / {Accepted} applications)");
         Add($"  time to final              p50 {Seconds(Percentile(took, 0.50))}, p99 {Seconds(Percentile(took, 0.99))}, max {Seconds(took.LastOrDefault())}   (first submission → final status)");
         Add("");
@@ -228,4 +237,9 @@ internal sealed class SoakReport
     private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
 
     private void Add(string line) => _lines.Add(line);
+
+    private static bool IsRequery(DepartmentCase c) => c.Key is { } key && RequeryKey().IsMatch(key);
+
+    [System.Text.RegularExpressions.GeneratedRegex("-Q[0-9a-f]{5}$")]
+    private static partial System.Text.RegularExpressions.Regex RequeryKey();
 }
