@@ -1,0 +1,183 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Azure.Storage.Queues;
+using IntegrationHub.Contracts;
+using IntegrationHub.Local.Sandbox;
+
+namespace IntegrationHub.Bench;
+
+/// <summary>(d) the drain: what was queued, how fast it became final, and what did not.</summary>
+internal sealed record DrainResults(
+    int Accepted,
+    IReadOnlyDictionary<string, int> QueuedMessages,
+    Step Fill,
+    double Seconds,
+    int Final,
+    double Rate,
+    double SteadyRate,
+    int Lost,
+    IReadOnlyList<string> LostExamples,
+    int FinalButNotTold,
+    int DuplicateCases,
+    IReadOnlyDictionary<string, int> Faults,
+    long DepartmentCalls,
+    int RepeatedFinalEvents,
+    Usage? Usage,
+    IReadOnlyList<(double Seconds, int Final)> Progress);
+
+/// <summary>
+/// (d) N GA-001 applications accepted while the hub only takes them in (they stay queued), then the hub restarted as it
+/// runs, with 公安 answering a share of its calls 503, until every one is final as the platform is told by webhook.
+/// </summary>
+internal static class DrainPhase
+{
+    public const string Item = IntakePhase.Item;
+    private const int FillClients = 50;
+    private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(10);
+
+    public static async Task<DrainResults> RunAsync(BenchStack stack, BenchOptions options, ApplicationSource source, CancellationToken cancellationToken)
+    {
+        await stack.StartHubAsync(HubMode.IntakeOnly, cancellationToken);
+        var ids = new string?[options.Drain];
+        Step fill;
+        using (var http = LoadHttp.Create(FillClients, stack.Hub.Url))
+        {
+            fill = await ClosedLoop.ThroughAsync("fill", FillClients, options.Drain, options.Timeout, async (i, ct) =>
+            {
+                ids[i] = await Intake.SubmitUntilTakenAsync(http, source.Next(Item), stack.PlatformKey, ct);
+                return ids[i] is null ? Outcome.Refused : Outcome.Ok;
+            }, stack.Watch, cancellationToken);
+        }
+
+        var accepted = ids.OfType<string>().ToList();
+        Console.WriteLine($"  filled: {accepted.Count} of {options.Drain} accepted in {fill.Result.Seconds:0.0} s ({accepted.Count / fill.Result.Seconds:0.0}/s at {FillClients} clients)");
+        await stack.StopHubAsync();
+        var queued = await QueuedAsync(stack.Hub.ConnectionString!, cancellationToken);
+        Console.WriteLine($"  queued at Azurite: {string.Join(", ", queued.Select(q => $"{q.Key} {q.Value}"))}");
+
+        var faults = new SandboxFaults(new SandboxFaultRates
+        {
+            Unavailable = options.DrainFaults,
+            UnavailableAnnouncesRetryAfter = options.RetryAfter is not null,
+            MinRetryAfter = options.RetryAfter ?? TimeSpan.FromSeconds(1),
+            MaxRetryAfter = options.RetryAfter ?? TimeSpan.FromSeconds(1),
+        }, seed: 9, TimeProvider.System);
+        stack.Departments.PublicSecurity.Faults = faults;
+        var casesBefore = stack.Departments.PublicSecurity.ReceivedApplications.Count;
+
+        stack.Watch.ResetPeaks();
+        await stack.StartHubAsync(HubMode.Dispatching, cancellationToken);
+        var t0 = stack.HealthyAt;
+        var before = await stack.Watch.TakeAsync(cancellationToken);
+        var progress = await FollowAsync(stack, accepted, t0, options, cancellationToken);
+        var after = await stack.Watch.TakeAsync(cancellationToken);
+        stack.Departments.PublicSecurity.Faults = null;
+
+        var finals = accepted.Select(id => stack.Platform.Finals.TryGetValue(id, out var seen) ? seen : (FinalSeen?)null).OfType<FinalSeen>()
+            .Select(f => f.ReceivedAt).Order().ToList();
+        var lastFinal = progress.Count > 0 ? progress[^1].Seconds : 0;
+        var (lost, notTold, examples) = await CheckUnfinishedAsync(stack, accepted, cancellationToken);
+        var duplicates = DuplicateCases(stack);
+        return new DrainResults(
+            accepted.Count, queued, fill, lastFinal, finals.Count,
+            lastFinal > 0 ? finals.Count / lastFinal : 0,
+            SteadyRate(finals),
+            lost, examples, notTold, duplicates, faults.Counts,
+            stack.Departments.PublicSecurity.ReceivedApplications.Count - casesBefore,
+            stack.Platform.RepeatedFinalEvents,
+            Usage.Between(before, after),
+            progress);
+    }
+
+    /// <summary>Messages waiting in every queue of the store, as Azurite counts them.</summary>
+    public static async Task<IReadOnlyDictionary<string, int>> QueuedAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var service = new QueueServiceClient(connectionString);
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var queue in service.GetQueuesAsync(cancellationToken: cancellationToken))
+        {
+            if (queue.Name != AzuriteFloor.Name)
+            {
+                counts[queue.Name] = (await service.GetQueueClient(queue.Name).GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
+            }
+        }
+
+        return counts;
+    }
+
+    /// <summary>Department cases counted by the departments: an applicant (unique per application) with more than one case.</summary>
+    public static int DuplicateCases(BenchStack stack) => stack.Departments.Tally().SelectMany(d => d.Cases)
+        .Where(c => c.IdNumber is not null).GroupBy(c => c.IdNumber, StringComparer.Ordinal).Count(g => g.Count() > 1);
+
+    /// <summary>Finals per second between the 10th and the 90th percentile of arrivals: the pace once started, before the tail.</summary>
+    public static double SteadyRate(IReadOnlyList<DateTimeOffset> finals)
+    {
+        if (finals.Count < 20)
+        {
+            return double.NaN;
+        }
+
+        var (from, to) = ((int)(finals.Count * 0.1), (int)(finals.Count * 0.9));
+        var seconds = (finals[to] - finals[from]).TotalSeconds;
+        return seconds > 0 ? (to - from) / seconds : double.NaN;
+    }
+
+    private static async Task<List<(double Seconds, int Final)>> FollowAsync(BenchStack stack, List<string> accepted, long t0, BenchOptions options,
+        CancellationToken cancellationToken)
+    {
+        var progress = new List<(double Seconds, int Final)>();
+        var (lastCount, lastChange, lastPrint) = (0, Stopwatch.GetTimestamp(), Stopwatch.GetTimestamp());
+        while (true)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            var final = accepted.Count(stack.Platform.Finals.ContainsKey);
+            var now = Stopwatch.GetTimestamp();
+            if (final != lastCount)
+            {
+                progress.Add((Stopwatch.GetElapsedTime(t0, now).TotalSeconds, final));
+                (lastCount, lastChange) = (final, now);
+            }
+
+            if (Stopwatch.GetElapsedTime(lastPrint, now) >= ProgressEvery)
+            {
+                lastPrint = now;
+                Console.WriteLine($"  t+{Stopwatch.GetElapsedTime(t0, now).TotalSeconds:0}s final {final} of {accepted.Count}");
+            }
+
+            if (final == accepted.Count)
+            {
+                return progress;
+            }
+
+            if (Stopwatch.GetElapsedTime(lastChange, now) > options.DrainPatience || Stopwatch.GetElapsedTime(t0, now) > options.DrainDeadline)
+            {
+                Console.WriteLine($"  stopped waiting: {accepted.Count - final} not final (no progress for {options.DrainPatience.TotalSeconds:0} s, or past {options.DrainDeadline.TotalMinutes:0} min)");
+                return progress;
+            }
+        }
+    }
+
+    /// <summary>Asks the hub about every application the platform was not told is final: final there (not told), or lost.</summary>
+    private static async Task<(int Lost, int NotTold, List<string> Examples)> CheckUnfinishedAsync(BenchStack stack, List<string> accepted, CancellationToken cancellationToken)
+    {
+        var open = accepted.Where(id => !stack.Platform.Finals.ContainsKey(id)).ToList();
+        var statuses = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        using var http = LoadHttp.Create(8, stack.Hub.Url);
+        await Parallel.ForEachAsync(open, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (id, ct) =>
+        {
+            try
+            {
+                var view = await Intake.GetAsync(http, id, stack.PlatformKey, ct);
+                statuses[id] = view is null ? "missing" : view.Status.ToString();
+            }
+            catch (HttpRequestException e)
+            {
+                statuses[id] = $"unreadable ({e.StatusCode})";
+            }
+        });
+        var final = new[] { nameof(ApplicationStatus.Approved), nameof(ApplicationStatus.Denied), nameof(ApplicationStatus.Rejected) };
+        var notTold = statuses.Count(s => final.Contains(s.Value));
+        var lost = statuses.Where(s => !final.Contains(s.Value)).ToList();
+        return (lost.Count, notTold, [.. lost.GroupBy(s => s.Value).Select(g => $"{g.Count()} {g.Key} (e.g. {g.First().Key})")]);
+    }
+}
