@@ -86,7 +86,8 @@ internal static class BenchCharts
         }
 
         plot.Title("Submission to department and to final (cumulative share of applications)");
-        plot.XLabel("seconds after submission");
+        plot.XLabel("seconds after submission (log)");
+        plot.Axes.Bottom.TickGenerator = LogTicks();
         plot.YLabel("share of applications");
         plot.Axes.SetLimitsY(0, 1.02);
         plot.ShowLegend(Alignment.LowerRight);
@@ -149,7 +150,7 @@ internal static class BenchCharts
             return;
         }
 
-        var sorted = seconds.Order().ToArray();
+        var sorted = seconds.Select(s => Math.Log10(Math.Max(s, 0.001))).Order().ToArray();
         var line = plot.Add.ScatterLine(sorted, sorted.Select((_, i) => (i + 1) / (double)sorted.Length).ToArray());
         line.Color = color;
         line.LinePattern = pattern;
@@ -157,16 +158,19 @@ internal static class BenchCharts
         line.LegendText = label;
     }
 
+    /// <summary>Ticks for an axis whose values were plotted as log10: at the powers of ten, labelled with the values themselves.</summary>
+    private static ScottPlot.TickGenerators.NumericAutomatic LogTicks() => new()
+    {
+        MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+        IntegerTicksOnly = true,
+        LabelFormatter = v => Math.Pow(10, v).ToString("G4", CultureInfo.InvariantCulture),
+    };
+
     /// <summary>Clients as evenly spaced categories; the values were plotted as log10, so the axis labels give them back.</summary>
     private static void Finish(Plot plot, int[] clients, string title, string yLabel)
     {
         plot.Axes.Bottom.SetTicks(clients.Select((_, i) => (double)i).ToArray(), clients.Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray());
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-            LabelFormatter = y => Math.Pow(10, y).ToString("G4", CultureInfo.InvariantCulture),
-        };
+        plot.Axes.Left.TickGenerator = LogTicks();
         plot.Title(title);
         plot.XLabel("concurrent clients");
         plot.YLabel(yLabel);

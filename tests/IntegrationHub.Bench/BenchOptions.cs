@@ -14,6 +14,7 @@ internal sealed record BenchOptions
           --drain N               applications queued, then drained (default 10000; quick 1000; 0 skips the drain)
           --faults RATE           share of 公安 calls answered 503 during the drain (default 0.10)
           --retry-after SECONDS   those 503s announce Retry-After (default: none, see the README)
+          --drain-deadline SECONDS the drain's latest end; what is not final then is unfinished, not lost (default 360)
           --pipeline N            applications per department for submission → received → final (default 100; quick 30)
           --pipeline-rate R       their submissions per second (default 10)
           --seed N                applications the seed command stores before the portal is measured (default 1000000; quick 0)
@@ -68,7 +69,7 @@ internal sealed record BenchOptions
     public TimeSpan DrainPatience { get; init; } = TimeSpan.FromSeconds(90);
 
     /// <summary>The drain's latest end, however busy the hub still is.</summary>
-    public TimeSpan DrainDeadline { get; init; } = TimeSpan.FromMinutes(20);
+    public TimeSpan DrainDeadline { get; init; } = TimeSpan.FromMinutes(6);
 
     /// <summary>The concurrency the targets name (intake ≥ 0.8× the floor at 50 clients).</summary>
     public int TargetClients => Clients.Contains(50) ? 50 : Clients.Max();
@@ -110,6 +111,9 @@ internal sealed record BenchOptions
                     break;
                 case "--retry-after" when Whole(value) is >= 1 and var seconds:
                     options = options with { RetryAfter = TimeSpan.FromSeconds(seconds) };
+                    break;
+                case "--drain-deadline" when Number(value) is > 0 and var seconds:
+                    options = options with { DrainDeadline = TimeSpan.FromSeconds(seconds) };
                     break;
                 case "--pipeline" when Whole(value) is >= 0 and var n:
                     options = options with { PipelinePerDepartment = n };
@@ -155,7 +159,7 @@ internal sealed record BenchOptions
         Seed = 0,
         Probes = 5,
         DrainPatience = TimeSpan.FromSeconds(60),
-        DrainDeadline = TimeSpan.FromMinutes(5),
+        DrainDeadline = TimeSpan.FromMinutes(3),
     };
 
     private static List<int>? Counts(string? text)

@@ -115,7 +115,7 @@ internal static class BenchReport
             Line(F($"  fill (intake, 50 clients)  {d.Fill.Result.Rate,8:N1}/s ({Ratio(d.Fill.Result.Rate, floorRate)}), p99 {Ms(d.Fill.Result.Latency.P99)} ms, timeouts {d.Fill.Result.Timeouts}"));
             Line(F($"  queued at Azurite          {string.Join(", ", d.QueuedMessages.Select(q => $"{q.Key} {q.Value:N0}"))}"));
             Line(F($"  drain                      {d.Rate,8:N1}/s ({Ratio(d.Rate, floorRate)}) over {d.Seconds:0} s; steady (10th–90th percentile) {d.SteadyRate:N1}/s ({Ratio(d.SteadyRate, floorRate)})"));
-            Line(F($"  final {d.Final:N0}, lost {d.Lost}{(d.LostExamples.Count > 0 ? $" ({string.Join("; ", d.LostExamples)})" : "")}, final but the platform not told {d.FinalButNotTold}, duplicate department cases {d.DuplicateCases}, repeated final events {d.RepeatedFinalEvents}"));
+            Line(F($"  final {d.Final:N0}, lost {(d.Lost is { } lost ? lost.ToString(CultureInfo.InvariantCulture) : "not judged")}, unfinished at the deadline {d.Unfinished}{(d.LostExamples.Count > 0 ? $" ({string.Join("; ", d.LostExamples)})" : "")}, final but the platform not told {d.FinalButNotTold}, duplicate department cases {d.DuplicateCases}, repeated final events {d.RepeatedFinalEvents}"));
             Line(F($"  公安 calls {d.DepartmentCalls:N0} ({(d.Accepted > 0 ? d.DepartmentCalls / (double)d.Accepted : 0):0.00} per application); injected: {string.Join(", ", d.Faults.Select(f => $"{f.Key} {f.Value}"))}"));
             Line(F($"  per application: {PerApplication(d.Usage, d.Final)}; cores: {Spread(d.Usage)}; peak RSS {Peaks(d.Usage)}"));
             Line();
@@ -180,7 +180,9 @@ internal static class BenchReport
             targets.Add(floor is null
                 ? new Target("drain with 503s ≥ 1/5 of the floor's rate", F($"{d.Rate:N1}/s"), null)
                 : new Target("drain with 503s ≥ 1/5 of the floor's rate", F($"{d.Rate:N1}/s vs {floor.Rate / 5:N1}/s = {Ratio(d.Rate, floor.Rate)} of the floor"), d.Rate >= floor.Rate / 5));
-            targets.Add(new Target("drain: 0 lost", F($"{d.Lost} lost of {d.Accepted:N0}"), d.Lost == 0));
+            targets.Add(d.Lost is { } lost
+                ? new Target("drain: 0 lost", F($"{lost} lost of {d.Accepted:N0}"), lost == 0)
+                : new Target("drain: 0 lost", F($"{d.Unfinished} of {d.Accepted:N0} still unfinished at the deadline"), null));
             targets.Add(new Target("drain: 0 duplicate department cases", F($"{d.DuplicateCases}"), d.DuplicateCases == 0));
         }
         else
@@ -245,7 +247,7 @@ internal static class BenchReport
         if (r.Drain is { } d)
         {
             var floorRate = floors?.AzuriteAt(r.Options.TargetClients)?.Result.Rate;
-            o.AppendLine(F($"Drain of {d.Accepted:N0} queued GA-001 applications with {r.Options.DrainFaults:P0} of 公安's answers 503 ({(r.Options.RetryAfter is null ? "no Retry-After" : "with Retry-After")}): **{d.Rate:N1}/s** ({Ratio(d.Rate, floorRate)} of the Azurite floor), lost {d.Lost}, duplicate department cases {d.DuplicateCases}."));
+            o.AppendLine(F($"Drain of {d.Accepted:N0} queued GA-001 applications with {r.Options.DrainFaults:P0} of 公安's answers 503 ({(r.Options.RetryAfter is null ? "no Retry-After" : "with Retry-After")}): **{d.Rate:N1}/s** ({Ratio(d.Rate, floorRate)} of the Azurite floor), lost {(d.Lost is { } lost ? lost.ToString(CultureInfo.InvariantCulture) : $"not judged ({d.Unfinished} unfinished at the deadline)")}, duplicate department cases {d.DuplicateCases}."));
             o.AppendLine();
         }
 

@@ -15,7 +15,8 @@ internal sealed record DrainResults(
     int Final,
     double Rate,
     double SteadyRate,
-    int Lost,
+    int? Lost,
+    int Unfinished,
     IReadOnlyList<string> LostExamples,
     int FinalButNotTold,
     int DuplicateCases,
@@ -69,20 +70,22 @@ internal static class DrainPhase
         await stack.StartHubAsync(HubMode.Dispatching, cancellationToken);
         var t0 = stack.HealthyAt;
         var before = await stack.Watch.TakeAsync(cancellationToken);
-        var progress = await FollowAsync(stack, accepted, t0, options, cancellationToken);
+        var (progress, deadline) = await FollowAsync(stack, accepted, t0, options, cancellationToken);
         var after = await stack.Watch.TakeAsync(cancellationToken);
         stack.Departments.PublicSecurity.Faults = null;
 
         var finals = accepted.Select(id => stack.Platform.Finals.TryGetValue(id, out var seen) ? seen : (FinalSeen?)null).OfType<FinalSeen>()
             .Select(f => f.ReceivedAt).Order().ToList();
         var lastFinal = progress.Count > 0 ? progress[^1].Seconds : 0;
-        var (lost, notTold, examples) = await CheckUnfinishedAsync(stack, accepted, cancellationToken);
+        var (open, notTold, examples) = await CheckUnfinishedAsync(stack, accepted, cancellationToken);
         var duplicates = DuplicateCases(stack);
+
+        // Still moving at the deadline: what is not final is unfinished, not lost (the run cannot tell which it is).
         return new DrainResults(
             accepted.Count, queued, fill, lastFinal, finals.Count,
             lastFinal > 0 ? finals.Count / lastFinal : 0,
             SteadyRate(finals),
-            lost, examples, notTold, duplicates, faults.Counts,
+            deadline ? null : open, deadline ? open : 0, examples, notTold, duplicates, faults.Counts,
             stack.Departments.PublicSecurity.ReceivedApplications.Count - casesBefore,
             stack.Platform.RepeatedFinalEvents,
             Usage.Between(before, after),
@@ -122,8 +125,9 @@ internal static class DrainPhase
         return seconds > 0 ? (to - from) / seconds : double.NaN;
     }
 
-    private static async Task<List<(double Seconds, int Final)>> FollowAsync(BenchStack stack, List<string> accepted, long t0, BenchOptions options,
-        CancellationToken cancellationToken)
+    /// <summary>Waits until every accepted application is final, or none became final for the patience, or the deadline (then true).</summary>
+    private static async Task<(List<(double Seconds, int Final)> Progress, bool Deadline)> FollowAsync(BenchStack stack, List<string> accepted, long t0,
+        BenchOptions options, CancellationToken cancellationToken)
     {
         var progress = new List<(double Seconds, int Final)>();
         var (lastCount, lastChange, lastPrint) = (0, Stopwatch.GetTimestamp(), Stopwatch.GetTimestamp());
@@ -146,19 +150,25 @@ internal static class DrainPhase
 
             if (final == accepted.Count)
             {
-                return progress;
+                return (progress, false);
             }
 
-            if (Stopwatch.GetElapsedTime(lastChange, now) > options.DrainPatience || Stopwatch.GetElapsedTime(t0, now) > options.DrainDeadline)
+            if (Stopwatch.GetElapsedTime(lastChange, now) > options.DrainPatience)
             {
-                Console.WriteLine($"  stopped waiting: {accepted.Count - final} not final (no progress for {options.DrainPatience.TotalSeconds:0} s, or past {options.DrainDeadline.TotalMinutes:0} min)");
-                return progress;
+                Console.WriteLine($"  stopped waiting: {accepted.Count - final} not final, none became final for {options.DrainPatience.TotalSeconds:0} s");
+                return (progress, false);
+            }
+
+            if (Stopwatch.GetElapsedTime(t0, now) > options.DrainDeadline)
+            {
+                Console.WriteLine($"  stopped waiting at the deadline ({options.DrainDeadline.TotalMinutes:0.#} min, --drain-deadline): {accepted.Count - final} not final yet");
+                return (progress, true);
             }
         }
     }
 
-    /// <summary>Asks the hub about every application the platform was not told is final: final there (not told), or lost.</summary>
-    private static async Task<(int Lost, int NotTold, List<string> Examples)> CheckUnfinishedAsync(BenchStack stack, List<string> accepted, CancellationToken cancellationToken)
+    /// <summary>Asks the hub about every application the platform was not told is final: final there (not told), or still open.</summary>
+    private static async Task<(int Open, int NotTold, List<string> Examples)> CheckUnfinishedAsync(BenchStack stack, List<string> accepted, CancellationToken cancellationToken)
     {
         var open = accepted.Where(id => !stack.Platform.Finals.ContainsKey(id)).ToList();
         var statuses = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);

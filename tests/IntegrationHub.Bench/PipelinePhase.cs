@@ -49,11 +49,7 @@ internal static class PipelinePhase
 
     public static async Task<IReadOnlyList<PipelineResults>> RunAsync(BenchStack stack, BenchOptions options, ApplicationSource source, CancellationToken cancellationToken)
     {
-        if (stack.Mode != HubMode.Dispatching)
-        {
-            await stack.StopHubAsync();
-            await stack.StartHubAsync(HubMode.Dispatching, cancellationToken);
-        }
+        await stack.StartHubAsync(HubMode.Dispatching, cancellationToken);
 
         // The hub idle: what its workers and sweep cost with nothing to do, taken off each department's window.
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
