@@ -1,0 +1,54 @@
+using IntegrationHub.Bench;
+
+namespace IntegrationHub.Tests.Bench;
+
+/// <summary>The report judges the targets as ratios to this run's own floors, and says what it did not measure.</summary>
+public sealed class BenchReportTests
+{
+    [Fact]
+    public void Targets_IntakeAgainstTheFloor_JudgedByRatio()
+    {
+        var results = BenchSamples.Results(floorRate: 300, floorP99: 400, intakeRate: 250, intakeP99: 700, timeouts: 0, storageCalls: 3 * 250 * 15);
+
+        var targets = BenchReport.Targets(results).ToDictionary(t => t.What, t => t.Met);
+
+        Assert.True(targets["intake ≥ 0.8× the Azurite floor at 50 clients"]);
+        Assert.True(targets["intake p99 ≤ 2× the floor's p99 at 50 clients"]);
+        Assert.True(targets["no intake timeouts at 50 clients"]);
+        Assert.True(targets["storage calls per intake ≤ 3"]);
+    }
+
+    [Fact]
+    public void Targets_SlowIntake_Missed()
+    {
+        var results = BenchSamples.Results(floorRate: 300, floorP99: 400, intakeRate: 60, intakeP99: 900, timeouts: 4, storageCalls: 6 * 60 * 15);
+
+        var targets = BenchReport.Targets(results).ToDictionary(t => t.What, t => t.Met);
+
+        Assert.False(targets["intake ≥ 0.8× the Azurite floor at 50 clients"]);
+        Assert.False(targets["intake p99 ≤ 2× the floor's p99 at 50 clients"]);
+        Assert.False(targets["no intake timeouts at 50 clients"]);
+        Assert.False(targets["storage calls per intake ≤ 3"]);
+    }
+
+    [Fact]
+    public void Targets_NoDrainNoPortal_NotMeasuredRatherThanMet()
+    {
+        var results = BenchSamples.Results(floorRate: 300, floorP99: 400, intakeRate: 250, intakeP99: 700, timeouts: 0, storageCalls: 0);
+
+        var unmeasured = BenchReport.Targets(results).Where(t => t.Met is null).Select(t => t.What).ToList();
+
+        Assert.Contains(unmeasured, w => w.StartsWith("drain", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Text_EveryIntakeStep_PrintedWithItsRatioToTheFloor()
+    {
+        var results = BenchSamples.Results(floorRate: 300, floorP99: 400, intakeRate: 240, intakeP99: 700, timeouts: 0, storageCalls: 0);
+
+        var text = BenchReport.Text(results);
+
+        Assert.Contains("240.0 (  0.80×)", text, StringComparison.Ordinal);
+        Assert.Contains("Is the load generator the bottleneck?", text, StringComparison.Ordinal);
+    }
+}
