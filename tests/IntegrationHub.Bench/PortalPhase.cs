@@ -28,10 +28,8 @@ internal static class PortalPhase
         var stored = storedByBench;
         if (options.Seed > 0)
         {
-            await stack.StopHubAsync();
             (seed, var seeded) = await SeedAsync(stack, options, cancellationToken);
             stored += seeded;
-            await stack.StartHubAsync(HubMode.Dispatching, cancellationToken);
         }
 
         Console.WriteLine($"  seed: {seed}; about {stored:N0} applications stored");
@@ -87,7 +85,8 @@ internal static class PortalPhase
     /// <summary>
     /// HOOK (issue 9 point 4, the store helper's seeding command): runs <c>--seed-command</c>, or <c>./hub seed N</c> once
     /// the hub script has that verb, with the hub's own storage and key settings in its environment, against this run's
-    /// Azurite while the hub is stopped. Until then the portal is measured over what the run itself stored, and says so.
+    /// Azurite while the hub is stopped (then started again). Until then the portal is measured over what the run itself
+    /// stored, and says so.
     /// </summary>
     private static async Task<(string Description, long Seeded)> SeedAsync(BenchStack stack, BenchOptions options, CancellationToken cancellationToken)
     {
@@ -103,6 +102,8 @@ internal static class PortalPhase
             return ("HOOK NOT CONNECTED: no seed command yet (issue 9 point 4: ./hub seed N, or pass --seed-command); measured over the run's own applications", 0);
         }
 
+        await stack.StopHubAsync();
+
         // The seed writes what the hub reads: the same store and keys, but not the bench's probe.
         var environment = stack.Hub.Environment.Where(e => e.Key is not ("DOTNET_STARTUP_HOOKS" or HubProbe.SocketVariable))
             .ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
@@ -112,6 +113,7 @@ internal static class PortalPhase
         Console.WriteLine($"  seeding {options.Seed:N0} applications: {run.File} {string.Join(' ', run.Arguments)} (pid {process.Pid}, log {log})");
         await process.WaitForExitAsync(cancellationToken);
         var took = Stopwatch.GetElapsedTime(clock);
+        await stack.StartHubAsync(HubMode.Dispatching, cancellationToken);
         return process.ExitCode == 0
             ? ($"{options.Seed:N0} applications seeded in {took.TotalSeconds:0} s", options.Seed)
             : ($"the seed command failed (exit {process.ExitCode}, see {log}); measured over what is stored", 0);
