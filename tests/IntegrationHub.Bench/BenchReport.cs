@@ -28,6 +28,9 @@ internal sealed class BenchResults(BenchOptions options, string runId, string co
     public PortalResults? Portal { get; set; }
 
     public double WallSeconds { get; set; }
+
+    /// <summary>The run was stopped (Ctrl-C) before its end: the report holds the phases that finished.</summary>
+    public bool Interrupted { get; set; }
 }
 
 /// <summary>A target of issue 9, judged on this run's figures; <see cref="Met"/> is null when the run did not measure it.</summary>
@@ -59,6 +62,11 @@ internal static class BenchReport
         var target = r.Options.TargetClients;
 
         Line($"IntegrationHub bench {r.RunId} on commit {r.Commit}: a first reading on a shared {r.Cores}-core machine (other work on it shows under 'others')");
+        if (r.Interrupted)
+        {
+            Line("INTERRUPTED: only the phases that finished are reported");
+        }
+
         Line();
         if (floors is not null)
         {

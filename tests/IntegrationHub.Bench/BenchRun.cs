@@ -65,6 +65,14 @@ internal static class BenchRun
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             Console.WriteLine("bench interrupted: every process it started has been stopped");
+            if (results.Floors is not null)
+            {
+                // What was measured before the interruption is still worth its report, marked as such.
+                results.WallSeconds = clock.Elapsed.TotalSeconds;
+                results.Interrupted = true;
+                await WriteAsync(results, resultsDirectory);
+            }
+
             return null;
         }
         finally

@@ -34,6 +34,7 @@ internal static class DrainPhase
 {
     public const string Item = IntakePhase.Item;
     private const int FillClients = 50;
+    private const int MaxChecked = 500;
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(10);
 
     public static async Task<DrainResults> RunAsync(BenchStack stack, BenchOptions options, ApplicationSource source, CancellationToken cancellationToken)
@@ -77,15 +78,16 @@ internal static class DrainPhase
         var finals = accepted.Select(id => stack.Platform.Finals.TryGetValue(id, out var seen) ? seen : (FinalSeen?)null).OfType<FinalSeen>()
             .Select(f => f.ReceivedAt).Order().ToList();
         var lastFinal = progress.Count > 0 ? progress[^1].Seconds : 0;
-        var (open, notTold, examples) = await CheckUnfinishedAsync(stack, accepted, cancellationToken);
+        // Still moving at the deadline: what is not final is unfinished, not lost (the run cannot tell which it is), and
+        // the hub, still busy, is not asked about each one. Otherwise the hub is asked about what the platform was not told.
+        var open = accepted.Where(id => !stack.Platform.Finals.ContainsKey(id)).ToList();
+        var (notTold, examples) = deadline ? (0, []) : await CheckOpenAsync(stack, open, cancellationToken);
         var duplicates = DuplicateCases(stack);
-
-        // Still moving at the deadline: what is not final is unfinished, not lost (the run cannot tell which it is).
         return new DrainResults(
             accepted.Count, queued, fill, lastFinal, finals.Count,
             lastFinal > 0 ? finals.Count / lastFinal : 0,
             SteadyRate(finals),
-            deadline ? null : open, deadline ? open : 0, examples, notTold, duplicates, faults.Counts,
+            deadline ? null : open.Count - notTold, deadline ? open.Count : 0, examples, notTold, duplicates, faults.Counts,
             stack.Departments.PublicSecurity.ReceivedApplications.Count - casesBefore,
             stack.Platform.RepeatedFinalEvents,
             Usage.Between(before, after),
@@ -167,13 +169,15 @@ internal static class DrainPhase
         }
     }
 
-    /// <summary>Asks the hub about every application the platform was not told is final: final there (not told), or still open.</summary>
-    private static async Task<(int Open, int NotTold, List<string> Examples)> CheckUnfinishedAsync(BenchStack stack, List<string> accepted, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks the hub about the applications the platform was not told are final (the first <see cref="MaxChecked"/>; the
+    /// rest count as open): how many are final there all the same, and what the others are, by status.
+    /// </summary>
+    private static async Task<(int NotTold, List<string> Examples)> CheckOpenAsync(BenchStack stack, List<string> open, CancellationToken cancellationToken)
     {
-        var open = accepted.Where(id => !stack.Platform.Finals.ContainsKey(id)).ToList();
         var statuses = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         using var http = LoadHttp.Create(8, stack.Hub.Url);
-        await Parallel.ForEachAsync(open, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (id, ct) =>
+        await Parallel.ForEachAsync(open.Take(MaxChecked), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (id, ct) =>
         {
             try
             {
@@ -187,7 +191,12 @@ internal static class DrainPhase
         });
         var final = new[] { nameof(ApplicationStatus.Approved), nameof(ApplicationStatus.Denied), nameof(ApplicationStatus.Rejected) };
         var notTold = statuses.Count(s => final.Contains(s.Value));
-        var lost = statuses.Where(s => !final.Contains(s.Value)).ToList();
-        return (lost.Count, notTold, [.. lost.GroupBy(s => s.Value).Select(g => $"{g.Count()} {g.Key} (e.g. {g.First().Key})")]);
+        var examples = statuses.Where(s => !final.Contains(s.Value)).GroupBy(s => s.Value).Select(g => $"{g.Count()} {g.Key} (e.g. {g.First().Key})").ToList();
+        if (open.Count > MaxChecked)
+        {
+            examples.Add($"{open.Count - MaxChecked} not asked");
+        }
+
+        return (notTold, examples);
     }
 }
