@@ -1,4 +1,5 @@
 using System.Globalization;
+using static IntegrationHub.Soak.SoakOptions;
 
 namespace IntegrationHub.Bench;
 
@@ -171,7 +172,4 @@ internal sealed record BenchOptions
 
     private static int? Whole(string? text) =>
         int.TryParse(text?.Replace("_", "", StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
-
-    private static double? Number(string? text) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
 }

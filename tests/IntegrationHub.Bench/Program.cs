@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using IntegrationHub.Bench;
+using IntegrationHub.Soak;
 
 // The HTTP floor runs as a child process of the bench: the same program in another mode.
 if (args is [KestrelFloor.Argument, var port])
@@ -16,17 +16,5 @@ if (BenchOptions.Parse(args) is not { } options)
     return 2;
 }
 
-using var stop = new CancellationTokenSource();
-
-// Ctrl-C or SIGTERM ends the run in order: every child process is stopped by its PID before the bench exits.
-using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-
-return await BenchRun.RunAsync(options, stop.Token) is null ? 1 : 0;
-
-void Stop(PosixSignalContext context)
-{
-    // The first signal stops the run; a second one is not held back.
-    context.Cancel = !stop.IsCancellationRequested;
-    stop.Cancel();
-}
+using var interruption = new Interruption();
+return await BenchRun.RunAsync(options, interruption.Token) is null ? 1 : 0;
