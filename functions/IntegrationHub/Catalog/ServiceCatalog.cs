@@ -40,6 +40,9 @@ public sealed class ServiceCatalog
 
     public static IReadOnlyCollection<string> DepartmentCodes => DepartmentNames.Keys;
 
+    /// <summary>The department's short Chinese name (公安 for GA); the code itself when it is not one of the catalog's.</summary>
+    public static string DepartmentName(string code) => DepartmentNames.GetValueOrDefault(code, code);
+
     internal CatalogEntry? Find(string code) => _byCode.GetValueOrDefault(code);
 
     public static ServiceCatalog LoadEmbedded()

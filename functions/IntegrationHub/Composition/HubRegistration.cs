@@ -58,6 +58,7 @@ public static class HubRegistration
     {
         services.AddSingleton(_ => ServiceCatalog.LoadEmbedded());
         services.AddSingleton<FormSchemas>();
+        services.AddSingleton<FormFieldTitles>();
         services.AddSingleton<CatalogApi>();
         return services;
     }
