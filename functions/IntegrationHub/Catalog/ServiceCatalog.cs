@@ -79,6 +79,14 @@ public sealed class ServiceCatalog
         return new ServiceCatalog(entries, applicantSchema, facts);
     }
 
+    /// <summary>
+    /// The realistic, valid sample of an online item's form (or of the <c>applicant</c> part) from Catalog/FormSamples, the
+    /// same one the tests submit; the OpenAPI document's examples are these.
+    /// </summary>
+    internal static JsonObject ValidSample(string name) =>
+        JsonNode.Parse(ReadText(typeof(ServiceCatalog).Assembly, $"catalog/samples/{name}.json")
+            ?? throw new InvalidOperationException($"Catalog/FormSamples/{name}.json is missing: every online item has a realistic sample."))!["valid"]!.AsObject();
+
     private static string? ReadText(Assembly assembly, string name)
     {
         using var stream = assembly.GetManifestResourceStream(name);

@@ -51,6 +51,7 @@ public static class HubRegistration
         services.AddPortal(configuration);
         services.AddSingleton<HealthApi>();
         services.AddSingleton<OpenApiDocument>();
+        services.AddSingleton<ApiReference>();
         return services;
     }
 
@@ -164,6 +165,7 @@ public static class HubRegistration
         api.MapGet(HubRoutes.PortalPage, (HttpRequest r, string? file, PortalPage p) => p.Get(r, file));
         api.MapGet(HubRoutes.Health, (HealthApi h, CancellationToken ct) => h.Check(ct));
         api.MapGet(HubRoutes.OpenApi, (HttpRequest r, OpenApiDocument d) => d.Get(r));
+        api.MapGet(HubRoutes.ApiReference, (HttpRequest r, string? file, ApiReference d) => d.Get(r, file));
         return api;
     }
 }
