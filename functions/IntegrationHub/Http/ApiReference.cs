@@ -36,16 +36,19 @@ public sealed class ApiReference
     /// <summary>The names of Scalar's own files under <see cref="Path"/>.</summary>
     public IReadOnlyCollection<string> Files => _files.Keys;
 
+    /// <summary>
+    /// The page for <c>/api/v1/docs/</c> (and its redirect from <c>/api/v1/docs</c>), Scalar's files by name, and a 404
+    /// problem for any other name: Scalar would take it as a document name and echo it into its page.
+    /// </summary>
     public IResult Get(HttpRequest request, string? file)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (file is not null && _files.TryGetValue(file, out var asset))
+        if (file is null)
         {
-            return new Delegated(asset);
+            return new Delegated(_page);
         }
 
-        request.RouteValues["documentName"] = file;
-        return new Delegated(_page);
+        return _files.TryGetValue(file, out var asset) ? new Delegated(asset) : Problems.NotFound("The API reference has no such file.");
     }
 
     private sealed class Delegated(RequestDelegate handler) : IResult

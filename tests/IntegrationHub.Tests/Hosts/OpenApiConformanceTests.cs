@@ -43,6 +43,7 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         { "GET", "/api/v1/docs", "/api/v1/docs/", 200, "none" },
         { "GET", "/api/v1/docs/{file}", "/api/v1/docs/scalar.js", 200, "none" },
         { "GET", "/api/v1/docs/{file}", "/api/v1/docs/favicon.svg", 200, "none" },
+        { "GET", "/api/v1/docs/{file}", "/api/v1/docs/v1", 404, "none" },
 
         // The operators' portal: "op" and "viewer" carry a signed-in session; "none" nothing; after the colon, the body.
         { "POST", "/api/v1/portal/session", "/api/v1/portal/session", 200, "none:sign-in" },

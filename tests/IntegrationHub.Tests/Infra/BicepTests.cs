@@ -69,7 +69,7 @@ public sealed class BicepTests
         Assert.Contains("createObject('name', 'Security__Retention__EraseAfter', 'value', parameters('personalDataRetention'))", template, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string Output, string Errors)> RunBicepAsync(string command, string file, string option)
+    internal static async Task<(int ExitCode, string Output, string Errors)> RunBicepAsync(string command, string file, string option)
     {
         var bicep = typeof(BicepTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BicepPath").Value!;
         if (!OperatingSystem.IsWindows())

@@ -46,13 +46,13 @@ public sealed partial class DeployGuideTests
     }
 
     [Fact]
-    public void DeployGuide_EveryKeyVaultSecret_IsOneTheBicepRefersToAndEveryReferenceIsSet()
+    public async Task DeployGuide_EveryKeyVaultSecret_IsOneTheBicepRefersToAndEveryReferenceIsSet()
     {
         var readme = File.ReadAllText(Path.Combine(Root, "README.md"));
         var guide = readme[readme.IndexOf("## Deploying to Azure", StringComparison.Ordinal)..readme.IndexOf("## Configuration", StringComparison.Ordinal)];
         var bicep = File.ReadAllText(Path.Combine(Root, "infra", "modules", "functionapp.bicep"));
         var referenced = SecretReference().Matches(bicep).Select(m => m.Groups[1].Value).ToHashSet();
-        var dataKeys = System.Text.Json.Nodes.JsonNode.Parse(BuildParams())!["parameters"]!["dataKeyIds"]!["value"]!.AsArray().Select(k => $"data-key-{k}");
+        var dataKeys = System.Text.Json.Nodes.JsonNode.Parse(await BuildParamsAsync())!["parameters"]!["dataKeyIds"]!["value"]!.AsArray().Select(k => $"data-key-{k}");
         referenced.Remove("data-key-");
         referenced.UnionWith(dataKeys);
 
@@ -70,19 +70,9 @@ public sealed partial class DeployGuideTests
         return [.. BicepSetting().Matches(bicep).Select(m => m.Groups[1].Value)];
     }
 
-    private static string BuildParams()
+    private static async Task<string> BuildParamsAsync()
     {
-        var bicep = typeof(BicepTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BicepPath").Value!;
-        var start = new System.Diagnostics.ProcessStartInfo(bicep) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "build-params", Path.Combine(Root, "infra", "main.bicepparam"), "--stdout" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["BICEP_TELEMETRY_DISABLED"] = "true";
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
+        var (_, output, _) = await BicepTests.RunBicepAsync("build-params", Path.Combine(Root, "infra", "main.bicepparam"), "--stdout");
         return System.Text.Json.Nodes.JsonNode.Parse(output)!["parametersJson"]!.GetValue<string>();
     }
 
