@@ -51,6 +51,8 @@ public static class HubRegistration
         services.AddPortal(configuration);
         services.AddSingleton<HealthApi>();
         services.AddSingleton<OpenApiDocument>();
+        // The reference builds Scalar's endpoints over its own route table, in the Functions host too.
+        services.AddRouting();
         services.AddSingleton<ApiReference>();
         return services;
     }
