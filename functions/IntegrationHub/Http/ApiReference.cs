@@ -40,6 +40,7 @@ public sealed class ApiReference
     /// The page for <c>/api/v1/docs/</c> (and its redirect from <c>/api/v1/docs</c>), Scalar's files by name, and a 404
     /// problem for any other name: Scalar would take it as a document name and echo it into its page.
     /// </summary>
+    // Assumption: the hub has one OpenAPI document, so /api/v1/docs/{name} never selects another one.
     public IResult Get(HttpRequest request, string? file)
     {
         ArgumentNullException.ThrowIfNull(request);

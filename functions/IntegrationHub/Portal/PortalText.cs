@@ -81,6 +81,7 @@ internal static class PortalText
             "resolved" => ResolvedReason(entry) is { } reason ? $"{entry.Actor} 标记为已处理，原因：{reason}" : $"{entry.Actor} 标记为已处理",
             "status" when Status(entry.PreviousStatus) is { } from => $"办理状态由“{from}”变为“{status}”",
             "status" => $"办理状态变为“{status}”",
+            // Assumption: the ignored report's own status is kept only in the stored summary; operators read the status that stands.
             "status-ignored" => $"{to}的状态通知早于已记录的进度或不合流程，已忽略；办理状态仍为“{status}”",
             "platform-notified" => $"平台已确认收到状态通知（{status}）",
             "calls" => $"向{to}查询办理状态 {entry.CallCount ?? 0} 次，均无新进展",
