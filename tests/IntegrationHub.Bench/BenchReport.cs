@@ -144,6 +144,11 @@ internal static class BenchReport
         if (r.Portal is { } portal)
         {
             Line(F($"(f) portal over about {portal.Stored:N0} applications; seed: {portal.Seed}"));
+            if (portal.CityScaleSkipped is not null)
+            {
+                Line($"  {portal.SkippedLine}");
+            }
+
             foreach (var q in portal.Queries)
             {
                 Line(F($"  {q.Name,-26} p50 {Ms(q.Latency.P50),8} ms, p95 {Ms(q.Latency.P95),8} ms ({Ratio(q.Latency.P95, q.TargetMs)} of the {q.TargetMs:0} ms target), max {Ms(q.Latency.Max)} ms{(q.Wrong > 0 ? $"; {q.Wrong} wrong answers ({q.WrongExample})" : "")}"));
@@ -209,9 +214,11 @@ internal static class BenchReport
 
         foreach (var q in r.Portal?.Queries ?? [])
         {
-            var seeded = r.Portal!.Stored >= 1_000_000;
-            targets.Add(new Target($"{q.Name} ≤ {q.TargetMs:0} ms (p95) with 1,000,000 stored", F($"p95 {q.Latency.P95:0.0} ms over {r.Portal.Stored:N0} stored{(q.Wrong > 0 ? $", {q.Wrong} wrong answers" : "")}"),
-                seeded ? q.Latency.P95 <= q.TargetMs && q.Wrong == 0 : null));
+            var skipped = r.Portal!.CityScaleSkipped;
+            var figure = F($"p95 {q.Latency.P95:0.0} ms over {r.Portal.Stored:N0} stored{(q.Wrong > 0 ? $", {q.Wrong} wrong answers" : "")}");
+            targets.Add(new Target($"{q.Name} ≤ {q.TargetMs:0} ms (p95) with {PortalResults.CityScale:N0} stored",
+                skipped is null ? figure : F($"seeded timing skipped ({skipped}); {figure} is a smoke reading"),
+                skipped is null ? q.Latency.P95 <= q.TargetMs && q.Wrong == 0 : null));
         }
 
         return targets;
@@ -261,6 +268,12 @@ internal static class BenchReport
 
         if (r.Portal is { } portal)
         {
+            if (portal.CityScaleSkipped is not null)
+            {
+                o.AppendLine(F($"**{portal.SkippedLine}**"));
+                o.AppendLine();
+            }
+
             o.AppendLine(F($"Portal over about {portal.Stored:N0} applications ({portal.Seed}): ") + string.Join("; ", portal.Queries.Select(q => F($"{q.Name} p95 {Ms(q.Latency.P95)} ms"))) + ".");
             o.AppendLine();
         }

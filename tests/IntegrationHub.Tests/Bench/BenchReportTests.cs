@@ -40,4 +40,44 @@ public sealed class BenchReportTests
         Assert.Contains("240.0 (  0.80×)", text, StringComparison.Ordinal);
         Assert.Contains("Is the load generator the bottleneck?", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Portal_NoSeedingEntryPoint_SkippedSaidLoudlyAndTargetsNotMeasured()
+    {
+        var results = BenchSamples.Results(floorRate: 300, floorP99: 400, intakeRate: 250, intakeP99: 700, timeouts: 0, storageCalls: 0);
+        results.Portal = BenchSamples.Portal(seed: "no seeding entry point", seeded: 0, stored: 230, dashboardP95: 40);
+
+        var text = BenchReport.Text(results);
+        var markdown = BenchReport.Markdown(results);
+        var dashboard = BenchReport.Targets(results).Single(t => t.What.StartsWith("dashboard", StringComparison.Ordinal));
+
+        Assert.Contains("SEEDED PORTAL TIMING SKIPPED (1,000,000 applications): no seeding entry point", text, StringComparison.Ordinal);
+        Assert.Contains("SEEDED PORTAL TIMING SKIPPED", markdown, StringComparison.Ordinal);
+        Assert.Null(dashboard.Met);
+        Assert.Contains("seeded timing skipped", dashboard.Figure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(150, true)]
+    [InlineData(450, false)]
+    public void Portal_SeededCityScale_JudgedAgainstTheTarget(double dashboardP95, bool met)
+    {
+        var results = BenchSamples.Results(floorRate: 300, floorP99: 400, intakeRate: 250, intakeP99: 700, timeouts: 0, storageCalls: 0);
+        results.Portal = BenchSamples.Portal(seed: "1,000,000 applications seeded in 600 s", seeded: 1_000_000, stored: 1_000_230, dashboardP95);
+
+        var text = BenchReport.Text(results);
+        var dashboard = BenchReport.Targets(results).Single(t => t.What.StartsWith("dashboard", StringComparison.Ordinal));
+
+        Assert.DoesNotContain("SKIPPED", text, StringComparison.Ordinal);
+        Assert.Equal(met, dashboard.Met);
+    }
+
+    [Theory]
+    [InlineData("case \"${1:-}\" in\n  run) cmd_run ;;\n  seed) shift; cmd_seed \"$@\" ;;\nesac", true)]
+    [InlineData("case \"${1:-}\" in\n  run) cmd_run ;;\n  soak) shift; cmd_soak \"$@\" ;;\nesac", false)]
+    [InlineData("# ./hub seed) is not here yet\n  soak) cmd_soak ;;", false)]
+    public void HasSeedVerb_HubScriptDispatch_FoundOnlyAsACase(string script, bool found)
+    {
+        Assert.Equal(found, PortalPhase.HasSeedVerb(script));
+    }
 }

@@ -20,6 +20,12 @@ internal static class BenchSamples
         return results;
     }
 
+    public static PortalResults Portal(string seed, long seeded, long stored, double dashboardP95)
+    {
+        var latency = new Percentiles(20, dashboardP95 / 2, dashboardP95, dashboardP95, dashboardP95, dashboardP95 / 2);
+        return new PortalResults(seed, seeded, stored, [new PortalQuery("dashboard", PortalPhase.DashboardTargetMs, latency, 0, null)]);
+    }
+
     private static Step Step(string system, int clients, double rate, double p50, double p99, int timeouts, long storageCalls)
     {
         const double seconds = 15;
