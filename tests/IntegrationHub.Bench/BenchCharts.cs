@@ -6,7 +6,7 @@ namespace IntegrationHub.Bench;
 /// <summary>The run's charts as PNG files (ScottPlot 5): throughput and latency percentiles against clients, the pipeline's latency, the drain.</summary>
 internal static class BenchCharts
 {
-    private const int Width = 900;
+    private const int Width = 1150;
     private const int Height = 560;
 
     private static readonly Color Kestrel = Colors.Gray;
@@ -163,7 +163,7 @@ internal static class BenchCharts
     {
         MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
         IntegerTicksOnly = true,
-        LabelFormatter = v => Math.Pow(10, v).ToString("G4", CultureInfo.InvariantCulture),
+        LabelFormatter = v => Math.Pow(10, v).ToString("#,0.###", CultureInfo.InvariantCulture),
     };
 
     /// <summary>Clients as evenly spaced categories; the values were plotted as log10, so the axis labels give them back.</summary>
@@ -174,7 +174,8 @@ internal static class BenchCharts
         plot.Title(title);
         plot.XLabel("concurrent clients");
         plot.YLabel(yLabel);
-        plot.ShowLegend(Alignment.UpperLeft);
+        // Outside the data: on a log axis the floors fill the top of the plot, where a legend inside would cover them.
+        plot.ShowLegend(Edge.Right);
         plot.Axes.Margins(0.08, 0.12);
     }
 }

@@ -27,6 +27,7 @@ internal sealed record BenchOptions
           --results DIR           where the report, results.json and the charts go (default artifacts/bench/<run>)
           --no-wrk                skip the wrk cross-check of the HTTP floor
           --keep                  keep the run folder (logs, Azurite data)
+        ./hub bench --report DIR  writes an earlier run's report and charts again from DIR/results.json (no load)
         """;
 
     public IReadOnlyList<int> Clients { get; init; } = [1, 10, 50, 200];

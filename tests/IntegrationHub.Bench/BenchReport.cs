@@ -64,7 +64,7 @@ internal static class BenchReport
         Line($"IntegrationHub bench {r.RunId} on commit {r.Commit}: a first reading on a shared {r.Cores}-core machine (other work on it shows under 'others')");
         if (r.Interrupted)
         {
-            Line("INTERRUPTED: only the phases that finished are reported");
+            Line("INTERRUPTED (Ctrl-C or an error): only the phases that finished are reported");
         }
 
         Line();
@@ -130,14 +130,18 @@ internal static class BenchReport
         }
 
         Line("(e) cost per application, counted inside the hub (storage calls: every HTTP request the hub sends to Azurite, by the .NET HTTP client's own metric)");
+        var unit = FloorCost.Of(floors, target);
+        Line(F($"  the floors' cost per operation at {target} clients: {FloorCost.Calls} storage calls (a transaction + a queue message), {Ms(unit?.AzuriteCpuMs)} ms Azurite CPU; {Ms(unit?.KestrelCpuMs, "0.000")} ms CPU per Kestrel-floor request"));
         if (r.Intake?.FirstOrDefault(s => s.Result.Clients == target) is { } atTarget)
         {
             Line(F($"  intake at {target} clients        {PerApplication(atTarget.Usage, atTarget.Result.Ok)}; peak RSS {Peaks(atTarget.Usage)}"));
+            Line(F($"    × floor: {FloorCost.Ratios(unit, atTarget.Usage, atTarget.Result.Ok, atTarget.Usage?.StorageCalls is { } c && atTarget.Result.Ok > 0 ? c / (double)atTarget.Result.Ok : null)}"));
         }
 
         foreach (var p in r.Pipeline ?? [])
         {
             Line(F($"  whole application {p.Item}     {p.NetStorageCallsPerApplication:0.0} storage calls (gross {p.GrossStorageCallsPerApplication:0.0}, idle polling {p.IdleStorageCallsPerSecond:0.0}/s taken off), {(p.Accepted > 0 ? p.DepartmentCalls / (double)p.Accepted : 0):0.00} department calls, {PerApplication(p.Usage, p.Accepted, calls: false)}; peak RSS {Peaks(p.Usage)}"));
+            Line(F($"    × floor: {FloorCost.Ratios(unit, p.Usage, p.Accepted, p.NetStorageCallsPerApplication)}"));
         }
 
         Line();
@@ -290,6 +294,9 @@ internal static class BenchReport
 
     public static string ToJson(BenchResults r) => JsonSerializer.Serialize(r, Json);
 
+    /// <summary>A run's results.json read back, so its report and charts can be written again (<c>--report DIR</c>).</summary>
+    public static BenchResults? FromJson(string json) => JsonSerializer.Deserialize<BenchResults>(json, Json);
+
     private static IEnumerable<string> GeneratorChecks(BenchResults r)
     {
         var floors = r.Floors;
@@ -350,10 +357,39 @@ internal static class BenchReport
 
     private static string Rate(Step? step) => step is null ? "—" : F($"{step.Result.Rate:N0}");
 
-    private static string Ms(double? ms) => ms is { } v && !double.IsNaN(v) ? F($"{v:0.0}") : "—";
+    private static string Ms(double? ms, string format = "0.0") =>
+        ms is { } v && !double.IsNaN(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "—";
 
-    private static string Ratio(double? value, double? floor) =>
+    internal static string Ratio(double? value, double? floor) =>
         value is { } v && floor is { } f && f > 0 && !double.IsNaN(v) && !double.IsNaN(f) ? F($"{v / f:0.00}×") : "—";
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// What one floor operation costs, so a cost per application has a floor to be compared with: a raw-Azurite operation is
+/// two storage calls and the Azurite CPU they took; a Kestrel-floor request is the CPU of a bare HTTP answer.
+/// </summary>
+internal sealed record FloorCost(double AzuriteCpuMs, double KestrelCpuMs)
+{
+    /// <summary>Storage calls per floor operation: one entity-group transaction and one queue message.</summary>
+    public const int Calls = 2;
+
+    public static FloorCost? Of(FloorResults? floors, int clients) =>
+        floors?.AzuriteAt(clients) is { Usage: { } a, Result.Ok: > 0 } azurite && floors.KestrelAt(clients) is { Usage: { } k, Result.Ok: > 0 } kestrel
+            ? new FloorCost(a.Cpu(UsageWatch.Azurite) * 1000 / azurite.Result.Ok, k.Cpu(UsageWatch.Floor) * 1000 / kestrel.Result.Ok)
+            : null;
+
+    /// <summary>Storage calls and Azurite CPU against the Azurite floor's operation; hub CPU against a Kestrel-floor request.</summary>
+    public static string Ratios(FloorCost? unit, Usage? usage, int applications, double? storageCalls)
+    {
+        if (unit is null || usage is null || applications == 0)
+        {
+            return "—";
+        }
+
+        var azurite = usage.Cpu(UsageWatch.Azurite) * 1000 / applications;
+        var hub = usage.Cpu(UsageWatch.Hub) * 1000 / applications;
+        return $"storage calls {BenchReport.Ratio(storageCalls, Calls)}, Azurite CPU {BenchReport.Ratio(azurite, unit.AzuriteCpuMs)} the Azurite floor's operation; hub CPU {BenchReport.Ratio(hub, unit.KestrelCpuMs)} a Kestrel-floor request";
+    }
 }

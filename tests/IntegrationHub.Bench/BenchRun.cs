@@ -62,9 +62,11 @@ internal static class BenchRun
             await WriteAsync(results, resultsDirectory);
             return results;
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (Exception e) when ((e is OperationCanceledException && stop.IsCancellationRequested) || results.Floors is not null)
         {
-            Console.WriteLine("bench interrupted: every process it started has been stopped");
+            Console.WriteLine(stop.IsCancellationRequested
+                ? "bench interrupted: every process it started has been stopped"
+                : $"bench stopped by an error (every process it started has been stopped): {e}");
             if (results.Floors is not null)
             {
                 // What was measured before the interruption is still worth its report, marked as such.
@@ -88,7 +90,8 @@ internal static class BenchRun
         }
     }
 
-    private static async Task WriteAsync(BenchResults results, string directory)
+    /// <summary>Prints the report and writes report.txt, summary.md, results.json and the charts to <paramref name="directory"/>.</summary>
+    public static async Task WriteAsync(BenchResults results, string directory)
     {
         var text = BenchReport.Text(results);
         Console.WriteLine();

@@ -127,27 +127,37 @@ internal static class DrainPhase
         return seconds > 0 ? (to - from) / seconds : double.NaN;
     }
 
-    /// <summary>Waits until every accepted application is final, or none became final for the patience, or the deadline (then true).</summary>
+    /// <summary>
+    /// Waits until every accepted application is final, or nothing moved for the patience (no new final and no new case
+    /// at 公安: a long queue takes a while before its first final, while the department already receives), or the
+    /// deadline (then true).
+    /// </summary>
     private static async Task<(List<(double Seconds, int Final)> Progress, bool Deadline)> FollowAsync(BenchStack stack, List<string> accepted, long t0,
         BenchOptions options, CancellationToken cancellationToken)
     {
         var progress = new List<(double Seconds, int Final)>();
-        var (lastCount, lastChange, lastPrint) = (0, Stopwatch.GetTimestamp(), Stopwatch.GetTimestamp());
+        var received = () => stack.Departments.PublicSecurity.ReceivedApplications.Count;
+        var (lastCount, lastReceived, lastChange, lastPrint) = (0, received(), Stopwatch.GetTimestamp(), Stopwatch.GetTimestamp());
         while (true)
         {
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
             var final = accepted.Count(stack.Platform.Finals.ContainsKey);
+            var taken = received();
             var now = Stopwatch.GetTimestamp();
             if (final != lastCount)
             {
                 progress.Add((Stopwatch.GetElapsedTime(t0, now).TotalSeconds, final));
-                (lastCount, lastChange) = (final, now);
+            }
+
+            if (final != lastCount || taken != lastReceived)
+            {
+                (lastCount, lastReceived, lastChange) = (final, taken, now);
             }
 
             if (Stopwatch.GetElapsedTime(lastPrint, now) >= ProgressEvery)
             {
                 lastPrint = now;
-                Console.WriteLine($"  t+{Stopwatch.GetElapsedTime(t0, now).TotalSeconds:0}s final {final} of {accepted.Count}");
+                Console.WriteLine($"  t+{Stopwatch.GetElapsedTime(t0, now).TotalSeconds:0}s final {final} of {accepted.Count} (公安 cases {taken:N0})");
             }
 
             if (final == accepted.Count)
@@ -157,7 +167,7 @@ internal static class DrainPhase
 
             if (Stopwatch.GetElapsedTime(lastChange, now) > options.DrainPatience)
             {
-                Console.WriteLine($"  stopped waiting: {accepted.Count - final} not final, none became final for {options.DrainPatience.TotalSeconds:0} s");
+                Console.WriteLine($"  stopped waiting: {accepted.Count - final} not final, nothing moved (no final, no new 公安 case) for {options.DrainPatience.TotalSeconds:0} s");
                 return (progress, false);
             }
 
@@ -187,6 +197,11 @@ internal static class DrainPhase
             catch (HttpRequestException e)
             {
                 statuses[id] = $"unreadable ({e.StatusCode})";
+            }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // A stalled hub may not answer at all: that is a finding, not a reason to lose the run's report.
+                statuses[id] = "no answer within 30 s";
             }
         });
         var final = new[] { nameof(ApplicationStatus.Approved), nameof(ApplicationStatus.Denied), nameof(ApplicationStatus.Rejected) };

@@ -9,6 +9,19 @@ if (args is [KestrelFloor.Argument, var port])
     return 0;
 }
 
+// ./hub bench --report DIR: the report and charts of an earlier run written again from its results.json (no load).
+if (args is ["--report", var directory])
+{
+    if (BenchReport.FromJson(await File.ReadAllTextAsync(Path.Combine(directory, "results.json"))) is not { } earlier)
+    {
+        Console.Error.WriteLine($"no results in {directory}/results.json");
+        return 2;
+    }
+
+    await BenchRun.WriteAsync(earlier, directory);
+    return 0;
+}
+
 // ./hub bench: the floors, intake, the pipeline, the drain, the costs and the portal, with ratios to the floors and charts.
 if (BenchOptions.Parse(args) is not { } options)
 {

@@ -80,4 +80,30 @@ public sealed class BenchReportTests
     {
         Assert.Equal(found, PortalPhase.HasSeedVerb(script));
     }
+
+    [Fact]
+    public void FloorCost_CostPerApplication_ComparedWithOneFloorOperation()
+    {
+        var unit = new FloorCost(AzuriteCpuMs: 2, KestrelCpuMs: 0.05);
+        var usage = new Usage(10, new Dictionary<string, double> { [UsageWatch.Hub] = 1, [UsageWatch.Azurite] = 0.8 }, 2, 2,
+            new Dictionary<string, long>(), null, 600, 0);
+
+        var ratios = FloorCost.Ratios(unit, usage, applications: 100, storageCalls: 6);
+
+        Assert.Equal("storage calls 3.00×, Azurite CPU 4.00× the Azurite floor's operation; hub CPU 200.00× a Kestrel-floor request", ratios);
+    }
+
+    [Fact]
+    public void FromJson_WrittenResults_GiveTheSameReport()
+    {
+        var results = BenchSamples.Results(floorRate: 300, floorP99: 400, intakeRate: 250, intakeP99: 700, timeouts: 0, storageCalls: 3 * 250 * 15);
+        results.Portal = BenchSamples.Portal(seed: "no seeding entry point", seeded: 0, stored: 230, dashboardP95: 40);
+        results.WallSeconds = 600;
+
+        var read = BenchReport.FromJson(BenchReport.ToJson(results))!;
+
+        Assert.Equal(BenchReport.Text(results), BenchReport.Text(read));
+        Assert.Equal(BenchReport.Markdown(results), BenchReport.Markdown(read));
+    }
 }
+
