@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text.Json;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Perfolizer.Horology;
+
+namespace IntegrationHub.Benchmarks;
+
+/// <summary>
+/// Runs the hot-path benchmarks and prints each figure beside its target from issue 9: validation ≤ 50 µs and ≤ 16 KB
+/// per body, each translator ≤ 10 µs and ≤ 4 KB per message. <c>--quick</c> runs in process with few iterations (for the
+/// load command and for iterating); without it every benchmark runs in its own process with more iterations.
+/// <c>--json FILE</c> also writes the table as JSON for another program to read.
+/// </summary>
+internal static class HotPaths
+{
+    private const double ValidationNs = 50_000, TranslationNs = 10_000;
+    private const long ValidationBytes = 16 * 1024, TranslationBytes = 4 * 1024;
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>One figure: time and allocation per operation, its targets (null: no target), and whether it meets them.</summary>
+    internal sealed record Figure(string Name, double MeanNs, long AllocatedBytes, double? TargetNs, long? TargetBytes)
+    {
+        public bool? Pass => TargetNs is null ? null : MeanNs <= TargetNs && AllocatedBytes <= TargetBytes;
+    }
+
+    public static int Run(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        var jsonAt = Array.IndexOf(args, "--json");
+        var json = jsonAt >= 0 && jsonAt + 1 < args.Length ? args[jsonAt + 1] : null;
+        var rest = args.Where((a, i) => a != "--quick" && (jsonAt < 0 || (i != jsonAt && i != jsonAt + 1))).ToList();
+        if (!rest.Contains("--filter"))
+        {
+            rest.AddRange(["--filter", "*"]);
+        }
+
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(HotPaths).Assembly).Run([.. rest], Config(quick)).ToList();
+        var figures = summaries.SelectMany(s => s.Reports).Select(Read).OfType<Figure>().ToList();
+        if (figures.Count == 0)
+        {
+            Console.Error.WriteLine("No benchmark produced a figure.");
+            return 1;
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(Table(figures, quick));
+        if (json is not null)
+        {
+            File.WriteAllText(json, JsonSerializer.Serialize(figures.Select(f => new
+            {
+                f.Name, f.MeanNs, f.AllocatedBytes, f.TargetNs, f.TargetBytes, f.Pass,
+            }), Indented));
+        }
+
+        return summaries.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;
+    }
+
+    private static ManualConfig Config(bool quick)
+    {
+        var job = quick
+            ? Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(2).WithIterationCount(5)
+                .WithIterationTime(TimeInterval.FromMilliseconds(100)).WithId("quick")
+            : Job.Default.WithWarmupCount(5).WithIterationCount(15).WithIterationTime(TimeInterval.FromMilliseconds(250)).WithId("careful");
+        return ManualConfig.Create(DefaultConfig.Instance)
+            .AddJob(job)
+            .AddDiagnoser(MemoryDiagnoser.Default)
+            .WithOptions(ConfigOptions.JoinSummary);
+    }
+
+    private static Figure? Read(BenchmarkReport report)
+    {
+        if (report.ResultStatistics is not { } statistics)
+        {
+            return null;
+        }
+
+        var benchmark = report.BenchmarkCase;
+        var method = benchmark.Descriptor.WorkloadMethod.Name;
+        var item = benchmark.Parameters.Items.FirstOrDefault(p => p.Name == "Item")?.Value as string;
+        var name = item is null ? method : $"{method} {item}";
+        var bytes = report.GcStats.GetBytesAllocatedPerOperation(benchmark) ?? 0;
+        return benchmark.Descriptor.Type.Name switch
+        {
+            nameof(ValidationBenchmarks) => new Figure(name, statistics.Mean, bytes, ValidationNs, ValidationBytes),
+            nameof(RequestBenchmarks) or nameof(AnswerBenchmarks) => new Figure(name, statistics.Mean, bytes, TranslationNs, TranslationBytes),
+            _ => new Figure(name, statistics.Mean, bytes, null, null),
+        };
+    }
+
+    internal static string Table(IReadOnlyList<Figure> figures, bool quick)
+    {
+        var lines = new List<string>
+        {
+            $"Hot paths, per message ({(quick ? "quick run: in process, few iterations" : "careful run")}; one run on this machine, noisy when it is shared)",
+            $"{"benchmark",-24} {"mean",10} {"target",9} {"allocated",10} {"target",9}  result",
+        };
+        lines.AddRange(figures.Select(f => string.Create(CultureInfo.InvariantCulture,
+            $"{f.Name,-24} {Micro(f.MeanNs),10} {(f.TargetNs is { } t ? "≤ " + Micro(t) : "—"),9} {Size(f.AllocatedBytes),10} {(f.TargetBytes is { } b ? "≤ " + Size(b) : "—"),9}  {f.Pass switch { true => "pass", false => "FAIL", null => "(no target)" }}")));
+        var targeted = figures.Where(f => f.Pass is not null).ToList();
+        lines.Add($"{targeted.Count(f => f.Pass == true)} of {targeted.Count} within target");
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static string Micro(double ns) => string.Create(CultureInfo.InvariantCulture, $"{ns / 1000:0.00} µs");
+
+    private static string Size(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KB");
+}
