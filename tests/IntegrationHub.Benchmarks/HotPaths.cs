@@ -21,10 +21,13 @@ internal static class HotPaths
     private const double ValidationNs = 50_000, TranslationNs = 10_000;
     private const long ValidationBytes = 16 * 1024, TranslationBytes = 4 * 1024;
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly string[] Kinds = [nameof(ValidationBenchmarks), nameof(FingerprintBenchmarks), nameof(RequestBenchmarks), nameof(AnswerBenchmarks)];
 
     /// <summary>One figure: time and allocation per operation, its targets (null: no target), and whether it meets them.</summary>
     internal sealed record Figure(string Name, double MeanNs, long AllocatedBytes, double? TargetNs, long? TargetBytes)
     {
+        internal int Order { get; init; }
+
         public bool? Pass => TargetNs is null ? null : MeanNs <= TargetNs && AllocatedBytes <= TargetBytes;
     }
 
@@ -40,7 +43,7 @@ internal static class HotPaths
         }
 
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(HotPaths).Assembly).Run([.. rest], Config(quick)).ToList();
-        var figures = summaries.SelectMany(s => s.Reports).Select(Read).OfType<Figure>().ToList();
+        var figures = summaries.SelectMany(s => s.Reports).Select(Read).OfType<Figure>().OrderBy(f => f.Order).ToList();
         if (figures.Count == 0)
         {
             Console.Error.WriteLine("No benchmark produced a figure.");
@@ -63,7 +66,7 @@ internal static class HotPaths
     private static ManualConfig Config(bool quick)
     {
         var job = quick
-            ? Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(2).WithIterationCount(5)
+            ? Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(6).WithIterationCount(5)
                 .WithIterationTime(TimeInterval.FromMilliseconds(100)).WithId("quick")
             : Job.Default.WithWarmupCount(5).WithIterationCount(15).WithIterationTime(TimeInterval.FromMilliseconds(250)).WithId("careful");
         return ManualConfig.Create(DefaultConfig.Instance)
@@ -84,11 +87,13 @@ internal static class HotPaths
         var item = benchmark.Parameters.Items.FirstOrDefault(p => p.Name == "Item")?.Value as string;
         var name = item is null ? method : $"{method} {item}";
         var bytes = report.GcStats.GetBytesAllocatedPerOperation(benchmark) ?? 0;
+        // In the table: validation, fingerprints, requests, answers; items in catalog order.
+        var order = (Array.IndexOf(Kinds, benchmark.Descriptor.Type.Name) * 100) + (item is null ? 0 : Array.IndexOf(Samples.Items, item));
         return benchmark.Descriptor.Type.Name switch
         {
-            nameof(ValidationBenchmarks) => new Figure(name, statistics.Mean, bytes, ValidationNs, ValidationBytes),
-            nameof(RequestBenchmarks) or nameof(AnswerBenchmarks) => new Figure(name, statistics.Mean, bytes, TranslationNs, TranslationBytes),
-            _ => new Figure(name, statistics.Mean, bytes, null, null),
+            nameof(ValidationBenchmarks) => new Figure(name, statistics.Mean, bytes, ValidationNs, ValidationBytes) { Order = order },
+            nameof(RequestBenchmarks) or nameof(AnswerBenchmarks) => new Figure(name, statistics.Mean, bytes, TranslationNs, TranslationBytes) { Order = order },
+            _ => new Figure(name, statistics.Mean, bytes, null, null) { Order = order },
         };
     }
 

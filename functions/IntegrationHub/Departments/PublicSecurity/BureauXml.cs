@@ -184,30 +184,28 @@ internal sealed class BureauXml
         return true;
     }
 
-    private static readonly SearchValues<char> NotPlain = SearchValues.Create("&<\u007F\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008A\u008B\u008C\u008D\u008E\u008F\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098\u0099\u009A\u009B\u009C\u009D\u009E\u009F\uFFFE\uFFFF");
+    // Characters the plain reader leaves to XmlReader: markup, control characters but tab and line feed, C1 controls,
+    // noncharacters U+FFFE/U+FFFF.
+    private static readonly SearchValues<char> NotPlain = SearchValues.Create("&<\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000B\u000C\u000D\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\u007F\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008A\u008B\u008C\u008D\u008E\u008F\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098\u0099\u009A\u009B\u009C\u009D\u009E\u009F\uFFFE\uFFFF");
 
-    // Characters XML 1.0 allows in text, without markup: no entity, no control character but tab and line feed, no
-    // noncharacter U+FFFE/U+FFFF, surrogates only in pairs, and never "]]>".
-    private static bool PlainText(ReadOnlySpan<char> text)
+    // Text XML 1.0 allows as it is, with no markup; and never "]]>".
+    private static bool PlainText(ReadOnlySpan<char> text) => Plain(text, NotPlain) && text.IndexOf("]]>", StringComparison.Ordinal) < 0;
+
+    /// <summary>True when <paramref name="text"/> holds none of <paramref name="refused"/> and surrogates only in pairs.</summary>
+    internal static bool Plain(ReadOnlySpan<char> text, SearchValues<char> refused)
     {
-        if (text.ContainsAny(NotPlain) || text.IndexOf("]]>", StringComparison.Ordinal) >= 0)
+        if (text.ContainsAny(refused))
         {
             return false;
         }
 
-        for (var i = 0; i < text.Length; i++)
+        for (var i = text.IndexOfAnyInRange('\uD800', '\uDFFF'); i >= 0 && i < text.Length; i++)
         {
-            var c = text[i];
-            if (c < ' ' && c is not '\t' and not '\n')
-            {
-                return false;
-            }
-
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
             {
                 i++;
             }
-            else if (char.IsSurrogate(c))
+            else if (char.IsSurrogate(text[i]))
             {
                 return false;
             }

@@ -19,8 +19,9 @@ internal sealed class RequestXml
     [ThreadStatic]
     private static RequestXml? _cached;
 
-    private static readonly SearchValues<char> NotPlain = SearchValues.Create(
-        "<>&\"'\u007F\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008A\u008B\u008C\u008D\u008E\u008F\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098\u0099\u009A\u009B\u009C\u009D\u009E\u009F\u2028\u2029\uFFFE\uFFFF");
+    // Characters XElement does not write as they are, or refuses: markup, quotes, every control character, line
+    // separators, noncharacters U+FFFE/U+FFFF.
+    private static readonly SearchValues<char> NotPlain = SearchValues.Create("<>&\"'\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\u007F\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008A\u008B\u008C\u008D\u008E\u008F\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098\u0099\u009A\u009B\u009C\u009D\u009E\u009F\u2028\u2029\uFFFE\uFFFF");
 
     private readonly List<(string Name, string? Text, bool Close)> _parts = new(64);
     private readonly Stack<string> _open = new();
@@ -67,36 +68,8 @@ internal sealed class RequestXml
         return this;
     }
 
-    // Characters XElement writes as they are: no markup, no control character, no line separator, no noncharacter
-    // U+FFFE/U+FFFF, surrogates only in pairs. Anything else is rare enough to be left to XElement.
-    private static bool Plain(string text)
-    {
-        var span = text.AsSpan();
-        if (span.ContainsAny(NotPlain))
-        {
-            return false;
-        }
-
-        for (var i = 0; i < span.Length; i++)
-        {
-            var c = span[i];
-            if (c < ' ')
-            {
-                return false;
-            }
-
-            if (char.IsHighSurrogate(c) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    // Anything not plain is rare enough to be left to XElement.
+    private static bool Plain(string text) => BureauXml.Plain(text, NotPlain);
 
     private byte[] WritePlain(string declaration, Encoding encoding)
     {
