@@ -19,6 +19,7 @@ public readonly record struct StrictJsonError(string Field, string Message);
 public static class StrictJson
 {
     public const int MaxDepth = 16;
+    private const string NameNotUnicode = "has a property name that is not Unicode text (a lone surrogate escape such as \\ud800).";
 
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
 
@@ -41,6 +42,13 @@ public static class StrictJson
             // The exception's message can quote the body (a duplicate key's name): position only.
             var duplicate = e.Message.StartsWith("Duplicate property", StringComparison.Ordinal) ? ": a key appears twice in one object" : "";
             error = new("body", string.Create(CultureInfo.InvariantCulture, $"is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}){duplicate}."));
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-key check reads every property name while parsing, and a name with a lone surrogate escape
+            // throws there, before any node exists: named as the body's fault, never a 500.
+            error = new("body", NameNotUnicode);
             return false;
         }
 
@@ -117,7 +125,7 @@ public static class StrictJson
                 }
                 catch (InvalidOperationException)
                 {
-                    return new(Field(json, root), "has a property name that is not Unicode text (a lone surrogate escape such as \\ud800).");
+                    return new(Field(json, root), NameNotUnicode);
                 }
 
                 for (var i = 0; i < json.Count; i++)
