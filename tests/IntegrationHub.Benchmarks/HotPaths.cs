@@ -23,12 +23,15 @@ internal static class HotPaths
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private static readonly string[] Kinds = [nameof(ValidationBenchmarks), nameof(FingerprintBenchmarks), nameof(RequestBenchmarks), nameof(AnswerBenchmarks)];
 
-    /// <summary>One figure: time and allocation per operation, its targets (null: no target), and whether it meets them.</summary>
-    internal sealed record Figure(string Name, double MeanNs, long AllocatedBytes, double? TargetNs, long? TargetBytes)
+    /// <summary>
+    /// One figure: time (mean and median) and allocation per operation, its targets (null: no target), and whether it meets
+    /// them. Time is judged by the median: on a machine shared with other work the mean carries their bursts.
+    /// </summary>
+    internal sealed record Figure(string Name, double MeanNs, double MedianNs, long AllocatedBytes, double? TargetNs, long? TargetBytes)
     {
         internal int Order { get; init; }
 
-        public bool? Pass => TargetNs is null ? null : MeanNs <= TargetNs && AllocatedBytes <= TargetBytes;
+        public bool? Pass => TargetNs is null ? null : MedianNs <= TargetNs && AllocatedBytes <= TargetBytes;
     }
 
     public static int Run(string[] args)
@@ -56,7 +59,7 @@ internal static class HotPaths
         {
             File.WriteAllText(json, JsonSerializer.Serialize(figures.Select(f => new
             {
-                f.Name, f.MeanNs, f.AllocatedBytes, f.TargetNs, f.TargetBytes, f.Pass,
+                f.Name, f.MeanNs, f.MedianNs, f.AllocatedBytes, f.TargetNs, f.TargetBytes, f.Pass,
             }), Indented));
         }
 
@@ -91,9 +94,10 @@ internal static class HotPaths
         var order = (Array.IndexOf(Kinds, benchmark.Descriptor.Type.Name) * 100) + (item is null ? 0 : Array.IndexOf(Samples.Items, item));
         return benchmark.Descriptor.Type.Name switch
         {
-            nameof(ValidationBenchmarks) => new Figure(name, statistics.Mean, bytes, ValidationNs, ValidationBytes) { Order = order },
-            nameof(RequestBenchmarks) or nameof(AnswerBenchmarks) => new Figure(name, statistics.Mean, bytes, TranslationNs, TranslationBytes) { Order = order },
-            _ => new Figure(name, statistics.Mean, bytes, null, null) { Order = order },
+            nameof(ValidationBenchmarks) => new Figure(name, statistics.Mean, statistics.Median, bytes, ValidationNs, ValidationBytes) { Order = order },
+            nameof(RequestBenchmarks) or nameof(AnswerBenchmarks) =>
+                new Figure(name, statistics.Mean, statistics.Median, bytes, TranslationNs, TranslationBytes) { Order = order },
+            _ => new Figure(name, statistics.Mean, statistics.Median, bytes, null, null) { Order = order },
         };
     }
 
@@ -102,10 +106,11 @@ internal static class HotPaths
         var lines = new List<string>
         {
             $"Hot paths, per message ({(quick ? "quick run: in process, few iterations" : "careful run")}; one run on this machine, noisy when it is shared)",
-            $"{"benchmark",-24} {"mean",10} {"target",9} {"allocated",10} {"target",9}  result",
+            "time is judged by the median; the mean is shown beside it",
+            $"{"benchmark",-20} {"median",10} {"mean",10} {"target",11} {"allocated",10} {"target",9}  result",
         };
         lines.AddRange(figures.Select(f => string.Create(CultureInfo.InvariantCulture,
-            $"{f.Name,-24} {Micro(f.MeanNs),10} {(f.TargetNs is { } t ? "≤ " + Micro(t) : "—"),9} {Size(f.AllocatedBytes),10} {(f.TargetBytes is { } b ? "≤ " + Size(b) : "—"),9}  {f.Pass switch { true => "pass", false => "FAIL", null => "(no target)" }}")));
+            $"{f.Name,-20} {Micro(f.MedianNs),10} {Micro(f.MeanNs),10} {(f.TargetNs is { } t ? "≤ " + Micro(t) : "—"),11} {Size(f.AllocatedBytes),10} {(f.TargetBytes is { } b ? "≤ " + Size(b) : "—"),9}  {f.Pass switch { true => "pass", false => "FAIL", null => "(no target)" }}")));
         var targeted = figures.Where(f => f.Pass is not null).ToList();
         lines.Add($"{targeted.Count(f => f.Pass == true)} of {targeted.Count} within target");
         return string.Join(Environment.NewLine, lines);

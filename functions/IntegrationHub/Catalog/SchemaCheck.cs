@@ -94,7 +94,7 @@ internal static class SchemaCheck
                     checks.Add(node => Text(node) is not { } text || TextElements(text) <= maxLength);
                     break;
                 case "pattern":
-                    var pattern = new Regex(value.GetString()!, RegexOptions.None, TimeSpan.FromSeconds(1));
+                    var pattern = new Regex(value.GetString()!, RegexOptions.Compiled, TimeSpan.FromSeconds(1));
                     checks.Add(node => Text(node) is not { } text || pattern.IsMatch(text));
                     break;
                 case "format":

@@ -80,6 +80,7 @@ internal sealed class RequestXml
         }
 
         var buffer = ArrayPool<char>.Shared.Rent(length);
+        byte[]? encoded = null;
         try
         {
             var written = new Span<char>(buffer);
@@ -108,14 +109,18 @@ internal sealed class RequestXml
                 }
             }
 
+            // One pass of the encoder into a rented buffer of the largest size, then the bytes copied out once.
             var document = written[..at];
-            var bytes = new byte[encoding.GetByteCount(document)];
-            encoding.GetBytes(document, bytes);
-            return bytes;
+            encoded = ArrayPool<byte>.Shared.Rent(encoding.GetMaxByteCount(at));
+            return encoded.AsSpan(0, encoding.GetBytes(document, encoded)).ToArray();
         }
         finally
         {
             ArrayPool<char>.Shared.Return(buffer);
+            if (encoded is not null)
+            {
+                ArrayPool<byte>.Shared.Return(encoded);
+            }
         }
     }
 
