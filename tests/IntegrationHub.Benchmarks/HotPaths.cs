@@ -45,6 +45,7 @@ internal static class HotPaths
             rest.AddRange(["--filter", "*"]);
         }
 
+        var loadBefore = LoadAverage();
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(HotPaths).Assembly).Run([.. rest], Config(quick)).ToList();
         var figures = summaries.SelectMany(s => s.Reports).Select(Read).OfType<Figure>().OrderBy(f => f.Order).ToList();
         if (figures.Count == 0)
@@ -54,7 +55,8 @@ internal static class HotPaths
         }
 
         Console.WriteLine();
-        Console.WriteLine(Table(figures, quick));
+        var load = $"load average (1 min) {loadBefore} before, {LoadAverage()} after, on {Environment.ProcessorCount} cores";
+        Console.WriteLine(Table(figures, quick, load));
         if (json is not null)
         {
             File.WriteAllText(json, JsonSerializer.Serialize(figures.Select(f => new
@@ -75,6 +77,9 @@ internal static class HotPaths
         return ManualConfig.Create(DefaultConfig.Instance)
             .AddJob(job)
             .AddDiagnoser(MemoryDiagnoser.Default)
+
+            // The careful run builds a project of its own; on a 2-core machine shared with other builds that takes minutes.
+            .WithBuildTimeout(TimeSpan.FromMinutes(15))
             .WithOptions(ConfigOptions.JoinSummary);
     }
 
@@ -101,11 +106,12 @@ internal static class HotPaths
         };
     }
 
-    internal static string Table(IReadOnlyList<Figure> figures, bool quick)
+    internal static string Table(IReadOnlyList<Figure> figures, bool quick, string load)
     {
         var lines = new List<string>
         {
             $"Hot paths, per message ({(quick ? "quick run: in process, few iterations" : "careful run")}; one run on this machine, noisy when it is shared)",
+            load,
             "time is judged by the median; the mean is shown beside it",
             $"{"benchmark",-20} {"median",10} {"mean",10} {"target",11} {"allocated",10} {"target",9}  result",
         };
@@ -115,6 +121,10 @@ internal static class HotPaths
         lines.Add($"{targeted.Count(f => f.Pass == true)} of {targeted.Count} within target");
         return string.Join(Environment.NewLine, lines);
     }
+
+    // Time figures mean little without the load beside them: another process's burst lengthens every iteration it meets.
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
     private static string Micro(double ns) => string.Create(CultureInfo.InvariantCulture, $"{ns / 1000:0.00} µs");
 
