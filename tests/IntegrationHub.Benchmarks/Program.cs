@@ -1,4 +1,4 @@
 using IntegrationHub.Benchmarks;
 
-// dotnet run -c Release --project tests/IntegrationHub.Benchmarks [-- --quick] [--json FILE] [BenchmarkDotNet options, e.g. --filter '*Answer*']
+// dotnet run -c Release --project tests/IntegrationHub.Benchmarks [-- --quick] [--cpu-time] [--json FILE] [BenchmarkDotNet options, e.g. --filter '*Answer*']
 return HotPaths.Run(args);
