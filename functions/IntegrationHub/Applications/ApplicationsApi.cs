@@ -34,6 +34,7 @@ public sealed class ApplicationsApi(
 
     public async Task<IResult> SubmitAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        using var calls = StorageCalls.Begin("intake");
         if (auth.Authenticate(request) is not { } platform)
         {
             return PlatformAuth.Unauthorized();
