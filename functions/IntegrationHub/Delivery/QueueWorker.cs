@@ -50,7 +50,7 @@ public sealed class QueueWorker(
                 continue;
             }
 
-            await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = stoppingToken },
+            await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = o.Concurrency, CancellationToken = stoppingToken },
                 async (message, ct) => await Process(client, message, ct));
         }
     }

@@ -31,13 +31,16 @@ public sealed class StorageCalls
     /// <summary>Opens an operation: calls made in this async context until it is disposed count for <paramref name="operation"/>.</summary>
     public static Scope Begin(string operation) => new(operation, null);
 
+    /// <summary>Opens <paramref name="operation"/> unless the async context is in one already (a poll applying what it learnt).</summary>
+    public static Scope? BeginUnlessScoped(string operation) => Current.Value is null ? Begin(operation) : null;
+
     /// <summary>Opens a scope whose calls are shared evenly by <paramref name="operations"/> (one entry per item carried).</summary>
     public static Scope BeginShared(IReadOnlyList<string> operations) => new(null, operations);
 
     /// <summary>The operation of the current async context, for work handed to another task (a group commit) to count it back.</summary>
     public static string CurrentOperation => Current.Value?.Operation ?? Unscoped;
 
-    /// <summary>Calls so far: operation → service → count (shared calls counted fractionally).</summary>
+    /// <summary>Calls so far: operation → service:target (<c>tables:hubwork</c>, <c>tables:$batch</c>, <c>queues:handoffs</c>) → count (shared calls counted fractionally).</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Snapshot() =>
         _counts.GroupBy(c => c.Key.Operation)
             .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, double>)g.ToDictionary(c => c.Key.Service, c => c.Value.Value));
@@ -144,9 +147,19 @@ public sealed class StorageCalls
         }
     }
 
-    // Per retry: a retried request is billed again.
+    // Per retry: a retried request is billed again. Each call is named by its service and what it touched (a table, a
+    // transaction, a queue), so a budget that is exceeded says where.
     private sealed class CountingPolicy(StorageCalls owner, string service) : HttpPipelineSynchronousPolicy
     {
-        public override void OnSendingRequest(HttpMessage message) => owner.Count(service);
+        public override void OnSendingRequest(HttpMessage message) => owner.Count($"{service}:{Target(message.Request.Uri.Path)}");
+
+        private static string Target(string path)
+        {
+            var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            var messages = Array.IndexOf(segments, "messages");
+            var target = messages > 0 ? segments[messages - 1] : segments.Length > 0 ? segments[^1] : "";
+            var bracket = target.IndexOf('(', StringComparison.Ordinal);
+            return bracket >= 0 ? target[..bracket] : target;
+        }
     }
 }

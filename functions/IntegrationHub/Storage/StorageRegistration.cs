@@ -34,6 +34,18 @@ public static class StorageRegistration
                 ? new QueueServiceClient(connection, queueOptions)
                 : new QueueServiceClient(new Uri($"https://{options.AccountName}.queue.core.windows.net"), new DefaultAzureCredential(), queueOptions);
         });
+        services.AddSingleton<HubTables>();
+        services.AddSingleton<GroupCommit>();
+        services.AddSingleton<ApplicationCache>();
+        services.AddSingleton<FeedNotifications>();
+        services.AddSingleton<EventFeed>();
+        services.AddSingleton<WorkIndex>();
+        services.AddSingleton<Lookups>();
+        services.AddSingleton<FollowUpStore>();
+        services.AddSingleton<RetentionIndex>();
+        services.AddSingleton<AuditStore>();
+        services.AddSingleton<ApplicationStore>();
+        services.AddSingleton<HandoffQueue>();
         return services;
     }
 }
