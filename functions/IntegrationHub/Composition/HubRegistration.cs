@@ -51,6 +51,9 @@ public static class HubRegistration
         services.AddPortal(configuration);
         services.AddSingleton<HealthApi>();
         services.AddSingleton<OpenApiDocument>();
+        // The reference builds Scalar's endpoints over its own route table, in the Functions host too.
+        services.AddRouting();
+        services.AddSingleton<ApiReference>();
         return services;
     }
 
@@ -58,6 +61,7 @@ public static class HubRegistration
     {
         services.AddSingleton(_ => ServiceCatalog.LoadEmbedded());
         services.AddSingleton<FormSchemas>();
+        services.AddSingleton<FormFieldTitles>();
         services.AddSingleton<CatalogApi>();
         return services;
     }
@@ -157,6 +161,7 @@ public static class HubRegistration
         api.MapGet(HubRoutes.PortalPage, (HttpRequest r, string? file, PortalPage p) => p.Get(r, file));
         api.MapGet(HubRoutes.Health, (HealthApi h, CancellationToken ct) => h.Check(ct));
         api.MapGet(HubRoutes.OpenApi, (HttpRequest r, OpenApiDocument d) => d.Get(r));
+        api.MapGet(HubRoutes.ApiReference, (HttpRequest r, string? file, ApiReference d) => d.Get(r, file));
         return api;
     }
 }

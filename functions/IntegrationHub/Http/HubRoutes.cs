@@ -30,4 +30,5 @@ public static class HubRoutes
     public const string PortalPage = "portal/ui/{file?}";
     public const string Health = "health";
     public const string OpenApi = "openapi.json";
+    public const string ApiReference = "docs/{file?}";
 }

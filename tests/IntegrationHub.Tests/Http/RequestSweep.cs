@@ -41,6 +41,7 @@ internal static class RequestSweep
     [
         "service-items", "service-items/{x}", "service-items/{x}/guide", "applications/{x}", "events", "health", "openapi.json",
         "portal/me", "portal/dashboard", "portal/handoffs", "portal/handoffs/{x}", "portal/unacknowledged", "portal/audit", "portal/ui/{x}",
+        "docs/{x}",
     ];
 
     private static readonly string[] PostRoutes =
