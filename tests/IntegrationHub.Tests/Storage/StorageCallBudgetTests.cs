@@ -13,9 +13,23 @@ namespace IntegrationHub.Tests.Storage;
 
 /// <summary>A hub of its own, so the calls counted are this test's alone.</summary>
 [CollectionDefinition(Name)]
-public sealed class BudgetCollection : ICollectionFixture<HubFixture>
+public sealed class BudgetCollection : ICollectionFixture<BudgetHubFixture>
 {
     public const string Name = "budget";
+}
+
+/// <summary>
+/// The test hub with the stranded-hand-off sweep at its production timing: the other fixtures call a hand-off stranded
+/// after 3 s so crash tests run quickly, and on this shared 2-core machine a hand-off of 20 concurrent ones can take that
+/// long, so the sweep would re-send healthy ones and the count would measure the test's timing, not the hub.
+/// </summary>
+public sealed class BudgetHubFixture : HubFixture
+{
+    protected override void Configure(Dictionary<string, string> settings)
+    {
+        settings["Delivery:StrandedAfter"] = "00:02:00";
+        settings["Delivery:SweepInterval"] = "00:00:30";
+    }
 }
 
 /// <summary>
@@ -26,7 +40,7 @@ public sealed class BudgetCollection : ICollectionFixture<HubFixture>
 /// found nothing to do (an empty queue receive, a periodic job with nothing due), which are a price per interval.
 /// </summary>
 [Collection(BudgetCollection.Name)]
-public sealed class StorageCallBudgetTests(HubFixture hub, ITestOutputHelper output)
+public sealed class StorageCallBudgetTests(BudgetHubFixture hub, ITestOutputHelper output)
 {
     private static readonly DateTimeOffset Decided = new(2026, 11, 29, 10, 15, 0, TimeSpan.FromHours(8));
 
@@ -63,12 +77,17 @@ public sealed class StorageCallBudgetTests(HubFixture hub, ITestOutputHelper out
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {operation,-16} {string.Join(", ", services.Select(s => $"{s.Key} {s.Value / count:F2}"))}"));
         }
 
-        if (count > 1)
-        {
-            Assert.True(intake / count <= 3, $"intake took {intake / count:F2} calls per application");
-            Assert.True(working / count <= 15, $"an application took {working / count:F2} calls");
-        }
+        // Intake is three calls even alone: the pending hand-off (the idempotency claim), the application's transaction,
+        // the queue message.
+        Assert.True(intake / count <= 3, $"intake took {intake / count:F2} calls per application");
+        Assert.True(working / count <= WholeBudget(count), $"an application took {working / count:F2} calls (budget {WholeBudget(count)})");
     }
+
+    // The issue's 15 holds when applications arrive together, so group commit shares the writes to the shared partitions
+    // (step intents, counters and sets, the feed, lookups) among them. An application alone shares nothing: each of its
+    // four status steps costs intent + transaction + feed + counters (4 calls), so alone it takes 26, which is the budget
+    // asserted for one (docs/storage.md counts them call by call).
+    private static int WholeBudget(int count) => count == 1 ? 26 : 15;
 
     private async Task<string> SubmitAsync()
     {
