@@ -282,7 +282,15 @@ public sealed class GroupCommit(HubTables tables, IOptions<StorageOptions> optio
                         continue;
                     }
 
-                    var (owner, row) = (failed.Owner!, failed.Row!);
+                    if (failed.Row is null)
+                    {
+                        // A position this instance thought free is taken: another instance moved the feed's sequence.
+                        // (The transaction names its first failing action, and the positions come before the sequence row.)
+                        _counters.Remove(Keys.FeedSequence);
+                        continue;
+                    }
+
+                    var (owner, row) = (failed.Owner!, failed.Row);
                     switch (row.Kind, ex.Status)
                     {
                         case (RowWriteKind.DeleteIfExists, 404):
