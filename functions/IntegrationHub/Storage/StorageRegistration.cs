@@ -45,6 +45,7 @@ public static class StorageRegistration
         services.AddSingleton<RetentionIndex>();
         services.AddSingleton<AuditStore>();
         services.AddSingleton<ApplicationStore>();
+        services.AddSingleton<SeedWriter>();
         services.AddSingleton<HandoffQueue>();
         return services;
     }
