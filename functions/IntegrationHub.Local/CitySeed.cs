@@ -234,8 +234,6 @@ public static class CitySeed
         var random = new Random(person ^ 0x5eed);
         var birth = new DateOnly(1950, 1, 1).AddDays(random.Next(365 * 55));
         var body = string.Create(CultureInfo.InvariantCulture, $"320303{birth:yyyyMMdd}{person % 1000:D3}");
-        int[] weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-        var sum = body.Select((c, i) => (c - '0') * weights[i]).Sum();
-        return body + "10X98765432"[sum % 11];
+        return body + CitizenId.CheckCharacter(body);
     }
 }

@@ -37,7 +37,7 @@ public sealed class EventFeedTests : IAsyncLifetime
     public async Task Feed_ConcurrentWritersOnTwoInstancesAndAPollingReader_ReaderSeesEveryEventOnceInOrderPerApplication()
     {
         const int applications = 40;
-        var ids = await Task.WhenAll(Enumerable.Range(0, applications).Select(i => CreateAsync(i % 2 == 0 ? _one : _two)));
+        var ids = await Task.WhenAll(Enumerable.Range(0, applications).Select(i => (i % 2 == 0 ? _one : _two).SubmitAsync(Platform)));
 
         var seen = new List<EventEntity>();
         var readWhileWriting = 0;
@@ -97,26 +97,5 @@ public sealed class EventFeedTests : IAsyncLifetime
             Assert.Equal(Path.Select(s => s.ToString()), events.Select(e => e.Status));
             Assert.Equal(written[id].Select(sequence => $"{id}-{sequence}"), events.Select(e => e.EventId));
         }
-    }
-
-    private static async Task<string> CreateAsync(StoreGraph graph)
-    {
-        var id = Guid.NewGuid().ToString("N");
-        var now = TimeProvider.System.GetUtcNow();
-        var application = new ApplicationEntity
-        {
-            PartitionKey = id,
-            Platform = Platform,
-            ItemCode = "GA-001",
-            Department = "GA",
-            DeliveryKey = id,
-            Status = nameof(ApplicationStatus.Submitted),
-            Handoff = nameof(HandoffState.Waiting),
-            SubmittedAt = now,
-            UpdatedAt = now,
-        };
-        var created = await graph.Store.CreateAsync(application, new TimelineEntity { Kind = "received", Summary = "test" }, CancellationToken.None);
-        Assert.Equal(CreationOutcome.Created, created.Outcome);
-        return id;
     }
 }

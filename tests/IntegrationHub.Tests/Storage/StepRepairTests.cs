@@ -88,20 +88,7 @@ public sealed class StepRepairTests : IAsyncLifetime
 
     private async Task<string> DeliveredAsync()
     {
-        var id = Guid.NewGuid().ToString("N");
-        var application = new ApplicationEntity
-        {
-            PartitionKey = id,
-            Platform = "p",
-            ItemCode = "GA-001",
-            Department = "GA",
-            DeliveryKey = id,
-            Status = nameof(ApplicationStatus.Submitted),
-            Handoff = nameof(HandoffState.Waiting),
-            SubmittedAt = _time.GetUtcNow(),
-            UpdatedAt = _time.GetUtcNow(),
-        };
-        await _graph.Store.CreateAsync(application, new TimelineEntity { Kind = "received", Summary = "test" }, CancellationToken.None);
+        var id = await _graph.SubmitAsync("p");
         var delivered = await _graph.Store.StepAsync(id, a =>
         {
             a.Handoff = nameof(HandoffState.Delivered);
