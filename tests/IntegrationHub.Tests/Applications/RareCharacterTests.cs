@@ -69,6 +69,13 @@ public sealed class RareCharacterTests(DecidingHubFixture hub)
         Assert.DoesNotContain(shown, s => s.Contains(body["applicant"]!["idNumber"]!.GetValue<string>(), StringComparison.Ordinal));
         Assert.DoesNotContain(shown, s => s.Contains(body["applicant"]!["phone"]!.GetValue<string>(), StringComparison.Ordinal));
         Assert.Equal(mask, done["applicantName"]!.GetValue<string>());
+
+        // An operator finds it by the full name exactly as the resident wrote it (keyed hash of the same characters).
+        using var portal = await hub.CreatePortalClientAsync(HubFixture.ViewerUser);
+        using var found = await portal.PostAsJsonAsync("/api/v1/portal/handoffs/search", new Dictionary<string, string> { ["name"] = name });
+        found.EnsureSuccessStatusCode();
+        var items = (await found.Content.ReadFromJsonAsync<JsonObject>())!["items"]!.AsArray();
+        Assert.Contains(items, i => i!["applicationId"]!.GetValue<string>() == id);
     }
 
     /// <summary>
