@@ -11,6 +11,7 @@ using IntegrationHub.Http;
 using IntegrationHub.Platforms;
 using IntegrationHub.Privacy;
 using IntegrationHub.Storage;
+using IntegrationHub.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -27,12 +28,33 @@ public sealed class ApplicationsApi(
     IdHasher idHasher,
     PersonalData personalData,
     TimeProvider time,
-    ILogger<ApplicationsApi> logger)
+    ILogger<ApplicationsApi> logger,
+    HubMetrics metrics)
 {
     public const int MaxBodyBytes = 64 * 1024;
     public const string IdempotencyHeader = "Idempotency-Key";
 
+    /// <summary>Telemetry hook (issue 14): every answer to a submission is counted by outcome, accepted ones by item.</summary>
     public async Task<IResult> SubmitAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var result = await SubmitCoreAsync(request, cancellationToken);
+        var accepted = result is IStatusCodeHttpResult { StatusCode: StatusCodes.Status202Accepted };
+        var outcome = accepted
+            ? request.HttpContext.Response.Headers.ContainsKey("Idempotent-Replayed") ? "replayed" : "accepted"
+            : result is IStatusCodeHttpResult { StatusCode: { } code } ? code switch
+            {
+                StatusCodes.Status401Unauthorized => "unauthorized",
+                StatusCodes.Status409Conflict => "conflict",
+                _ => "invalid",
+            } : "invalid";
+        // The intake span carries the item and department once the submission is valid (HubTelemetry.TagCurrent).
+        var item = Activity.Current?.GetTagItem(HubTelemetry.ItemTag) as string;
+        var department = Activity.Current?.GetTagItem(HubTelemetry.DepartmentTag) as string;
+        metrics.Intake(outcome, accepted ? item : null, accepted ? department : null);
+        return result;
+    }
+
+    private async Task<IResult> SubmitCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (auth.Authenticate(request) is not { } platform)
         {
@@ -77,6 +99,7 @@ public sealed class ApplicationsApi(
         }
 
         var existing = await store.FindAsync(applicationId, cancellationToken);
+        HubTelemetry.TagCurrent(applicationId, valid.ItemCode, catalog.Find(valid.ItemCode)!.Item.Department);
         if (existing is null)
         {
             await CreateAndHandOff(applicationId, platform.Name, bodyHash, valid, cancellationToken);

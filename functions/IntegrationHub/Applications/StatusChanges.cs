@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using IntegrationHub.Contracts;
 using IntegrationHub.Delivery;
 using IntegrationHub.Departments;
 using IntegrationHub.Events;
 using IntegrationHub.Storage;
+using IntegrationHub.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationHub.Applications;
@@ -46,7 +48,8 @@ public static class StatusChanges
 }
 
 /// <summary>Applies the departments' later reports (notifications, webhooks, polls) idempotently and in order.</summary>
-public sealed class DepartmentReports(ApplicationStore store, HubTables tables, EventPublisher events, FollowUpSchedule followUps, TimeProvider time, ILogger<DepartmentReports> logger)
+public sealed class DepartmentReports(
+    ApplicationStore store, HubTables tables, EventPublisher events, FollowUpSchedule followUps, TimeProvider time, ILogger<DepartmentReports> logger, HubMetrics metrics)
     : IDepartmentStatusSink
 {
     public async Task<ReportOutcome> ApplyAsync(DepartmentStatusReport report, CancellationToken cancellationToken)
@@ -57,6 +60,19 @@ public sealed class DepartmentReports(ApplicationStore store, HubTables tables, 
             logger.LogWarning("{Department} reported {Status} for an unknown application", report.Department, report.Status);
             return ReportOutcome.UnknownApplication;
         }
+
+        // Telemetry hook (issue 14): the report is a span in the application's own trace, linked to the request that brought it.
+        using var activity = HubTelemetry.StartInApplicationTrace($"report {report.Department}", found.TraceParent, applicationId);
+        activity?.SetTag(HubTelemetry.DepartmentTag, report.Department);
+        activity?.SetTag("hub.status", report.Status.ToString());
+        var outcome = await ApplyAsync(applicationId, report, cancellationToken);
+        activity?.SetTag(HubTelemetry.OutcomeTag, outcome.ToString());
+        metrics.Reported(report.Department, report.Status.ToString(), outcome.ToString());
+        return outcome;
+    }
+
+    private async Task<ReportOutcome> ApplyAsync(string applicationId, DepartmentStatusReport report, CancellationToken cancellationToken)
+    {
 
         if (await store.HasEventAsync(applicationId, report.EventKey, cancellationToken))
         {
@@ -79,6 +95,7 @@ public sealed class DepartmentReports(ApplicationStore store, HubTables tables, 
             var entry = StatusChanges.Entry(from, report.Status, report.Reason, $"{report.Department} {report.DepartmentCode}", time.GetUtcNow())
                 .WithCalls(report.Calls);
             entry.EventKey = report.EventKey;
+            entry.TraceId = Activity.Current?.TraceId.ToString();
             entry.DepartmentCode = report.DepartmentCode;
             entry.CaseNumber = report.CaseNumber;
             if (verdict != TransitionVerdict.Apply)

@@ -5,6 +5,7 @@ using IntegrationHub.Departments;
 using IntegrationHub.Events;
 using IntegrationHub.Privacy;
 using IntegrationHub.Storage;
+using IntegrationHub.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -27,7 +28,8 @@ public sealed class HandoffDispatcher(
     DepartmentHolds holds,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
-    ILogger<HandoffDispatcher> logger)
+    ILogger<HandoffDispatcher> logger,
+    HubMetrics metrics)
 {
     private readonly Dictionary<string, IDepartmentAdapter> _adapters = adapters.ToDictionary(a => a.Department);
 
@@ -63,7 +65,11 @@ public sealed class HandoffDispatcher(
         }
 
         var canonical = personalData.ToCanonical(application);
-        using var activity = StartActivity(application);
+        // Telemetry hook (issue 14): one span per delivery, in the trace the message (or the intake) carried.
+        using var activity = HubTelemetry.StartInApplicationTrace($"handoff {application.Department}", message.TraceParent ?? application.TraceParent,
+            application.PartitionKey, ActivityKind.Consumer);
+        activity?.SetTag(HubTelemetry.DepartmentTag, application.Department);
+        activity?.SetTag(HubTelemetry.ItemTag, application.ItemCode);
         if (!_adapters.TryGetValue(application.Department, out var adapter))
         {
             await Record(canonical, application.Department, message, new DeliveryOutcome(DeliveryOutcomeKind.ConfigurationFault,
@@ -73,6 +79,7 @@ public sealed class HandoffDispatcher(
 
         var started = time.GetTimestamp();
         var outcome = await adapter.DeliverAsync(canonical, cancellationToken);
+        activity?.SetTag(HubTelemetry.OutcomeTag, outcome.Kind.ToString());
         await Record(canonical, application.Department, message, outcome, time.GetElapsedTime(started), cancellationToken);
     }
 
@@ -189,6 +196,7 @@ public sealed class HandoffDispatcher(
             }, cancellationToken: cancellationToken);
         }
 
+        metrics.Delivered(committed.Application, outcome.Kind.ToString(), duration);
         await events.PublishAsync(committed, cancellationToken);
         if (outcome.Kind == DeliveryOutcomeKind.Received)
         {
@@ -247,15 +255,4 @@ public sealed class HandoffDispatcher(
     // Assumption: the queue delays a message by whole seconds (the Storage API's unit); a wait a department asked for is
     // rounded up, never down, so the message does not come back a fraction early only to be held again.
     private static TimeSpan Promised(TimeSpan wait) => TimeSpan.FromSeconds(Math.Ceiling(wait.TotalSeconds));
-
-    private static Activity StartActivity(ApplicationEntity application)
-    {
-        var activity = new Activity("handoff");
-        if (application.TraceParent is { } parent)
-        {
-            activity.SetParentId(parent);
-        }
-
-        return activity.Start();
-    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Queues;
@@ -6,8 +7,12 @@ using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Delivery;
 
-/// <summary>A request to deliver (or re-deliver) one application. <see cref="ReplayOf"/> names the attempt an operator replays.</summary>
-public sealed record HandoffMessage(string ApplicationId, int? ReplayOf = null, string? ReplayedBy = null);
+/// <summary>
+/// A request to deliver (or re-deliver) one application. <see cref="ReplayOf"/> names the attempt an operator replays.
+/// <see cref="TraceParent"/> (telemetry hook, issue 14) is the W3C context of the work that sent it, so the dispatcher's
+/// span continues that trace; absent in messages from before it existed and from the stranded sweep.
+/// </summary>
+public sealed record HandoffMessage(string ApplicationId, int? ReplayOf = null, string? ReplayedBy = null, string? TraceParent = null);
 
 /// <summary>
 /// The hand-off queue and its intents. A pending row in the index is written before the application
@@ -32,6 +37,8 @@ public sealed class HandoffQueue(QueueServiceClient queues, HubTables tables, IO
     {
         var queue = await _queue.Value;
         await MarkPendingAsync(message.ApplicationId, cancellationToken, delay);
+        // Telemetry hook (issue 14): the trace context travels in the message.
+        message = message with { TraceParent = message.TraceParent ?? Activity.Current?.Id };
         await queue.SendMessageAsync(JsonSerializer.Serialize(message), visibilityTimeout: delay > TimeSpan.Zero ? delay : null, cancellationToken: cancellationToken);
     }
 
