@@ -6,6 +6,7 @@ using IntegrationHub.Delivery;
 using IntegrationHub.Http;
 using IntegrationHub.Platforms;
 using IntegrationHub.Storage;
+using IntegrationHub.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -22,7 +23,9 @@ public sealed class PlatformWebhookSender(
     ApplicationStore store,
     PlatformAuth platforms,
     IOptions<DeliveryOptions> options,
-    ILogger<PlatformWebhookSender> logger)
+    ILogger<PlatformWebhookSender> logger,
+    HubMetrics metrics,
+    TimeProvider time)
 {
     public const string SignatureHeader = "X-Hub-Signature";
     public const string EventIdHeader = "X-Hub-Event-Id";
@@ -62,6 +65,8 @@ public sealed class PlatformWebhookSender(
 
         if (status is >= 200 and < 300)
         {
+            // Telemetry hook (issue 14): from the status change to the platform's acknowledgement.
+            metrics.WebhookDelivered(message.Platform, time.GetUtcNow() - row.OccurredAt);
             await store.UpdateAsync(row.ApplicationId, _ => [new TimelineEntity
             {
                 Kind = "platform-notified",

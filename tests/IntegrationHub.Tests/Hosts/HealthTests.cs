@@ -8,7 +8,6 @@ using IntegrationHub.Health;
 using IntegrationHub.Tests.Fixtures;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Tests.Hosts;
 
