@@ -1,3 +1,4 @@
+using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using IntegrationHub.Composition;
 using IntegrationHub.Telemetry;
@@ -11,7 +12,8 @@ builder.Services.AddHub(builder.Configuration);
 var telemetry = builder.Services.AddHubTelemetry(builder.Configuration, "IntegrationHub.Functions").UseFunctionsWorkerDefaults();
 if (!string.IsNullOrEmpty(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
 {
-    telemetry.UseAzureMonitorExporter();
+    // Application Insights takes Entra ID sign-in only (infra: DisableLocalAuth); the app's managed identity publishes.
+    telemetry.UseAzureMonitorExporter(o => o.Credential = new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned));
 }
 
 builder.Build().Run();
