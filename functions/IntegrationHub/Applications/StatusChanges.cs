@@ -44,6 +44,7 @@ public static class StatusChanges
         PreviousStatus = from.ToString(),
         DepartmentMessage = reason,
         At = at,
+        TraceId = Activity.Current?.TraceId.ToString(),
     };
 }
 
@@ -95,7 +96,6 @@ public sealed class DepartmentReports(
             var entry = StatusChanges.Entry(from, report.Status, report.Reason, $"{report.Department} {report.DepartmentCode}", time.GetUtcNow())
                 .WithCalls(report.Calls);
             entry.EventKey = report.EventKey;
-            entry.TraceId = Activity.Current?.TraceId.ToString();
             entry.DepartmentCode = report.DepartmentCode;
             entry.CaseNumber = report.CaseNumber;
             if (verdict != TransitionVerdict.Apply)

@@ -132,7 +132,6 @@ public static class HubRegistration
         services.AddSingleton<IHostedService>(sp => Worker(sp, "webhooks", sp.GetRequiredService<EventPublisher>().WebhookQueue, null,
             (s, m, ct) => s.GetRequiredService<PlatformWebhookSender>().HandleAsync(m, ct)));
         services.AddHostedService<PeriodicSweep>();
-        services.AddHostedService<QueueSampler>();
         return services;
     }
 

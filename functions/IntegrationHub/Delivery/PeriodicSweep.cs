@@ -1,4 +1,5 @@
 using IntegrationHub.Privacy;
+using IntegrationHub.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,7 @@ namespace IntegrationHub.Delivery;
 
 /// <summary>
 /// The one-machine stand-in for the Functions timer triggers: the <see cref="StrandedSweep"/>, the <see cref="StatusFollowUps"/>
-/// and the <see cref="PersonalDataRetention"/>.
+/// the <see cref="PersonalDataRetention"/> and the queue gauges' <see cref="QueueProbe"/>.
 /// </summary>
 public sealed class PeriodicSweep(IServiceProvider services, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<PeriodicSweep> logger) : BackgroundService
 {
@@ -22,6 +23,7 @@ public sealed class PeriodicSweep(IServiceProvider services, IOptions<DeliveryOp
                 await services.GetRequiredService<StrandedSweep>().RunAsync(stoppingToken);
                 await services.GetRequiredService<StatusFollowUps>().RunAsync(stoppingToken);
                 await services.GetRequiredService<PersonalDataRetention>().RunAsync(stoppingToken);
+                await services.GetRequiredService<QueueProbe>().SampleAsync(stoppingToken);
             }
             catch (Azure.RequestFailedException ex)
             {

@@ -46,6 +46,9 @@ public sealed class PlatformWebhookSender(
         }
 
         var row = found.Value!;
+        // Telemetry hook (issue 14): the webhook is a trace of its own, found by the application id it carries.
+        using var activity = HubTelemetry.Source.StartActivity($"webhook {message.Platform}", System.Diagnostics.ActivityKind.Producer);
+        activity?.SetTag(HubTelemetry.ApplicationIdTag, row.ApplicationId);
         var body = JsonSerializer.SerializeToUtf8Bytes(EventsApi.ToEvent(row), HubJson.Info<ApplicationStatusChanged>());
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };

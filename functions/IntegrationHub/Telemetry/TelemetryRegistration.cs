@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using IntegrationHub.Composition;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,7 +36,11 @@ public static class TelemetryRegistration
                 .AddSource(HubTelemetry.Name)
                 // Query strings stay redacted (the instrumentation's default): a portal search could otherwise put criteria in a span.
                 .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation())
+                // A storage request (the Azure SDK's x-ms-version header) outside any of the hub's work is a queue worker
+                // polling: thousands of one-span traces an hour that show nothing. Storage calls made for an application
+                // run inside one of its spans and stay.
+                .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = request =>
+                    Activity.Current?.ParentSpanId != default || !request.Headers.Contains("x-ms-version")))
             .WithMetrics(m => m
                 .AddMeter(HubTelemetry.Name)
                 .AddAspNetCoreInstrumentation()
