@@ -39,6 +39,15 @@ public static class HubTelemetry
         return Source.StartActivity(name, kind, parent, [new(ApplicationIdTag, applicationId)], links);
     }
 
+    /// <summary>
+    /// Outside any span, one in the trace of <paramref name="traceParent"/> (the submission's), so that a department request
+    /// made now carries that trace id; inside a span, nothing (the request already continues the current trace).
+    /// </summary>
+    public static Activity? ContinueTrace(string? traceParent) =>
+        Activity.Current is null && ActivityContext.TryParse(traceParent, null, out var parent)
+            ? Source.StartActivity("department call", ActivityKind.Internal, parent)
+            : null;
+
     /// <summary>Marks the current span (the intake request) with the application it created or found.</summary>
     public static void TagCurrent(string applicationId, string itemCode, string department)
     {

@@ -39,7 +39,7 @@ public sealed class TelemetryFixture : HubFixture
 }
 
 [CollectionDefinition(Name)]
-public sealed class TelemetryCollection : ICollectionFixture<TelemetryFixture>
+public sealed class TelemetryCollection : ICollectionFixture<TelemetryFixture>, ICollectionFixture<Portal.PortalBrowser>
 {
     public const string Name = "telemetry";
 }
