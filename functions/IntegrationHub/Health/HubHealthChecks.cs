@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using IntegrationHub.Delivery;
+using IntegrationHub.Storage;
 using IntegrationHub.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -40,6 +41,9 @@ public static class HubHealthChecks
 
     internal static async Task<HealthCheckResult> Probe(Func<CancellationToken, Task> probe, HealthStatus failure, CancellationToken cancellationToken)
     {
+        // A health probe's storage calls are a price per interval (the load balancer's), never per application.
+        using var calls = StorageCalls.Begin("health");
+        calls.MarkIdle();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Budget);
         try
@@ -78,8 +82,8 @@ internal sealed class QueueStorageCheck(QueueServiceClient queues) : IHealthChec
         }, context.Registration.FailureStatus, cancellationToken);
 }
 
-/// <summary>Degraded while a hand-off or webhook message has waited visibly longer than <c>Delivery:StrandedAfter</c>.</summary>
-internal sealed class BacklogCheck(QueueProbe probe, IOptions<DeliveryOptions> options) : IHealthCheck
+/// <summary>Degraded while a hand-off message has waited visibly longer than <c>Delivery:StrandedAfter</c>.</summary>
+internal sealed class BacklogCheck(QueueProbe probe, HandoffQueue handoffs, IOptions<DeliveryOptions> options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -91,7 +95,7 @@ internal sealed class BacklogCheck(QueueProbe probe, IOptions<DeliveryOptions> o
         }
 
         var limit = options.Value.StrandedAfter;
-        var late = states.Where(s => s.Key != "handoffs-poison" && s.Value.OldestAge > limit).Select(s => s.Key).ToList();
+        var late = states.Where(s => s.Key != handoffs.PoisonQueueName && s.Value.OldestAge > limit).Select(s => s.Key).ToList();
         return late.Count == 0
             ? HealthCheckResult.Healthy("ok")
             : new HealthCheckResult(context.Registration.FailureStatus, $"oldest message older than {limit}: {string.Join(", ", late)}");

@@ -11,7 +11,7 @@ public static class HubTelemetry
 {
     public const string Name = "IntegrationHub";
 
-    /// <summary>The application id: a random version-7 GUID, which says nothing about the resident.</summary>
+    /// <summary>The application id: 32 hex digits of a SHA-256 over the platform and its idempotency key, which say nothing about the resident.</summary>
     public const string ApplicationIdTag = "hub.application.id";
 
     public const string DepartmentTag = "hub.department";
