@@ -20,7 +20,7 @@ namespace IntegrationHub.Tests.Telemetry;
 public sealed class TelemetryTests(TelemetryFixture hub)
 {
     [Fact]
-    public async Task Trace_Ga001FromIntakeToNotifications_OneTraceIdAtEveryHop()
+    public async Task Trace_Ga001FromIntakeToNotificationsAndWebhooks_OneTraceIdAtEveryHop()
     {
         using var response = await hub.SubmitAsync(IntakeTests.Sample("GA-001"));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -49,6 +49,10 @@ public sealed class TelemetryTests(TelemetryFixture hub)
             Assert.Contains(hub.Captured.Spans, s => s.SpanId == link.SpanId && s.Kind == ActivityKind.Server
                 && (s.GetTagItem("url.path") as string) == "/api/v1/departments/ga/notifications");
         }
+
+        // And on to the platform: its webhook of each status is a span in the same trace (the feed's event row carries it).
+        var webhooks = await SpansAsync(s => s.DisplayName.StartsWith("webhook ", StringComparison.Ordinal) && Of(s) == id, 3);
+        Assert.All(webhooks, w => Assert.Equal(trace, w.TraceId));
 
         // The timeline names the same trace at intake, at the attempt and at every status the department reported.
         var traced = final["timeline"]!.AsArray().Where(e => e!["kind"]!.GetValue<string>() is "received" or "attempt" || e!["summary"]!.GetValue<string>().Contains("GA 0", StringComparison.Ordinal)).ToList();
