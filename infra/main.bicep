@@ -94,6 +94,7 @@ module access 'modules/access.bicep' = {
     storageAccountName: storage.outputs.name
     serviceBusNamespaceName: messaging.outputs.namespaceName
     vaultName: vault.outputs.name
+    insightsName: monitoring.outputs.name
   }
 }
 

@@ -29,6 +29,16 @@ public sealed class CatalogFunctions(CatalogApi catalog, HealthApi health, OpenA
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HubRoutes.Health)] HttpRequest request) =>
         new ResultAction(await health.Check(request.HttpContext.RequestAborted));
 
+    [Function(nameof(GetHealthReady))]
+    public async Task<IActionResult> GetHealthReady(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HubRoutes.HealthReady)] HttpRequest request) =>
+        new ResultAction(await health.Ready(request.HttpContext.RequestAborted));
+
+    [Function(nameof(GetHealthLive))]
+    public async Task<IActionResult> GetHealthLive(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HubRoutes.HealthLive)] HttpRequest request) =>
+        new ResultAction(await health.Live(request.HttpContext.RequestAborted));
+
     [Function(nameof(GetOpenApi))]
     public IActionResult GetOpenApi(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HubRoutes.OpenApi)] HttpRequest request) =>

@@ -1,6 +1,7 @@
 using IntegrationHub.Delivery;
 using IntegrationHub.Events;
 using IntegrationHub.Privacy;
+using IntegrationHub.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 
 namespace IntegrationHub.Functions;
@@ -10,7 +11,8 @@ namespace IntegrationHub.Functions;
 /// message and after host.json's maxDequeueCount moves it to <c>handoffs-poison</c>.
 /// </summary>
 public sealed class PipelineFunctions(
-    HandoffDispatcher dispatcher, FeedPumps pumps, StrandedSweep sweep, StatusFollowUps followUps, PersonalDataRetention retention)
+    HandoffDispatcher dispatcher, FeedPumps pumps, StrandedSweep sweep, StatusFollowUps followUps, PersonalDataRetention retention,
+    QueueProbe queues)
 {
     [Function(nameof(DeliverHandoff))]
     public Task DeliverHandoff([QueueTrigger("handoffs", Connection = "Storage")] string message, CancellationToken cancellationToken) =>
@@ -39,4 +41,9 @@ public sealed class PipelineFunctions(
     [Function(nameof(ErasePersonalData))]
     public Task ErasePersonalData([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
         retention.RunAsync(cancellationToken);
+
+    /// <summary>Every minute: the queue depth and oldest-message gauges (docs/telemetry.md), four storage calls.</summary>
+    [Function(nameof(SampleQueues))]
+    public Task SampleQueues([TimerTrigger("15 */1 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        queues.SampleAsync(cancellationToken);
 }

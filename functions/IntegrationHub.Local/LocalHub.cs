@@ -3,6 +3,8 @@ using IntegrationHub.Composition;
 using IntegrationHub.Http;
 using IntegrationHub.Local.Sandbox;
 using IntegrationHub.Platforms;
+using IntegrationHub.Telemetry;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Local;
 
@@ -32,6 +34,7 @@ public static class LocalHub
         var socialSecurity = builder.AddSandboxSocialSecurity();
         var housing = builder.AddSandboxHousing();
         builder.Services.AddHub(builder.Configuration);
+        builder.Services.AddHubTelemetry(builder.Configuration, "IntegrationHub.Local");
         builder.Services.AddHubWorkers();
         configure?.Invoke(builder);
 
@@ -104,6 +107,12 @@ public static class LocalHub
         return created;
     }
 
+    /// <summary>The trace view's line (the Aspire dashboard <c>./hub run</c> starts), when one is configured.</summary>
+    private static string TraceView(WebApplication app) =>
+        app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value.TraceViewUrl is { } template
+            ? $"  Traces   {new Uri(template.Replace(TelemetryOptions.TraceIdPlaceholder, "0", StringComparison.Ordinal)).GetLeftPart(UriPartial.Authority)}/   (telemetry dashboard: traces, metrics, logs){Environment.NewLine}"
+            : "";
+
     /// <summary>
     /// The addresses, and the credentials the run generated. A generated key or password is a secret, and stdout is
     /// often a log (CI, <c>./hub run | tee</c>, a service manager): it is printed only to a terminal; otherwise it goes
@@ -142,7 +151,7 @@ public static class LocalHub
               Docs     {root}{ApiReference.Path}/   (interactive reference)
               Health   {root}/{HubRoutes.Prefix}/{HubRoutes.Health}
               Portal   {root}/{HubRoutes.Prefix}/portal/ui/
-            {credentials}
+            {TraceView(app)}{credentials}
 
               curl -s '{root}/{HubRoutes.Prefix}/{HubRoutes.ServiceItems}?online=true'
 

@@ -666,7 +666,7 @@ public sealed partial class HousingSandbox : IAsyncDisposable
         _byTicket[ticket] = found;
         if (instant is null && _autoDecide is { } auto)
         {
-            _background.Add(Task.Run(() => Faults is { } faults
+            _background.Add(Detached.Run(() => Faults is { } faults
                 ? DecideLaterWithFaultsAsync(ticket, auto.Delay, auto.RetryUnit, faults)
                 : DecideLaterAsync(ticket, auto.Delay, auto.RetryUnit)));
         }

@@ -620,7 +620,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
 
         if (_autoDecide is { } auto)
         {
-            _background.Add(Task.Run(() => Faults is { } faults
+            _background.Add(Detached.Run(() => Faults is { } faults
                 ? DecideLaterWithFaultsAsync(slbh, auto.Delay, auto.RetryUnit, faults)
                 : DecideLaterAsync(slbh, auto.Delay, auto.RetryUnit)));
         }

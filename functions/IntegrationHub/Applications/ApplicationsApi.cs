@@ -8,6 +8,7 @@ using IntegrationHub.Http;
 using IntegrationHub.Platforms;
 using IntegrationHub.Privacy;
 using IntegrationHub.Storage;
+using IntegrationHub.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -24,12 +25,33 @@ public sealed class ApplicationsApi(
     PersonalData personalData,
     ApplicationCache cache,
     TimeProvider time,
-    ILogger<ApplicationsApi> logger)
+    ILogger<ApplicationsApi> logger,
+    HubMetrics metrics)
 {
     public const int MaxBodyBytes = 64 * 1024;
     public const string IdempotencyHeader = "Idempotency-Key";
 
+    /// <summary>Telemetry hook (issue 14): every answer to a submission is counted by outcome, accepted ones by item.</summary>
     public async Task<IResult> SubmitAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var result = await SubmitCoreAsync(request, cancellationToken);
+        var accepted = result is IStatusCodeHttpResult { StatusCode: StatusCodes.Status202Accepted };
+        var outcome = accepted
+            ? request.HttpContext.Response.Headers.ContainsKey("Idempotent-Replayed") ? "replayed" : "accepted"
+            : result is IStatusCodeHttpResult { StatusCode: { } code } ? code switch
+            {
+                StatusCodes.Status401Unauthorized => "unauthorized",
+                StatusCodes.Status409Conflict => "conflict",
+                _ => "invalid",
+            } : "invalid";
+        // The intake span carries the item and department once the submission is valid (HubTelemetry.TagCurrent).
+        var item = Activity.Current?.GetTagItem(HubTelemetry.ItemTag) as string;
+        var department = Activity.Current?.GetTagItem(HubTelemetry.DepartmentTag) as string;
+        metrics.Intake(outcome, accepted ? item : null, accepted ? department : null);
+        return result;
+    }
+
+    private async Task<IResult> SubmitCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         using var calls = StorageCalls.Begin("intake");
         if (auth.Authenticate(request) is not { } platform)
@@ -69,6 +91,7 @@ public sealed class ApplicationsApi(
         // Over the body as accepted, in canonical form: the same JSON with its keys in another order is the same submission.
         var bodyHash = CanonicalJson.Fingerprint(valid.Body);
         var applicationId = ApplicationId(platform.Name, idempotencyKey);
+        HubTelemetry.TagCurrent(applicationId, valid.ItemCode, catalog.Find(valid.ItemCode)!.Item.Department);
 
         // A repeat this instance saw needs no storage call at all; any other is found by the write itself.
         var (application, created) = cache.Get(applicationId) is { } seen

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using IntegrationHub.Contracts;
 using IntegrationHub.Departments;
 using IntegrationHub.Storage;
+using IntegrationHub.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationHub.Applications;
@@ -41,11 +43,39 @@ public sealed class StatusChange
 /// also publishes its events and keeps the counters and index rows; the follow-up question is scheduled here, because
 /// only here is known which department is asked and how often.
 /// </summary>
-public sealed class StatusPath(ApplicationStore store, Lookups lookups, IEnumerable<IDepartmentStatusQuery> queries, TimeProvider time, ILogger<StatusPath> logger)
+public sealed class StatusPath(
+    ApplicationStore store, Lookups lookups, IEnumerable<IDepartmentStatusQuery> queries, TimeProvider time, ILogger<StatusPath> logger, HubMetrics metrics)
     : IDepartmentStatusSink
 {
     /// <summary>A department's later report, applied idempotently (by its event key) and in order (stale ones are kept, not applied).</summary>
     public async Task<ReportOutcome> ApplyAsync(DepartmentStatusReport report, CancellationToken cancellationToken)
+    {
+        // Telemetry hook (issue 14): the report is a span in the application's own trace, linked to the request that brought it.
+        Activity? span = null;
+        try
+        {
+            var outcome = await ApplyAsync(report, application => span ??= StartReportSpan(report, application), cancellationToken);
+            span?.SetTag(HubTelemetry.OutcomeTag, outcome.ToString());
+            metrics.Reported(report.Department, report.Status.ToString(), outcome.ToString());
+            return outcome;
+        }
+        finally
+        {
+            span?.Dispose();
+        }
+    }
+
+    // Started inside the store's step, once the application (and so its trace) is known: the step reads it anyway (or has
+    // it cached), so the span costs no storage call. The span is current for the rest of the step (its entries and writes).
+    private static Activity? StartReportSpan(DepartmentStatusReport report, ApplicationEntity application)
+    {
+        var span = HubTelemetry.StartInApplicationTrace($"report {report.Department}", application.TraceParent, application.PartitionKey);
+        span?.SetTag(HubTelemetry.DepartmentTag, report.Department);
+        span?.SetTag("hub.status", report.Status.ToString());
+        return span;
+    }
+
+    private async Task<ReportOutcome> ApplyAsync(DepartmentStatusReport report, Func<ApplicationEntity, Activity?> trace, CancellationToken cancellationToken)
     {
         using var calls = StorageCalls.BeginUnlessScoped("report");
         var applicationId = report.DeliveryKey;
@@ -57,6 +87,7 @@ public sealed class StatusPath(ApplicationStore store, Lookups lookups, IEnumera
         var outcome = ReportOutcome.UnknownApplication;
         var result = applicationId is null ? StepResult.Missing : await StepAsync(applicationId, application =>
         {
+            trace(application);
             if (application.Department != report.Department)
             {
                 outcome = ReportOutcome.UnknownApplication;
@@ -207,5 +238,7 @@ public static class StatusChanges
         PreviousStatus = from.ToString(),
         DepartmentMessage = reason,
         At = at,
+        // Telemetry hook (issue 14): every status entry names the trace it was made in (the application's, see StatusPath).
+        TraceId = Activity.Current?.TraceId.ToString(),
     };
 }

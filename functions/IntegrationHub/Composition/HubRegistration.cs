@@ -14,6 +14,7 @@ using IntegrationHub.Platforms;
 using IntegrationHub.Portal;
 using IntegrationHub.Privacy;
 using IntegrationHub.Storage;
+using IntegrationHub.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -49,6 +50,8 @@ public static class HubRegistration
         services.AddSocialSecurity(configuration);
         services.AddHousing(configuration);
         services.AddPortal(configuration);
+        services.AddHubMetrics(configuration);
+        services.AddHubHealthChecks();
         services.AddSingleton<HealthApi>();
         services.AddSingleton<OpenApiDocument>();
         // The reference builds Scalar's endpoints over its own route table, in the Functions host too.
@@ -160,6 +163,8 @@ public static class HubRegistration
         api.MapGet(HubRoutes.PortalAudit, (HttpRequest r, PortalApi p, CancellationToken ct) => p.AuditAsync(r, ct));
         api.MapGet(HubRoutes.PortalPage, (HttpRequest r, string? file, PortalPage p) => p.Get(r, file));
         api.MapGet(HubRoutes.Health, (HealthApi h, CancellationToken ct) => h.Check(ct));
+        api.MapGet(HubRoutes.HealthReady, (HealthApi h, CancellationToken ct) => h.Ready(ct));
+        api.MapGet(HubRoutes.HealthLive, (HealthApi h, CancellationToken ct) => h.Live(ct));
         api.MapGet(HubRoutes.OpenApi, (HttpRequest r, OpenApiDocument d) => d.Get(r));
         api.MapGet(HubRoutes.ApiReference, (HttpRequest r, string? file, ApiReference d) => d.Get(r, file));
         return api;

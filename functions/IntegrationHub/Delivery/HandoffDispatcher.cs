@@ -4,6 +4,7 @@ using IntegrationHub.Contracts;
 using IntegrationHub.Departments;
 using IntegrationHub.Privacy;
 using IntegrationHub.Storage;
+using IntegrationHub.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +27,8 @@ public sealed class HandoffDispatcher(
     DepartmentHolds holds,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
-    ILogger<HandoffDispatcher> logger)
+    ILogger<HandoffDispatcher> logger,
+    HubMetrics metrics)
 {
     private readonly Dictionary<string, IDepartmentAdapter> _adapters = adapters.ToDictionary(a => a.Department);
 
@@ -62,7 +64,11 @@ public sealed class HandoffDispatcher(
         }
 
         var canonical = personalData.ToCanonical(application);
-        using var activity = StartActivity(application);
+        // Telemetry hook (issue 14): one span per delivery, in the trace the message (or the intake) carried.
+        using var activity = HubTelemetry.StartInApplicationTrace($"handoff {application.Department}", message.TraceParent ?? application.TraceParent,
+            application.PartitionKey, ActivityKind.Consumer);
+        activity?.SetTag(HubTelemetry.DepartmentTag, application.Department);
+        activity?.SetTag(HubTelemetry.ItemTag, application.ItemCode);
         if (!_adapters.TryGetValue(application.Department, out var adapter))
         {
             await Record(canonical, application.Department, message, new DeliveryOutcome(DeliveryOutcomeKind.ConfigurationFault,
@@ -72,6 +78,7 @@ public sealed class HandoffDispatcher(
 
         var started = time.GetTimestamp();
         var outcome = await adapter.DeliverAsync(canonical, cancellationToken);
+        activity?.SetTag(HubTelemetry.OutcomeTag, outcome.Kind.ToString());
         await Record(canonical, application.Department, message, outcome, time.GetElapsedTime(started), cancellationToken);
     }
 
@@ -183,6 +190,7 @@ public sealed class HandoffDispatcher(
         }
 
         var committed = result.Application!;
+        metrics.Delivered(committed, outcome.Kind.ToString(), duration);
         logger.LogInformation("Delivery of {ApplicationId} to {Department}: {Outcome} {DepartmentCode} in {DurationMs} ms",
             canonical.ApplicationId, committed.Department, outcome.Kind, outcome.DepartmentCode, (long)duration.TotalMilliseconds);
     }
@@ -226,15 +234,4 @@ public sealed class HandoffDispatcher(
     // Assumption: the queue delays a message by whole seconds (the Storage API's unit); a wait a department asked for is
     // rounded up, never down, so the message does not come back a fraction early only to be held again.
     private static TimeSpan Promised(TimeSpan wait) => TimeSpan.FromSeconds(Math.Ceiling(wait.TotalSeconds));
-
-    private static Activity StartActivity(ApplicationEntity application)
-    {
-        var activity = new Activity("handoff");
-        if (application.TraceParent is { } parent)
-        {
-            activity.SetParentId(parent);
-        }
-
-        return activity.Start();
-    }
 }

@@ -1,5 +1,6 @@
 using IntegrationHub.Privacy;
 using IntegrationHub.Storage;
+using IntegrationHub.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,7 +10,7 @@ namespace IntegrationHub.Delivery;
 
 /// <summary>
 /// The one-machine stand-in for the Functions timer triggers: the <see cref="StrandedSweep"/>, the <see cref="StatusFollowUps"/>
-/// and the <see cref="PersonalDataRetention"/>.
+/// the <see cref="PersonalDataRetention"/> and the queue gauges' <see cref="QueueProbe"/>.
 /// </summary>
 public sealed class PeriodicSweep(IServiceProvider services, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<PeriodicSweep> logger) : BackgroundService
 {
@@ -23,6 +24,8 @@ public sealed class PeriodicSweep(IServiceProvider services, IOptions<DeliveryOp
                 await Run("sweep", ct => services.GetRequiredService<StrandedSweep>().RunAsync(ct), stoppingToken);
                 await Run("poll", ct => services.GetRequiredService<StatusFollowUps>().RunAsync(ct), stoppingToken);
                 await Run("retention", ct => services.GetRequiredService<PersonalDataRetention>().RunAsync(ct), stoppingToken);
+                // The queue gauges; QueueProbe counts its calls as idle (a price per interval, not per application).
+                await services.GetRequiredService<QueueProbe>().SampleAsync(stoppingToken);
             }
             catch (Azure.RequestFailedException ex)
             {

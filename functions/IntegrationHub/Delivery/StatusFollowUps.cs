@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using IntegrationHub.Applications;
 using IntegrationHub.Contracts;
 using IntegrationHub.Departments;
 using IntegrationHub.Storage;
+using IntegrationHub.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationHub.Delivery;
@@ -46,6 +48,9 @@ public sealed class StatusFollowUps(
                 continue;
             }
 
+            // Telemetry hook (issue 14): the poll and the report it brings are spans in the application's trace.
+            using var activity = HubTelemetry.StartInApplicationTrace($"poll {application.Department}", application.TraceParent,
+                application.PartitionKey, ActivityKind.Client);
             var result = await query.QueryAsync(application.DeliveryKey, application.CaseNumber, cancellationToken);
             asked++;
             unwritten = DepartmentCall.Fold(unwritten, result.Calls ?? []);

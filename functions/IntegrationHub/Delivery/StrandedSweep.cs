@@ -45,7 +45,8 @@ public sealed class StrandedSweep(
             else
             {
                 await work.MarkPendingAsync(pending.ApplicationId, now);
-                await queue.SendAsync(new HandoffMessage(pending.ApplicationId), TimeSpan.Zero, cancellationToken);
+                // Telemetry hook (issue 14): the re-sent message continues the application's trace, not the sweep's.
+                await queue.SendAsync(new HandoffMessage(pending.ApplicationId, TraceParent: application.TraceParent), TimeSpan.Zero, cancellationToken);
                 logger.LogWarning("Re-enqueued stranded hand-off {ApplicationId} ({Handoff})", pending.ApplicationId, application.Handoff);
             }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -6,6 +7,7 @@ using IntegrationHub.Contracts;
 using IntegrationHub.Http;
 using IntegrationHub.Platforms;
 using IntegrationHub.Storage;
+using IntegrationHub.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +25,8 @@ public sealed class PlatformWebhooks(
     ApplicationStore store,
     IOptions<FeedPumpOptions> options,
     TimeProvider time,
-    ILogger<PlatformWebhooks> logger) : IFeedSink
+    ILogger<PlatformWebhooks> logger,
+    HubMetrics metrics) : IFeedSink
 {
     public const string SignatureHeader = "X-Hub-Signature";
     public const string EventIdHeader = "X-Hub-Event-Id";
@@ -46,6 +49,9 @@ public sealed class PlatformWebhooks(
 
     private async Task DeliverAsync(HttpClient http, string platform, Uri url, string secret, EventEntity row, CancellationToken cancellationToken)
     {
+        // Telemetry hook (issue 14): the webhook (every attempt of it) is a span in the application's trace, which the
+        // event row carries; an event from before it did starts a trace of its own, still found by the application id.
+        using var activity = HubTelemetry.StartInApplicationTrace($"webhook {platform}", row.TraceParent, row.ApplicationId, ActivityKind.Producer);
         var body = JsonSerializer.SerializeToUtf8Bytes(EventsApi.ToEvent(row), HubJson.Info<ApplicationStatusChanged>());
         var signature = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
         var refusals = 0;
@@ -68,6 +74,9 @@ public sealed class PlatformWebhooks(
 
             if (status is >= 200 and < 300)
             {
+                // Telemetry hook (issue 14): from the status change to the platform's acknowledgement.
+                metrics.WebhookDelivered(platform, time.GetUtcNow() - row.OccurredAt);
+                activity?.SetTag(HubTelemetry.OutcomeTag, "delivered");
                 await AcknowledgedAsync(platform, row, status.Value, cancellationToken);
                 return;
             }
@@ -77,6 +86,7 @@ public sealed class PlatformWebhooks(
             if (status is >= 400 and < 500 and not 408 and not 429 && ++refusals >= options.Value.MaxRefusals)
             {
                 logger.LogError("Webhook {EventId} to {Platform} refused {Refusals} times ({Status}); left to the pull feed", row.EventId, platform, refusals, status);
+                activity?.SetTag(HubTelemetry.OutcomeTag, "refused");
                 return;
             }
 

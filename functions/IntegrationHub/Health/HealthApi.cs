@@ -1,52 +1,33 @@
-using Azure.Data.Tables;
-using Azure.Storage.Queues;
-using IntegrationHub.Contracts;
 using IntegrationHub.Http;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace IntegrationHub.Health;
 
-/// <summary>Answers healthy only when table and queue storage both answer within a few seconds.</summary>
-public sealed class HealthApi(TableServiceClient tables, QueueServiceClient queues)
+/// <summary>
+/// <c>/health</c> reports every check; <c>/health/ready</c> only what the hub cannot accept work without (storage), for a
+/// load balancer; <c>/health/live</c> none, for a restart policy: a process that answers is alive, and restarting it
+/// because storage is down would not bring storage back.
+/// </summary>
+public sealed class HealthApi(HealthCheckService checks)
 {
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(3);
+    public Task<IResult> Check(CancellationToken cancellationToken) => Report(_ => true, cancellationToken);
 
-    public async Task<IResult> Check(CancellationToken cancellationToken)
+    public Task<IResult> Ready(CancellationToken cancellationToken) => Report(r => r.Tags.Contains(HubHealthChecks.Ready), cancellationToken);
+
+    public Task<IResult> Live(CancellationToken cancellationToken) => Report(_ => false, cancellationToken);
+
+    private async Task<IResult> Report(Func<HealthCheckRegistration, bool> predicate, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Budget);
-        var checks = new Dictionary<string, string>
+        var report = await checks.CheckHealthAsync(predicate, cancellationToken);
+        var status = report.Status switch
         {
-            ["tables"] = await Probe(async ct =>
-            {
-                await foreach (var _ in tables.QueryAsync(maxPerPage: 1, cancellationToken: ct).AsPages().WithCancellation(ct))
-                {
-                    break;
-                }
-            }, timeout.Token),
-            ["queues"] = await Probe(async ct =>
-            {
-                await foreach (var _ in queues.GetQueuesAsync(cancellationToken: ct).AsPages(pageSizeHint: 1).WithCancellation(ct))
-                {
-                    break;
-                }
-            }, timeout.Token),
+            HealthStatus.Healthy => "healthy",
+            HealthStatus.Degraded => "degraded",
+            _ => "unhealthy",
         };
-        var healthy = checks.Values.All(v => v == "ok");
-        return Results.Json(new HealthReport(healthy ? "healthy" : "unhealthy", checks), HubJson.Info<HealthReport>(),
-            statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-    }
-
-    private static async Task<string> Probe(Func<CancellationToken, Task> probe, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await probe(cancellationToken);
-            return "ok";
-        }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or OperationCanceledException or HttpRequestException or AggregateException)
-        {
-            return $"unreachable: {ex.GetType().Name}";
-        }
+        var entries = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status == HealthStatus.Healthy ? "ok" : e.Value.Description ?? e.Value.Status.ToString());
+        return Results.Json(new Contracts.HealthReport(status, entries), HubJson.Info<Contracts.HealthReport>(),
+            statusCode: report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
     }
 }

@@ -29,6 +29,8 @@ public static class HubRoutes
     public const string PortalAudit = "portal/audit";
     public const string PortalPage = "portal/ui/{file?}";
     public const string Health = "health";
+    public const string HealthReady = "health/ready";
+    public const string HealthLive = "health/live";
     public const string OpenApi = "openapi.json";
     public const string ApiReference = "docs/{file?}";
 }

@@ -8,7 +8,9 @@ using IntegrationHub.Departments;
 using IntegrationHub.Http;
 using IntegrationHub.Privacy;
 using IntegrationHub.Storage;
+using IntegrationHub.Telemetry;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Portal;
 
@@ -30,7 +32,8 @@ public sealed class PortalApi(
     FormPersonalData forms,
     FormFieldTitles formTitles,
     PayloadMasker masker,
-    TimeProvider time)
+    TimeProvider time,
+    IOptions<TelemetryOptions> telemetry)
 {
     private const int MaxResults = 200;
     private static readonly string[] SearchCriteria = ["applicationId", "caseNumber", "item", "department", "state", "from", "to", "idNumber", "name"];
@@ -267,7 +270,8 @@ public sealed class PortalApi(
             [.. timeline.Select(e => new PortalTimelineEntry(e.Sequence, e.At, e.Kind, e.Summary, e.Status, e.Outcome, e.DurationMs,
                 e.DepartmentCode, e.DepartmentMessage, e.CaseNumber, e.TraceId, e.RequestPayload, e.ResponsePayload, e.Actor,
                 e.CallCount, e.Calls is null ? null : DepartmentCall.FromJson(e.Calls),
-                PortalText.Kind(e.Kind), PortalText.Sentence(e, application.Department), PortalText.Outcome(e.Outcome), PortalText.Status(e.Status)))],
+                PortalText.Kind(e.Kind), PortalText.Sentence(e, application.Department), PortalText.Outcome(e.Outcome), PortalText.Status(e.Status),
+                telemetry.Value.TraceLink(e.TraceId)))],
             unwritten.Count == 0 ? null : unwritten,
             submission is null ? null : formTitles.Describe(application.ItemCode, masked));
         return Results.Json(detail, PortalJson.Info<HandoffDetail>());

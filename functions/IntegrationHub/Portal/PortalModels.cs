@@ -52,7 +52,8 @@ public sealed record PortalTimelineEntry(
     string? Title = null,
     string? Text = null,
     string? OutcomeLabel = null,
-    string? StatusLabel = null);
+    string? StatusLabel = null,
+    string? TraceUrl = null);
 
 /// <summary>A personal field an operator may reveal (with a reason): <c>idNumber</c>, <c>form.tenants[0].name</c>, <c>result.certificate_no</c>.</summary>
 public sealed record RevealableField(string Field, string Label);

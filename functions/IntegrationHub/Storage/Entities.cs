@@ -115,4 +115,7 @@ public sealed class EventEntity : ITableEntity
     public string? CaseNumber { get; set; }
     public string? Reason { get; set; }
     public DateTimeOffset OccurredAt { get; set; }
+
+    /// <summary>The application's W3C trace context (telemetry hook, issue 14): never sent to a platform, only the webhook span's parent.</summary>
+    public string? TraceParent { get; set; }
 }

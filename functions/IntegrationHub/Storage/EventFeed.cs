@@ -28,6 +28,7 @@ public sealed class EventFeed(HubTables tables, GroupCommit commit, FeedNotifica
             CaseNumber = e.CaseNumber,
             Reason = e.Reason,
             OccurredAt = e.OccurredAt,
+            TraceParent = e.TraceParent,
         }).ToList();
         var batch = new RowBatch();
         batch.Sequenced.AddRange(rows);

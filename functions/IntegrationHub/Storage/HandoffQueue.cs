@@ -1,11 +1,16 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Storage;
 
-/// <summary>A request to deliver (or re-deliver) one application. <see cref="ReplayOf"/> names the attempt an operator replays.</summary>
-public sealed record HandoffMessage(string ApplicationId, int? ReplayOf = null, string? ReplayedBy = null);
+/// <summary>
+/// A request to deliver (or re-deliver) one application. <see cref="ReplayOf"/> names the attempt an operator replays.
+/// <see cref="TraceParent"/> (telemetry hook, issue 14) is the W3C context of the work that sent it, so the dispatcher's
+/// span continues that trace (the stranded sweep sends the application's own); absent in messages from before it existed.
+/// </summary>
+public sealed record HandoffMessage(string ApplicationId, int? ReplayOf = null, string? ReplayedBy = null, string? TraceParent = null);
 
 /// <summary>
 /// The hand-off queue and its poison queue. The pending row that lets the sweep re-send a stranded message is written by
@@ -27,6 +32,8 @@ public sealed class HandoffQueue(QueueServiceClient queues, IOptions<StorageOpti
     public async Task SendAsync(HandoffMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
         var queue = await _queue.Value;
+        // Telemetry hook (issue 14): the trace context travels in the message (no call of its own: it is in the message body).
+        message = message with { TraceParent = message.TraceParent ?? Activity.Current?.Id };
         await queue.SendMessageAsync(JsonSerializer.Serialize(message), visibilityTimeout: delay > TimeSpan.Zero ? delay : null, cancellationToken: cancellationToken);
     }
 

@@ -103,7 +103,8 @@ internal sealed record StepEffects(
         }
 
         var feed = entries.Where(e => e.Kind == "status").Select(e => new FeedEvent(
-            $"{after.PartitionKey}-{e.Sequence}", after.ItemCode, e.Status!, e.PreviousStatus!, after.CaseNumber, e.DepartmentMessage, e.At)).ToList();
+            $"{after.PartitionKey}-{e.Sequence}", after.ItemCode, e.Status!, e.PreviousStatus!, after.CaseNumber, e.DepartmentMessage, e.At,
+            after.TraceParent)).ToList();
 
         return new StepEffects(
             after.PartitionKey,
@@ -151,7 +152,10 @@ internal sealed record StepEffects(
     ];
 }
 
-internal sealed record FeedEvent(string EventId, string ItemCode, string Status, string PreviousStatus, string? CaseNumber, string? Reason, DateTimeOffset OccurredAt);
+/// <summary>One status event for the feed; <c>TraceParent</c> is the application's trace (telemetry hook, issue 14), so the platform's webhook is a span in it.</summary>
+internal sealed record FeedEvent(
+    string EventId, string ItemCode, string Status, string PreviousStatus, string? CaseNumber, string? Reason, DateTimeOffset OccurredAt,
+    string? TraceParent = null);
 
 internal sealed record CounterChange(string Row, string Property, long Amount);
 

@@ -39,6 +39,8 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         { "POST", "/api/v1/departments/ga/notifications", "/api/v1/departments/ga/notifications", 401, "unsigned-xml" },
         { "POST", "/api/v1/departments/fg/webhooks", "/api/v1/departments/fg/webhooks", 401, "unsigned-json" },
         { "GET", "/api/v1/health", "/api/v1/health", 200, "" },
+        { "GET", "/api/v1/health/ready", "/api/v1/health/ready", 200, "" },
+        { "GET", "/api/v1/health/live", "/api/v1/health/live", 200, "" },
         { "GET", "/api/v1/openapi.json", "/api/v1/openapi.json", 200, "" },
         { "GET", "/api/v1/docs", "/api/v1/docs/", 200, "none" },
         { "GET", "/api/v1/docs/{file}", "/api/v1/docs/scalar.js", 200, "none" },
@@ -105,6 +107,7 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         "POST /api/v1/departments/ga/notifications 200", // signed XML: PublicSecurityNotificationsTests
         "POST /api/v1/departments/ga/notifications 400", // signed but malformed XML: PublicSecurityNotificationsTests
         "GET /api/v1/health 503", // storage down: HealthTests
+        "GET /api/v1/health/ready 503", // storage down: HealthTests
         "POST /api/v1/departments/fg/webhooks 400", // signed but malformed: HousingWebhooksTests
         "POST /api/v1/departments/fg/webhooks 413", // oversized: HousingWebhooksTests
         "POST /api/v1/portal/session 429", // throttled and locked sign-ins: SignInTests, SignInLockoutTests

@@ -39,7 +39,7 @@ internal static class RequestSweep
 
     private static readonly string[] GetRoutes =
     [
-        "service-items", "service-items/{x}", "service-items/{x}/guide", "applications/{x}", "events", "health", "openapi.json",
+        "service-items", "service-items/{x}", "service-items/{x}/guide", "applications/{x}", "events", "health", "health/ready", "health/live", "openapi.json",
         "portal/me", "portal/dashboard", "portal/handoffs", "portal/handoffs/{x}", "portal/unacknowledged", "portal/audit", "portal/ui/{x}",
         "docs/{x}",
     ];

@@ -77,7 +77,7 @@ public sealed class AtRestCollection : ICollectionFixture<AtRestFixture>
 [Collection(AtRestCollection.Name)]
 public sealed partial class PersonalDataAtRestTests(AtRestFixture hub)
 {
-    private static readonly string[] Names =
+    internal static readonly string[] Names =
     [
         "欧阳𠮷", "王𪚥", "李䶮", "赵𠀀明", "钱𫝀华", "孙𬺰", "周𮯠丽", "吴𰀀", "郑𱁬", "冯海𠈌",
         "陈秀𡨸", "褚卫", "卫𣲙", "蒋𤭢", "沈𥫗", "韩𦈡", "杨𧵳", "朱𨭎", "秦𩽾",
@@ -221,7 +221,7 @@ public sealed partial class PersonalDataAtRestTests(AtRestFixture hub)
 
     // Every string value that is a person's: anything with a Chinese character (names, addresses, certificate numbers,
     // employers, free text) and every identifier-like run of 8+ letters and digits (ID, phone, card and receipt numbers).
-    private static void Collect(JsonNode? node, HashSet<string> values)
+    internal static void Collect(JsonNode? node, HashSet<string> values)
     {
         switch (node)
         {
@@ -251,7 +251,7 @@ public sealed partial class PersonalDataAtRestTests(AtRestFixture hub)
     }
 
     /// <summary>A valid GB 11643 number for test person <paramref name="i"/>.</summary>
-    private static string CitizenId(int i)
+    internal static string CitizenId(int i)
     {
         var body = string.Create(CultureInfo.InvariantCulture, $"320302{new DateOnly(1970 + i, 1 + (i % 12), 1 + i):yyyyMMdd}{101 + i:D3}");
         int[] weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -263,7 +263,7 @@ public sealed partial class PersonalDataAtRestTests(AtRestFixture hub)
     private static partial Regex IdentifierLike();
 
     /// <summary>Looks for each value as text (as is and JSON-escaped) and as bytes (UTF-8, GB18030, UTF-16, inside base64).</summary>
-    private sealed partial class Search
+    internal sealed partial class Search
     {
         private readonly List<(string Value, string[] Texts, byte[][] Bytes)> _values;
         private readonly (string[] Texts, byte[][] Bytes) _canary;

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using IntegrationHub.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
@@ -50,9 +51,12 @@ internal sealed class HousingClient(
             Content = new StringContent(body, Encoding.UTF8, HousingTranslator.ContentType),
         };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(HousingTranslator.ContentType));
+        // Telemetry hook (issue 14): HttpClient instrumentation rewrites traceparent from the current span; outside any span
+        // (a direct call) that span is made part of the submission's trace here, so the department always sees its trace id.
+        using var trace = HubTelemetry.ContinueTrace(application.TraceParent);
         if (application.TraceParent is { Length: > 0 } traceParent)
         {
-            // The submission's trace context; HttpClient's own propagation leaves an existing header alone.
+            // The submission's trace context, sent as is when no telemetry listens.
             request.Headers.TryAddWithoutValidation("traceparent", traceParent);
         }
 

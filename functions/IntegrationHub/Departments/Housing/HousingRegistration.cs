@@ -1,3 +1,4 @@
+using IntegrationHub.Health;
 using IntegrationHub.Composition;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,7 @@ public static class HousingRegistration
     public static IServiceCollection AddHousing(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<HousingOptions>(configuration, HousingOptions.Section);
+        services.AddDepartmentHealthCheck(HousingTranslator.Department, sp => sp.GetRequiredService<IOptions<HousingOptions>>().Value.BaseUrl);
 
         services.TryAddSingleton(TimeProvider.System);
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using IntegrationHub.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
@@ -63,9 +64,12 @@ internal sealed class PublicSecurityClient(
         var requestPayload = PublicSecurityTranslator.Decode(body);
         using var request = new HttpRequestMessage(HttpMethod.Post, ApplicationsPath) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(PublicSecurityTranslator.ContentType);
+        // Telemetry hook (issue 14): HttpClient instrumentation rewrites traceparent from the current span; outside any span
+        // (a direct call) that span is made part of the submission's trace here, so the department always sees its trace id.
+        using var trace = HubTelemetry.ContinueTrace(application.TraceParent);
         if (application.TraceParent is { Length: > 0 } traceParent)
         {
-            // The submission's trace context; HttpClient's own propagation leaves an existing header alone.
+            // The submission's trace context, sent as is when no telemetry listens.
             request.Headers.TryAddWithoutValidation("traceparent", traceParent);
         }
 

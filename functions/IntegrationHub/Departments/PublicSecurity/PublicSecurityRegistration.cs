@@ -1,3 +1,4 @@
+using IntegrationHub.Health;
 using IntegrationHub.Composition;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +14,7 @@ public static class PublicSecurityRegistration
     public static IServiceCollection AddPublicSecurity(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<PublicSecurityOptions>(configuration, PublicSecurityOptions.Section);
+        services.AddDepartmentHealthCheck(PublicSecurityTranslator.Department, sp => sp.GetRequiredService<IOptions<PublicSecurityOptions>>().Value.BaseUrl);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new PublicSecuritySigner(

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using IntegrationHub.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
@@ -184,10 +185,13 @@ internal sealed class SocialSecurityClient(
         using var message = new HttpRequestMessage(HttpMethod.Post, GatewayPath);
         message.Options.Set(SocialSecuritySigningHandler.RequestKey, request);
         message.Options.Set(DepartmentCallHandler.RequestLabel, request.TradeCode);
+        // Telemetry hook (issue 14): HttpClient instrumentation rewrites traceparent from the current span; outside any span
+        // (a direct call) that span is made part of the submission's trace here, so the department always sees its trace id.
+        using var trace = HubTelemetry.ContinueTrace(traceParent);
         if (traceParent is { Length: > 0 })
         {
             // Assumption: a traceparent header beside the envelope is harmless (the document does not forbid extra headers).
-            // The submission's trace context; HttpClient's own propagation leaves an existing header alone.
+            // The submission's trace context, sent as is when no telemetry listens.
             message.Headers.TryAddWithoutValidation("traceparent", traceParent);
         }
 

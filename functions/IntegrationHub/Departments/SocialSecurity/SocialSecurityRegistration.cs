@@ -1,3 +1,4 @@
+using IntegrationHub.Health;
 using IntegrationHub.Composition;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,6 +13,7 @@ public static class SocialSecurityRegistration
     public static IServiceCollection AddSocialSecurity(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<SocialSecurityOptions>(configuration, SocialSecurityOptions.Section);
+        services.AddDepartmentHealthCheck(SocialSecurityTranslator.Department, sp => sp.GetRequiredService<IOptions<SocialSecurityOptions>>().Value.BaseUrl);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp =>

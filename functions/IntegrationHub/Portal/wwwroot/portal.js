@@ -731,7 +731,10 @@
       entry.departmentCode ? ['部门应答码', el('span', { class: 'mono', text: entry.departmentCode })] : null,
       entry.departmentMessage ? ['部门应答信息', entry.departmentMessage] : null,
       entry.caseNumber ? ['部门受理号', el('span', { class: 'mono', text: entry.caseNumber })] : null,
-      entry.traceId ? ['追踪编号', el('span', { class: 'mono small', text: entry.traceId })] : null,
+      // The trace view (the local run's Aspire dashboard) opens beside the portal; the id is shown either way.
+      entry.traceId ? ['追踪编号', entry.traceUrl
+        ? el('a', { class: 'mono small trace-link', href: entry.traceUrl, target: '_blank', rel: 'noopener noreferrer', text: entry.traceId })
+        : el('span', { class: 'mono small', text: entry.traceId })] : null,
       entry.actor ? ['操作人', entry.actor] : null,
     ].filter(Boolean);
     const payloads = [
