@@ -1,7 +1,9 @@
 using IntegrationHub.Contracts;
 using IntegrationHub.Http;
 using IntegrationHub.Platforms;
+using Azure.Data.Tables;
 using IntegrationHub.Storage;
+using IntegrationHub.Suggestions;
 using Microsoft.AspNetCore.Http;
 
 namespace IntegrationHub.Events;
@@ -31,20 +33,40 @@ public sealed class EventsApi(HubTables tables, PlatformAuth auth)
         }
 
         var feed = await tables.Events();
-        var events = new List<ApplicationStatusChanged>();
-        await foreach (var row in feed.QueryAsync<EventEntity>(e => e.PartitionKey == platform.Name && e.RowKey.CompareTo(after) > 0,
+        var events = new List<HubEvent>();
+        await foreach (var row in feed.QueryAsync<TableEntity>(e => e.PartitionKey == platform.Name && e.RowKey.CompareTo(after) > 0,
             maxPerPage: limit, cancellationToken: cancellationToken))
         {
-            events.Add(ToEvent(row));
+            // Issue 12: suggestion events share the feed, told apart by their Type column.
+            events.Add(SuggestionFeed.Is(row) ? SuggestionFeed.ToEvent(row) : ToEvent(row));
             if (events.Count == limit)
             {
                 break;
             }
         }
 
-        return Results.Json(new EventPage(events, events.Count > 0 ? events[^1].Cursor : after.Length > 0 ? after : null),
+        return Results.Json(new EventPage(events, events.Count > 0 ? CursorOf(events[^1]) : after.Length > 0 ? after : null),
             HubJson.Info<EventPage>());
     }
+
+    private static string CursorOf(HubEvent e) => e switch
+    {
+        SuggestionChanged s => s.Cursor,
+        ApplicationStatusChanged a => a.Cursor,
+        _ => throw new InvalidOperationException($"Unknown event {e.GetType().Name}."),
+    };
+
+    /// <summary>An application event from a feed row read without a type (the feed also holds suggestion events).</summary>
+    public static ApplicationStatusChanged ToEvent(TableEntity row) => new(
+        row.GetString(nameof(EventEntity.EventId)),
+        row.RowKey,
+        row.GetString(nameof(EventEntity.ApplicationId)),
+        row.GetString(nameof(EventEntity.ItemCode)),
+        Enum.Parse<ApplicationStatus>(row.GetString(nameof(EventEntity.Status))),
+        Enum.Parse<ApplicationStatus>(row.GetString(nameof(EventEntity.PreviousStatus))),
+        row.GetString(nameof(EventEntity.CaseNumber)),
+        row.GetString(nameof(EventEntity.Reason)),
+        row.GetDateTimeOffset(nameof(EventEntity.OccurredAt))!.Value);
 
     public static ApplicationStatusChanged ToEvent(EventEntity row) => new(
         row.EventId,

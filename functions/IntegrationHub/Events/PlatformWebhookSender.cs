@@ -5,7 +5,9 @@ using IntegrationHub.Contracts;
 using IntegrationHub.Delivery;
 using IntegrationHub.Http;
 using IntegrationHub.Platforms;
+using Azure.Data.Tables;
 using IntegrationHub.Storage;
+using IntegrationHub.Suggestions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -36,14 +38,23 @@ public sealed class PlatformWebhookSender(
         }
 
         var feed = await tables.Events();
-        var found = await feed.GetEntityIfExistsAsync<EventEntity>(message.Platform, message.Cursor, cancellationToken: cancellationToken);
+        var found = await feed.GetEntityIfExistsAsync<TableEntity>(message.Platform, message.Cursor, cancellationToken: cancellationToken);
         if (!found.HasValue)
         {
             return;
         }
 
-        var row = found.Value!;
-        var body = JsonSerializer.SerializeToUtf8Bytes(EventsApi.ToEvent(row), HubJson.Info<ApplicationStatusChanged>());
+        // Issue 12: the feed also holds suggestion events; both go out as a HubEvent, whose "type" tells them apart.
+        var stored = found.Value!;
+        var suggestion = SuggestionFeed.Is(stored);
+        HubEvent hubEvent = suggestion ? SuggestionFeed.ToEvent(stored) : EventsApi.ToEvent(stored);
+        var row = new EventEntity
+        {
+            EventId = stored.GetString(nameof(EventEntity.EventId)),
+            ApplicationId = stored.GetString(nameof(EventEntity.ApplicationId)) ?? "",
+            Status = stored.GetString(nameof(EventEntity.Status)),
+        };
+        var body = JsonSerializer.SerializeToUtf8Bytes(hubEvent, HubJson.Info<HubEvent>());
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
         request.Headers.Add(EventIdHeader, row.EventId);
@@ -58,6 +69,11 @@ public sealed class PlatformWebhookSender(
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning("Webhook {EventId} to {Platform} failed: {Error}", row.EventId, message.Platform, ex.GetType().Name);
+        }
+
+        if (status is >= 200 and < 300 && suggestion)
+        {
+            return;
         }
 
         if (status is >= 200 and < 300)

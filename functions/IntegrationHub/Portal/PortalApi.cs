@@ -63,7 +63,7 @@ public sealed class PortalApi(
         }
 
         auth.IssueCookie(request.HttpContext.Response, user!);
-        return Results.Json(new SessionView(user!.Name, user.Role), PortalJson.Info<SessionView>());
+        return Results.Json(new SessionView(user!.Name, user.Role, user.Scope), PortalJson.Info<SessionView>());
     }
 
     public async Task<IResult> SignOutAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -85,14 +85,14 @@ public sealed class PortalApi(
 
     public async Task<IResult> MeAsync(HttpRequest request, CancellationToken cancellationToken) =>
         await auth.AuthenticateAsync(request, cancellationToken) is { } user
-            ? Results.Json(new SessionView(user.Name, user.Role), PortalJson.Info<SessionView>())
+            ? Results.Json(new SessionView(user.Name, user.Role, user.Scope), PortalJson.Info<SessionView>())
             : SignInRequired();
 
     public async Task<IResult> DashboardAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (await auth.AuthenticateAsync(request, cancellationToken) is null)
+        if (await RefuseNonStaffAsync(request, cancellationToken) is { } refusedRead)
         {
-            return SignInRequired();
+            return refusedRead;
         }
 
         var now = time.GetUtcNow();
@@ -113,9 +113,9 @@ public sealed class PortalApi(
     /// <summary><c>GET /portal/handoffs?…</c>: every criterion but the ID number, which never goes into a URL (access logs keep URLs).</summary>
     public async Task<IResult> SearchAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (await auth.AuthenticateAsync(request, cancellationToken) is null)
+        if (await RefuseNonStaffAsync(request, cancellationToken) is { } refusedRead)
         {
-            return SignInRequired();
+            return refusedRead;
         }
 
         if (request.Query.ContainsKey("idNumber"))
@@ -134,9 +134,9 @@ public sealed class PortalApi(
             return crossOrigin;
         }
 
-        if (await auth.AuthenticateAsync(request, cancellationToken) is null)
+        if (await RefuseNonStaffAsync(request, cancellationToken) is { } refusedRead)
         {
-            return SignInRequired();
+            return refusedRead;
         }
 
         var (node, problem) = await RequestBody.ReadJsonAsync(request, 4096, cancellationToken);
@@ -235,9 +235,9 @@ public sealed class PortalApi(
 
     public async Task<IResult> UnacknowledgedAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (await auth.AuthenticateAsync(request, cancellationToken) is null)
+        if (await RefuseNonStaffAsync(request, cancellationToken) is { } refusedRead)
         {
-            return SignInRequired();
+            return refusedRead;
         }
 
         var now = time.GetUtcNow();
@@ -247,9 +247,9 @@ public sealed class PortalApi(
 
     public async Task<IResult> DetailAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        if (await auth.AuthenticateAsync(request, cancellationToken) is null)
+        if (await RefuseNonStaffAsync(request, cancellationToken) is { } refusedRead)
         {
-            return SignInRequired();
+            return refusedRead;
         }
 
         if (await store.FindAsync(id, cancellationToken) is not { } application)
@@ -499,9 +499,9 @@ public sealed class PortalApi(
 
     public async Task<IResult> AuditAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (await auth.AuthenticateAsync(request, cancellationToken) is null)
+        if (await RefuseNonStaffAsync(request, cancellationToken) is { } refusedRead)
         {
-            return SignInRequired();
+            return refusedRead;
         }
 
         return Results.Json(new AuditList(await audit.NewestAsync(200, cancellationToken)), PortalJson.Info<AuditList>());
@@ -570,6 +570,16 @@ public sealed class PortalApi(
             ? (user, null)
             : (user, Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "This action needs the operator role; viewers can only read."));
     }
+
+    /// <summary>Issue 12: community workers and street supervisors share the portal's door but see suggestions only.</summary>
+    private async Task<IResult?> RefuseNonStaffAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        await auth.AuthenticateAsync(request, cancellationToken) switch
+        {
+            null => SignInRequired(),
+            { IsHubStaff: false } => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+                detail: "Applications and hand-offs are for the hub's operators and viewers; community roles see suggestions."),
+            _ => null,
+        };
 
     private async Task<List<ApplicationEntity>> ScanAsync(List<string> filters, CancellationToken cancellationToken)
     {
