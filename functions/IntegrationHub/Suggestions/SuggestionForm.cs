@@ -68,7 +68,7 @@ public static class SuggestionForm
             {
                 var bytes = await RequestBody.ReadAtMostAsync(section.Body, Math.Max(MaxJsonBytes, SuggestionPhotos.MaxBytes), cancellationToken);
                 var name = ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                    && disposition.IsFormDisposition() ? HeaderUtilities.RemoveQuotes(disposition.Name).Value : null;
+                    && disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase) ? HeaderUtilities.RemoveQuotes(disposition.Name).Value : null;
                 if (position >= MaxParts + 4)
                 {
                     errors["body"] = [$"has more than {MaxParts} parts."];
