@@ -1053,7 +1053,7 @@
       view.address ? ['地点', view.address] : null,
       view.location ? ['位置', `${view.location.latitude.toFixed(5)}, ${view.location.longitude.toFixed(5)}`] : null,
       ['联系方式', el('span', {}, contactValue, detail.canReveal ? el('button', {
-        type: 'button', id: 'suggestion-reveal', class: 'btn btn-ghost', on: { click: () => revealContact(view.suggestionId, contactValue) },
+        type: 'button', id: 'suggestion-reveal', class: 'btn btn-small', on: { click: () => revealContact(view.suggestionId, contactValue) },
       }, '查看电话') : null)],
     ]));
     const photos = el('div', { class: 'card' }, el('h2', { text: `照片（${view.photos.length} 张，链接 ${view.photos.length ? formatTime(view.photos[0].expiresAt) : ''} 前有效）` }),
