@@ -75,10 +75,25 @@ public sealed class SuggestionPortalUiTests(SuggestionsFixture hub, PortalBrowse
 
         await Expect(tab.Page.Locator("#on-time-legend")).ToContainTextAsync("蝶梦社区");
         await Expect(tab.Page.Locator("#on-time-legend")).ToContainTextAsync("康居社区");
-        await Expect(tab.Page.Locator("#on-time-svg rect.bar-on-time[data-community='DIEMENG']").First).ToBeVisibleAsync();
+        await Expect(tab.Page.Locator("#on-time-chart-svg rect.bar-on-time[data-community='DIEMENG']").First).ToBeVisibleAsync();
         await Expect(tab.Page.Locator("#on-time-rates tr[data-community='DIEMENG']")).ToContainTextAsync("%");
         await Expect(tab.Page.Locator("#on-time-rates tr[data-community='XIADIAN']")).ToHaveCountAsync(0);
         await tab.ScreenshotAsync("suggestions-on-time.png");
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
+    public async Task Operator_Dashboard_ShowsTheOnTimeChartOfEveryCommunity()
+    {
+        await hub.NewSuggestionAsync();
+        await using var tab = await PortalTab.OpenAsync(browser, hub);
+
+        await tab.SignInAsync(SuggestionsFixture.OperatorUser);
+
+        await Expect(tab.Page.Locator("#dashboard-on-time svg line.axis")).ToHaveCountAsync(1);
+        await Expect(tab.Page.Locator("nav [data-nav='suggestions']")).ToBeVisibleAsync();
+        await tab.ShowAsync("建议按时率", "on-time");
+        await Expect(tab.Page.Locator("#on-time-rates tbody tr")).ToHaveCountAsync(3);
         Assert.Empty(tab.Errors);
     }
 

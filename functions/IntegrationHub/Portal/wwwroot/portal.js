@@ -393,6 +393,8 @@
     $('dashboard-unacknowledged').textContent = String(dashboard.unacknowledged);
     $('dashboard-unacknowledged').classList.toggle('alert', dashboard.unacknowledged > 0);
     $('dashboard-updated').textContent = `更新于 ${formatTime(new Date())}`;
+    state.onTime = await api('GET', '/suggestion-stats?weeks=8');
+    drawOnTime('dashboard-on-time');
   }
 
   function departmentCard(department) {
@@ -1124,7 +1126,7 @@
     state.onTime = stats;
     $('on-time-legend').replaceChildren(...stats.communities.map((c, i) => el('span', { class: 'legend-item' },
       el('span', { class: `swatch series-${i % 6}` }), c.name)));
-    drawOnTime();
+    drawOnTime('on-time-chart');
     const head = el('thead', {}, el('tr', {}, el('th', { text: '社区' }), stats.weeks.map((w) => el('th', { text: `${w.slice(5)} 周` }))));
     const body = el('tbody', {}, stats.communities.map((c) => el('tr', { dataset: { community: c.community } },
       el('td', { text: c.name }),
@@ -1133,8 +1135,8 @@
     $('on-time-table').replaceChildren(el('table', { class: 'table', id: 'on-time-rates' }, head, body));
   }
 
-  function drawOnTime() {
-    const box = $('on-time-chart');
+  function drawOnTime(boxId) {
+    const box = $(boxId);
     const stats = state.onTime;
     if (!stats || box.clientWidth <= 0) {
       return;
@@ -1151,7 +1153,7 @@
     const slot = plotW / Math.max(1, stats.weeks.length);
     const count = Math.max(1, stats.communities.length);
     const bar = Math.max(2, (slot * 0.7) / count);
-    const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', class: 'chart-svg', id: 'on-time-svg', 'aria-label': '各社区每周 24 小时内受理并反馈的比例' });
+    const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', class: 'chart-svg', id: `${boxId}-svg`, 'aria-label': '各社区每周 24 小时内受理并反馈的比例' });
     for (const v of [0, 0.25, 0.5, 0.75, 1]) {
       root.append(svg('line', { x1: left, x2: width - right, y1: y(v), y2: y(v), class: v === 0 ? 'axis' : 'grid' }));
       root.append(svg('text', { x: left - 6, y: y(v) + 4, class: 'tick', 'text-anchor': 'end' }, `${v * 100}%`));
@@ -1233,8 +1235,9 @@
       resizeTimer = setTimeout(() => {
         if (state.view === 'dashboard') {
           drawChart();
+          drawOnTime('dashboard-on-time');
         } else if (state.view === 'on-time') {
-          drawOnTime();
+          drawOnTime('on-time-chart');
         }
       }, 150);
     });
