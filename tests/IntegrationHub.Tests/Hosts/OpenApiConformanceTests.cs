@@ -38,6 +38,25 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         { "GET", "/api/v1/events", "/api/v1/events", 401, "no-key" },
         { "POST", "/api/v1/departments/ga/notifications", "/api/v1/departments/ga/notifications", 401, "unsigned-xml" },
         { "POST", "/api/v1/departments/fg/webhooks", "/api/v1/departments/fg/webhooks", 401, "unsigned-json" },
+        { "GET", "/api/v1/communities", "/api/v1/communities", 200, "" },
+        { "GET", "/api/v1/communities/{code}", "/api/v1/communities/DIEMENG", 200, "" },
+        { "GET", "/api/v1/communities/{code}", "/api/v1/communities/NOWHERE", 404, "" },
+        { "POST", "/api/v1/suggestions", "/api/v1/suggestions", 202, "suggestion" },
+        { "POST", "/api/v1/suggestions", "/api/v1/suggestions", 400, "suggestion-no-idempotency-key" },
+        { "POST", "/api/v1/suggestions", "/api/v1/suggestions", 401, "no-key" },
+        { "POST", "/api/v1/suggestions", "/api/v1/suggestions", 409, "suggestion-conflict" },
+        { "POST", "/api/v1/suggestions", "/api/v1/suggestions", 415, "text" },
+        { "POST", "/api/v1/suggestions", "/api/v1/suggestions", 422, "suggestion-not-an-image" },
+        { "GET", "/api/v1/suggestions/{id}", "/api/v1/suggestions/{new-suggestion}", 200, "" },
+        { "GET", "/api/v1/suggestions/{id}", "/api/v1/suggestions/nosuch", 404, "" },
+        { "GET", "/api/v1/suggestions/{id}", "/api/v1/suggestions/nosuch", 401, "no-key" },
+        { "POST", "/api/v1/suggestions/{id}/rating", "/api/v1/suggestions/{new-suggestion}/rating", 400, "rating-unknown" },
+        { "POST", "/api/v1/suggestions/{id}/rating", "/api/v1/suggestions/{new-suggestion}/rating", 401, "no-key" },
+        { "POST", "/api/v1/suggestions/{id}/rating", "/api/v1/suggestions/nosuch/rating", 404, "rating" },
+        { "POST", "/api/v1/suggestions/{id}/rating", "/api/v1/suggestions/{new-suggestion}/rating", 409, "rating" },
+        { "POST", "/api/v1/suggestions/{id}/rating", "/api/v1/suggestions/{new-suggestion}/rating", 413, "rating-huge" },
+        { "POST", "/api/v1/suggestions/{id}/rating", "/api/v1/suggestions/{new-suggestion}/rating", 415, "text" },
+        { "GET", "/api/v1/suggestions/{id}/photos/{photo}", "/api/v1/suggestions/{new-suggestion}/photos/0?k=test1&exp=1&sig=x", 403, "" },
         { "GET", "/api/v1/health", "/api/v1/health", 200, "" },
         { "GET", "/api/v1/openapi.json", "/api/v1/openapi.json", 200, "" },
     };
@@ -50,6 +69,10 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         "GET /api/v1/health 503", // storage down: HealthTests
         "POST /api/v1/departments/fg/webhooks 400", // signed but malformed: HousingWebhooksTests
         "POST /api/v1/departments/fg/webhooks 413", // oversized: HousingWebhooksTests
+        "POST /api/v1/suggestions 413", // over four photos' worth: SuggestionIntakeTests
+        "POST /api/v1/suggestions/{id}/rating 200", // after a community's result: SuggestionLifecycleTests
+        "GET /api/v1/suggestions/{id}/photos/{photo} 200", // a JPEG, not JSON: SuggestionIntakeTests
+        "GET /api/v1/suggestions/{id}/photos/{photo} 404", // a valid link to a photo that is gone: SuggestionIntakeTests
     ];
 
     [Theory]
@@ -62,6 +85,13 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         {
             using var created = await hub.SubmitAsync(Applications.IntakeTests.Sample("GA-004"));
             path = path.Replace("{new}", JsonNode.Parse(await created.Content.ReadAsStringAsync())!["applicationId"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        if (path.Contains("{new-suggestion}", StringComparison.Ordinal))
+        {
+            using var form = Suggestions.SuggestionsFixture.Form(Suggestions.SuggestionsFixture.Json(), (Suggestions.Photos.Png(), "image/png"));
+            using var created = await SubmitSuggestionAsync(form, Guid.NewGuid().ToString());
+            path = path.Replace("{new-suggestion}", JsonNode.Parse(await created.Content.ReadAsStringAsync())!["suggestionId"]!.GetValue<string>(), StringComparison.Ordinal);
         }
 
         using var response = await client.SendAsync(await Request(method, path, how));
@@ -113,6 +143,35 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
             case "text":
                 request.Content = new StringContent("itemCode=GA-004", Encoding.UTF8, "text/plain");
                 break;
+            case "suggestion" or "suggestion-no-idempotency-key" or "suggestion-not-an-image":
+                request.Content = Suggestions.SuggestionsFixture.Form(Suggestions.SuggestionsFixture.Json(),
+                    how == "suggestion-not-an-image" ? (Encoding.UTF8.GetBytes("不是图片"), "image/jpeg") : (Suggestions.Photos.Png(), "image/png"));
+                if (how == "suggestion-no-idempotency-key")
+                {
+                    request.Headers.Remove("Idempotency-Key");
+                }
+
+                break;
+            case "suggestion-conflict":
+                var used = Guid.NewGuid().ToString();
+                using (var first = Suggestions.SuggestionsFixture.Form(Suggestions.SuggestionsFixture.Json(), (Suggestions.Photos.Png(), "image/png")))
+                using (await SubmitSuggestionAsync(first, used))
+                {
+                }
+
+                request.Headers.Remove("Idempotency-Key");
+                request.Headers.Add("Idempotency-Key", used);
+                request.Content = Suggestions.SuggestionsFixture.Form(Suggestions.SuggestionsFixture.Json(text: "另一件事"), (Suggestions.Photos.Png(), "image/png"));
+                break;
+            case "rating":
+                request.Content = JsonContent.Create(new { rating = "满意" });
+                break;
+            case "rating-unknown":
+                request.Content = JsonContent.Create(new { rating = "还行" });
+                break;
+            case "rating-huge":
+                request.Content = JsonContent.Create(new { rating = "满意", comment = new string('好', 5000) });
+                break;
             case "guide-only":
                 body["itemCode"] = "CL-001";
                 request.Content = JsonContent.Create(body);
@@ -126,6 +185,14 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         }
 
         return request;
+    }
+
+    private async Task<HttpResponseMessage> SubmitSuggestionAsync(HttpContent form, string key)
+    {
+        using var client = hub.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/suggestions") { Content = form };
+        request.Headers.Add("Idempotency-Key", key);
+        return await client.SendAsync(request);
     }
 
     [Fact]

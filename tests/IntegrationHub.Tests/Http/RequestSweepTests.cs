@@ -218,6 +218,15 @@ public sealed class RequestSweepTests(SweepFixture hub, ITestOutputHelper output
             }
         }
 
+        var blobs = new Azure.Storage.Blobs.BlobServiceClient(hub.Azurite.ConnectionString);
+        await foreach (var container in blobs.GetBlobContainersAsync())
+        {
+            await foreach (var blob in blobs.GetBlobContainerClient(container.Name).GetBlobsAsync())
+            {
+                rows.Add($"blob {container.Name} {blob.Name} {blob.Properties.ETag}");
+            }
+        }
+
         var queues = new QueueServiceClient(hub.Azurite.ConnectionString);
         await foreach (var queue in queues.GetQueuesAsync())
         {

@@ -175,6 +175,41 @@ public sealed class SuggestionIntakeTests(SuggestionsFixture hub)
     }
 
     [Fact]
+    public async Task Submit_BodyOverFourPhotosWorth_Answers413AndStoresNothing()
+    {
+        var before = await hub.SnapshotAsync();
+        var big = new byte[SuggestionForm.MaxBodyBytes + 1];
+        using var client = hub.CreateClient();
+
+        // Expect: 100-continue, as a careful client sends a large body: the hub refuses by the declared length, before a byte is sent.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/suggestions") { Content = SuggestionsFixture.Form(SuggestionsFixture.Json(), (big, "image/jpeg")) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        request.Headers.ExpectContinue = true;
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(before, await hub.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task Photo_ValidLinkButTheBlobIsGone_Answers404()
+    {
+        var id = await hub.NewSuggestionAsync();
+        var url = (await hub.GetSuggestionAsync(id))["photos"]![0]!["url"]!.GetValue<string>();
+        var entity = await hub.Services.GetRequiredService<SuggestionStore>().FindAsync(id, default);
+        await new BlobServiceClient(hub.Azurite.ConnectionString).GetBlobContainerClient("hub-suggestion-photos")
+            .DeleteBlobAsync(SuggestionStore.PhotosOf(entity!)[0].Name);
+        using var anonymous = hub.CreateClient(apiKey: null);
+
+        using var response = await anonymous.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
     public async Task Submit_SameKeyTwice_SameSuggestion_OtherBody_409()
     {
         var key = Guid.NewGuid().ToString();
