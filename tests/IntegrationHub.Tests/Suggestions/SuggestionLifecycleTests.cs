@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using IntegrationHub.Suggestions;
 using IntegrationHub.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Tests.Suggestions;
 
@@ -181,6 +183,21 @@ public sealed class SuggestionLifecycleTests(SuggestionsFixture hub)
         Assert.Equal("suggestion-reveal", entry["action"]!.GetValue<string>());
         Assert.Equal("电话回访居民", entry["reason"]!.GetValue<string>());
         Assert.Equal("phone", entry["detail"]!.GetValue<string>());
+    }
+
+    /// <summary>The slice's own storage calls for one step (docs/suggestions.md); the feed, session check and audit row add four.</summary>
+    [Fact]
+    public async Task Step_Accept_CostsSixSliceCalls()
+    {
+        var id = await hub.NewSuggestionAsync();
+        using var worker = await hub.CreatePortalClientAsync(SuggestionsFixture.Worker);
+        var storage = hub.Services.GetRequiredService<SuggestionStorage>();
+        var before = storage.Calls;
+
+        (await hub.StepAsync(worker, id, "accepted")).EnsureSuccessStatusCode();
+
+        // Scope check, intent, read, transaction, clearing the intent, reading the answer.
+        Assert.Equal(6, storage.Calls - before);
     }
 
     private async Task<List<(JsonNode Event, bool SignatureValid, string EventId)>> WaitForEventsAsync(string id, int count)
