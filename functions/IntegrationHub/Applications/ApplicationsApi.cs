@@ -30,7 +30,7 @@ public sealed class ApplicationsApi(
     ILogger<ApplicationsApi> logger)
 {
     public const int MaxBodyBytes = 64 * 1024;
-    public const string IdempotencyHeader = "Idempotency-Key";
+    public const string IdempotencyHeader = IdempotencyKey.Header;
 
     public async Task<IResult> SubmitAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -39,10 +39,10 @@ public sealed class ApplicationsApi(
             return PlatformAuth.Unauthorized();
         }
 
-        var idempotencyKey = request.Headers[IdempotencyHeader].ToString();
-        if (idempotencyKey.Length is 0 or > 100 || idempotencyKey.Any(char.IsControl))
+        var (idempotencyKey, keyProblem) = IdempotencyKey.Read(request);
+        if (keyProblem is not null)
         {
-            return Problems.Field(IdempotencyHeader, "is required: 1-100 printable characters, the same for every retry of one submission.");
+            return keyProblem;
         }
 
         var (raw, bodyProblem) = await RequestBody.ReadJsonAsync(request, MaxBodyBytes, cancellationToken);
@@ -70,7 +70,7 @@ public sealed class ApplicationsApi(
 
         // Over the body as accepted, in canonical form: the same JSON with its keys in another order is the same submission.
         var bodyHash = CanonicalJson.Fingerprint(valid.Body);
-        var (applicationId, replayed, conflict) = await ClaimIdempotencyKey(platform.Name, idempotencyKey, bodyHash, cancellationToken);
+        var (applicationId, replayed, conflict) = await ClaimIdempotencyKey(platform.Name, idempotencyKey!, bodyHash, cancellationToken);
         if (conflict)
         {
             return Problems.Field(IdempotencyHeader, "was already used for a different submission.", StatusCodes.Status409Conflict);

@@ -614,17 +614,8 @@ public sealed class PortalApi(
         a.FailedAttempts,
         IsUnacknowledged(a, now));
 
-    private static T? Deserialize<T>(JsonNode? node, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) where T : class
-    {
-        try
-        {
-            return node is JsonObject ? node.Deserialize(info) : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private static T? Deserialize<T>(JsonNode? node, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) where T : class =>
+        RequestBody.As(node, info);
 
     private static IResult SignInRequired() =>
         Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "Sign in to the portal first.");

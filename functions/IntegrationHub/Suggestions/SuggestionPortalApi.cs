@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using IntegrationHub.Communities;
@@ -81,26 +80,10 @@ public sealed class SuggestionPortalApi(
     /// <summary><c>POST /portal/suggestions/{id}/steps</c> <c>{step, note, department}</c>: accept, progress, resolve or transfer.</summary>
     public async Task<IResult> StepAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
-        {
-            return crossOrigin;
-        }
-
-        var (user, refused) = await SignedInAsync(request, cancellationToken);
+        var (user, node, current, refused) = await WorkerCallAsync(request, id, 8192, cancellationToken);
         if (refused is not null)
         {
             return refused;
-        }
-
-        if (user!.Role != PortalRoles.CommunityWorker)
-        {
-            return Forbidden("Only a community worker (全科社工) of the suggestion's community takes its steps.");
-        }
-
-        var (node, problem) = await RequestBody.ReadJsonAsync(request, 8192, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
         }
 
         var (step, note, department, invalid) = ReadStep(node);
@@ -109,16 +92,10 @@ public sealed class SuggestionPortalApi(
             return invalid;
         }
 
-        var current = await store.FindAsync(id, cancellationToken);
-        if (current is null || !InScope(user, current))
-        {
-            return Problems.NotFound($"No suggestion '{id}' in your communities.");
-        }
-
         string? refusal = null;
         await service.ChangeAsync(id, s =>
         {
-            var (taken, why) = SuggestionSteps.Take(s, step!, note, department, user.Name, service.Now);
+            var (taken, why) = SuggestionSteps.Take(s, step!, note, department, user!.Name, service.Now);
             refusal = why;
             return taken is null ? null : [taken];
         }, cancellationToken);
@@ -127,37 +104,21 @@ public sealed class SuggestionPortalApi(
             return Problems.Field("status", refusal, StatusCodes.Status409Conflict);
         }
 
-        await audit.AppendAsync(user, $"suggestion-{step}", id, null, department is null ? null : $"转办至 {department}", cancellationToken);
+        await audit.AppendAsync(user!, $"suggestion-{step}", id, null, department is null ? null : $"转办至 {department}", cancellationToken);
         var (suggestion, steps) = await store.ReadAsync(id, cancellationToken);
-        return Results.Json(Detail(user, suggestion!, steps), SuggestionJson.Info<PortalSuggestionDetail>());
+        return Results.Json(Detail(user!, suggestion ?? current!, steps), SuggestionJson.Info<PortalSuggestionDetail>());
     }
 
     /// <summary>The resident's name or phone in clear, with a reason, for the community that handles the suggestion; audited.</summary>
     public async Task<IResult> RevealAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
-        {
-            return crossOrigin;
-        }
-
-        var (user, refused) = await SignedInAsync(request, cancellationToken);
+        var (user, node, suggestion, refused) = await WorkerCallAsync(request, id, 4096, cancellationToken);
         if (refused is not null)
         {
             return refused;
         }
 
-        if (user!.Role != PortalRoles.CommunityWorker)
-        {
-            return Forbidden("Only a community worker of the suggestion's community may see the resident's contact.");
-        }
-
-        var (node, problem) = await RequestBody.ReadJsonAsync(request, 4096, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var reveal = Deserialize(node, SuggestionJsonContext.Default.PortalRevealRequest);
+        var reveal = RequestBody.As(node, SuggestionJsonContext.Default.PortalRevealRequest);
         if (reveal?.Field is not ("phone" or "name"))
         {
             return Problems.Field("field", "must be phone or name.");
@@ -168,21 +129,51 @@ public sealed class SuggestionPortalApi(
             return Problems.Field("reason", "is required to see personal data (2-500 characters).");
         }
 
-        var suggestion = await store.FindAsync(id, cancellationToken);
-        if (suggestion is null || !InScope(user, suggestion))
-        {
-            return Problems.NotFound($"No suggestion '{id}' in your communities.");
-        }
-
-        var resident = store.OpenResident(suggestion);
+        var resident = store.OpenResident(suggestion!);
         var value = reveal.Field == "phone" ? resident.ContactPhone : resident.ContactName;
         if (value is null)
         {
             return Problems.Field("field", "the resident gave no name.");
         }
 
-        await audit.AppendAsync(user, "suggestion-reveal", id, reveal.Reason.Trim(), reveal.Field, cancellationToken);
+        await audit.AppendAsync(user!, "suggestion-reveal", id, reveal.Reason.Trim(), reveal.Field, cancellationToken);
         return Results.Json(new PortalRevealView(reveal.Field, value), SuggestionJson.Info<PortalRevealView>());
+    }
+
+    /// <summary>
+    /// The door of a community worker's call that changes something: the portal's own origin, a session, the worker role,
+    /// a JSON body, and a suggestion of the worker's community (another community's is absent, not forbidden).
+    /// </summary>
+    private async Task<(PortalUser? User, JsonNode? Body, SuggestionEntity? Suggestion, IResult? Refused)> WorkerCallAsync(
+        HttpRequest request, string id, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
+        {
+            return (null, null, null, crossOrigin);
+        }
+
+        var (user, refused) = await SignedInAsync(request, cancellationToken);
+        if (refused is not null)
+        {
+            return (null, null, null, refused);
+        }
+
+        if (user!.Role != PortalRoles.CommunityWorker)
+        {
+            return (null, null, null, Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+                detail: "Only a community worker (全科社工) of the suggestion's community takes its steps or sees the resident's contact."));
+        }
+
+        var (node, problem) = await RequestBody.ReadJsonAsync(request, maxBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return (null, null, null, problem);
+        }
+
+        var suggestion = await store.FindAsync(id, cancellationToken);
+        return suggestion is null || !InScope(user, suggestion)
+            ? (null, null, null, Problems.NotFound($"No suggestion '{id}' in your communities."))
+            : (user, node, suggestion, null);
     }
 
     /// <summary><c>GET /portal/suggestion-stats?weeks=8</c>: accepted and answered within 24 hours, per community per week.</summary>
@@ -262,7 +253,7 @@ public sealed class SuggestionPortalApi(
 
     private static (string? Step, string? Note, string? Department, IResult? Problem) ReadStep(JsonNode? node)
     {
-        var request = Deserialize(node, SuggestionJsonContext.Default.PortalStepRequest);
+        var request = RequestBody.As(node, SuggestionJsonContext.Default.PortalStepRequest);
         if (request?.Step is not { } step || !SuggestionSteps.WorkerSteps.Contains(step))
         {
             return (null, null, null, Problems.Field("step", $"must be one of {string.Join(", ", SuggestionSteps.WorkerSteps)}."));
@@ -283,18 +274,4 @@ public sealed class SuggestionPortalApi(
         return (step, step == SuggestionSteps.Accept ? null : note, step == SuggestionSteps.Transfer ? department : null, null);
     }
 
-    private static T? Deserialize<T>(JsonNode? node, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) where T : class
-    {
-        try
-        {
-            return node is JsonObject ? node.Deserialize(info) : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static IResult Forbidden(string detail) =>
-        Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
 }

@@ -17,8 +17,6 @@ public sealed class SuggestionsApi(
     PhotoLinks links,
     PlatformAuth auth)
 {
-    public const string IdempotencyHeader = "Idempotency-Key";
-
     public async Task<IResult> SubmitAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (auth.Authenticate(request) is not { } platform)
@@ -26,10 +24,10 @@ public sealed class SuggestionsApi(
             return PlatformAuth.Unauthorized();
         }
 
-        var idempotencyKey = request.Headers[IdempotencyHeader].ToString();
-        if (idempotencyKey.Length is 0 or > 100 || idempotencyKey.Any(char.IsControl))
+        var (idempotencyKey, keyProblem) = IdempotencyKey.Read(request);
+        if (keyProblem is not null)
         {
-            return Problems.Field(IdempotencyHeader, "is required: 1-100 printable characters, the same for every retry of one submission.");
+            return keyProblem;
         }
 
         var (submission, problem) = await SuggestionForm.ReadAsync(request, communities, cancellationToken);
@@ -38,10 +36,10 @@ public sealed class SuggestionsApi(
             return problem;
         }
 
-        var (id, replayed, conflict) = await store.ClaimAsync(platform.Name, idempotencyKey, submission!.BodyHash, cancellationToken);
+        var (id, replayed, conflict) = await store.ClaimAsync(platform.Name, idempotencyKey!, submission!.BodyHash, cancellationToken);
         if (conflict)
         {
-            return Problems.Field(IdempotencyHeader, "was already used for a different submission.", StatusCodes.Status409Conflict);
+            return Problems.Field(IdempotencyKey.Header, "was already used for a different submission.", StatusCodes.Status409Conflict);
         }
 
         var existing = replayed ? await store.FindAsync(id, cancellationToken) : null;
