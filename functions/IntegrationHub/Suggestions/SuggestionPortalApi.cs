@@ -158,16 +158,17 @@ public sealed class SuggestionPortalApi(
             return (null, null, null, refused);
         }
 
-        if (user!.Role != PortalRoles.CommunityWorker)
-        {
-            return (null, null, null, Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
-                detail: "Only a community worker (全科社工) of the suggestion's community takes its steps or sees the resident's contact."));
-        }
-
+        // The body before the role, as every portal call that changes something: a form body is 415 for anyone.
         var (node, problem) = await RequestBody.ReadJsonAsync(request, maxBytes, cancellationToken);
         if (problem is not null)
         {
             return (null, null, null, problem);
+        }
+
+        if (user!.Role != PortalRoles.CommunityWorker)
+        {
+            return (null, null, null, Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+                detail: "Only a community worker (全科社工) of the suggestion's community takes its steps or sees the resident's contact."));
         }
 
         var suggestion = await store.FindAsync(id, cancellationToken);
