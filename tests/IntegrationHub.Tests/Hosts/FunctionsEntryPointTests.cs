@@ -49,6 +49,31 @@ public sealed class FunctionsEntryPointTests(HubFixture hub)
         Assert.Equal("healthy", body!["status"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task GetCommunity_Called_AnswersTheCommunity()
+    {
+        var functions = ActivatorUtilities.CreateInstance<SuggestionFunctions>(hub.Services);
+        var context = NewContext();
+
+        var (status, body) = await Execute(functions.GetCommunity(context.Request, "KANGJU"), context);
+
+        Assert.Equal(200, status);
+        Assert.Equal("康居社区", body!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task SuggestionDeadlines_TimerCalled_RunsTheDeadlineJob()
+    {
+        var functions = ActivatorUtilities.CreateInstance<SuggestionFunctions>(hub.Services);
+
+        // Nothing of this fixture is due within the hour: the job reads the due rows and finds nothing to do.
+        await functions.SuggestionDeadlines(new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None);
+
+        var due = await hub.Services.GetRequiredService<IntegrationHub.Suggestions.SuggestionStore>()
+            .DueAsync(DateTimeOffset.UtcNow.AddMinutes(-5), 10, CancellationToken.None);
+        Assert.Empty(due);
+    }
+
     private DefaultHttpContext NewContext(string query = "")
     {
         var context = new DefaultHttpContext { RequestServices = hub.Services };
