@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace IntegrationHub.Functions;
 
-public sealed class CatalogFunctions(CatalogApi catalog, HealthApi health, OpenApiDocument openApi)
+public sealed class CatalogFunctions(CatalogApi catalog, HealthApi health, OpenApiDocument openApi, ApiReference reference)
 {
     [Function(nameof(ListServiceItems))]
     public IActionResult ListServiceItems(
@@ -33,4 +33,9 @@ public sealed class CatalogFunctions(CatalogApi catalog, HealthApi health, OpenA
     public IActionResult GetOpenApi(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HubRoutes.OpenApi)] HttpRequest request) =>
         new ResultAction(openApi.Get(request));
+
+    [Function(nameof(GetApiReference))]
+    public IActionResult GetApiReference(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HubRoutes.ApiReference)] HttpRequest request, string? file) =>
+        new ResultAction(reference.Get(request, file));
 }

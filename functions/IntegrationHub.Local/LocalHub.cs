@@ -152,6 +152,7 @@ public static class LocalHub
             IntegrationHub is running.
               API      {root}/{HubRoutes.Prefix}/{HubRoutes.ServiceItems}
               OpenAPI  {root}/{HubRoutes.Prefix}/{HubRoutes.OpenApi}
+              Docs     {root}{ApiReference.Path}/   (interactive reference)
               Health   {root}/{HubRoutes.Prefix}/{HubRoutes.Health}
               Portal   {root}/{HubRoutes.Prefix}/portal/ui/
             {credentials}

@@ -40,6 +40,9 @@ public sealed class ServiceCatalog
 
     public static IReadOnlyCollection<string> DepartmentCodes => DepartmentNames.Keys;
 
+    /// <summary>The department's short Chinese name (公安 for GA); the code itself when it is not one of the catalog's.</summary>
+    public static string DepartmentName(string code) => DepartmentNames.GetValueOrDefault(code, code);
+
     internal CatalogEntry? Find(string code) => _byCode.GetValueOrDefault(code);
 
     public static ServiceCatalog LoadEmbedded()
@@ -75,6 +78,14 @@ public sealed class ServiceCatalog
 
         return new ServiceCatalog(entries, applicantSchema, facts);
     }
+
+    /// <summary>
+    /// The realistic, valid sample of an online item's form (or of the <c>applicant</c> part) from Catalog/FormSamples, the
+    /// same one the tests submit; the OpenAPI document's examples are these.
+    /// </summary>
+    internal static JsonObject ValidSample(string name) =>
+        JsonNode.Parse(ReadText(typeof(ServiceCatalog).Assembly, $"catalog/samples/{name}.json")
+            ?? throw new InvalidOperationException($"Catalog/FormSamples/{name}.json is missing: every online item has a realistic sample."))!["valid"]!.AsObject();
 
     private static string? ReadText(Assembly assembly, string name)
     {

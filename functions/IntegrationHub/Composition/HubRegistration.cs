@@ -55,6 +55,9 @@ public static class HubRegistration
         services.AddSuggestions(configuration);
         services.AddSingleton<HealthApi>();
         services.AddSingleton<OpenApiDocument>();
+        // The reference builds Scalar's endpoints over its own route table, in the Functions host too.
+        services.AddRouting();
+        services.AddSingleton<ApiReference>();
         return services;
     }
 
@@ -62,6 +65,7 @@ public static class HubRegistration
     {
         services.AddSingleton(_ => ServiceCatalog.LoadEmbedded());
         services.AddSingleton<FormSchemas>();
+        services.AddSingleton<FormFieldTitles>();
         services.AddSingleton<CatalogApi>();
         return services;
     }
@@ -180,6 +184,7 @@ public static class HubRegistration
         api.MapGet(HubRoutes.PortalSuggestionStats, (HttpRequest r, SuggestionPortalApi p, CancellationToken ct) => p.StatsAsync(r, ct));
         api.MapGet(HubRoutes.Health, (HealthApi h, CancellationToken ct) => h.Check(ct));
         api.MapGet(HubRoutes.OpenApi, (HttpRequest r, OpenApiDocument d) => d.Get(r));
+        api.MapGet(HubRoutes.ApiReference, (HttpRequest r, string? file, ApiReference d) => d.Get(r, file));
         return api;
     }
 }

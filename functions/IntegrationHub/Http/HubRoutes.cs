@@ -41,4 +41,5 @@ public static class HubRoutes
     public const string PortalSuggestionStats = "portal/suggestion-stats";
     public const string Health = "health";
     public const string OpenApi = "openapi.json";
+    public const string ApiReference = "docs/{file?}";
 }

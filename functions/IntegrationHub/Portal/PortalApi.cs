@@ -30,6 +30,7 @@ public sealed class PortalApi(
     IdHasher idHasher,
     PersonalData personalData,
     FormPersonalData forms,
+    FormFieldTitles formTitles,
     PayloadMasker masker,
     IOptions<PortalOptions> options,
     TimeProvider time)
@@ -265,11 +266,12 @@ public sealed class PortalApi(
         // Status queries that brought nothing new wait on the follow-up row until the next entry is written; shown here
         // too, so the detail always accounts for every request the department received.
         var unwritten = await followUps.UnwrittenCallsAsync(id, cancellationToken);
+        var masked = submission is null ? null : forms.Form(application.ItemCode).Fields.Mask(submission.Form);
         var detail = new HandoffDetail(
             Summary(application, time.GetUtcNow()),
             submission is null ? null : Masking.IdNumber(submission.Applicant.IdNumber),
             submission is null ? null : Masking.Phone(submission.Applicant.Phone),
-            submission is null ? null : forms.Form(application.ItemCode).Fields.Mask(submission.Form),
+            masked,
             masker.MaskResult(application.Department, result),
             application.Reason,
             application.TraceParent,
@@ -277,8 +279,10 @@ public sealed class PortalApi(
             application.ErasedAt,
             [.. timeline.Select(e => new PortalTimelineEntry(e.Sequence, e.At, e.Kind, e.Summary, e.Status, e.Outcome, e.DurationMs,
                 e.DepartmentCode, e.DepartmentMessage, e.CaseNumber, e.TraceId, e.RequestPayload, e.ResponsePayload, e.Actor,
-                e.CallCount, e.Calls is null ? null : DepartmentCall.FromJson(e.Calls)))],
-            unwritten.Count == 0 ? null : unwritten);
+                e.CallCount, e.Calls is null ? null : DepartmentCall.FromJson(e.Calls),
+                PortalText.Kind(e.Kind), PortalText.Sentence(e, application.Department), PortalText.Outcome(e.Outcome), PortalText.Status(e.Status)))],
+            unwritten.Count == 0 ? null : unwritten,
+            submission is null ? null : formTitles.Describe(application.ItemCode, masked));
         return Results.Json(detail, PortalJson.Info<HandoffDetail>());
     }
 
@@ -396,7 +400,7 @@ public sealed class PortalApi(
 
             // Assumption: a resolved hand-off is closed for the hub (handled outside it), so retention starts as for a final status.
             application.ClosedAt ??= time.GetUtcNow();
-            return [new TimelineEntity { Kind = "resolved", Summary = $"Resolved by {user!.Name}: {reason}", Actor = user.Name }];
+            return [new TimelineEntity { Kind = "resolved", Summary = PortalText.ResolvedSummary(user!.Name, reason!), Actor = user.Name }];
         }, cancellationToken);
         if (committed is null)
         {

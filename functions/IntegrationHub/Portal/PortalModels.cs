@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using IntegrationHub.Catalog;
 using IntegrationHub.Contracts;
 using IntegrationHub.Departments;
 
@@ -26,6 +27,11 @@ public sealed record HandoffSummary(
 
 public sealed record HandoffList(int Total, IReadOnlyList<HandoffSummary> Items);
 
+/// <summary>
+/// A timeline entry for operators. <see cref="Summary"/> is the stored English sentence; <see cref="Title"/>,
+/// <see cref="Text"/>, <see cref="OutcomeLabel"/> and <see cref="StatusLabel"/> are the same step in Chinese, made from
+/// the entry's fields by <see cref="PortalText"/>.
+/// </summary>
 public sealed record PortalTimelineEntry(
     int Sequence,
     DateTimeOffset At,
@@ -42,12 +48,19 @@ public sealed record PortalTimelineEntry(
     string? ResponsePayload,
     string? Actor,
     int? CallCount = null,
-    IReadOnlyList<DepartmentCall>? Calls = null);
+    IReadOnlyList<DepartmentCall>? Calls = null,
+    string? Title = null,
+    string? Text = null,
+    string? OutcomeLabel = null,
+    string? StatusLabel = null);
 
 /// <summary>A personal field an operator may reveal (with a reason): <c>idNumber</c>, <c>form.tenants[0].name</c>, <c>result.certificate_no</c>.</summary>
 public sealed record RevealableField(string Field, string Label);
 
-/// <summary>One application for operators: every personal value masked; none at all once retention erased them (<see cref="ErasedAt"/>).</summary>
+/// <summary>
+/// One application for operators: every personal value masked; none at all once retention erased them (<see cref="ErasedAt"/>).
+/// <see cref="FormFields"/> is <see cref="Form"/> read through the item's schema: titles and code meanings from the catalog.
+/// </summary>
 public sealed record HandoffDetail(
     HandoffSummary Summary,
     string? ApplicantIdNumber,
@@ -59,7 +72,8 @@ public sealed record HandoffDetail(
     IReadOnlyList<RevealableField> Revealable,
     DateTimeOffset? ErasedAt,
     IReadOnlyList<PortalTimelineEntry> Timeline,
-    IReadOnlyList<DepartmentCall>? UnwrittenCalls = null);
+    IReadOnlyList<DepartmentCall>? UnwrittenCalls = null,
+    IReadOnlyList<FormFieldText>? FormFields = null);
 
 public sealed record DepartmentCounts(string Department, string Name, IReadOnlyDictionary<string, int> Counts, bool CircuitOpen);
 

@@ -62,16 +62,23 @@ public sealed class FunctionsEntryPointTests(HubFixture hub)
     }
 
     [Fact]
-    public async Task SuggestionDeadlines_TimerCalled_RunsTheDeadlineJob()
+    public async Task GetApiReference_Called_AnswersScalarsPageOverTheDocumentAndItsBundle()
     {
-        var functions = ActivatorUtilities.CreateInstance<SuggestionFunctions>(hub.Services);
+        var functions = ActivatorUtilities.CreateInstance<CatalogFunctions>(hub.Services);
+        var page = NewContext();
+        page.Request.Path = "/api/v1/docs/";
+        var bundle = NewContext();
+        bundle.Request.Path = "/api/v1/docs/scalar.js";
 
-        // Nothing of this fixture is due within the hour: the job reads the due rows and finds nothing to do.
-        await functions.SuggestionDeadlines(new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None);
+        var (pageStatus, html) = await ExecuteText(functions.GetApiReference(page.Request, null), page);
+        var (bundleStatus, script) = await ExecuteText(functions.GetApiReference(bundle.Request, "scalar.js"), bundle);
 
-        var due = await hub.Services.GetRequiredService<IntegrationHub.Suggestions.SuggestionStore>()
-            .DueAsync(DateTimeOffset.UtcNow.AddMinutes(-5), 10, CancellationToken.None);
-        Assert.Empty(due);
+        Assert.Equal((200, "text/html"), (pageStatus, page.Response.ContentType!.Split(';')[0]));
+        Assert.Contains("\"url\":\"api/v1/openapi.json\"", html, StringComparison.Ordinal); // Scalar resolves it against the page's base
+        Assert.Contains("scalar.js", html, StringComparison.Ordinal);
+        Assert.Equal((200, "text/javascript"), (bundleStatus, bundle.Response.ContentType!.Split(';')[0]));
+        Assert.True(script.Length > 100_000, $"the bundle is {script.Length} characters");
+        Assert.Equal("nosniff", page.Response.Headers.XContentTypeOptions.ToString());
     }
 
     private DefaultHttpContext NewContext(string query = "")
@@ -80,6 +87,13 @@ public sealed class FunctionsEntryPointTests(HubFixture hub)
         context.Request.QueryString = new QueryString(query);
         context.Response.Body = new MemoryStream();
         return context;
+    }
+
+    private static async Task<(int Status, string Body)> ExecuteText(IActionResult result, DefaultHttpContext context)
+    {
+        await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+        context.Response.Body.Position = 0;
+        return (context.Response.StatusCode, await new StreamReader(context.Response.Body).ReadToEndAsync());
     }
 
     private static async Task<(int Status, JsonNode? Body)> Execute(IActionResult result, DefaultHttpContext context)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using IntegrationHub.Local;
@@ -19,7 +18,7 @@ public sealed class LocalHubSecretsTests(HubFixture hub) : IDisposable
     [Fact]
     public async Task GeneratedSecrets_ShownOnlyOnATerminal_FiledOwnerOnlyOtherwise_NeverLogged()
     {
-        var logs = new CapturingLogs();
+        var logs = new CapturedLogs();
         var suffix = Guid.NewGuid().ToString("N")[..8];
         await using var app = LocalHub.Build(
         [
@@ -128,26 +127,5 @@ public sealed class LocalHubSecretsTests(HubFixture hub) : IDisposable
     {
         var line = text.Split('\n').Single(l => l.Contains(label, StringComparison.Ordinal));
         return line[(line.IndexOf(label, StringComparison.Ordinal) + label.Length)..].Trim();
-    }
-
-    /// <summary>Every log line the host writes, formatted, with its exception.</summary>
-    private sealed class CapturingLogs : ILoggerProvider, ILogger
-    {
-        private readonly ConcurrentQueue<string> _lines = new();
-
-        public IReadOnlyCollection<string> Lines => _lines;
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            _lines.Enqueue($"{formatter(state, exception)} {state} {exception}");
-
-        public void Dispose()
-        {
-        }
     }
 }

@@ -59,6 +59,63 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         { "GET", "/api/v1/suggestions/{id}/photos/{photo}", "/api/v1/suggestions/{new-suggestion}/photos/0?k=test1&exp=1&sig=x", 403, "" },
         { "GET", "/api/v1/health", "/api/v1/health", 200, "" },
         { "GET", "/api/v1/openapi.json", "/api/v1/openapi.json", 200, "" },
+        { "GET", "/api/v1/docs", "/api/v1/docs/", 200, "none" },
+        { "GET", "/api/v1/docs/{file}", "/api/v1/docs/scalar.js", 200, "none" },
+        { "GET", "/api/v1/docs/{file}", "/api/v1/docs/favicon.svg", 200, "none" },
+        { "GET", "/api/v1/docs/{file}", "/api/v1/docs/v1", 404, "none" },
+
+        // The operators' portal: "op" and "viewer" carry a signed-in session; "none" nothing; after the colon, the body.
+        { "POST", "/api/v1/portal/session", "/api/v1/portal/session", 200, "none:sign-in" },
+        { "POST", "/api/v1/portal/session", "/api/v1/portal/session", 400, "none:sign-in-empty" },
+        { "POST", "/api/v1/portal/session", "/api/v1/portal/session", 401, "none:sign-in-wrong" },
+        { "POST", "/api/v1/portal/session", "/api/v1/portal/session", 403, "none:sign-in-foreign" },
+        { "POST", "/api/v1/portal/session", "/api/v1/portal/session", 415, "none:text" },
+        { "DELETE", "/api/v1/portal/session", "/api/v1/portal/session", 403, "op:empty-foreign" },
+        { "DELETE", "/api/v1/portal/session", "/api/v1/portal/session", 415, "op:text" },
+        { "GET", "/api/v1/portal/me", "/api/v1/portal/me", 200, "op" },
+        { "GET", "/api/v1/portal/me", "/api/v1/portal/me", 401, "none" },
+        { "GET", "/api/v1/portal/dashboard", "/api/v1/portal/dashboard", 200, "viewer" },
+        { "GET", "/api/v1/portal/dashboard", "/api/v1/portal/dashboard", 401, "none" },
+        { "GET", "/api/v1/portal/handoffs", "/api/v1/portal/handoffs?department=GA", 200, "viewer" },
+        { "GET", "/api/v1/portal/handoffs", "/api/v1/portal/handoffs?idNumber=11010519491231002X", 400, "viewer" },
+        { "GET", "/api/v1/portal/handoffs", "/api/v1/portal/handoffs", 401, "none" },
+        { "POST", "/api/v1/portal/handoffs/search", "/api/v1/portal/handoffs/search", 200, "viewer:criteria" },
+        { "POST", "/api/v1/portal/handoffs/search", "/api/v1/portal/handoffs/search", 400, "viewer:criteria-unknown" },
+        { "POST", "/api/v1/portal/handoffs/search", "/api/v1/portal/handoffs/search", 401, "none:criteria" },
+        { "POST", "/api/v1/portal/handoffs/search", "/api/v1/portal/handoffs/search", 403, "viewer:criteria-foreign" },
+        { "POST", "/api/v1/portal/handoffs/search", "/api/v1/portal/handoffs/search", 415, "viewer:text" },
+        { "GET", "/api/v1/portal/handoffs/{id}", "/api/v1/portal/handoffs/{new}", 200, "viewer" },
+        { "GET", "/api/v1/portal/handoffs/{id}", "/api/v1/portal/handoffs/nosuch", 401, "none" },
+        { "GET", "/api/v1/portal/handoffs/{id}", "/api/v1/portal/handoffs/nosuch", 404, "viewer" },
+        { "POST", "/api/v1/portal/handoffs/{id}/replay", "/api/v1/portal/handoffs/nosuch/replay", 401, "none:empty" },
+        { "POST", "/api/v1/portal/handoffs/{id}/replay", "/api/v1/portal/handoffs/{new}/replay", 403, "viewer:empty" },
+        { "POST", "/api/v1/portal/handoffs/{id}/replay", "/api/v1/portal/handoffs/nosuch/replay", 404, "op:empty" },
+        { "POST", "/api/v1/portal/handoffs/{id}/replay", "/api/v1/portal/handoffs/{new}/replay", 409, "op:empty" },
+        { "POST", "/api/v1/portal/handoffs/{id}/replay", "/api/v1/portal/handoffs/{new}/replay", 415, "op:text" },
+        { "POST", "/api/v1/portal/handoffs/{id}/resolve", "/api/v1/portal/handoffs/{new}/resolve", 400, "op:empty" },
+        { "POST", "/api/v1/portal/handoffs/{id}/resolve", "/api/v1/portal/handoffs/nosuch/resolve", 401, "none:reason" },
+        { "POST", "/api/v1/portal/handoffs/{id}/resolve", "/api/v1/portal/handoffs/{new}/resolve", 403, "viewer:reason" },
+        { "POST", "/api/v1/portal/handoffs/{id}/resolve", "/api/v1/portal/handoffs/nosuch/resolve", 404, "op:reason" },
+        { "POST", "/api/v1/portal/handoffs/{id}/resolve", "/api/v1/portal/handoffs/{new}/resolve", 409, "op:reason" },
+        { "POST", "/api/v1/portal/handoffs/{id}/resolve", "/api/v1/portal/handoffs/{new}/resolve", 415, "op:text" },
+        { "POST", "/api/v1/portal/handoffs/{id}/reveal", "/api/v1/portal/handoffs/{new}/reveal", 200, "op:reveal" },
+        { "POST", "/api/v1/portal/handoffs/{id}/reveal", "/api/v1/portal/handoffs/{new}/reveal", 400, "op:empty" },
+        { "POST", "/api/v1/portal/handoffs/{id}/reveal", "/api/v1/portal/handoffs/{new}/reveal", 401, "none:reveal" },
+        { "POST", "/api/v1/portal/handoffs/{id}/reveal", "/api/v1/portal/handoffs/{new}/reveal", 403, "viewer:reveal" },
+        { "POST", "/api/v1/portal/handoffs/{id}/reveal", "/api/v1/portal/handoffs/nosuch/reveal", 404, "op:reveal" },
+        { "POST", "/api/v1/portal/handoffs/{id}/reveal", "/api/v1/portal/handoffs/{new}/reveal", 415, "op:text" },
+        { "POST", "/api/v1/portal/replay", "/api/v1/portal/replay", 202, "op:bulk" },
+        { "POST", "/api/v1/portal/replay", "/api/v1/portal/replay", 400, "op:empty" },
+        { "POST", "/api/v1/portal/replay", "/api/v1/portal/replay", 401, "none:bulk" },
+        { "POST", "/api/v1/portal/replay", "/api/v1/portal/replay", 403, "viewer:bulk" },
+        { "POST", "/api/v1/portal/replay", "/api/v1/portal/replay", 415, "op:text" },
+        { "GET", "/api/v1/portal/unacknowledged", "/api/v1/portal/unacknowledged", 200, "viewer" },
+        { "GET", "/api/v1/portal/unacknowledged", "/api/v1/portal/unacknowledged", 401, "none" },
+        { "GET", "/api/v1/portal/audit", "/api/v1/portal/audit", 200, "viewer" },
+        { "GET", "/api/v1/portal/audit", "/api/v1/portal/audit", 401, "none" },
+        { "GET", "/api/v1/portal/ui", "/api/v1/portal/ui/", 200, "none" },
+        { "GET", "/api/v1/portal/ui/{file}", "/api/v1/portal/ui/portal.js", 200, "none" },
+        { "GET", "/api/v1/portal/ui/{file}", "/api/v1/portal/ui/portal.css", 200, "none" },
     };
 
     /// <summary>Documented answers exercised elsewhere, with where.</summary>
@@ -73,13 +130,23 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         "POST /api/v1/suggestions/{id}/rating 200", // after a community's result: SuggestionLifecycleTests
         "GET /api/v1/suggestions/{id}/photos/{photo} 200", // a JPEG, not JSON: SuggestionIntakeTests
         "GET /api/v1/suggestions/{id}/photos/{photo} 404", // a valid link to a photo that is gone: SuggestionIntakeTests
+        "POST /api/v1/portal/session 429", // throttled and locked sign-ins: SignInTests, SignInLockoutTests
+        "POST /api/v1/portal/handoffs/{id}/replay 202", // a failed hand-off replayed: PortalUiTests
+        "POST /api/v1/portal/handoffs/{id}/reveal 410", // erased by retention: RetentionEndToEndTests
     ];
 
     [Theory]
     [MemberData(nameof(Calls))]
     public async Task LiveAnswer_MatchesDocumentedSchema(string method, string documentedPath, string path, int status, string how)
     {
-        using var client = hub.CreateClient(how == "no-key" ? null : HubFixture.KeyA);
+        var who = how.Split(':')[0];
+        using var client = who switch
+        {
+            "no-key" or "none" => hub.CreateClient(null),
+            "op" => await hub.CreatePortalClientAsync(HubFixture.OperatorUser),
+            "viewer" => await hub.CreatePortalClientAsync(HubFixture.ViewerUser),
+            _ => hub.CreateClient(HubFixture.KeyA),
+        };
         var document = await Document(client);
         if (path.Contains("{new}", StringComparison.Ordinal))
         {
@@ -102,6 +169,12 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         var content = documented!["content"]!.AsObject();
         var mediaType = response.Content.Headers.ContentType!.MediaType!;
         Assert.True(content.ContainsKey(mediaType), $"{mediaType} is not documented for {status}");
+        if (!mediaType.EndsWith("json", StringComparison.Ordinal))
+        {
+            Assert.NotEmpty(await response.Content.ReadAsByteArrayAsync());
+            return; // a page file: its media type is what the document promises
+        }
+
         var schema = SchemaFor(document, content[mediaType]!["schema"]!);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync());
 
@@ -116,8 +189,43 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         var body = Applications.IntakeTests.Sample("GA-004");
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-        switch (how)
+        var what = how.Contains(':', StringComparison.Ordinal) ? how.Split(':')[1] : how;
+        if (what.EndsWith("-foreign", StringComparison.Ordinal))
         {
+            request.Headers.Add("Origin", "http://elsewhere.example");
+            what = what[..^"-foreign".Length];
+        }
+
+        JsonContent Json(object value) => JsonContent.Create(value);
+        switch (what)
+        {
+            case "sign-in":
+                request.Content = Json(new { user = HubFixture.ViewerUser, password = HubFixture.Password });
+                break;
+            case "sign-in-empty":
+                request.Content = Json(new { user = "", password = "" });
+                break;
+            case "sign-in-wrong":
+                request.Content = Json(new { user = HubFixture.ViewerUser, password = "not-the-password" });
+                break;
+            case "empty":
+                request.Content = Json(new { });
+                break;
+            case "criteria":
+                request.Content = Json(new { department = "GA" });
+                break;
+            case "criteria-unknown":
+                request.Content = Json(new { colour = "blue" });
+                break;
+            case "reason":
+                request.Content = Json(new { reason = "已在窗口办理" });
+                break;
+            case "reveal":
+                request.Content = Json(new { field = "phone", reason = "回访核实联系电话" });
+                break;
+            case "bulk":
+                request.Content = Json(new { itemCode = "CL-001" }); // a guide-only item: nothing to replay, so no other test's hand-off moves
+                break;
             case "valid" or "no-key" when method == "POST":
                 request.Content = JsonContent.Create(body);
                 break;
@@ -203,9 +311,55 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         var documented = new SortedSet<string>(document["paths"]!.AsObject()
             .SelectMany(p => p.Value!.AsObject().Select(op => $"{op.Key.ToUpperInvariant()} {p.Key}")));
 
-        // The operator portal's API is the portal page's own, not part of the platforms' contract.
-        Assert.Equal(new SortedSet<string>(RouteTable.Local(hub.App).Where(r => !r.Contains("/api/v1/portal/", StringComparison.Ordinal))), documented);
+        // Exactly the route table of each host, the portal's and the reference's included (an optional last segment is two paths).
+        Assert.Equal(RouteTable.AsOpenApiPaths(RouteTable.Local(hub.App)), documented);
+        Assert.Equal(RouteTable.AsOpenApiPaths(RouteTable.Functions()), documented);
         Assert.Equal("3.1.0", document["openapi"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Document_EveryOperationWithABody_HasItsSecurityOrIsPublic()
+    {
+        using var client = hub.CreateClient();
+        var document = await Document(client);
+        var schemes = document["components"]!["securitySchemes"]!.AsObject();
+
+        var inbound = document["paths"]!["/api/v1/departments/ga/notifications"]!["post"]!["security"]![0]!.AsObject().Select(s => s.Key);
+        var webhooks = document["paths"]!["/api/v1/departments/fg/webhooks"]!["post"]!["security"]![0]!.AsObject().Select(s => s.Key);
+
+        Assert.Equal(["PublicSecuritySignature"], inbound);
+        Assert.Equal(["HousingSignature"], webhooks);
+        Assert.Equal("X-QM", schemes["PublicSecuritySignature"]!["name"]!.GetValue<string>());
+        Assert.Equal(IntegrationHub.Departments.Housing.HousingWebhooks.SignatureHeader, schemes["HousingSignature"]!["name"]!.GetValue<string>());
+        Assert.Equal(IntegrationHub.Portal.PortalAuth.Cookie, schemes["PortalSession"]!["name"]!.GetValue<string>());
+        foreach (var (path, operations) in document["paths"]!.AsObject())
+        {
+            foreach (var (verb, operation) in operations!.AsObject())
+            {
+                var isPublic = !path.StartsWith("/api/v1/applications", StringComparison.Ordinal) && !path.StartsWith("/api/v1/events", StringComparison.Ordinal)
+                    && !path.StartsWith("/api/v1/departments/", StringComparison.Ordinal)
+                    && !(path.StartsWith("/api/v1/portal/", StringComparison.Ordinal) && path != "/api/v1/portal/session" && !path.StartsWith("/api/v1/portal/ui", StringComparison.Ordinal));
+                Assert.True(isPublic || operation!["security"] is JsonArray { Count: > 0 }, $"{verb.ToUpperInvariant()} {path} names no security");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Document_ExampleOfEveryOnlineItem_IsTheCatalogSampleAndIsAccepted()
+    {
+        using var client = hub.CreateClient();
+        var document = await Document(client);
+        var examples = document["paths"]!["/api/v1/applications"]!["post"]!["requestBody"]!["content"]!["application/json"]!["examples"]!.AsObject();
+        var online = IntegrationHub.Catalog.ServiceCatalog.LoadEmbedded().Entries.Where(e => e.Item.Online).Select(e => e.Item.Code).ToList();
+
+        Assert.Equal(online.Order(), examples.Select(e => e.Key).Order());
+        foreach (var (code, example) in examples)
+        {
+            var body = example!["value"]!.AsObject();
+            Assert.True(JsonNode.DeepEquals(Applications.IntakeTests.Sample(code)["form"], body["form"]), $"{code}'s example is not its catalog sample");
+            using var response = await hub.SubmitAsync((JsonObject)body.DeepClone());
+            Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, $"{code}'s example answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
     }
 
     [Fact]

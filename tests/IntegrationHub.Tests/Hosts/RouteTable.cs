@@ -18,6 +18,14 @@ internal static class RouteTable
             .Where(r => !r.Contains("/portal-static/", StringComparison.Ordinal)),
     ];
 
+    /// <summary>The same routes as OpenAPI paths: an optional last segment (<c>{file?}</c>) is a path without it and one with it.</summary>
+    public static SortedSet<string> AsOpenApiPaths(IEnumerable<string> routes) =>
+    [
+        .. routes.SelectMany(r => r.EndsWith("?}", StringComparison.Ordinal)
+            ? new[] { r[..r.LastIndexOf('/')], r.Replace("?}", "}", StringComparison.Ordinal) }
+            : [r]),
+    ];
+
     public static SortedSet<string> Functions()
     {
         var hostJson = JsonNode.Parse(File.ReadAllText(Path.Combine(Azurite.RepoRoot(), "host.json")))!;

@@ -43,6 +43,7 @@ internal static class RequestSweep
         "portal/me", "portal/dashboard", "portal/handoffs", "portal/handoffs/{x}", "portal/unacknowledged", "portal/audit", "portal/ui/{x}",
         "communities", "communities/{x}", "suggestions/{x}", "suggestions/{x}/photos/{x}", "portal/suggestions", "portal/suggestions/{x}",
         "portal/suggestion-stats",
+        "docs/{x}",
     ];
 
     private static readonly string[] PostRoutes =

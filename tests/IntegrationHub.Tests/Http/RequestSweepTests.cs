@@ -17,7 +17,7 @@ namespace IntegrationHub.Tests.Http;
 /// <summary>A hub of its own, logging as the local run does, with every log line captured.</summary>
 public sealed class SweepFixture : HubFixture
 {
-    public LogCapture Logs { get; } = new();
+    public CapturedLogs Logs { get; } = new();
 
     protected override void Configure(Dictionary<string, string> settings)
     {

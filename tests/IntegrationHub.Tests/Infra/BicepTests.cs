@@ -29,6 +29,24 @@ public sealed class BicepTests
     }
 
     [Fact]
+    public async Task MainBicepparam_BuildParamsAndLint_PrintNoDiagnosticsAndNameEveryParameter()
+    {
+        var file = Path.Combine(Azurite.RepoRoot(), "infra", "main.bicepparam");
+        var (exitCode, output, errors) = await RunBicepAsync("build-params", file, "--stdout");
+        var (lintCode, lint, lintErrors) = await RunBicepAsync("lint", file, "");
+
+        Assert.Equal((0, "", 0, "", ""), (exitCode, errors.Trim(), lintCode, lint.Trim(), lintErrors.Trim()));
+        var parameters = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.Nodes.JsonNode.Parse(output)!["parametersJson"]!.GetValue<string>())!["parameters"]!.AsObject();
+        var declared = System.Text.RegularExpressions.Regex.Matches(await File.ReadAllTextAsync(Path.Combine(Azurite.RepoRoot(), "infra", "main.bicep")), @"(?m)^param (\w+) ")
+            .Select(m => m.Groups[1].Value).ToList();
+        var text = await File.ReadAllTextAsync(file);
+
+        // Every parameter is set, or (location only) explained where it is left to its default.
+        Assert.Equal(declared.Where(p => p != "location").Order(), parameters.Select(p => p.Key).Order());
+        Assert.All(declared, p => Assert.Contains($"param {p} = ", text, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task MainBicep_Storage_HasSharedKeysDisabledAndNoSecretsInline()
     {
         var (_, template, _) = await RunBicepAsync("build", Path.Combine(Azurite.RepoRoot(), "infra", "main.bicep"), "--stdout");
@@ -51,7 +69,7 @@ public sealed class BicepTests
         Assert.Contains("createObject('name', 'Security__Retention__EraseAfter', 'value', parameters('personalDataRetention'))", template, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string Output, string Errors)> RunBicepAsync(string command, string file, string option)
+    internal static async Task<(int ExitCode, string Output, string Errors)> RunBicepAsync(string command, string file, string option)
     {
         var bicep = typeof(BicepTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BicepPath").Value!;
         if (!OperatingSystem.IsWindows())

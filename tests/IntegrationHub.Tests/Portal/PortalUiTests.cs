@@ -88,7 +88,9 @@ public sealed partial class PortalUiTests(HubFixture hub, PortalBrowser browser)
 
         var attempt = tab.Page.Locator("#timeline li[data-kind='attempt']");
         await Expect(attempt).ToHaveCountAsync(1);
-        await Expect(attempt).ToContainTextAsync("请求无效 · Invalid");
+        await Expect(attempt.Locator(".badge").First).ToHaveTextAsync("请求无效");
+        await Expect(attempt.Locator(".entry-summary")).ToHaveTextAsync("向公安投递：公安答复“请求无效”");
+        await Expect(tab.Page.Locator("#timeline li[data-kind='handoff-failed'] .entry-summary")).ToHaveTextAsync("投递永久失败（请求无效），不再自动重试");
         await Expect(attempt).ToContainTextAsync("2002");
         await Expect(attempt).ToContainTextAsync("缺少必填元素：XZZ");
         await Expect(attempt).ToContainTextAsync(DurationPattern());
@@ -144,8 +146,8 @@ public sealed partial class PortalUiTests(HubFixture hub, PortalBrowser browser)
         await Expect(tab.Page.Locator(".detail-grid")).ToContainTextAsync("已送达");
         await Expect(tab.Page.Locator("#timeline li[data-kind='replay-requested']")).ToContainTextAsync(HubFixture.OperatorUser);
         var second = tab.Page.Locator("#timeline li[data-kind='attempt']").Last;
-        await Expect(second).ToContainTextAsync("部门已接收 · Received");
-        await Expect(second).ToContainTextAsync($"by {HubFixture.OperatorUser}");
+        await Expect(second.Locator(".badge").First).ToHaveTextAsync("部门已接收");
+        await Expect(second.Locator(".entry-summary")).ToHaveTextAsync($"{HubFixture.OperatorUser} 发起的重新投递：公安答复“部门已接收”");
         await Expect(second).ToContainTextAsync(delivered["caseNumber"]!.GetValue<string>());
         await Expect(tab.Page.GetByRole(AriaRole.Button, new() { Name = "重新投递", Exact = true })).ToBeDisabledAsync();
         await tab.Page.Locator("#timeline li[data-kind='attempt']").First.GetByText("请求报文（已脱敏）").ClickAsync();
@@ -202,7 +204,8 @@ public sealed partial class PortalUiTests(HubFixture hub, PortalBrowser browser)
         await tab.Page.GetByRole(AriaRole.Button, new() { Name = "标记已处理" }).ClickAsync();
         await tab.ConfirmAsync($"/handoffs/{resolved}/resolve", "申请人已到窗口现场办理");
         await Expect(tab.Page.Locator(".detail-grid")).ToContainTextAsync("已处理");
-        await Expect(tab.Page.Locator("#timeline li[data-kind='resolved']")).ToContainTextAsync("申请人已到窗口现场办理");
+        await Expect(tab.Page.Locator("#timeline li[data-kind='resolved'] .entry-summary"))
+            .ToHaveTextAsync($"{HubFixture.OperatorUser} 标记为已处理，原因：申请人已到窗口现场办理");
 
         var replayedAlone = await FailOneAsync();
         await tab.OpenHandoffAsync(replayedAlone);

@@ -76,6 +76,19 @@ public sealed class SuggestionClockTests(SuggestionClockFixture hub)
     }
 
     [Fact]
+    public async Task SuggestionDeadlines_FunctionsTimerAt20Hours_WarnsLikeTheLocalJob()
+    {
+        // The Functions host's timer entry point, called directly (func cannot run here), drives the same job.
+        var functions = ActivatorUtilities.CreateInstance<IntegrationHub.Functions.SuggestionFunctions>(hub.Services);
+        var id = await hub.NewSuggestionAsync();
+
+        hub.Clock.Advance(TimeSpan.FromHours(20));
+        await functions.SuggestionDeadlines(new Microsoft.Azure.Functions.Worker.TimerInfo(), default);
+
+        Assert.Equal(["submitted", "deadline-warning"], await StepsAsync(id));
+    }
+
+    [Fact]
     public async Task OnTimeRate_OneAnsweredInTimeOneBreached_HalfForThatCommunityAndWeek()
     {
         var week = SuggestionPortalApi.WeekOf(hub.Clock.GetUtcNow());

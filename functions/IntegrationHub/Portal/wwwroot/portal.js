@@ -26,28 +26,9 @@
     Approved: '办结·准予',
     Denied: '办结·不予',
   };
-  const KIND_LABELS = {
-    received: '收到申请',
-    attempt: '投递尝试',
-    'handoff-failed': '投递失败',
-    'replay-requested': '请求重新投递',
-    resolved: '标记已处理',
-    status: '状态变更',
-    'status-ignored': '状态通知已忽略',
-    'platform-notified': '已通知平台',
-    calls: '部门查询记录',
-    'calls-unwritten': '尚未写入时间线的部门查询',
-  };
-  const OUTCOME_LABELS = {
-    Received: '部门已接收',
-    Completed: '即时办结',
-    Rejected: '业务拒绝',
-    Invalid: '请求无效',
-    ConfigurationFault: '配置错误',
-    Transient: '暂时故障',
-    Held: '维护暂停',
-    Poison: '异常终止',
-  };
+  // Timeline entries come with their Chinese (title, text, outcomeLabel, statusLabel) from the server's one table
+  // (Portal/PortalText.cs); only what the page itself adds is worded here.
+  const UNWRITTEN_CALLS = '尚未写入时间线的部门查询';
   const OUTCOME_TONES = {
     Received: 'ok', Completed: 'ok', Rejected: 'warn', Invalid: 'bad', ConfigurationFault: 'bad', Transient: 'warn', Held: 'info', Poison: 'bad',
   };
@@ -702,17 +683,17 @@
     return Array.isArray(detail.revealable) ? detail.revealable : [];
   }
 
+  // Each field under its schema title, a code with its meaning, both from the item's form schema in the catalog.
   function formCard(detail) {
-    const form = detail.form;
-    let content;
-    if (form && typeof form === 'object' && !Array.isArray(form) && Object.keys(form).length > 0) {
-      content = facts(Object.entries(form).map(([key, value]) => [key,
-        typeof value === 'object' && value !== null
-          ? el('pre', { class: 'inline-json', text: JSON.stringify(value, null, 2) })
-          : String(value)]));
-    } else {
-      content = el('p', { class: 'empty', text: '无表单内容。' });
-    }
+    const fields = Array.isArray(detail.formFields) ? detail.formFields : [];
+    const content = fields.length > 0
+      ? el('dl', { class: 'facts form-fields', id: 'form-fields' }, fields.map((f) => [
+        el('dt', { text: f.title, title: f.field }),
+        el('dd', { dataset: { field: f.field } }, f.meaning
+          ? [el('span', { class: 'field-meaning', text: f.meaning }), el('span', { class: 'field-code mono', text: `代码 ${f.value}` })]
+          : el('span', { class: 'field-value', text: f.value === null || f.value === undefined || f.value === '' ? '—' : f.value })),
+      ]))
+      : el('p', { class: 'empty', text: '无表单内容。' });
     return el('div', { class: 'card' }, el('h2', {}, '申请表单', el('span', { class: 'masked-note', text: '已脱敏' })), content);
   }
 
@@ -738,7 +719,7 @@
       el('div', { class: 'entry-body' },
         el('div', { class: 'entry-head' },
           el('span', { class: 'entry-seq', text: '—' }),
-          el('span', { class: 'entry-kind', text: KIND_LABELS['calls-unwritten'] })),
+          el('span', { class: 'entry-kind', text: UNWRITTEN_CALLS })),
         el('p', { class: 'entry-summary', text: '无新进展的状态查询，将并入下一条时间线记录。' }),
         callsTable(calls)));
   }
@@ -769,9 +750,9 @@
         : entry.kind === 'resolved' || entry.kind === 'replay-requested' ? 'operator' : 'info';
     const head = el('div', { class: 'entry-head' },
       el('span', { class: 'entry-seq', text: `#${entry.sequence}` }),
-      el('span', { class: 'entry-kind', text: KIND_LABELS[entry.kind] || entry.kind }),
-      entry.outcome ? badge(OUTCOME_LABELS[entry.outcome] ? `${OUTCOME_LABELS[entry.outcome]} · ${entry.outcome}` : entry.outcome, OUTCOME_TONES[entry.outcome] || 'muted') : null,
-      entry.status ? badge(STATUS_LABELS[entry.status] || entry.status, 'info') : null,
+      el('span', { class: 'entry-kind', text: entry.title || entry.kind }),
+      entry.outcome ? badge(entry.outcomeLabel || entry.outcome, OUTCOME_TONES[entry.outcome] || 'muted') : null,
+      entry.status ? badge(entry.statusLabel || entry.status, 'info') : null,
       entry.durationMs !== undefined && entry.durationMs !== null ? el('span', { class: 'entry-duration', text: `耗时 ${entry.durationMs} 毫秒` }) : null,
       el('time', { class: 'entry-time', datetime: entry.at, text: formatTime(entry.at) }));
     const meta = [
@@ -789,7 +770,7 @@
       el('span', { class: 'entry-dot', 'aria-hidden': 'true' }),
       el('div', { class: 'entry-body' },
         head,
-        el('p', { class: 'entry-summary', text: entry.summary }),
+        el('p', { class: 'entry-summary', text: entry.text || entry.summary }),
         meta.length ? facts(meta) : null,
         entry.calls && entry.calls.length ? callsTable(entry.calls) : null,
         payloads.length ? el('div', { class: 'payloads' }, payloads) : null));

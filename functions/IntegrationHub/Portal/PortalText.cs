@@ -1,0 +1,100 @@
+using System.Collections.Frozen;
+using IntegrationHub.Catalog;
+using IntegrationHub.Contracts;
+using IntegrationHub.Departments;
+using IntegrationHub.Storage;
+
+namespace IntegrationHub.Portal;
+
+/// <summary>
+/// The one table that turns a timeline entry into the portal's Chinese: its kind, outcome class and status. The
+/// stored summary stays English (it is what logs and engineers read); operators read the sentence made here from the
+/// entry's fields, at the view.
+/// </summary>
+internal static class PortalText
+{
+    public static readonly FrozenDictionary<string, string> Kinds = new Dictionary<string, string>
+    {
+        ["received"] = "收到申请",
+        ["attempt"] = "投递尝试",
+        ["handoff-failed"] = "投递失败",
+        ["replay-requested"] = "请求重新投递",
+        ["resolved"] = "标记已处理",
+        ["status"] = "状态变更",
+        ["status-ignored"] = "状态通知已忽略",
+        ["platform-notified"] = "已通知平台",
+        ["calls"] = "部门查询记录",
+        ["erased"] = "个人信息已删除",
+    }.ToFrozenDictionary();
+
+    /// <summary>Every <see cref="DeliveryOutcomeKind"/>, and the two outcomes the dispatcher writes of its own (Poison, Erased).</summary>
+    public static readonly FrozenDictionary<string, string> Outcomes = new Dictionary<string, string>
+    {
+        [nameof(DeliveryOutcomeKind.Received)] = "部门已接收",
+        [nameof(DeliveryOutcomeKind.Completed)] = "即时办结",
+        [nameof(DeliveryOutcomeKind.Rejected)] = "业务拒绝",
+        [nameof(DeliveryOutcomeKind.Invalid)] = "请求无效",
+        [nameof(DeliveryOutcomeKind.ConfigurationFault)] = "配置错误",
+        [nameof(DeliveryOutcomeKind.Transient)] = "暂时故障",
+        [nameof(DeliveryOutcomeKind.Held)] = "暂缓投递",
+        ["Poison"] = "异常终止",
+        ["Erased"] = "个人信息已删除",
+    }.ToFrozenDictionary();
+
+    public static readonly FrozenDictionary<string, string> Statuses = new Dictionary<string, string>
+    {
+        [nameof(ApplicationStatus.Submitted)] = "已提交",
+        [nameof(ApplicationStatus.Delivered)] = "已送达部门",
+        [nameof(ApplicationStatus.Accepted)] = "已受理",
+        [nameof(ApplicationStatus.SupplementRequired)] = "待补正",
+        [nameof(ApplicationStatus.InReview)] = "审核中",
+        [nameof(ApplicationStatus.Rejected)] = "不予受理",
+        [nameof(ApplicationStatus.Approved)] = "办结·准予",
+        [nameof(ApplicationStatus.Denied)] = "办结·不予",
+    }.ToFrozenDictionary();
+
+    public static string? Outcome(string? outcome) => outcome is null ? null : Outcomes.GetValueOrDefault(outcome, outcome);
+
+    public static string? Status(string? status) => status is null ? null : Statuses.GetValueOrDefault(status, status);
+
+    public static string Kind(string kind) => Kinds.GetValueOrDefault(kind, kind);
+
+    /// <summary>The entry as one Chinese sentence. A kind this table does not know keeps its stored summary, so nothing is hidden.</summary>
+    public static string Sentence(TimelineEntity entry, string department)
+    {
+        var to = ServiceCatalog.DepartmentName(department);
+        var outcome = Outcome(entry.Outcome);
+        var status = Status(entry.Status);
+        return entry.Kind switch
+        {
+            "received" => "收到平台提交的申请，已校验并保存，等待投递",
+            "attempt" when entry.Actor is { Length: > 0 } actor => $"{actor} 发起的重新投递：{to}答复“{outcome}”",
+            "attempt" => $"向{to}投递：{to}答复“{outcome}”",
+            "handoff-failed" => entry.Outcome switch
+            {
+                nameof(DeliveryOutcomeKind.Invalid) or nameof(DeliveryOutcomeKind.ConfigurationFault) => $"投递永久失败（{outcome}），不再自动重试",
+                "Poison" => "多次出现意外错误，投递已终止",
+                "Erased" => "个人信息已按保存期限删除，无法再投递",
+                _ => $"重试次数已用尽，投递失败（最后一次：{outcome}）",
+            },
+            "replay-requested" => $"{entry.Actor} 请求重新投递",
+            "resolved" => ResolvedReason(entry) is { } reason ? $"{entry.Actor} 标记为已处理，原因：{reason}" : $"{entry.Actor} 标记为已处理",
+            "status" when Status(entry.PreviousStatus) is { } from => $"办理状态由“{from}”变为“{status}”",
+            "status" => $"办理状态变为“{status}”",
+            // Assumption: the ignored report's own status is kept only in the stored summary; operators read the status that stands.
+            "status-ignored" => $"{to}的状态通知早于已记录的进度或不合流程，已忽略；办理状态仍为“{status}”",
+            "platform-notified" => $"平台已确认收到状态通知（{status}）",
+            "calls" => $"向{to}查询办理状态 {entry.CallCount ?? 0} 次，均无新进展",
+            "erased" => "个人信息已按保存期限删除，仅保留脱敏的时间线",
+            _ => entry.Summary,
+        };
+    }
+
+    /// <summary>The stored (English) summary of a resolution; the reason an operator gave is kept only inside it.</summary>
+    public static string ResolvedSummary(string actor, string reason) => $"{ResolvedPrefix(actor)}{reason}";
+
+    private static string ResolvedPrefix(string? actor) => $"Resolved by {actor}: ";
+
+    private static string? ResolvedReason(TimelineEntity entry) =>
+        entry.Summary.StartsWith(ResolvedPrefix(entry.Actor), StringComparison.Ordinal) ? entry.Summary[ResolvedPrefix(entry.Actor).Length..] : null;
+}

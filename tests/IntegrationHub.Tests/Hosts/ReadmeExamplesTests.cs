@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using IntegrationHub.Tests.Fixtures;
+
+namespace IntegrationHub.Tests.Hosts;
+
+/// <summary>
+/// Every curl command in README.md, pasted into bash as it stands against a test hub: only the address
+/// (<c>http://127.0.0.1:7071</c> or <c>$HUB</c>), <c>$KEY</c> and an <c>&lt;applicationId&gt;</c> are filled in.
+/// </summary>
+[Collection(HubCollection.Name)]
+public sealed class ReadmeExamplesTests(HubFixture hub)
+{
+    private const string ReadmeAddress = "http://127.0.0.1:7071";
+
+    [Fact]
+    public async Task Readme_EveryCurlCommand_AnswersSuccessWhenPasted()
+    {
+        var commands = CurlCommands(await File.ReadAllTextAsync(Path.Combine(Azurite.RepoRoot(), "README.md"))).ToList();
+        using var created = await hub.SubmitAsync(Applications.IntakeTests.Sample("GA-004"));
+        var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["applicationId"]!.GetValue<string>();
+        var address = hub.BaseAddress.ToString().TrimEnd('/');
+
+        Assert.True(commands.Count >= 8, $"only {commands.Count} curl commands found in README.md");
+        Assert.Contains(commands, c => c.Contains("--data-urlencode 'q=居住证'", StringComparison.Ordinal));
+        foreach (var command in commands)
+        {
+            var (status, body) = await RunAsync(command.Replace(ReadmeAddress, address, StringComparison.Ordinal)
+                .Replace("<applicationId>", id, StringComparison.Ordinal), address);
+
+            Assert.True(status is >= 200 and < 300, $"{command}\nanswered {status}: {body}");
+            if (body.TrimStart().StartsWith('{'))
+            {
+                Assert.NotNull(JsonNode.Parse(body));
+            }
+        }
+    }
+
+    [Fact]
+    public void Readme_RawChineseInAUrl_IsNotInAnyExample()
+    {
+        var commands = CurlCommands(File.ReadAllText(Path.Combine(Azurite.RepoRoot(), "README.md")));
+
+        Assert.All(commands, c => Assert.DoesNotMatch(@"https?://\S*[^\x00-\x7F]", c));
+    }
+
+    /// <summary>Each command that starts a line with <c>curl</c>, with the lines it continues on.</summary>
+    private static IEnumerable<string> CurlCommands(string readme)
+    {
+        var lines = readme.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (!lines[i].TrimStart().StartsWith("curl ", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var command = lines[i];
+            while (i + 1 < lines.Length && (command.TrimEnd().EndsWith('\\') || command.Count(c => c == '\'') % 2 == 1))
+            {
+                // A line ending in a backslash continues the command; so does a single-quoted body left open (-d '{ …').
+                command = command.TrimEnd().EndsWith('\\') ? command.TrimEnd()[..^1] + " " + lines[++i].Trim() : command + "\n" + lines[++i];
+            }
+
+            yield return command.Trim();
+        }
+    }
+
+    // curl's own configuration file adds the status code after the body, so the command runs exactly as written.
+    private static async Task<(int Status, string Body)> RunAsync(string command, string address)
+    {
+        var home = Directory.CreateTempSubdirectory("hub-curl-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(home.FullName, ".curlrc"), "write-out = \"\\n%{http_code}\"\nmax-time = 30\n");
+            var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Azurite.RepoRoot() };
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(command);
+            start.Environment["CURL_HOME"] = home.FullName;
+            start.Environment["KEY"] = HubFixture.KeyA;
+            start.Environment["HUB"] = address;
+            using var process = Process.Start(start)!;
+            var output = await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            var cut = output.LastIndexOf('\n');
+            return (int.TryParse(output[(cut + 1)..], out var status) ? status : -1, cut < 0 ? output : output[..cut]);
+        }
+        finally
+        {
+            home.Delete(recursive: true);
+        }
+    }
+}
