@@ -113,6 +113,23 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         { "GET", "/api/v1/portal/unacknowledged", "/api/v1/portal/unacknowledged", 401, "none" },
         { "GET", "/api/v1/portal/audit", "/api/v1/portal/audit", 200, "viewer" },
         { "GET", "/api/v1/portal/audit", "/api/v1/portal/audit", 401, "none" },
+        { "GET", "/api/v1/portal/suggestions", "/api/v1/portal/suggestions", 200, "viewer" },
+        { "GET", "/api/v1/portal/suggestions", "/api/v1/portal/suggestions?state=some", 400, "viewer" },
+        { "GET", "/api/v1/portal/suggestions", "/api/v1/portal/suggestions", 401, "none" },
+        { "GET", "/api/v1/portal/suggestions/{id}", "/api/v1/portal/suggestions/{new-suggestion}", 200, "viewer" },
+        { "GET", "/api/v1/portal/suggestions/{id}", "/api/v1/portal/suggestions/nosuch", 401, "none" },
+        { "GET", "/api/v1/portal/suggestions/{id}", "/api/v1/portal/suggestions/nosuch", 404, "viewer" },
+        { "POST", "/api/v1/portal/suggestions/{id}/steps", "/api/v1/portal/suggestions/nosuch/steps", 401, "none:step" },
+        { "POST", "/api/v1/portal/suggestions/{id}/steps", "/api/v1/portal/suggestions/{new-suggestion}/steps", 403, "viewer:step" },
+        { "POST", "/api/v1/portal/suggestions/{id}/steps", "/api/v1/portal/suggestions/{new-suggestion}/steps", 413, "viewer:huge-json" },
+        { "POST", "/api/v1/portal/suggestions/{id}/steps", "/api/v1/portal/suggestions/{new-suggestion}/steps", 415, "viewer:text" },
+        { "POST", "/api/v1/portal/suggestions/{id}/reveal", "/api/v1/portal/suggestions/nosuch/reveal", 401, "none:reveal" },
+        { "POST", "/api/v1/portal/suggestions/{id}/reveal", "/api/v1/portal/suggestions/{new-suggestion}/reveal", 403, "viewer:reveal" },
+        { "POST", "/api/v1/portal/suggestions/{id}/reveal", "/api/v1/portal/suggestions/{new-suggestion}/reveal", 413, "viewer:huge-json" },
+        { "POST", "/api/v1/portal/suggestions/{id}/reveal", "/api/v1/portal/suggestions/{new-suggestion}/reveal", 415, "viewer:text" },
+        { "GET", "/api/v1/portal/suggestion-stats", "/api/v1/portal/suggestion-stats?weeks=4", 200, "viewer" },
+        { "GET", "/api/v1/portal/suggestion-stats", "/api/v1/portal/suggestion-stats?weeks=0", 400, "viewer" },
+        { "GET", "/api/v1/portal/suggestion-stats", "/api/v1/portal/suggestion-stats", 401, "none" },
         { "GET", "/api/v1/portal/ui", "/api/v1/portal/ui/", 200, "none" },
         { "GET", "/api/v1/portal/ui/{file}", "/api/v1/portal/ui/portal.js", 200, "none" },
         { "GET", "/api/v1/portal/ui/{file}", "/api/v1/portal/ui/portal.css", 200, "none" },
@@ -130,6 +147,13 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         "POST /api/v1/suggestions/{id}/rating 200", // after a community's result: SuggestionLifecycleTests
         "GET /api/v1/suggestions/{id}/photos/{photo} 200", // a JPEG, not JSON: SuggestionIntakeTests
         "GET /api/v1/suggestions/{id}/photos/{photo} 404", // a valid link to a photo that is gone: SuggestionIntakeTests
+        "POST /api/v1/portal/suggestions/{id}/steps 200", // a community worker's steps: SuggestionLifecycleTests, SuggestionPortalUiTests
+        "POST /api/v1/portal/suggestions/{id}/steps 400", // note or step wrong: SuggestionLifecycleTests
+        "POST /api/v1/portal/suggestions/{id}/steps 404", // another community's worker: SuggestionLifecycleTests
+        "POST /api/v1/portal/suggestions/{id}/steps 409", // progress before acceptance: SuggestionLifecycleTests
+        "POST /api/v1/portal/suggestions/{id}/reveal 200", // the community's worker: SuggestionLifecycleTests
+        "POST /api/v1/portal/suggestions/{id}/reveal 400", // no reason, unknown field: SuggestionLifecycleTests
+        "POST /api/v1/portal/suggestions/{id}/reveal 404", // another community's worker: SuggestionLifecycleTests
         "POST /api/v1/portal/session 429", // throttled and locked sign-ins: SignInTests, SignInLockoutTests
         "POST /api/v1/portal/handoffs/{id}/replay 202", // a failed hand-off replayed: PortalUiTests
         "POST /api/v1/portal/handoffs/{id}/reveal 410", // erased by retention: RetentionEndToEndTests
@@ -222,6 +246,12 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
                 break;
             case "reveal":
                 request.Content = Json(new { field = "phone", reason = "回访核实联系电话" });
+                break;
+            case "step":
+                request.Content = Json(new { step = "accepted" });
+                break;
+            case "huge-json":
+                request.Content = Json(new { step = "progress", note = new string('x', 10_000) });
                 break;
             case "bulk":
                 request.Content = Json(new { itemCode = "CL-001" }); // a guide-only item: nothing to replay, so no other test's hand-off moves

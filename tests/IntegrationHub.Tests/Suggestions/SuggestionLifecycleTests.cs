@@ -185,6 +185,30 @@ public sealed class SuggestionLifecycleTests(SuggestionsFixture hub)
         Assert.Equal("phone", entry["detail"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData(SuggestionsFixture.Worker, "phone", "", 400)]
+    [InlineData(SuggestionsFixture.Worker, "idNumber", "电话回访居民", 400)]
+    [InlineData(SuggestionsFixture.OtherWorker, "phone", "电话回访居民", 404)]
+    [InlineData(SuggestionsFixture.Supervisor, "phone", "电话回访居民", 403)]
+    public async Task Reveal_Refused_AnswersAProblemAndAuditsNothing(string user, string field, string reason, int status)
+    {
+        var id = await hub.NewSuggestionAsync();
+        using var portal = await hub.CreatePortalClientAsync(user);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/portal/suggestions/{id}/reveal")
+        {
+            Content = JsonContent.Create(new { field, reason }),
+        };
+
+        using var response = await portal.SendAsync(request);
+        using var operatorClient = await hub.CreatePortalClientAsync(HubFixture.OperatorUser);
+        var audit = JsonNode.Parse(await operatorClient.GetStringAsync("/api/v1/portal/audit"))!["entries"]!.AsArray();
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.DoesNotContain("13912345678", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(audit, e => e!["target"]!.GetValue<string>() == id);
+    }
+
     /// <summary>The slice's own storage calls for one step (docs/suggestions.md); the feed, session check and audit row add four.</summary>
     [Fact]
     public async Task Step_Accept_CostsSixSliceCalls()
