@@ -104,7 +104,7 @@ public sealed record SuggestionStep(
 /// <param name="CommunityName">Its name.</param>
 /// <param name="Category">The category.</param>
 /// <param name="Status">Where it stands.</param>
-/// <param name="Text">The resident's words.</param>
+/// <param name="Text">The resident's words; absent once erased by retention.</param>
 /// <param name="Address">Where, in words.</param>
 /// <param name="Location">Where, as a point.</param>
 /// <param name="ContactName">The resident's name, masked.</param>
@@ -115,13 +115,14 @@ public sealed record SuggestionStep(
 /// <param name="Rating">The resident's last rating.</param>
 /// <param name="Photos">The photos, behind short-lived links.</param>
 /// <param name="Timeline">Every step, oldest first.</param>
+/// <param name="ErasedAt">When retention erased the resident's words, address, location, contact and photos.</param>
 public sealed record SuggestionView(
     string SuggestionId,
     string CommunityCode,
     string CommunityName,
     string Category,
     SuggestionStatus Status,
-    string Text,
+    string? Text,
     string? Address,
     GeoPoint? Location,
     string? ContactName,
@@ -131,7 +132,8 @@ public sealed record SuggestionView(
     SuggestionClock Clock,
     string? Rating,
     IReadOnlyList<SuggestionPhoto> Photos,
-    IReadOnlyList<SuggestionStep> Timeline);
+    IReadOnlyList<SuggestionStep> Timeline,
+    DateTimeOffset? ErasedAt = null);
 
 /// <summary>A suggestion took a step. Sent to the platform's webhook and readable from the event feed (<c>type</c> <c>suggestion-changed</c>).</summary>
 /// <param name="EventId">Unique id; a repeat delivery carries the same id.</param>

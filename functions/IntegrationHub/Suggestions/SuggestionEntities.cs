@@ -43,6 +43,9 @@ public sealed class SuggestionEntity : ITableEntity
     public string? Rating { get; set; }
     public string? AcceptedBy { get; set; }
     public int TimelineCount { get; set; }
+
+    /// <summary>When retention erased what the resident wrote and the photos (the masks and the timeline stay).</summary>
+    public DateTimeOffset? ErasedAt { get; set; }
 }
 
 /// <summary>One step (RowKey <c>t000001</c> …) in the suggestion's partition.</summary>

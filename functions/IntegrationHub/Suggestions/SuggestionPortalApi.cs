@@ -129,7 +129,13 @@ public sealed class SuggestionPortalApi(
             return Problems.Field("reason", "is required to see personal data (2-500 characters).");
         }
 
-        var resident = store.OpenResident(suggestion!);
+        if (suggestion!.ErasedAt is not null)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status410Gone, title: "Gone",
+                detail: "The resident's data was erased (retention): nothing to reveal.");
+        }
+
+        var resident = store.OpenResident(suggestion);
         var value = reveal.Field == "phone" ? resident.ContactPhone : resident.ContactName;
         if (value is null)
         {
@@ -219,7 +225,8 @@ public sealed class SuggestionPortalApi(
     {
         var allowed = user.Role != PortalRoles.CommunityWorker ? [] : SuggestionSteps.WorkerSteps
             .Where(step => SuggestionSteps.Take(Copy(suggestion), step, "x", "x", user.Name, service.Now).Step is not null).ToList();
-        return new PortalSuggestionDetail(Summary(suggestion, time.GetUtcNow()), views.View(suggestion, steps), allowed, user.Role == PortalRoles.CommunityWorker);
+        return new PortalSuggestionDetail(Summary(suggestion, time.GetUtcNow()), views.View(suggestion, steps), allowed,
+            user.Role == PortalRoles.CommunityWorker && suggestion.ErasedAt is null);
     }
 
     // The rules change what they are given; asking "may this step be taken" must not change the row shown.

@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using IntegrationHub.Communities;
 using IntegrationHub.Contracts;
 using IntegrationHub.Applications;
+using IntegrationHub.Privacy;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,11 +18,13 @@ public sealed partial class SuggestionService(
     SuggestionFeed feed,
     CommunityRegistry communities,
     IOptions<SuggestionOptions> options,
+    IOptions<RetentionOptions> retention,
     TimeProvider time,
     ILogger<SuggestionService> logger)
 {
     public const string IntentKind = "intent";
     public const string ClockKind = "clock";
+    public const string EraseKind = "erase";
     public const int BatchSize = 500;
 
     /// <summary>How long an intent waits before the job takes it for abandoned (the change normally clears it in milliseconds).</summary>
@@ -96,7 +99,8 @@ public sealed partial class SuggestionService(
             await feed.PublishAsync(done.Suggestion, done.Added, cancellationToken);
         }
 
-        await store.MoveDueAsync(Due(intent), [], cancellationToken);
+        // The erase row goes with clearing the intent: a crash before leaves the intent, whose handling writes it.
+        await store.MoveDueAsync(Due(intent), ErasureOf(committed?.Suggestion), cancellationToken);
         return committed;
     }
 
@@ -120,7 +124,20 @@ public sealed partial class SuggestionService(
                     await feed.PublishAsync(found, timeline, cancellationToken);
                 }
 
-                await store.MoveDueAsync(row, [], cancellationToken);
+                await store.MoveDueAsync(row, ErasureOf(found), cancellationToken);
+                continue;
+            }
+
+            if (SuggestionStore.DueKind(row) == EraseKind)
+            {
+                // Retention, as for applications: a row written for a close that lost its race moves to the real close time.
+                var (erased, closedAt) = await store.EraseAsync(row.SuggestionId, now - retention.Value.EraseAfter, now, cancellationToken);
+                if (erased)
+                {
+                    Log.Erased(logger, row.SuggestionId);
+                }
+
+                await store.MoveDueAsync(row, !erased && closedAt is { } later ? [(later + retention.Value.EraseAfter, row.SuggestionId, EraseKind)] : [], cancellationToken);
                 continue;
             }
 
@@ -155,6 +172,12 @@ public sealed partial class SuggestionService(
         return steps;
     }
 
+    // A closed suggestion not yet erased gets its erase row (an upsert: writing it twice is harmless).
+    private IReadOnlyList<(DateTimeOffset At, string Id, string Kind)> ErasureOf(SuggestionEntity? suggestion) =>
+        suggestion is { Status: nameof(SuggestionStatus.Closed), ErasedAt: null }
+            ? [(suggestion.UpdatedAt + retention.Value.EraseAfter, suggestion.PartitionKey, EraseKind)]
+            : [];
+
     private static SuggestionIndexEntity Due((DateTimeOffset At, string Id, string Kind) row) => new()
     {
         PartitionKey = SuggestionStore.DuePartition,
@@ -169,5 +192,8 @@ public sealed partial class SuggestionService(
 
         [LoggerMessage(EventId = 12002, Level = LogLevel.Warning, Message = "Suggestion {SuggestionId} of community {Community}: {Step}")]
         public static partial void Clock(ILogger logger, string suggestionId, string step, string community);
+
+        [LoggerMessage(EventId = 12003, Level = LogLevel.Information, Message = "Retention erased the resident's data of suggestion {SuggestionId}")]
+        public static partial void Erased(ILogger logger, string suggestionId);
     }
 }

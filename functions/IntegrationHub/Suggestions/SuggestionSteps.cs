@@ -16,6 +16,7 @@ public static class SuggestionSteps
     public const string Rated = "rated";
     public const string Warning = "deadline-warning";
     public const string Breach = "deadline-breached";
+    public const string Erased = "erased";
 
     public const string Unsatisfied = "不满意";
 

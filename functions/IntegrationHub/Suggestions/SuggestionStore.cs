@@ -278,6 +278,68 @@ public sealed class SuggestionStore(SuggestionStorage storage, EnvelopeCipher ci
         }
     }
 
+    /// <summary>
+    /// Erases what the resident gave of a suggestion closed at or before <paramref name="cutoff"/>: the photo blobs (one call
+    /// each), the sealed words and contact with an <c>erased</c> step (one read, one transaction), the rating comments (one
+    /// query, one transaction when there are any). The masks, the status and the timeline stay. Answers the close time when
+    /// it is not due yet (closed later than the row said), or no time when there is nothing (more) to erase.
+    /// </summary>
+    public async Task<(bool Erased, DateTimeOffset? ClosedAt)> EraseAsync(string id, DateTimeOffset cutoff, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var suggestion = await FindAsync(id, cancellationToken);
+        if (suggestion is null || suggestion.ErasedAt is not null || suggestion.Status != nameof(Contracts.SuggestionStatus.Closed))
+        {
+            return (false, null);
+        }
+
+        if (suggestion.UpdatedAt > cutoff)
+        {
+            return (false, suggestion.UpdatedAt);
+        }
+
+        // Blobs first: a crash after them leaves the row to be erased on the next run, never a photo without its row.
+        var container = await Photos();
+        foreach (var photo in PhotosOf(suggestion))
+        {
+            await container.GetBlobClient(photo.Name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        }
+
+        var done = await UpdateAsync(id, s =>
+        {
+            if (s.ErasedAt is not null)
+            {
+                return null;
+            }
+
+            s.SealedResident = null;
+            s.Photos = "";
+            s.ErasedAt = now;
+            return [new SuggestionStepEntity
+            {
+                Step = SuggestionSteps.Erased,
+                Status = s.Status,
+                PreviousStatus = s.Status,
+                Summary = "居民个人信息（内容、地址、位置、联系方式、照片、评价意见）已按保存期限删除",
+                At = now,
+            }];
+        }, cancellationToken);
+
+        // Steps are written once and never changed after, so clearing their comments cannot overwrite another writer.
+        var (_, steps) = await ReadAsync(id, cancellationToken);
+        var comments = steps.Where(s => s.SealedComment is not null).Select(step =>
+        {
+            step.SealedComment = null;
+            return new TableTransactionAction(TableTransactionActionType.UpdateReplace, step, ETag.All);
+        }).ToList();
+        if (comments.Count > 0)
+        {
+            await (await Suggestions()).SubmitTransactionAsync(comments, cancellationToken);
+        }
+
+        // Another run may have erased it meanwhile (two sweeps at once): then there is nothing more to do, nothing to reschedule.
+        return (done is { Added.Count: > 0 }, null);
+    }
+
     public ResidentPart OpenResident(SuggestionEntity suggestion) =>
         System.Text.Json.JsonSerializer.Deserialize(cipher.Open(suggestion.SealedResident!, ResidentContext(suggestion.PartitionKey)), SuggestionJsonContext.Default.ResidentPart)
             ?? throw new SealedDataException("The sealed suggestion is empty.");

@@ -146,16 +146,16 @@ public sealed class SuggestionsApi(
 
     public SuggestionView View(SuggestionEntity s, IReadOnlyList<SuggestionStepEntity> steps)
     {
-        var resident = store.OpenResident(s);
+        var resident = s.ErasedAt is null ? store.OpenResident(s) : null;
         return new SuggestionView(
             s.PartitionKey,
             s.Community,
             communities.Find(s.Community)?.Name ?? s.Community,
             s.Category,
             SuggestionSteps.StatusOf(s),
-            resident.Text,
-            resident.Address,
-            resident.Latitude is { } lat && resident.Longitude is { } lon ? new GeoPoint(lat, lon) : null,
+            resident?.Text,
+            resident?.Address,
+            resident?.Latitude is { } lat && resident.Longitude is { } lon ? new GeoPoint(lat, lon) : null,
             s.ContactNameMasked,
             s.ContactPhoneMasked,
             s.SubmittedAt,
@@ -164,7 +164,8 @@ public sealed class SuggestionsApi(
             s.Rating,
             links.For(s),
             [.. steps.Select(e => new SuggestionStep(e.Sequence, e.At, e.Step, Enum.Parse<SuggestionStatus>(e.Status), e.Summary,
-                e.SealedComment is null ? e.Note : store.OpenComment(e), e.Actor, e.Department, e.Rating))]);
+                e.SealedComment is null ? e.Note : store.OpenComment(e), e.Actor, e.Department, e.Rating))],
+            s.ErasedAt);
     }
 
     private static (string? Rating, string? Comment, IResult? Problem) ReadRating(JsonNode? node)

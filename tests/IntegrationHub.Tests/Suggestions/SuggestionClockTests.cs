@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using IntegrationHub.Suggestions;
 using Microsoft.Extensions.DependencyInjection;
@@ -86,6 +87,50 @@ public sealed class SuggestionClockTests(SuggestionClockFixture hub)
         await functions.SuggestionDeadlines(new Microsoft.Azure.Functions.Worker.TimerInfo(), default);
 
         Assert.Equal(["submitted", "deadline-warning"], await StepsAsync(id));
+    }
+
+    [Fact]
+    public async Task Retention_ClosedLongerThanEraseAfter_ErasesWordsContactCommentAndPhotosKeepsMasksAndTimeline()
+    {
+        var id = await hub.NewSuggestionAsync();
+        using (var worker = await hub.CreatePortalClientAsync(SuggestionsFixture.Worker))
+        {
+            (await hub.StepAsync(worker, id, "accepted")).EnsureSuccessStatusCode();
+            (await hub.StepAsync(worker, id, "resolved", "垃圾已清运")).EnsureSuccessStatusCode();
+        }
+
+        (await hub.RateAsync(id, "满意", "谢谢社区王老师")).EnsureSuccessStatusCode();
+        var store = hub.Services.GetRequiredService<SuggestionStore>();
+        var storage = hub.Services.GetRequiredService<SuggestionStorage>();
+        var photos = SuggestionStore.PhotosOf((await store.FindAsync(id, default))!);
+        var container = storage.Blobs.GetBlobContainerClient(SuggestionStore.ContainerName(storage.Prefix));
+        Assert.True(await container.GetBlobClient(photos.Single().Name).ExistsAsync());
+
+        // Thirty days after closing (the applications' Security:Retention:EraseAfter), not a minute before.
+        hub.Clock.Advance(TimeSpan.FromDays(30) - TimeSpan.FromMinutes(1));
+        await Job.RunDeadlinesAsync(default);
+        Assert.Equal("小区东门垃圾堆放三天无人清运", (await hub.GetSuggestionAsync(id))["text"]!.GetValue<string>());
+
+        hub.Clock.Advance(TimeSpan.FromMinutes(2));
+        await Job.RunDeadlinesAsync(default);
+        await Job.RunDeadlinesAsync(default);
+        var view = await hub.GetSuggestionAsync(id);
+        var row = (await store.FindAsync(id, default))!;
+        using var portal = await hub.CreatePortalClientAsync(SuggestionsFixture.Worker);
+        using var reveal = await portal.PostAsJsonAsync($"/api/v1/portal/suggestions/{id}/reveal", new { field = "phone", reason = "电话回访居民" });
+
+        Assert.NotNull(view["erasedAt"]);
+        Assert.Null(view["text"]);
+        Assert.Null(view["address"]);
+        Assert.Null(view["location"]);
+        Assert.Empty(view["photos"]!.AsArray());
+        Assert.Equal("139****5678", view["contactPhone"]!.GetValue<string>());
+        Assert.Equal("Closed", view["status"]!.GetValue<string>());
+        Assert.Equal(["submitted", "accepted", "resolved", "rated", "erased"], await StepsAsync(id));
+        Assert.Null(view["timeline"]![3]!["note"]);
+        Assert.Null(row.SealedResident);
+        Assert.False(await container.GetBlobClient(photos.Single().Name).ExistsAsync());
+        Assert.Equal(System.Net.HttpStatusCode.Gone, reveal.StatusCode);
     }
 
     [Fact]

@@ -943,7 +943,7 @@
   };
   const SUGGESTION_STEPS = {
     submitted: '居民提交', accepted: '受理', progress: '进展反馈', resolved: '结果反馈', transferred: '转办', rated: '居民评价',
-    'deadline-warning': '20 小时预警', 'deadline-breached': '24 小时超时',
+    'deadline-warning': '20 小时预警', 'deadline-breached': '24 小时超时', erased: '个人信息删除',
   };
   const STEP_BUTTONS = [['accepted', '受理', 'btn-primary'], ['progress', '进展反馈', ''], ['resolved', '结果反馈', 'btn-primary'], ['transferred', '转办', 'btn-warn']];
 
@@ -1032,7 +1032,7 @@
     ]));
     const contactValue = el('span', { class: 'masked mono', id: 'suggestion-contact', text: `${view.contactName || ''} ${view.contactPhone}`.trim() });
     const content = el('div', { class: 'card' }, el('h2', {}, '居民反映', el('span', { class: 'masked-note', text: '联系方式已脱敏' })), facts([
-      ['内容', el('p', { class: 'suggestion-text', id: 'suggestion-text', text: view.text })],
+      ['内容', el('p', { class: 'suggestion-text', id: 'suggestion-text', text: view.erasedAt ? `已于 ${formatTime(view.erasedAt)} 按保存期限删除` : view.text })],
       view.address ? ['地点', view.address] : null,
       view.location ? ['位置', `${view.location.latitude.toFixed(5)}, ${view.location.longitude.toFixed(5)}`] : null,
       ['联系方式', el('span', {}, contactValue, detail.canReveal ? el('button', {
