@@ -154,6 +154,7 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         "POST /api/v1/portal/suggestions/{id}/reveal 200", // the community's worker: SuggestionLifecycleTests
         "POST /api/v1/portal/suggestions/{id}/reveal 400", // no reason, unknown field: SuggestionLifecycleTests
         "POST /api/v1/portal/suggestions/{id}/reveal 404", // another community's worker: SuggestionLifecycleTests
+        "POST /api/v1/portal/suggestions/{id}/reveal 410", // erased by retention: SuggestionClockTests
         "POST /api/v1/portal/session 429", // throttled and locked sign-ins: SignInTests, SignInLockoutTests
         "POST /api/v1/portal/handoffs/{id}/replay 202", // a failed hand-off replayed: PortalUiTests
         "POST /api/v1/portal/handoffs/{id}/reveal 410", // erased by retention: RetentionEndToEndTests
