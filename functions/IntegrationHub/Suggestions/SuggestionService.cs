@@ -22,9 +22,9 @@ public sealed partial class SuggestionService(
     TimeProvider time,
     ILogger<SuggestionService> logger)
 {
-    public const string IntentKind = "intent";
-    public const string ClockKind = "clock";
-    public const string EraseKind = "erase";
+    public const string IntentDue = "intent";
+    public const string ClockDue = "clock";
+    public const string EraseDue = "erase";
     public const int BatchSize = 500;
 
     /// <summary>How long an intent waits before the job takes it for abandoned (the change normally clears it in milliseconds).</summary>
@@ -67,8 +67,8 @@ public sealed partial class SuggestionService(
             At = now,
         };
 
-        var intent = (now + IntentGrace, id, IntentKind);
-        await store.MarkDueAsync([intent, (suggestion.WarnAt, id, ClockKind)], cancellationToken);
+        var intent = (now + IntentGrace, id, IntentDue);
+        await store.MarkDueAsync([intent, (suggestion.WarnAt, id, ClockDue)], cancellationToken);
         try
         {
             await store.CreateAsync(suggestion, first, cancellationToken);
@@ -91,7 +91,7 @@ public sealed partial class SuggestionService(
     public async Task<(SuggestionEntity Suggestion, IReadOnlyList<SuggestionStepEntity> Added)?> ChangeAsync(
         string id, Func<SuggestionEntity, IReadOnlyList<SuggestionStepEntity>?> change, CancellationToken cancellationToken)
     {
-        var intent = (time.GetUtcNow() + IntentGrace, id, IntentKind);
+        var intent = (time.GetUtcNow() + IntentGrace, id, IntentDue);
         await store.MarkDueAsync([intent], cancellationToken);
         var committed = await store.UpdateAsync(id, change, cancellationToken);
         if (committed is { Added.Count: > 0 } done)
@@ -115,7 +115,7 @@ public sealed partial class SuggestionService(
         var steps = 0;
         foreach (var row in due)
         {
-            if (SuggestionStore.DueKind(row) == IntentKind)
+            if (SuggestionStore.DueKind(row) == IntentDue)
             {
                 // A change that did not finish: whatever it committed is published now (feed rows are idempotent).
                 var (found, timeline) = await store.ReadAsync(row.SuggestionId, cancellationToken);
@@ -128,7 +128,7 @@ public sealed partial class SuggestionService(
                 continue;
             }
 
-            if (SuggestionStore.DueKind(row) == EraseKind)
+            if (SuggestionStore.DueKind(row) == EraseDue)
             {
                 // Retention, as for applications: a row written for a close that lost its race moves to the real close time.
                 var (erased, closedAt) = await store.EraseAsync(row.SuggestionId, now - retention.Value.EraseAfter, now, cancellationToken);
@@ -137,7 +137,7 @@ public sealed partial class SuggestionService(
                     Log.Erased(logger, row.SuggestionId);
                 }
 
-                await store.MoveDueAsync(row, !erased && closedAt is { } later ? [(later + retention.Value.EraseAfter, row.SuggestionId, EraseKind)] : [], cancellationToken);
+                await store.MoveDueAsync(row, !erased && closedAt is { } later ? [(later + retention.Value.EraseAfter, row.SuggestionId, EraseDue)] : [], cancellationToken);
                 continue;
             }
 
@@ -166,7 +166,7 @@ public sealed partial class SuggestionService(
             }
 
             var next = SuggestionSteps.NextMilestone(done.Suggestion);
-            await store.MoveDueAsync(row, next is { } at ? [(at, row.SuggestionId, ClockKind)] : [], cancellationToken);
+            await store.MoveDueAsync(row, next is { } at ? [(at, row.SuggestionId, ClockDue)] : [], cancellationToken);
         }
 
         return steps;
@@ -175,7 +175,7 @@ public sealed partial class SuggestionService(
     // A closed suggestion not yet erased gets its erase row (an upsert: writing it twice is harmless).
     private IReadOnlyList<(DateTimeOffset At, string Id, string Kind)> ErasureOf(SuggestionEntity? suggestion) =>
         suggestion is { Status: nameof(SuggestionStatus.Closed), ErasedAt: null }
-            ? [(suggestion.UpdatedAt + retention.Value.EraseAfter, suggestion.PartitionKey, EraseKind)]
+            ? [(suggestion.UpdatedAt + retention.Value.EraseAfter, suggestion.PartitionKey, EraseDue)]
             : [];
 
     private static SuggestionIndexEntity Due((DateTimeOffset At, string Id, string Kind) row) => new()
