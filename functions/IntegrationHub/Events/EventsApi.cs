@@ -1,15 +1,18 @@
 using IntegrationHub.Contracts;
 using IntegrationHub.Http;
 using IntegrationHub.Platforms;
-using Azure.Data.Tables;
 using IntegrationHub.Storage;
 using IntegrationHub.Suggestions;
 using Microsoft.AspNetCore.Http;
 
 namespace IntegrationHub.Events;
 
-/// <summary>The pull feed: <c>GET /api/v1/events?after=&lt;cursor&gt;&amp;limit=n</c>, the caller's events only, oldest first.</summary>
-public sealed class EventsApi(HubTables tables, PlatformAuth auth)
+/// <summary>
+/// The pull feed: <c>GET /api/v1/events?after=&lt;cursor&gt;&amp;limit=n</c>, the caller's events only, oldest first. A cursor
+/// is a position; positions have no gaps and commit in order (<see cref="EventFeed"/>), so reading on from the last cursor
+/// never skips an event that committed later.
+/// </summary>
+public sealed class EventsApi(EventFeed feed, PlatformAuth auth)
 {
     private const int DefaultLimit = 100;
 
@@ -32,41 +35,13 @@ public sealed class EventsApi(HubTables tables, PlatformAuth auth)
             return Problems.Field("limit", "must be an integer from 1 to 1000.");
         }
 
-        var feed = await tables.Events();
-        var events = new List<HubEvent>();
-        await foreach (var row in feed.QueryAsync<TableEntity>(e => e.PartitionKey == platform.Name && e.RowKey.CompareTo(after) > 0,
-            maxPerPage: limit, cancellationToken: cancellationToken))
-        {
-            // Issue 12: suggestion events share the feed, told apart by their Type column.
-            events.Add(SuggestionFeed.Is(row) ? SuggestionFeed.ToEvent(row) : ToEvent(row));
-            if (events.Count == limit)
-            {
-                break;
-            }
-        }
-
-        return Results.Json(new EventPage(events, events.Count > 0 ? CursorOf(events[^1]) : after.Length > 0 ? after : null),
+        var rows = await feed.ReadAsync(platform.Name, after, limit, cancellationToken);
+        return Results.Json(new EventPage([.. rows.Select(ToHubEvent)], rows.Count > 0 ? rows[^1].RowKey : after.Length > 0 ? after : null),
             HubJson.Info<EventPage>());
     }
 
-    private static string CursorOf(HubEvent e) => e switch
-    {
-        SuggestionChanged s => s.Cursor,
-        ApplicationStatusChanged a => a.Cursor,
-        _ => throw new InvalidOperationException($"Unknown event {e.GetType().Name}."),
-    };
-
-    /// <summary>An application event from a feed row read without a type (the feed also holds suggestion events).</summary>
-    public static ApplicationStatusChanged ToEvent(TableEntity row) => new(
-        row.GetString(nameof(EventEntity.EventId)),
-        row.RowKey,
-        row.GetString(nameof(EventEntity.ApplicationId)),
-        row.GetString(nameof(EventEntity.ItemCode)),
-        Enum.Parse<ApplicationStatus>(row.GetString(nameof(EventEntity.Status))),
-        Enum.Parse<ApplicationStatus>(row.GetString(nameof(EventEntity.PreviousStatus))),
-        row.GetString(nameof(EventEntity.CaseNumber)),
-        row.GetString(nameof(EventEntity.Reason)),
-        row.GetDateTimeOffset(nameof(EventEntity.OccurredAt))!.Value);
+    /// <summary>A feed row as the platform sees it; issue 12: the feed also holds suggestion events, told apart by their type.</summary>
+    public static HubEvent ToHubEvent(EventEntity row) => SuggestionFeed.Is(row) ? SuggestionFeed.ToEvent(row) : ToEvent(row);
 
     public static ApplicationStatusChanged ToEvent(EventEntity row) => new(
         row.EventId,

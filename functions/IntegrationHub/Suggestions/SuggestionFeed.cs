@@ -1,68 +1,50 @@
-using System.Text.Json;
-using Azure;
-using Azure.Data.Tables;
 using IntegrationHub.Contracts;
-using IntegrationHub.Events;
 using IntegrationHub.Storage;
 
 namespace IntegrationHub.Suggestions;
 
 /// <summary>
-/// Issue 12's addition to the platform events: every suggestion step becomes a row in the platform's feed (the same
-/// table, partition and cursor order as application events, told apart by the <c>Type</c> column) and a message on the
-/// same webhook queue, so the platform reads and receives both through one feed and one signed webhook.
-/// Kept apart from <see cref="EventPublisher"/> so the feed's new design (issue 9) can take it over in one place.
+/// Issue 12's addition to the platform events: every suggestion step becomes an event in the platform's feed
+/// (<see cref="EventFeed"/>: the same partition and gap-free positions as application events, told apart by
+/// <see cref="EventEntity.Type"/>), so the platform reads them in the pull feed and the feed pump POSTs them to the same
+/// signed webhook.
 /// </summary>
-public sealed class SuggestionFeed(HubTables tables, EventPublisher publisher)
+public sealed class SuggestionFeed(EventFeed feed)
 {
     public const string Type = "suggestion-changed";
 
-    public static bool Is(TableEntity row) => row.GetString("Type") == Type;
+    public static bool Is(EventEntity row) => row.Type == Type;
 
-    /// <summary>Publishes every step given; steps already in the feed are not sent again (two calls per new step).</summary>
-    public async Task PublishAsync(SuggestionEntity suggestion, IEnumerable<SuggestionStepEntity> steps, CancellationToken cancellationToken)
-    {
-        var feed = await tables.Events();
-        foreach (var step in steps)
+    /// <summary>
+    /// Publishes every step given, in order; steps already in the feed are not appended again (the feed keeps a marker per
+    /// event id), so a caller unsure whether a step got in publishes it again. One transaction for new steps.
+    /// </summary>
+    public Task PublishAsync(SuggestionEntity suggestion, IEnumerable<SuggestionStepEntity> steps, CancellationToken cancellationToken) =>
+        feed.AppendOnceAsync(suggestion.Platform, [.. steps.Select(step => new EventEntity
         {
-            var row = new TableEntity(suggestion.Platform, $"{step.At.UtcTicks:D19}-{suggestion.PartitionKey}-{step.Sequence:D6}")
-            {
-                ["Type"] = Type,
-                ["EventId"] = $"{suggestion.PartitionKey}-{step.Sequence}",
-                ["SuggestionId"] = suggestion.PartitionKey,
-                ["Community"] = suggestion.Community,
-                ["Step"] = step.Step,
-                ["Status"] = step.Status,
-                ["PreviousStatus"] = step.PreviousStatus,
-                ["Note"] = step.Note,
-                ["Department"] = step.Department,
-                ["Rating"] = step.Rating,
-                ["OccurredAt"] = step.At,
-            };
-            try
-            {
-                await feed.AddEntityAsync(row, cancellationToken);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 409)
-            {
-                continue; // published before; its webhook message was sent then
-            }
+            Type = Type,
+            EventId = $"{suggestion.PartitionKey}-{step.Sequence}",
+            SuggestionId = suggestion.PartitionKey,
+            Community = suggestion.Community,
+            Step = step.Step,
+            Status = step.Status,
+            PreviousStatus = step.PreviousStatus,
+            Note = step.Note,
+            Department = step.Department,
+            Rating = step.Rating,
+            OccurredAt = step.At,
+        })]);
 
-            var queue = await publisher.WebhookQueue();
-            await queue.SendMessageAsync(JsonSerializer.Serialize(new WebhookMessage(suggestion.Platform, row.RowKey)), cancellationToken);
-        }
-    }
-
-    public static SuggestionChanged ToEvent(TableEntity row) => new(
-        row.GetString("EventId"),
+    public static SuggestionChanged ToEvent(EventEntity row) => new(
+        row.EventId,
         row.RowKey,
-        row.GetString("SuggestionId"),
-        row.GetString("Community"),
-        row.GetString("Step"),
-        Enum.Parse<SuggestionStatus>(row.GetString("Status")),
-        Enum.Parse<SuggestionStatus>(row.GetString("PreviousStatus")),
-        row.GetString("Note"),
-        row.GetString("Department"),
-        row.GetString("Rating"),
-        row.GetDateTimeOffset("OccurredAt")!.Value);
+        row.SuggestionId!,
+        row.Community!,
+        row.Step!,
+        Enum.Parse<SuggestionStatus>(row.Status),
+        Enum.Parse<SuggestionStatus>(row.PreviousStatus),
+        row.Note,
+        row.Department,
+        row.Rating,
+        row.OccurredAt);
 }

@@ -1,7 +1,6 @@
 using Azure.Data.Tables;
 using IntegrationHub.Communities;
 using IntegrationHub.Contracts;
-using IntegrationHub.Applications;
 using IntegrationHub.Privacy;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
