@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace IntegrationHub.Contracts;
 
@@ -75,7 +76,7 @@ public sealed record TimelineEntry(
     string? CaseNumber = null,
     string? TraceId = null);
 
-/// <summary>An application's status changed. Sent to the platform's webhook and readable from the event feed.</summary>
+/// <summary>An application's status changed. Sent to the platform's webhook and readable from the event feed (<c>type</c> <c>application-status-changed</c>).</summary>
 /// <param name="EventId">Unique id; a repeat delivery carries the same id.</param>
 /// <param name="Cursor">Position in the caller's feed; pass it as <c>after</c> to read on.</param>
 /// <param name="ApplicationId">The application.</param>
@@ -94,9 +95,18 @@ public sealed record ApplicationStatusChanged(
     ApplicationStatus PreviousStatus,
     string? CaseNumber,
     string? Reason,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt) : HubEvent;
+
+/// <summary>
+/// One event of the platform's feed and webhook. <c>type</c> tells which: <c>application-status-changed</c>
+/// (<see cref="ApplicationStatusChanged"/>) or <c>suggestion-changed</c> (<see cref="SuggestionChanged"/>).
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(ApplicationStatusChanged), "application-status-changed")]
+[JsonDerivedType(typeof(SuggestionChanged), "suggestion-changed")]
+public abstract record HubEvent;
 
 /// <summary>A page of the event feed.</summary>
 /// <param name="Events">Oldest first.</param>
 /// <param name="Next">The cursor to pass as <c>after</c> for the next page (the last event's, or the one given).</param>
-public sealed record EventPage(IReadOnlyList<ApplicationStatusChanged> Events, string? Next);
+public sealed record EventPage(IReadOnlyList<HubEvent> Events, string? Next);

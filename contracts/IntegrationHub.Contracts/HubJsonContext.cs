@@ -14,4 +14,12 @@ namespace IntegrationHub.Contracts;
 [JsonSerializable(typeof(ApplicationView))]
 [JsonSerializable(typeof(ApplicationStatusChanged))]
 [JsonSerializable(typeof(EventPage))]
+[JsonSerializable(typeof(HubEvent))]
+[JsonSerializable(typeof(CommunityList))]
+[JsonSerializable(typeof(Community))]
+[JsonSerializable(typeof(SubmitSuggestion))]
+[JsonSerializable(typeof(SuggestionAccepted))]
+[JsonSerializable(typeof(SuggestionView))]
+[JsonSerializable(typeof(RateSuggestion))]
+[JsonSerializable(typeof(SuggestionChanged))]
 public sealed partial class HubJsonContext : JsonSerializerContext;

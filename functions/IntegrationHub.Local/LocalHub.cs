@@ -14,6 +14,10 @@ public static class LocalHub
     public const int DefaultPort = 7071;
     public const string LocalPlatform = "community-app";
 
+    /// <summary>The local run's community worker (蝶梦社区) and street supervisor (its sample street), issue 12.</summary>
+    public const string CommunityWorker = "shegong";
+    public const string StreetSupervisor = "zhuguan";
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -89,6 +93,15 @@ public static class LocalHub
             settings["Portal:Accounts:1:User"] = "viewer";
             settings["Portal:Accounts:1:Role"] = "viewer";
             settings["Portal:Accounts:1:Password"] = local.ViewerPassword ?? (run.ViewerPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
+            var community = local.CommunityPassword ?? (run.CommunityPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
+            settings["Portal:Accounts:2:User"] = CommunityWorker;
+            settings["Portal:Accounts:2:Role"] = "community-worker";
+            settings["Portal:Accounts:2:Community"] = "DIEMENG";
+            settings["Portal:Accounts:2:Password"] = community;
+            settings["Portal:Accounts:3:User"] = StreetSupervisor;
+            settings["Portal:Accounts:3:Role"] = "street-supervisor";
+            settings["Portal:Accounts:3:Street"] = "SAMPLE-YL-1";
+            settings["Portal:Accounts:3:Password"] = community;
         }
 
         builder.Configuration.AddInMemoryCollection(settings);

@@ -16,11 +16,14 @@ internal sealed class LocalRun(LocalSettings settings)
 
     public string? ViewerPassword { get; set; }
 
+    public string? CommunityPassword { get; set; }
+
     public IReadOnlyList<string> Lines(string? platform) =>
     [
         .. PlatformKey is null ? [] : new[] { $"Platform {platform}, key (X-Api-Key): {PlatformKey}" },
         .. OperatorPassword is null ? [] : new[] { $"Portal   operator / {OperatorPassword}" },
         .. ViewerPassword is null ? [] : new[] { $"Portal   viewer / {ViewerPassword}" },
+        .. CommunityPassword is null ? [] : new[] { $"Portal   {LocalHub.CommunityWorker} (全科社工, 蝶梦社区) and {LocalHub.StreetSupervisor} (街道主管, sample street) / {CommunityPassword}" },
     ];
 
     /// <summary>Writes the lines to a file created readable and writable by its owner only (0600), replacing any earlier one.</summary>

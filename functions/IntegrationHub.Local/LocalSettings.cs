@@ -16,7 +16,8 @@ internal sealed record LocalSettings(
     string? PlatformWebhookSecret,
     string? OperatorPassword,
     string? ViewerPassword,
-    string StateDirectory)
+    string StateDirectory,
+    string? CommunityPassword = null)
 {
     public const string PortKey = "HUB_PORT";
     public const string PlatformKeyKey = "HUB_PLATFORM_KEY";
@@ -24,6 +25,9 @@ internal sealed record LocalSettings(
     public const string WebhookSecretKey = "HUB_PLATFORM_WEBHOOK_SECRET";
     public const string OperatorPasswordKey = "HUB_OPERATOR_PASSWORD";
     public const string ViewerPasswordKey = "HUB_VIEWER_PASSWORD";
+
+    /// <summary>The local community worker's and street supervisor's password (issue 12).</summary>
+    public const string CommunityPasswordKey = "HUB_COMMUNITY_PASSWORD";
     public const string StateDirectoryKey = "HUB_STATE_DIR";
 
     public static LocalSettings Read(IConfiguration configuration)
@@ -73,7 +77,7 @@ internal sealed record LocalSettings(
         }
 
         var accountsConfigured = configuration.GetSection($"{PortalOptions.Section}:Accounts").GetChildren().Any();
-        foreach (var key in new[] { OperatorPasswordKey, ViewerPasswordKey })
+        foreach (var key in new[] { OperatorPasswordKey, ViewerPasswordKey, CommunityPasswordKey })
         {
             if (Given(key) is not { } password)
             {
@@ -98,6 +102,7 @@ internal sealed record LocalSettings(
             webhookSecret,
             Given(OperatorPasswordKey),
             Given(ViewerPasswordKey),
-            Given(StateDirectoryKey) ?? Path.Combine(Environment.CurrentDirectory, ".hub"));
+            Given(StateDirectoryKey) ?? Path.Combine(Environment.CurrentDirectory, ".hub"),
+            Given(CommunityPasswordKey));
     }
 }

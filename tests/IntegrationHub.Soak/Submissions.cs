@@ -99,7 +99,8 @@ internal sealed class Submissions(PlatformClient platform, SoakOptions options, 
             try
             {
                 var page = await platform.EventsAsync(cursor, cancellationToken).ConfigureAwait(false);
-                foreach (var e in page.Events)
+                // The feed also carries suggestion events (issue 12); the soak counts application events only.
+                foreach (var e in page.Events.OfType<ApplicationStatusChanged>())
                 {
                     Interlocked.Increment(ref _events);
                     if (e.Status is ApplicationStatus.Approved or ApplicationStatus.Denied or ApplicationStatus.Rejected)

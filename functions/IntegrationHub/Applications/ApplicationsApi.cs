@@ -29,7 +29,7 @@ public sealed class ApplicationsApi(
     HubMetrics metrics)
 {
     public const int MaxBodyBytes = 64 * 1024;
-    public const string IdempotencyHeader = "Idempotency-Key";
+    public const string IdempotencyHeader = IdempotencyKey.Header;
 
     /// <summary>Telemetry hook (issue 14): every answer to a submission is counted by outcome, accepted ones by item.</summary>
     public async Task<IResult> SubmitAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -59,10 +59,10 @@ public sealed class ApplicationsApi(
             return PlatformAuth.Unauthorized();
         }
 
-        var idempotencyKey = request.Headers[IdempotencyHeader].ToString();
-        if (idempotencyKey.Length is 0 or > 100 || idempotencyKey.Any(char.IsControl))
+        var (idempotencyKey, keyProblem) = IdempotencyKey.Read(request);
+        if (keyProblem is not null)
         {
-            return Problems.Field(IdempotencyHeader, "is required: 1-100 printable characters, the same for every retry of one submission.");
+            return keyProblem;
         }
 
         var (raw, bodyProblem) = await RequestBody.ReadJsonAsync(request, MaxBodyBytes, cancellationToken);
@@ -90,7 +90,7 @@ public sealed class ApplicationsApi(
 
         // Over the body as accepted, in canonical form: the same JSON with its keys in another order is the same submission.
         var bodyHash = CanonicalJson.Fingerprint(valid.Body);
-        var applicationId = ApplicationId(platform.Name, idempotencyKey);
+        var applicationId = ApplicationId(platform.Name, idempotencyKey!);
         HubTelemetry.TagCurrent(applicationId, valid.ItemCode, catalog.Find(valid.ItemCode)!.Item.Department);
 
         // A repeat this instance saw needs no storage call at all; any other is found by the write itself.

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using IntegrationHub.Applications;
 using IntegrationHub.Catalog;
+using IntegrationHub.Communities;
 using IntegrationHub.Contracts;
 using IntegrationHub.Delivery;
 using IntegrationHub.Departments;
@@ -14,6 +15,7 @@ using IntegrationHub.Platforms;
 using IntegrationHub.Portal;
 using IntegrationHub.Privacy;
 using IntegrationHub.Storage;
+using IntegrationHub.Suggestions;
 using IntegrationHub.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -52,6 +54,8 @@ public static class HubRegistration
         services.AddPortal(configuration);
         services.AddHubMetrics(configuration);
         services.AddHubHealthChecks();
+        services.AddCommunities();
+        services.AddSuggestions(configuration);
         services.AddSingleton<HealthApi>();
         services.AddSingleton<OpenApiDocument>();
         // The reference builds Scalar's endpoints over its own route table, in the Functions host too.
@@ -126,6 +130,7 @@ public static class HubRegistration
         services.AddSingleton<IHostedService>(sp => Worker(sp, "poison", sp.GetRequiredService<HandoffQueue>().PoisonQueue, null,
             (s, m, ct) => s.GetRequiredService<HandoffDispatcher>().HandlePoisonAsync(m, ct)));
         services.AddHostedService<PeriodicSweep>();
+        services.AddSuggestionSweep();
         return services;
     }
 
@@ -138,6 +143,7 @@ public static class HubRegistration
     {
         // Load and check the catalog now, so bad data fails at start, not on the first request.
         endpoints.ServiceProvider.GetRequiredService<FormSchemas>();
+        endpoints.ServiceProvider.GetRequiredService<CommunityRegistry>();
 
         var api = endpoints.MapGroup("/" + HubRoutes.Prefix);
         api.MapGet(HubRoutes.ServiceItems, (HttpRequest r, CatalogApi c) => c.ListItems(r));
@@ -162,6 +168,17 @@ public static class HubRegistration
         api.MapGet(HubRoutes.PortalUnacknowledged, (HttpRequest r, PortalApi p, CancellationToken ct) => p.UnacknowledgedAsync(r, ct));
         api.MapGet(HubRoutes.PortalAudit, (HttpRequest r, PortalApi p, CancellationToken ct) => p.AuditAsync(r, ct));
         api.MapGet(HubRoutes.PortalPage, (HttpRequest r, string? file, PortalPage p) => p.Get(r, file));
+        api.MapGet(HubRoutes.Communities, (HttpRequest r, CommunitiesApi c) => c.List(r));
+        api.MapGet(HubRoutes.Community, (HttpRequest r, string code, CommunitiesApi c) => c.Get(r, code));
+        api.MapPost(HubRoutes.Suggestions, (HttpRequest r, SuggestionsApi s, CancellationToken ct) => s.SubmitAsync(r, ct));
+        api.MapGet(HubRoutes.Suggestion, (HttpRequest r, string id, SuggestionsApi s, CancellationToken ct) => s.GetAsync(r, id, ct));
+        api.MapPost(HubRoutes.SuggestionRating, (HttpRequest r, string id, SuggestionsApi s, CancellationToken ct) => s.RateAsync(r, id, ct));
+        api.MapGet(HubRoutes.SuggestionPhoto, (HttpRequest r, string id, string photo, SuggestionsApi s, CancellationToken ct) => s.PhotoAsync(r, id, photo, ct));
+        api.MapGet(HubRoutes.PortalSuggestions, (HttpRequest r, SuggestionPortalApi p, CancellationToken ct) => p.ListAsync(r, ct));
+        api.MapGet(HubRoutes.PortalSuggestion, (HttpRequest r, string id, SuggestionPortalApi p, CancellationToken ct) => p.DetailAsync(r, id, ct));
+        api.MapPost(HubRoutes.PortalSuggestionStep, (HttpRequest r, string id, SuggestionPortalApi p, CancellationToken ct) => p.StepAsync(r, id, ct));
+        api.MapPost(HubRoutes.PortalSuggestionReveal, (HttpRequest r, string id, SuggestionPortalApi p, CancellationToken ct) => p.RevealAsync(r, id, ct));
+        api.MapGet(HubRoutes.PortalSuggestionStats, (HttpRequest r, SuggestionPortalApi p, CancellationToken ct) => p.StatsAsync(r, ct));
         api.MapGet(HubRoutes.Health, (HealthApi h, CancellationToken ct) => h.Check(ct));
         api.MapGet(HubRoutes.HealthReady, (HealthApi h, CancellationToken ct) => h.Ready(ct));
         api.MapGet(HubRoutes.HealthLive, (HealthApi h, CancellationToken ct) => h.Live(ct));

@@ -2,6 +2,7 @@ using IntegrationHub.Contracts;
 using IntegrationHub.Http;
 using IntegrationHub.Platforms;
 using IntegrationHub.Storage;
+using IntegrationHub.Suggestions;
 using Microsoft.AspNetCore.Http;
 
 namespace IntegrationHub.Events;
@@ -34,10 +35,13 @@ public sealed class EventsApi(EventFeed feed, PlatformAuth auth)
             return Problems.Field("limit", "must be an integer from 1 to 1000.");
         }
 
-        var events = (await feed.ReadAsync(platform.Name, after, limit, cancellationToken)).Select(ToEvent).ToList();
-        return Results.Json(new EventPage(events, events.Count > 0 ? events[^1].Cursor : after.Length > 0 ? after : null),
+        var rows = await feed.ReadAsync(platform.Name, after, limit, cancellationToken);
+        return Results.Json(new EventPage([.. rows.Select(ToHubEvent)], rows.Count > 0 ? rows[^1].RowKey : after.Length > 0 ? after : null),
             HubJson.Info<EventPage>());
     }
+
+    /// <summary>A feed row as the platform sees it; issue 12: the feed also holds suggestion events, told apart by their type.</summary>
+    public static HubEvent ToHubEvent(EventEntity row) => SuggestionFeed.Is(row) ? SuggestionFeed.ToEvent(row) : ToEvent(row);
 
     public static ApplicationStatusChanged ToEvent(EventEntity row) => new(
         row.EventId,

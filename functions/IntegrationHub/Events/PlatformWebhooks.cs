@@ -7,6 +7,7 @@ using IntegrationHub.Contracts;
 using IntegrationHub.Http;
 using IntegrationHub.Platforms;
 using IntegrationHub.Storage;
+using IntegrationHub.Suggestions;
 using IntegrationHub.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -52,7 +53,7 @@ public sealed class PlatformWebhooks(
         // Telemetry hook (issue 14): the webhook (every attempt of it) is a span in the application's trace, which the
         // event row carries; an event from before it did starts a trace of its own, still found by the application id.
         using var activity = HubTelemetry.StartInApplicationTrace($"webhook {platform}", row.TraceParent, row.ApplicationId, ActivityKind.Producer);
-        var body = JsonSerializer.SerializeToUtf8Bytes(EventsApi.ToEvent(row), HubJson.Info<ApplicationStatusChanged>());
+        var body = JsonSerializer.SerializeToUtf8Bytes(EventsApi.ToHubEvent(row), HubJson.Info<HubEvent>());
         var signature = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
         var refusals = 0;
         for (var attempt = 0; ; attempt++)
@@ -97,7 +98,8 @@ public sealed class PlatformWebhooks(
 
     private async Task AcknowledgedAsync(string platform, EventEntity row, int status, CancellationToken cancellationToken)
     {
-        if (!StatusMachine.IsFinal(Enum.Parse<ApplicationStatus>(row.Status)))
+        // A suggestion's event (issue 12) has no application timeline to note it on.
+        if (SuggestionFeed.Is(row) || !StatusMachine.IsFinal(Enum.Parse<ApplicationStatus>(row.Status)))
         {
             return;
         }

@@ -28,6 +28,17 @@ public static class HubRoutes
     public const string PortalUnacknowledged = "portal/unacknowledged";
     public const string PortalAudit = "portal/audit";
     public const string PortalPage = "portal/ui/{file?}";
+    public const string Communities = "communities";
+    public const string Community = "communities/{code}";
+    public const string Suggestions = "suggestions";
+    public const string Suggestion = "suggestions/{id}";
+    public const string SuggestionRating = "suggestions/{id}/rating";
+    public const string SuggestionPhoto = "suggestions/{id}/photos/{photo}";
+    public const string PortalSuggestions = "portal/suggestions";
+    public const string PortalSuggestion = "portal/suggestions/{id}";
+    public const string PortalSuggestionStep = "portal/suggestions/{id}/steps";
+    public const string PortalSuggestionReveal = "portal/suggestions/{id}/reveal";
+    public const string PortalSuggestionStats = "portal/suggestion-stats";
     public const string Health = "health";
     public const string HealthReady = "health/ready";
     public const string HealthLive = "health/live";

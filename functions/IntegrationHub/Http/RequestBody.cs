@@ -111,6 +111,19 @@ public static class RequestBody
     public static (JsonNode? Node, IResult? Problem) ParseJson(ReadOnlySpan<byte> bytes) =>
         StrictJson.TryParse(bytes, out var node, out var error) ? (node, null) : (null, Problems.Field(error.Field, error.Message));
 
+    /// <summary>A JSON object read as <typeparamref name="T"/>, or null when it is not an object or does not fit.</summary>
+    public static T? As<T>(JsonNode? node, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) where T : class
+    {
+        try
+        {
+            return node is JsonObject ? System.Text.Json.JsonSerializer.Deserialize(node, info) : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
     private static IResult TooLarge(int maxBytes) =>
         Problems.Field("body", $"must be at most {maxBytes.ToString(CultureInfo.InvariantCulture)} bytes.", StatusCodes.Status413PayloadTooLarge);
 }

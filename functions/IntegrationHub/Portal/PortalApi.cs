@@ -67,7 +67,7 @@ public sealed class PortalApi(
         }
 
         auth.IssueCookie(request.HttpContext.Response, user!);
-        return Results.Json(new SessionView(user!.Name, user.Role), PortalJson.Info<SessionView>());
+        return Results.Json(new SessionView(user!.Name, user.Role, user.Scope), PortalJson.Info<SessionView>());
     }
 
     public async Task<IResult> SignOutAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -89,14 +89,14 @@ public sealed class PortalApi(
 
     public async Task<IResult> MeAsync(HttpRequest request, CancellationToken cancellationToken) =>
         await auth.AuthenticateAsync(request, cancellationToken) is { } user
-            ? Results.Json(new SessionView(user.Name, user.Role), PortalJson.Info<SessionView>())
+            ? Results.Json(new SessionView(user.Name, user.Role, user.Scope), PortalJson.Info<SessionView>())
             : SignInRequired();
 
     public async Task<IResult> DashboardAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (await auth.AuthenticateAsync(request, cancellationToken) is null)
+        if (await RefuseNonStaffAsync(request, cancellationToken) is { } refusedRead)
         {
-            return SignInRequired();
+            return refusedRead;
         }
 
         var (states, hours, unacknowledged) = await queries.DashboardAsync(cancellationToken);
@@ -112,9 +112,9 @@ public sealed class PortalApi(
     /// <summary><c>GET /portal/handoffs?…</c>: every criterion but the ID number and the name, which never go into a URL (access logs keep URLs).</summary>
     public async Task<IResult> SearchAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (await auth.AuthenticateAsync(request, cancellationToken) is null)
+        if (await RefuseNonStaffAsync(request, cancellationToken) is { } refusedRead)
         {
-            return SignInRequired();
+            return refusedRead;
         }
 
         foreach (var personal in BodyOnlyCriteria.Where(request.Query.ContainsKey))
@@ -133,9 +133,9 @@ public sealed class PortalApi(
             return crossOrigin;
         }
 
-        if (await auth.AuthenticateAsync(request, cancellationToken) is null)
+        if (await RefuseNonStaffAsync(request, cancellationToken) is { } refusedRead)
         {
-            return SignInRequired();
+            return refusedRead;
         }
 
         var (node, problem) = await RequestBody.ReadJsonAsync(request, 4096, cancellationToken);
@@ -226,9 +226,9 @@ public sealed class PortalApi(
 
     public async Task<IResult> UnacknowledgedAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (await auth.AuthenticateAsync(request, cancellationToken) is null)
+        if (await RefuseNonStaffAsync(request, cancellationToken) is { } refusedRead)
         {
-            return SignInRequired();
+            return refusedRead;
         }
 
         var now = time.GetUtcNow();
@@ -238,9 +238,9 @@ public sealed class PortalApi(
 
     public async Task<IResult> DetailAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        if (await auth.AuthenticateAsync(request, cancellationToken) is null)
+        if (await RefuseNonStaffAsync(request, cancellationToken) is { } refusedRead)
         {
-            return SignInRequired();
+            return refusedRead;
         }
 
         if (await store.ReadAsync(id, cancellationToken) is not { } application)
@@ -491,9 +491,9 @@ public sealed class PortalApi(
 
     public async Task<IResult> AuditAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (await auth.AuthenticateAsync(request, cancellationToken) is null)
+        if (await RefuseNonStaffAsync(request, cancellationToken) is { } refusedRead)
         {
-            return SignInRequired();
+            return refusedRead;
         }
 
         return Results.Json(new AuditList(await audit.NewestAsync(200, cancellationToken)), PortalJson.Info<AuditList>());
@@ -564,6 +564,16 @@ public sealed class PortalApi(
             : (user, Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "This action needs the operator role; viewers can only read."));
     }
 
+    /// <summary>Issue 12: community workers and street supervisors share the portal's door but see suggestions only.</summary>
+    private async Task<IResult?> RefuseNonStaffAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        await auth.AuthenticateAsync(request, cancellationToken) switch
+        {
+            null => SignInRequired(),
+            { IsHubStaff: false } => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+                detail: "Applications and hand-offs are for the hub's operators and viewers; community roles see suggestions."),
+            _ => null,
+        };
+
     private HandoffSummary Summary(ApplicationEntity a, DateTimeOffset now) => new(
         a.PartitionKey,
         a.ItemCode,
@@ -578,17 +588,8 @@ public sealed class PortalApi(
         a.FailedAttempts,
         queries.IsUnacknowledged(a, now));
 
-    private static T? Deserialize<T>(JsonNode? node, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) where T : class
-    {
-        try
-        {
-            return node is JsonObject ? node.Deserialize(info) : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private static T? Deserialize<T>(JsonNode? node, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) where T : class =>
+        RequestBody.As(node, info);
 
     private static IResult SignInRequired() =>
         Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "Sign in to the portal first.");

@@ -44,7 +44,7 @@ public sealed partial class PortalAuth(
         // through App Service authentication, and the address the worker sees would be the Functions host's.
         var address = request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var account = options.Value.Accounts.FirstOrDefault(a => a.User == user);
-        var who = account is null ? new PortalUser(UnknownAccount, "") : new PortalUser(account.User, account.Role);
+        var who = account is null ? new PortalUser(UnknownAccount, "") : new PortalUser(account.User, account.Role, account.Scope);
         var now = time.GetUtcNow();
 
         if (throttle.Refuse(user, address) is { } refusal)
@@ -80,7 +80,7 @@ public sealed partial class PortalAuth(
                 await lockout.ClearAsync(row, cancellationToken);
             }
 
-            return (new PortalUser(signedIn.User, signedIn.Role), null);
+            return (new PortalUser(signedIn.User, signedIn.Role, signedIn.Scope), null);
         }
 
         var locked = account is null ? null : await lockout.RecordFailureAsync(account.User, row, cancellationToken);
@@ -125,6 +125,7 @@ public sealed partial class PortalAuth(
         {
             ["u"] = user.Name,
             ["r"] = user.Role,
+            ["c"] = user.Scope,
             ["e"] = expires.ToUnixTimeSeconds(),
             ["s"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
         }));
@@ -175,7 +176,7 @@ public sealed partial class PortalAuth(
         var claims = JsonNode.Parse(Convert.FromBase64String(FromBase64Url(payload)))!;
         var expires = DateTimeOffset.FromUnixTimeSeconds(claims["e"]!.GetValue<long>());
         return expires > time.GetUtcNow()
-            ? (new PortalUser(claims["u"]!.GetValue<string>(), claims["r"]!.GetValue<string>()), claims["s"]!.GetValue<string>(), expires)
+            ? (new PortalUser(claims["u"]!.GetValue<string>(), claims["r"]!.GetValue<string>(), claims["c"]?.GetValue<string>()), claims["s"]!.GetValue<string>(), expires)
             : null;
     }
 
@@ -189,6 +190,8 @@ public sealed partial class PortalAuth(
             var roles = claims.Where(c => c.Type is "roles" or "http://schemas.microsoft.com/ws/2008/06/identity/claims/role").Select(c => c.Value).ToList();
             return roles.Contains(options.Value.OperatorRoleClaim) ? new PortalUser(name, PortalRoles.Operator)
                 : roles.Contains(options.Value.ViewerRoleClaim) ? new PortalUser(name, PortalRoles.Viewer)
+                : Scoped(roles, options.Value.CommunityWorkerRoleClaim) is { } community ? new PortalUser(name, PortalRoles.CommunityWorker, community)
+                : Scoped(roles, options.Value.StreetSupervisorRoleClaim) is { } street ? new PortalUser(name, PortalRoles.StreetSupervisor, street)
                 : null;
         }
         catch (Exception ex) when (ex is FormatException or JsonException or NullReferenceException or InvalidOperationException)
@@ -196,6 +199,10 @@ public sealed partial class PortalAuth(
             return null;
         }
     }
+
+    // "Hub.CommunityWorker:DIEMENG" → "DIEMENG".
+    private static string? Scoped(IEnumerable<string> roles, string prefix) =>
+        roles.Select(r => r.StartsWith(prefix + ":", StringComparison.Ordinal) ? r[(prefix.Length + 1)..] : null).FirstOrDefault(r => r is { Length: > 0 });
 
     private string Sign(string payload) => Base64Url(HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes(payload)));
 

@@ -9,7 +9,7 @@ namespace IntegrationHub.Portal;
 
 public sealed record SignInRequest(string User, string Password);
 
-public sealed record SessionView(string User, string Role);
+public sealed record SessionView(string User, string Role, string? Scope = null);
 
 public sealed record HandoffSummary(
     string ApplicationId,

@@ -21,6 +21,14 @@ public sealed class PortalOptions : IValidatableObject
     [Required]
     public string ViewerRoleClaim { get; set; } = "Hub.Viewer";
 
+    /// <summary>App Service role claim prefixes for the community roles: <c>Hub.CommunityWorker:&lt;community code&gt;</c>.</summary>
+    [Required]
+    public string CommunityWorkerRoleClaim { get; set; } = "Hub.CommunityWorker";
+
+    /// <summary><c>Hub.StreetSupervisor:&lt;street code&gt;</c>.</summary>
+    [Required]
+    public string StreetSupervisorRoleClaim { get; set; } = "Hub.StreetSupervisor";
+
     /// <summary>Key that signs session cookies (at least 32 characters).</summary>
     [Required, MinLength(32)]
     public string SessionKey { get; set; } = "";
@@ -64,9 +72,22 @@ public sealed class PortalOptions : IValidatableObject
                 yield return new ValidationResult("must be at least 8 characters.", [at + nameof(PortalAccount.Password)]);
             }
 
-            if (account.Role is not (PortalRoles.Viewer or PortalRoles.Operator))
+            if (account.Role is not (PortalRoles.Viewer or PortalRoles.Operator or PortalRoles.CommunityWorker or PortalRoles.StreetSupervisor))
             {
-                yield return new ValidationResult($"must be {PortalRoles.Viewer} or {PortalRoles.Operator}.", [at + nameof(PortalAccount.Role)]);
+                yield return new ValidationResult(
+                    $"must be {PortalRoles.Viewer}, {PortalRoles.Operator}, {PortalRoles.CommunityWorker} or {PortalRoles.StreetSupervisor}.", [at + nameof(PortalAccount.Role)]);
+            }
+
+            // Issue 12: a community worker belongs to one community, a street supervisor to one street (codes checked
+            // against the registry at start by Suggestions' CommunityAccountsValidator).
+            if ((account.Role == PortalRoles.CommunityWorker) != !string.IsNullOrEmpty(account.Community))
+            {
+                yield return new ValidationResult($"is required for, and only for, the {PortalRoles.CommunityWorker} role.", [at + nameof(PortalAccount.Community)]);
+            }
+
+            if ((account.Role == PortalRoles.StreetSupervisor) != !string.IsNullOrEmpty(account.Street))
+            {
+                yield return new ValidationResult($"is required for, and only for, the {PortalRoles.StreetSupervisor} role.", [at + nameof(PortalAccount.Street)]);
             }
         }
 
@@ -135,16 +156,34 @@ public sealed class PortalAccount
     public string Password { get; set; } = "";
 
     public string Role { get; set; } = PortalRoles.Viewer;
+
+    /// <summary>For a community worker: the code of the community it works for.</summary>
+    public string? Community { get; set; }
+
+    /// <summary>For a street supervisor: the code of the street office it supervises.</summary>
+    public string? Street { get; set; }
+
+    /// <summary>The community or street the account is bound to, if any.</summary>
+    public string? Scope => Community ?? Street;
 }
 
 public static class PortalRoles
 {
     public const string Viewer = "viewer";
     public const string Operator = "operator";
+
+    /// <summary>全科社工: handles its community's suggestions (issue 12).</summary>
+    public const string CommunityWorker = "community-worker";
+
+    /// <summary>街道主管: sees every community of its street, breaches first (issue 12).</summary>
+    public const string StreetSupervisor = "street-supervisor";
 }
 
-/// <summary>The signed-in operator.</summary>
-public sealed record PortalUser(string Name, string Role)
+/// <summary>The signed-in user; <see cref="Scope"/> is the community or street of a community worker or street supervisor.</summary>
+public sealed record PortalUser(string Name, string Role, string? Scope = null)
 {
     public bool IsOperator => Role == PortalRoles.Operator;
+
+    /// <summary>The hub's own staff (operators, viewers), who see applications; community roles see suggestions only.</summary>
+    public bool IsHubStaff => Role is PortalRoles.Operator or PortalRoles.Viewer;
 }

@@ -118,4 +118,16 @@ public sealed class EventEntity : ITableEntity
 
     /// <summary>The application's W3C trace context (telemetry hook, issue 14): never sent to a platform, only the webhook span's parent.</summary>
     public string? TraceParent { get; set; }
+
+    // Issue 12: the feed also carries suggestion events. Type is null for an application's event (every row written
+    // before) and "suggestion-changed" for a suggestion's, which fills the columns below and leaves ApplicationId and
+    // ItemCode empty; Status and PreviousStatus then hold a SuggestionStatus.
+
+    public string? Type { get; set; }
+    public string? SuggestionId { get; set; }
+    public string? Community { get; set; }
+    public string? Step { get; set; }
+    public string? Note { get; set; }
+    public string? Department { get; set; }
+    public string? Rating { get; set; }
 }

@@ -42,6 +42,60 @@ public sealed class EventFeed(HubTables tables, GroupCommit commit, FeedNotifica
         return rows;
     }
 
+    /// <summary>
+    /// Issue 12: appends other events than an application's (suggestions') to the platform's feed, in order, each at most
+    /// once: every event carries a marker row keyed by its event id in the same transaction, so appending an event again
+    /// (after a crash, the caller cannot know whether it got in) adds nothing. Answers the events that were new.
+    /// </summary>
+    internal async Task<IReadOnlyList<EventEntity>> AppendOnceAsync(string platform, IReadOnlyList<EventEntity> events)
+    {
+        if (events.Count == 0)
+        {
+            return [];
+        }
+
+        // All at once, the usual case; when one of them is already in, each on its own to find the new ones.
+        var appended = await AppendWithMarkersAsync(platform, events) ? events : [];
+        if (appended.Count == 0 && events.Count > 1)
+        {
+            var one = new List<EventEntity>();
+            foreach (var e in events)
+            {
+                if (await AppendWithMarkersAsync(platform, [e]))
+                {
+                    one.Add(e);
+                }
+            }
+
+            appended = one;
+        }
+
+        if (appended.Count > 0)
+        {
+            notifications.Publish(platform, appended);
+        }
+
+        return appended;
+    }
+
+    private async Task<bool> AppendWithMarkersAsync(string platform, IReadOnlyList<EventEntity> events)
+    {
+        var batch = new RowBatch();
+        foreach (var e in events)
+        {
+            batch.Add(RowWriteKind.Add, new Azure.Data.Tables.TableEntity(platform, Keys.FeedMarker(e.EventId)));
+        }
+
+        batch.Sequenced.AddRange(events);
+        var result = await commit.WriteAsync(t => t.Events(), TableName, platform, batch);
+        return result.Outcome switch
+        {
+            BatchOutcome.Committed => true,
+            BatchOutcome.Conflict => false,
+            _ => throw new InvalidOperationException($"The feed of {platform} refused events ({result.Outcome})."),
+        };
+    }
+
     /// <summary>Up to <paramref name="limit"/> events after <paramref name="after"/> (a position, or empty for the start), oldest first.</summary>
     public async Task<IReadOnlyList<EventEntity>> ReadAsync(string platform, string after, int limit, CancellationToken cancellationToken)
     {

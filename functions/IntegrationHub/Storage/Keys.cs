@@ -41,6 +41,12 @@ internal static class Keys
     /// <summary>Every position sorts below this.</summary>
     public const string PositionsEnd = "a";
 
+    /// <summary>
+    /// Issue 12: an event appended at most once (a suggestion's; event ids are unique hub-wide) has this marker row beside
+    /// it; it sorts after every position and after the sequence row, so feed readers never see it.
+    /// </summary>
+    public static string FeedMarker(string eventId) => $"e{eventId}";
+
     // ---- work: one partition of in-flight work and counters ----
 
     public const string WorkPartition = "work";

@@ -18,7 +18,7 @@ public sealed class SettingsTests
         { "Platforms:Clients:0:ApiKey", "too-short", "must be at least 16 characters" },
         { "Platforms:Clients:0:WebhookUrl", "/relative", "must be an absolute http or https URI" },
         { "Portal:SessionKey", "short-session-key", "minimum length of '32'" },
-        { "Portal:Accounts:0:Role", "admin", "must be viewer or operator" },
+        { "Portal:Accounts:0:Role", "admin", "must be viewer, operator, community-worker or street-supervisor" },
         { "Portal:PublicOrigin", "https://hub.example/portal/", "must be an origin" },
         { "Portal:SignIn:LockoutThreshold", "0", "must be between 1 and 100" },
         { "Storage:QueueName", "Hand_Offs", "must be 3-63 lowercase letters and digits" },

@@ -126,6 +126,10 @@ public class HubFixture : IAsyncLifetime
         ["Portal:Accounts:1:User"] = ViewerUser,
         ["Portal:Accounts:1:Password"] = Password,
         ["Portal:Accounts:1:Role"] = "viewer",
+        ["Portal:Accounts:9:User"] = "shegong", // issue 12: the README's community worker (蝶梦社区), at an index no fixture overrides
+        ["Portal:Accounts:9:Password"] = Password,
+        ["Portal:Accounts:9:Role"] = "community-worker",
+        ["Portal:Accounts:9:Community"] = "DIEMENG",
 
         // Many tests sign in from one address as one account; the door's own tests set the sign-in limits they test.
         ["Portal:SignIn:AttemptsPerAccount"] = "1000",

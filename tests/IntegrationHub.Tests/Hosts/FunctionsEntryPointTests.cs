@@ -50,6 +50,18 @@ public sealed class FunctionsEntryPointTests(HubFixture hub)
     }
 
     [Fact]
+    public async Task GetCommunity_Called_AnswersTheCommunity()
+    {
+        var functions = ActivatorUtilities.CreateInstance<SuggestionFunctions>(hub.Services);
+        var context = NewContext();
+
+        var (status, body) = await Execute(functions.GetCommunity(context.Request, "KANGJU"), context);
+
+        Assert.Equal(200, status);
+        Assert.Equal("康居社区", body!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task GetApiReference_Called_AnswersScalarsPageOverTheDocumentAndItsBundle()
     {
         var functions = ActivatorUtilities.CreateInstance<CatalogFunctions>(hub.Services);

@@ -89,6 +89,7 @@ public sealed class LocalHubSecretsTests(HubFixture hub) : IDisposable
             "--HUB_PLATFORM_KEY=given-platform-key-0123456789",
             "--HUB_OPERATOR_PASSWORD=given-operator-password",
             "--HUB_VIEWER_PASSWORD=given-viewer-password",
+            "--HUB_COMMUNITY_PASSWORD=given-community-password",
             $"--Storage:ConnectionString={hub.Azurite.ConnectionString}",
             $"--Security:Encryption:ActiveKeyId={HubFixture.EncryptionKeyId}",
             $"--Security:Encryption:Keys:{HubFixture.EncryptionKeyId}={hub.EncryptionKey}",

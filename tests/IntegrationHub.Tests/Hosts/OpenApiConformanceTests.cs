@@ -38,6 +38,25 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         { "GET", "/api/v1/events", "/api/v1/events", 401, "no-key" },
         { "POST", "/api/v1/departments/ga/notifications", "/api/v1/departments/ga/notifications", 401, "unsigned-xml" },
         { "POST", "/api/v1/departments/fg/webhooks", "/api/v1/departments/fg/webhooks", 401, "unsigned-json" },
+        { "GET", "/api/v1/communities", "/api/v1/communities", 200, "" },
+        { "GET", "/api/v1/communities/{code}", "/api/v1/communities/DIEMENG", 200, "" },
+        { "GET", "/api/v1/communities/{code}", "/api/v1/communities/NOWHERE", 404, "" },
+        { "POST", "/api/v1/suggestions", "/api/v1/suggestions", 202, "suggestion" },
+        { "POST", "/api/v1/suggestions", "/api/v1/suggestions", 400, "suggestion-no-idempotency-key" },
+        { "POST", "/api/v1/suggestions", "/api/v1/suggestions", 401, "no-key" },
+        { "POST", "/api/v1/suggestions", "/api/v1/suggestions", 409, "suggestion-conflict" },
+        { "POST", "/api/v1/suggestions", "/api/v1/suggestions", 415, "text" },
+        { "POST", "/api/v1/suggestions", "/api/v1/suggestions", 422, "suggestion-not-an-image" },
+        { "GET", "/api/v1/suggestions/{id}", "/api/v1/suggestions/{new-suggestion}", 200, "" },
+        { "GET", "/api/v1/suggestions/{id}", "/api/v1/suggestions/nosuch", 404, "" },
+        { "GET", "/api/v1/suggestions/{id}", "/api/v1/suggestions/nosuch", 401, "no-key" },
+        { "POST", "/api/v1/suggestions/{id}/rating", "/api/v1/suggestions/{new-suggestion}/rating", 400, "rating-unknown" },
+        { "POST", "/api/v1/suggestions/{id}/rating", "/api/v1/suggestions/{new-suggestion}/rating", 401, "no-key" },
+        { "POST", "/api/v1/suggestions/{id}/rating", "/api/v1/suggestions/nosuch/rating", 404, "rating" },
+        { "POST", "/api/v1/suggestions/{id}/rating", "/api/v1/suggestions/{new-suggestion}/rating", 409, "rating" },
+        { "POST", "/api/v1/suggestions/{id}/rating", "/api/v1/suggestions/{new-suggestion}/rating", 413, "rating-huge" },
+        { "POST", "/api/v1/suggestions/{id}/rating", "/api/v1/suggestions/{new-suggestion}/rating", 415, "text" },
+        { "GET", "/api/v1/suggestions/{id}/photos/{photo}", "/api/v1/suggestions/{new-suggestion}/photos/0?k=test1&exp=1&sig=x", 403, "" },
         { "GET", "/api/v1/health", "/api/v1/health", 200, "" },
         { "GET", "/api/v1/health/ready", "/api/v1/health/ready", 200, "" },
         { "GET", "/api/v1/health/live", "/api/v1/health/live", 200, "" },
@@ -96,6 +115,23 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         { "GET", "/api/v1/portal/unacknowledged", "/api/v1/portal/unacknowledged", 401, "none" },
         { "GET", "/api/v1/portal/audit", "/api/v1/portal/audit", 200, "viewer" },
         { "GET", "/api/v1/portal/audit", "/api/v1/portal/audit", 401, "none" },
+        { "GET", "/api/v1/portal/suggestions", "/api/v1/portal/suggestions", 200, "viewer" },
+        { "GET", "/api/v1/portal/suggestions", "/api/v1/portal/suggestions?state=some", 400, "viewer" },
+        { "GET", "/api/v1/portal/suggestions", "/api/v1/portal/suggestions", 401, "none" },
+        { "GET", "/api/v1/portal/suggestions/{id}", "/api/v1/portal/suggestions/{new-suggestion}", 200, "viewer" },
+        { "GET", "/api/v1/portal/suggestions/{id}", "/api/v1/portal/suggestions/nosuch", 401, "none" },
+        { "GET", "/api/v1/portal/suggestions/{id}", "/api/v1/portal/suggestions/nosuch", 404, "viewer" },
+        { "POST", "/api/v1/portal/suggestions/{id}/steps", "/api/v1/portal/suggestions/nosuch/steps", 401, "none:step" },
+        { "POST", "/api/v1/portal/suggestions/{id}/steps", "/api/v1/portal/suggestions/{new-suggestion}/steps", 403, "viewer:step" },
+        { "POST", "/api/v1/portal/suggestions/{id}/steps", "/api/v1/portal/suggestions/{new-suggestion}/steps", 413, "viewer:huge-json" },
+        { "POST", "/api/v1/portal/suggestions/{id}/steps", "/api/v1/portal/suggestions/{new-suggestion}/steps", 415, "viewer:text" },
+        { "POST", "/api/v1/portal/suggestions/{id}/reveal", "/api/v1/portal/suggestions/nosuch/reveal", 401, "none:reveal" },
+        { "POST", "/api/v1/portal/suggestions/{id}/reveal", "/api/v1/portal/suggestions/{new-suggestion}/reveal", 403, "viewer:reveal" },
+        { "POST", "/api/v1/portal/suggestions/{id}/reveal", "/api/v1/portal/suggestions/{new-suggestion}/reveal", 413, "viewer:huge-json" },
+        { "POST", "/api/v1/portal/suggestions/{id}/reveal", "/api/v1/portal/suggestions/{new-suggestion}/reveal", 415, "viewer:text" },
+        { "GET", "/api/v1/portal/suggestion-stats", "/api/v1/portal/suggestion-stats?weeks=4", 200, "viewer" },
+        { "GET", "/api/v1/portal/suggestion-stats", "/api/v1/portal/suggestion-stats?weeks=0", 400, "viewer" },
+        { "GET", "/api/v1/portal/suggestion-stats", "/api/v1/portal/suggestion-stats", 401, "none" },
         { "GET", "/api/v1/portal/ui", "/api/v1/portal/ui/", 200, "none" },
         { "GET", "/api/v1/portal/ui/{file}", "/api/v1/portal/ui/portal.js", 200, "none" },
         { "GET", "/api/v1/portal/ui/{file}", "/api/v1/portal/ui/portal.css", 200, "none" },
@@ -110,6 +146,18 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         "GET /api/v1/health/ready 503", // storage down: HealthTests
         "POST /api/v1/departments/fg/webhooks 400", // signed but malformed: HousingWebhooksTests
         "POST /api/v1/departments/fg/webhooks 413", // oversized: HousingWebhooksTests
+        "POST /api/v1/suggestions 413", // over four photos' worth: SuggestionIntakeTests
+        "POST /api/v1/suggestions/{id}/rating 200", // after a community's result: SuggestionLifecycleTests
+        "GET /api/v1/suggestions/{id}/photos/{photo} 200", // a JPEG, not JSON: SuggestionIntakeTests
+        "GET /api/v1/suggestions/{id}/photos/{photo} 404", // a valid link to a photo that is gone: SuggestionIntakeTests
+        "POST /api/v1/portal/suggestions/{id}/steps 200", // a community worker's steps: SuggestionLifecycleTests, SuggestionPortalUiTests
+        "POST /api/v1/portal/suggestions/{id}/steps 400", // note or step wrong: SuggestionLifecycleTests
+        "POST /api/v1/portal/suggestions/{id}/steps 404", // another community's worker: SuggestionLifecycleTests
+        "POST /api/v1/portal/suggestions/{id}/steps 409", // progress before acceptance: SuggestionLifecycleTests
+        "POST /api/v1/portal/suggestions/{id}/reveal 200", // the community's worker: SuggestionLifecycleTests
+        "POST /api/v1/portal/suggestions/{id}/reveal 400", // no reason, unknown field: SuggestionLifecycleTests
+        "POST /api/v1/portal/suggestions/{id}/reveal 404", // another community's worker: SuggestionLifecycleTests
+        "POST /api/v1/portal/suggestions/{id}/reveal 410", // erased by retention: SuggestionClockTests
         "POST /api/v1/portal/session 429", // throttled and locked sign-ins: SignInTests, SignInLockoutTests
         "POST /api/v1/portal/handoffs/{id}/replay 202", // a failed hand-off replayed: PortalUiTests
         "POST /api/v1/portal/handoffs/{id}/reveal 410", // erased by retention: RetentionEndToEndTests
@@ -132,6 +180,13 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         {
             using var created = await hub.SubmitAsync(Applications.IntakeTests.Sample("GA-004"));
             path = path.Replace("{new}", JsonNode.Parse(await created.Content.ReadAsStringAsync())!["applicationId"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        if (path.Contains("{new-suggestion}", StringComparison.Ordinal))
+        {
+            using var form = Suggestions.SuggestionsFixture.Form(Suggestions.SuggestionsFixture.Json(), (Suggestions.Photos.Png(), "image/png"));
+            using var created = await SubmitSuggestionAsync(form, Guid.NewGuid().ToString());
+            path = path.Replace("{new-suggestion}", JsonNode.Parse(await created.Content.ReadAsStringAsync())!["suggestionId"]!.GetValue<string>(), StringComparison.Ordinal);
         }
 
         using var response = await client.SendAsync(await Request(method, path, how));
@@ -196,6 +251,12 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
             case "reveal":
                 request.Content = Json(new { field = "phone", reason = "回访核实联系电话" });
                 break;
+            case "step":
+                request.Content = Json(new { step = "accepted" });
+                break;
+            case "huge-json":
+                request.Content = Json(new { step = "progress", note = new string('x', 10_000) });
+                break;
             case "bulk":
                 request.Content = Json(new { itemCode = "CL-001" }); // a guide-only item: nothing to replay, so no other test's hand-off moves
                 break;
@@ -224,6 +285,35 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
             case "text":
                 request.Content = new StringContent("itemCode=GA-004", Encoding.UTF8, "text/plain");
                 break;
+            case "suggestion" or "suggestion-no-idempotency-key" or "suggestion-not-an-image":
+                request.Content = Suggestions.SuggestionsFixture.Form(Suggestions.SuggestionsFixture.Json(),
+                    how == "suggestion-not-an-image" ? (Encoding.UTF8.GetBytes("不是图片"), "image/jpeg") : (Suggestions.Photos.Png(), "image/png"));
+                if (how == "suggestion-no-idempotency-key")
+                {
+                    request.Headers.Remove("Idempotency-Key");
+                }
+
+                break;
+            case "suggestion-conflict":
+                var used = Guid.NewGuid().ToString();
+                using (var first = Suggestions.SuggestionsFixture.Form(Suggestions.SuggestionsFixture.Json(), (Suggestions.Photos.Png(), "image/png")))
+                using (await SubmitSuggestionAsync(first, used))
+                {
+                }
+
+                request.Headers.Remove("Idempotency-Key");
+                request.Headers.Add("Idempotency-Key", used);
+                request.Content = Suggestions.SuggestionsFixture.Form(Suggestions.SuggestionsFixture.Json(text: "另一件事"), (Suggestions.Photos.Png(), "image/png"));
+                break;
+            case "rating":
+                request.Content = JsonContent.Create(new { rating = "满意" });
+                break;
+            case "rating-unknown":
+                request.Content = JsonContent.Create(new { rating = "还行" });
+                break;
+            case "rating-huge":
+                request.Content = JsonContent.Create(new { rating = "满意", comment = new string('好', 5000) });
+                break;
             case "guide-only":
                 body["itemCode"] = "CL-001";
                 request.Content = JsonContent.Create(body);
@@ -237,6 +327,14 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         }
 
         return request;
+    }
+
+    private async Task<HttpResponseMessage> SubmitSuggestionAsync(HttpContent form, string key)
+    {
+        using var client = hub.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/suggestions") { Content = form };
+        request.Headers.Add("Idempotency-Key", key);
+        return await client.SendAsync(request);
     }
 
     [Fact]

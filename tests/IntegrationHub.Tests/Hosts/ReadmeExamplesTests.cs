@@ -21,13 +21,17 @@ public sealed class ReadmeExamplesTests(HubFixture hub)
         using var created = await hub.SubmitAsync(Applications.IntakeTests.Sample("GA-004"));
         var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["applicationId"]!.GetValue<string>();
         var address = hub.BaseAddress.ToString().TrimEnd('/');
+        var (suggestionId, photoUrl) = await NewSuggestionAsync();
 
         Assert.True(commands.Count >= 8, $"only {commands.Count} curl commands found in README.md");
         Assert.Contains(commands, c => c.Contains("--data-urlencode 'q=居住证'", StringComparison.Ordinal));
         foreach (var command in commands)
         {
             var (status, body) = await RunAsync(command.Replace(ReadmeAddress, address, StringComparison.Ordinal)
-                .Replace("<applicationId>", id, StringComparison.Ordinal), address);
+                .Replace("<applicationId>", id, StringComparison.Ordinal)
+                .Replace("<suggestionId>", suggestionId, StringComparison.Ordinal)
+                .Replace("<photoUrl>", photoUrl, StringComparison.Ordinal)
+                .Replace("<password>", HubFixture.Password, StringComparison.Ordinal), address);
 
             Assert.True(status is >= 200 and < 300, $"{command}\nanswered {status}: {body}");
             if (body.TrimStart().StartsWith('{'))
@@ -35,6 +39,40 @@ public sealed class ReadmeExamplesTests(HubFixture hub)
                 Assert.NotNull(JsonNode.Parse(body));
             }
         }
+    }
+
+    [Fact]
+    public async Task Readme_SuggestionSession_TakesTheSuggestionToClosed()
+    {
+        var commands = CurlCommands(await File.ReadAllTextAsync(Path.Combine(Azurite.RepoRoot(), "README.md")))
+            .Where(c => c.Contains("<suggestionId>", StringComparison.Ordinal) || c.Contains("/portal/session", StringComparison.Ordinal)).ToList();
+        var (suggestionId, photoUrl) = await NewSuggestionAsync();
+        var address = hub.BaseAddress.ToString().TrimEnd('/');
+
+        foreach (var command in commands)
+        {
+            await RunAsync(command.Replace(ReadmeAddress, address, StringComparison.Ordinal).Replace("<suggestionId>", suggestionId, StringComparison.Ordinal)
+                .Replace("<photoUrl>", photoUrl, StringComparison.Ordinal).Replace("<password>", HubFixture.Password, StringComparison.Ordinal), address);
+        }
+
+        using var client = hub.CreateClient();
+        var view = (await client.GetFromJsonAsync<JsonObject>($"/api/v1/suggestions/{suggestionId}"))!;
+        Assert.Equal("Closed", view["status"]!.GetValue<string>());
+        Assert.Equal(["submitted", "accepted", "progress", "resolved", "rated"],
+            view["timeline"]!.AsArray().Select(s => s!["step"]!.GetValue<string>()));
+    }
+
+    // A suggestion with one photo, as the README's own POST makes it, for the commands that follow it.
+    private async Task<(string Id, string PhotoUrl)> NewSuggestionAsync()
+    {
+        using var form = Suggestions.SuggestionsFixture.Form(Suggestions.SuggestionsFixture.Json(), (Suggestions.Photos.Png(), "image/png"));
+        using var client = hub.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/suggestions") { Content = form };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        using var created = await client.SendAsync(request);
+        var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["suggestionId"]!.GetValue<string>();
+        var view = (await client.GetFromJsonAsync<JsonObject>($"/api/v1/suggestions/{id}"))!;
+        return (id, view["photos"]![0]!["url"]!.GetValue<string>());
     }
 
     [Fact]

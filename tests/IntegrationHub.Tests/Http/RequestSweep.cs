@@ -41,6 +41,8 @@ internal static class RequestSweep
     [
         "service-items", "service-items/{x}", "service-items/{x}/guide", "applications/{x}", "events", "health", "health/ready", "health/live", "openapi.json",
         "portal/me", "portal/dashboard", "portal/handoffs", "portal/handoffs/{x}", "portal/unacknowledged", "portal/audit", "portal/ui/{x}",
+        "communities", "communities/{x}", "suggestions/{x}", "suggestions/{x}/photos/{x}", "portal/suggestions", "portal/suggestions/{x}",
+        "portal/suggestion-stats",
         "docs/{x}",
     ];
 
@@ -48,6 +50,7 @@ internal static class RequestSweep
     [
         "applications", "departments/ga/notifications", "departments/fg/webhooks", "portal/session", "portal/handoffs/search",
         "portal/handoffs/{x}/replay", "portal/handoffs/{x}/resolve", "portal/handoffs/{x}/reveal", "portal/replay",
+        "suggestions", "suggestions/{x}/rating", "portal/suggestions/{x}/steps", "portal/suggestions/{x}/reveal",
     ];
 
     /// <summary>Every generated case, weighted towards the bodies that carry personal data.</summary>
@@ -57,6 +60,7 @@ internal static class RequestSweep
 
     private static SweepCase Build(int kind, int a, int b, int c, string cookie) => kind switch
     {
+        < 6 => Suggestion(a, b, c),
         < 40 => Application(kind % 20, a, b, c),
         < 44 => ApplicationHeaders(a, b),
         < 52 => Notification(a, b, c),
@@ -188,6 +192,47 @@ internal static class RequestSweep
             [("X-Api-Key", HubFixture.KeyA), ("Idempotency-Key", $"sweep-{Guid.NewGuid():N}")]);
     }
 
+    // POST /suggestions as multipart/form-data, broken in one way: a photo that is no image, broken framing or JSON, a part too many.
+    private static SweepCase Suggestion(int a, int b, int c)
+    {
+        var boundary = $"sweep{b}";
+        var json = Encoding.Latin1.GetString(Encoding.UTF8.GetBytes("""{"communityCode":"DIEMENG","category":"设施维修","text":"楼道灯坏了","contact":{"name":"陈小明","phone":"13912345678"}}"""));
+        string Part(string name, string body, string? file = null) =>
+            $"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"{(file is null ? "" : $"; filename=\"{file}\"")}\r\nContent-Type: image/jpeg\r\n\r\n{body}\r\n";
+        var end = $"--{boundary}--\r\n";
+        var garbage = Encoding.Latin1.GetString(RandomBytes(c, 1 + c % 3000));
+        var contentType = $"multipart/form-data; boundary={boundary}";
+        var (what, text) = (a % 10) switch
+        {
+            0 => ("a photo that is no image", Part("suggestion", json) + Part("photo", garbage, "a.jpg") + end),
+            1 => ("a JPEG signature then garbage", Part("suggestion", json) + Part("photo", "\u00FF\u00D8\u00FF\u00E0" + garbage, "b.jpg") + end),
+            2 => ("truncated framing", (Part("suggestion", json) + Part("photo", garbage, "c.jpg"))[..(10 + c % 200)]),
+            3 => ("a truncated JSON part", Part("suggestion", json[..(c % json.Length)]) + end),
+            4 => ("no JSON part", Part("photo", garbage, "d.jpg") + end),
+            5 => ("an unknown part", Part("suggestion", json) + Part(new[] { "video", "photos", "Suggestion", "" }[c % 4], garbage) + end),
+            6 => ("a boundary other than declared", Part("suggestion", json).Replace(boundary, "other", StringComparison.Ordinal) + "--other--\r\n"),
+            7 => ("JSON without multipart", json),
+            8 => ("a JSON part of wrong types", Part("suggestion", json.Replace("\"DIEMENG\"", "[1]", StringComparison.Ordinal)) + end),
+            _ => ("the JSON part twice", Part("suggestion", json) + Part("suggestion", json) + end),
+        };
+        if (a % 10 == 7)
+        {
+            contentType = BadMediaTypes[c % BadMediaTypes.Length];
+        }
+
+        (string, string)[] headers = (b % 9) switch
+        {
+            0 => [("Idempotency-Key", $"sweep-{Guid.NewGuid():N}")],
+            1 => [("X-Api-Key", HubFixture.KeyA)],
+            _ => [("X-Api-Key", HubFixture.KeyA), ("Idempotency-Key", $"sweep-{Guid.NewGuid():N}")],
+        };
+
+        // Every character of the text is one byte (Latin-1): the garbage and the JPEG signature go out as they are, and the
+        // JSON was turned into its UTF-8 bytes before it was put in.
+        var bytes = Encoding.Latin1.GetBytes(text);
+        return new SweepCase($"suggestion: {what}", "POST", "/api/v1/suggestions", bytes, contentType, headers, Chunked: c % 5 == 0);
+    }
+
     private static SweepCase ApplicationHeaders(int a, int b)
     {
         var body = Utf8(IntakeTests.Sample(ItemCodes[a % ItemCodes.Length]));
@@ -260,8 +305,11 @@ internal static class RequestSweep
     private static SweepCase PortalBody(int a, int b, int c, string cookie)
     {
         var id = RandomId(b);
-        var (path, valid) = (a % 6) switch
+        var (path, valid) = (a % 9) switch
         {
+            6 => ($"portal/suggestions/{id}/steps", """{"step":"progress","note":"已派人查看"}"""),
+            7 => ($"portal/suggestions/{id}/reveal", """{"field":"phone","reason":"电话回访"}"""),
+            8 => ($"suggestions/{id}/rating", """{"rating":"满意","comment":"很好"}"""),
             0 => ("portal/session", """{"user":"nobody","password":"x"}"""),
             1 => ("portal/handoffs/search", """{"idNumber":"11010519491231002X","item":"GA-001"}"""),
             2 => ($"portal/handoffs/{id}/reveal", """{"field":"name","reason":"核实身份"}"""),
@@ -287,7 +335,8 @@ internal static class RequestSweep
             contentType = BadMediaTypes[b % BadMediaTypes.Length];
         }
 
-        return new SweepCase($"portal {path}: {what}", "POST", $"/api/v1/{path}", body, contentType, [("Cookie", $"hub_portal={cookie}")], Chunked: b % 7 == 0);
+        return new SweepCase($"portal {path}: {what}", "POST", $"/api/v1/{path}", body, contentType,
+            [("Cookie", $"hub_portal={cookie}"), ("X-Api-Key", HubFixture.KeyA)], Chunked: b % 7 == 0);
     }
 
     // Every GET route with generated path segments and query strings: any answer but a 5xx or a bare error.

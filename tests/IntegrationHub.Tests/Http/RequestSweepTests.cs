@@ -224,6 +224,15 @@ public sealed class RequestSweepTests(SweepFixture hub, ITestOutputHelper output
             }
         }
 
+        var blobs = new Azure.Storage.Blobs.BlobServiceClient(hub.Azurite.ConnectionString);
+        await foreach (var container in blobs.GetBlobContainersAsync())
+        {
+            await foreach (var blob in blobs.GetBlobContainerClient(container.Name).GetBlobsAsync())
+            {
+                rows.Add($"blob {container.Name} {blob.Name} {blob.Properties.ETag}");
+            }
+        }
+
         var queues = new QueueServiceClient(hub.Azurite.ConnectionString);
         await foreach (var queue in queues.GetQueuesAsync())
         {
@@ -238,7 +247,8 @@ public sealed class RequestSweepTests(SweepFixture hub, ITestOutputHelper output
     // The names, ID numbers, phones and addresses of every sample the sweep sends.
     private static HashSet<string> PersonalData()
     {
-        var values = new HashSet<string>(StringComparer.Ordinal);
+        // The resident of every generated suggestion, and the words only a suggestion carries.
+        var values = new HashSet<string>(StringComparer.Ordinal) { "陈小明", "13912345678", "楼道灯坏了" };
         foreach (var item in RequestSweep.Items.Split(' '))
         {
             var body = IntakeTests.Sample(item);

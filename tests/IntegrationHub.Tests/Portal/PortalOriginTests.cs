@@ -22,6 +22,8 @@ public sealed class PortalOriginTests(HubFixture hub)
         { "POST", "handoffs/any-id/resolve" },
         { "POST", "handoffs/any-id/reveal" },
         { "POST", "replay" },
+        { "POST", "suggestions/any-id/steps" },
+        { "POST", "suggestions/any-id/reveal" },
     };
 
     [Fact]

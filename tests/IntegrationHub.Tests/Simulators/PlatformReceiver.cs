@@ -38,7 +38,7 @@ public sealed class PlatformReceiver : IDisposable
     ];
 
     public IEnumerable<JsonNode> EventsFor(string applicationId) =>
-        Received().Where(r => r.Event["applicationId"]!.GetValue<string>() == applicationId).Select(r => r.Event);
+        Received().Where(r => r.Event["applicationId"]?.GetValue<string>() == applicationId).Select(r => r.Event);
 
     public void Dispose() => _server.Stop();
 }

@@ -98,4 +98,35 @@ public sealed class EventFeedTests : IAsyncLifetime
             Assert.Equal(written[id].Select(sequence => $"{id}-{sequence}"), events.Select(e => e.EventId));
         }
     }
+
+    [Fact]
+    public async Task AppendOnce_SameEventsAgainFromTheOtherInstance_OnlyTheNewOneGetsAPositionAndNoGapOpens()
+    {
+        const string platform = "platform-once";
+        static EventEntity Step(int n) => new()
+        {
+            Type = "suggestion-changed",
+            EventId = $"sgonce-{n}",
+            SuggestionId = "sgonce",
+            Community = "c1",
+            Step = $"step{n}",
+            Status = "Accepted",
+            PreviousStatus = "Submitted",
+            OccurredAt = DateTimeOffset.UnixEpoch.AddMinutes(n),
+        };
+
+        var first = await _one.Feed.AppendOnceAsync(platform, [Step(1), Step(2)]);
+        var again = await _two.Feed.AppendOnceAsync(platform, [Step(1), Step(2), Step(3)]);
+        var none = await _one.Feed.AppendOnceAsync(platform, [Step(3)]);
+
+        Assert.Equal(["sgonce-1", "sgonce-2"], first.Select(e => e.EventId));
+        Assert.Equal(["sgonce-3"], again.Select(e => e.EventId));
+        Assert.Empty(none);
+
+        // The feed shows each event once, at positions 1..3, and none of the marker rows kept beside them.
+        var feed = await _two.Feed.ReadAsync(platform, "", 100, CancellationToken.None);
+        Assert.Equal(["sgonce-1", "sgonce-2", "sgonce-3"], feed.Select(e => e.EventId));
+        Assert.Equal([1L, 2L, 3L], feed.Select(EventFeed.PositionOf));
+        Assert.All(feed, e => Assert.Equal("suggestion-changed", e.Type));
+    }
 }

@@ -33,7 +33,7 @@
     Received: 'ok', Completed: 'ok', Rejected: 'warn', Invalid: 'bad', ConfigurationFault: 'bad', Transient: 'warn', Held: 'info', Poison: 'bad',
   };
   const STATE_TONES = { Waiting: 'info', Retrying: 'warn', Held: 'info', Delivered: 'ok', Failed: 'bad', Resolved: 'muted' };
-  const ROLE_LABELS = { operator: '操作员', viewer: '只读查看' };
+  const ROLE_LABELS = { operator: '操作员', viewer: '只读查看', 'community-worker': '全科社工', 'street-supervisor': '街道主管' };
   const AUDIT_ACTIONS = {
     replay: '重新投递',
     'bulk-replay': '批量重新投递',
@@ -42,8 +42,13 @@
     'sign-in-failed': '登录失败',
     'sign-in-throttled': '登录受限',
     'sign-in-lockout': '账户临时锁定',
+    'suggestion-accepted': '受理建议',
+    'suggestion-progress': '建议进展反馈',
+    'suggestion-resolved': '建议结果反馈',
+    'suggestion-transferred': '建议转办',
+    'suggestion-reveal': '查看居民联系方式',
   };
-  const AUDIT_TONES = { reveal: 'warn', 'sign-in-failed': 'warn', 'sign-in-throttled': 'warn', 'sign-in-lockout': 'bad' };
+  const AUDIT_TONES = { reveal: 'warn', 'suggestion-reveal': 'warn', 'sign-in-failed': 'warn', 'sign-in-throttled': 'warn', 'sign-in-lockout': 'bad' };
   const FIELD_LABELS = {
     name: '姓名', idNumber: '身份证号', phone: '手机号', reason: '原因', user: '用户名', password: '密码',
     applicationId: '申请编号', caseNumber: '部门受理号', item: '事项', itemCode: '事项', department: '部门', state: '状态',
@@ -187,7 +192,9 @@
       return `登录尝试过于频繁，或账户因多次密码错误已临时锁定，请${wait}再试。`;
     }
     if (status === 403) {
-      return '无权执行此操作：需要操作员角色，只读用户仅能查看。';
+      return problem && problem.detail && state.user && !isStaff()
+        ? `无权执行此操作（${problem.detail}）`
+        : '无权执行此操作：需要操作员角色，只读用户仅能查看。';
     }
     const parts = [];
     if (problem && problem.errors) {
@@ -224,6 +231,11 @@
     return !!state.user && state.user.role === 'operator';
   }
 
+  // Community workers and street supervisors see the suggestion pages only (issue 12).
+  function isStaff() {
+    return !!state.user && (state.user.role === 'operator' || state.user.role === 'viewer');
+  }
+
   function signedIn(user) {
     state.user = user;
     $('session-user').textContent = user.user;
@@ -231,6 +243,9 @@
     $('session-role').className = `role-badge role-${user.role === 'operator' ? 'operator' : 'viewer'}`;
     $('session').hidden = false;
     $('nav').hidden = false;
+    for (const link of document.querySelectorAll('[data-staff]')) {
+      link.hidden = !isStaff();
+    }
     $('bulk-panel').hidden = !isOperator();
     route();
   }
@@ -297,7 +312,8 @@
       section.hidden = section.id !== `view-${view}`;
     }
     for (const link of document.querySelectorAll('[data-nav]')) {
-      const current = link.dataset.nav === view || (view === 'detail' && link.dataset.nav === 'search');
+      const current = link.dataset.nav === view || (view === 'detail' && link.dataset.nav === 'search')
+        || (view === 'suggestion' && link.dataset.nav === 'suggestions');
       link.classList.toggle('active', current);
       if (current) {
         link.setAttribute('aria-current', 'page');
@@ -312,9 +328,19 @@
       return;
     }
     clearInterval(state.dashboardTimer);
-    const hash = location.hash || '#/dashboard';
+    const hash = location.hash || (isStaff() ? '#/dashboard' : '#/suggestions');
     const detail = /^#\/handoffs\/(.+)$/.exec(hash);
-    if (detail) {
+    const suggestion = /^#\/suggestions\/(.+)$/.exec(hash);
+    if (suggestion) {
+      show('suggestion');
+      loadSuggestion(decodeURIComponent(suggestion[1])).catch(fail);
+    } else if (hash === '#/suggestions' || (!isStaff() && hash !== '#/on-time')) {
+      show('suggestions');
+      loadSuggestions().catch(fail);
+    } else if (hash === '#/on-time') {
+      show('on-time');
+      loadOnTime().catch(fail);
+    } else if (detail) {
       show('detail');
       loadDetail(decodeURIComponent(detail[1])).catch(fail);
     } else if (hash === '#/search') {
@@ -348,6 +374,8 @@
     $('dashboard-unacknowledged').textContent = String(dashboard.unacknowledged);
     $('dashboard-unacknowledged').classList.toggle('alert', dashboard.unacknowledged > 0);
     $('dashboard-updated').textContent = `更新于 ${formatTime(new Date())}`;
+    state.onTime = await api('GET', '/suggestion-stats?weeks=8');
+    drawOnTime('dashboard-on-time');
   }
 
   function departmentCard(department) {
@@ -535,6 +563,9 @@
   function auditTarget(entry) {
     if (entry.action.startsWith('sign-in-')) {
       return el('span', { class: 'mono', text: entry.target });
+    }
+    if (entry.action.startsWith('suggestion-')) {
+      return el('a', { href: `#/suggestions/${encodeURIComponent(entry.target)}`, class: 'mono', text: entry.target });
     }
     if (entry.action === 'bulk-replay') {
       return el('span', { text: DEPARTMENTS[entry.target] ? `${departmentName(entry.target)}（${entry.target}）` : entry.target });
@@ -911,6 +942,226 @@
     }
   }
 
+  // ---- suggestions (issue 12) --------------------------------------------------------------------------
+
+  const SUGGESTION_STATUS = {
+    Submitted: '待受理', Accepted: '已受理', InProgress: '办理中', Resolved: '已反馈结果', Transferred: '已转办', Reopened: '重新办理', Closed: '已办结',
+  };
+  const SUGGESTION_STEPS = {
+    submitted: '居民提交', accepted: '受理', progress: '进展反馈', resolved: '结果反馈', transferred: '转办', rated: '居民评价',
+    'deadline-warning': '20 小时预警', 'deadline-breached': '24 小时超时', erased: '个人信息删除',
+  };
+  const STEP_BUTTONS = [['accepted', '受理', 'btn-primary'], ['progress', '进展反馈', ''], ['resolved', '结果反馈', 'btn-primary'], ['transferred', '转办', 'btn-warn']];
+
+  function timeLeft(item) {
+    if (!item.clockRunning) {
+      return item.onTime === false ? badge('超时后已反馈', 'bad') : badge('已按时反馈', 'ok');
+    }
+    const seconds = item.secondsLeft;
+    const abs = Math.abs(seconds);
+    const text = `${Math.floor(abs / 3600)} 小时 ${Math.floor((abs % 3600) / 60)} 分`;
+    return seconds < 0 ? badge(`已超时 ${text}`, 'bad') : badge(`剩 ${text}`, item.warned ? 'warn' : 'info');
+  }
+
+  function suggestionLink(id) {
+    return el('a', { href: `#/suggestions/${encodeURIComponent(id)}`, class: 'mono', text: id.slice(0, 12) });
+  }
+
+  async function loadSuggestions() {
+    const all = $('suggestions-all').checked;
+    const list = await api('GET', `/suggestions${all ? '?state=all' : ''}`);
+    if (state.view !== 'suggestions') {
+      return;
+    }
+    const scope = list.scope === 'community' ? `${list.scopeName} 待办队列` : list.scope === 'street' ? `${list.scopeName} 各社区（超时优先）` : '全部社区';
+    $('suggestions-title').textContent = `社区建议 · ${list.scopeName}`;
+    $('suggestions-scope').textContent = `${scope}（按剩余时间排序）`;
+    $('suggestions-total').textContent = `共 ${list.total} 件`;
+    if (list.items.length === 0) {
+      $('suggestions-results').replaceChildren(el('p', { class: 'empty', text: '目前没有待办的建议。' }));
+      return;
+    }
+    const head = el('thead', {}, el('tr', {}, ['编号', '剩余时间', '社区', '类别', '状态', '提交时间', '居民', '照片', '受理人'].map((t) => el('th', { text: t }))));
+    const body = el('tbody', {}, list.items.map((item) => el('tr', {
+      class: item.breached ? 'row-breached' : '',
+      dataset: { suggestionId: item.suggestionId, breached: String(item.breached), community: item.community },
+    },
+    el('td', {}, suggestionLink(item.suggestionId)),
+    el('td', {}, timeLeft(item), item.breached ? badge('已上报街道', 'bad') : null),
+    el('td', { text: item.communityName }),
+    el('td', { text: item.category }),
+    el('td', { text: SUGGESTION_STATUS[item.status] || item.status }),
+    el('td', { class: 'nowrap', text: formatTime(item.submittedAt) }),
+    el('td', { text: `${item.contactName || ''} ${item.contactPhone}`.trim() }),
+    el('td', { class: 'num', text: String(item.photos) }),
+    el('td', { text: item.acceptedBy || '—' }))));
+    $('suggestions-results').replaceChildren(el('table', { class: 'table', id: 'suggestion-list' }, head, body));
+  }
+
+  async function loadSuggestion(id) {
+    $('suggestion-title').textContent = '建议详情';
+    $('suggestion-actions').hidden = true;
+    $('suggestion-body').replaceChildren(el('p', { class: 'empty', text: '加载中…' }));
+    let detail;
+    try {
+      detail = await api('GET', `/suggestions/${encodeURIComponent(id)}`);
+    } catch (e) {
+      $('suggestion-body').replaceChildren(el('p', { class: 'empty', text: e.message }));
+      throw e;
+    }
+    if (state.view !== 'suggestion') {
+      return;
+    }
+    state.suggestion = detail;
+    renderSuggestion(detail);
+  }
+
+  function renderSuggestion(detail) {
+    const view = detail.view;
+    const summary = detail.summary;
+    $('suggestion-title').textContent = `建议详情 · ${view.communityName} · ${view.category}`;
+    const buttons = STEP_BUTTONS.filter(([step]) => detail.allowedSteps.includes(step)).map(([step, label, tone]) => el('button', {
+      type: 'button', id: `step-${step}`, class: `btn ${tone}`, on: { click: () => takeStep(view.suggestionId, step) },
+    }, label));
+    $('suggestion-buttons').replaceChildren(...buttons);
+    $('suggestion-actions').hidden = buttons.length === 0;
+    const clock = view.clock;
+    const status = el('span', { id: 'suggestion-status', dataset: { status: view.status } }, badge(SUGGESTION_STATUS[view.status] || view.status, view.status === 'Closed' ? 'muted' : 'info'));
+    const overview = el('div', { class: 'card' }, el('h2', { text: '概况' }), facts([
+      ['状态', status],
+      ['24 小时时限', el('span', {}, timeLeft(summary), clock.warned ? badge('已预警', 'warn') : null, clock.breached ? badge('已超时并上报街道主管', 'bad') : null)],
+      ['截止时间', formatTime(clock.dueAt)],
+      ['首次反馈', clock.stoppedAt ? formatTime(clock.stoppedAt) : '—'],
+      ['社区', `${view.communityName}（${summary.street}）`],
+      ['提交时间', formatTime(view.submittedAt)],
+      view.rating ? ['居民评价', view.rating] : null,
+    ]));
+    const contactValue = el('span', { class: 'masked mono', id: 'suggestion-contact', text: `${view.contactName || ''} ${view.contactPhone}`.trim() });
+    const content = el('div', { class: 'card' }, el('h2', {}, '居民反映', el('span', { class: 'masked-note', text: '联系方式已脱敏' })), facts([
+      ['内容', el('p', { class: 'suggestion-text', id: 'suggestion-text', text: view.erasedAt ? `已于 ${formatTime(view.erasedAt)} 按保存期限删除` : view.text })],
+      view.address ? ['地点', view.address] : null,
+      view.location ? ['位置', `${view.location.latitude.toFixed(5)}, ${view.location.longitude.toFixed(5)}`] : null,
+      ['联系方式', el('span', {}, contactValue, detail.canReveal ? el('button', {
+        type: 'button', id: 'suggestion-reveal', class: 'btn btn-small', on: { click: () => revealContact(view.suggestionId, contactValue) },
+      }, '查看电话') : null)],
+    ]));
+    const photos = el('div', { class: 'card' }, el('h2', { text: `照片（${view.photos.length} 张，链接 ${view.photos.length ? formatTime(view.photos[0].expiresAt) : ''} 前有效）` }),
+      view.photos.length === 0 ? el('p', { class: 'empty', text: '无照片。' })
+        : el('div', { class: 'photo-grid', id: 'suggestion-photos' }, view.photos.map((p) => el('a', { href: p.url, target: '_blank', rel: 'noopener' },
+          el('img', { src: p.url, alt: `照片 ${p.index + 1}`, width: 240, loading: 'lazy', class: 'photo' })))));
+    const timeline = el('div', { class: 'card timeline-card' }, el('h2', { text: '完整时间线' }),
+      el('ol', { class: 'timeline', id: 'suggestion-timeline' }, view.timeline.map((step) => el('li', {
+        class: `entry tone-${step.step === 'deadline-breached' ? 'bad' : step.step === 'deadline-warning' ? 'warn' : step.actor ? 'operator' : 'info'}`,
+        dataset: { step: step.step, sequence: String(step.sequence) },
+      },
+      el('span', { class: 'entry-dot', 'aria-hidden': 'true' }),
+      el('div', { class: 'entry-body' },
+        el('div', { class: 'entry-head' },
+          el('span', { class: 'entry-seq', text: `#${step.sequence}` }),
+          el('span', { class: 'entry-kind', text: SUGGESTION_STEPS[step.step] || step.step }),
+          badge(SUGGESTION_STATUS[step.status] || step.status, 'info'),
+          el('time', { class: 'entry-time', datetime: step.at, text: formatTime(step.at) })),
+        el('p', { class: 'entry-summary', text: step.summary }),
+        step.note ? el('p', { class: 'entry-note', text: step.note }) : null)))));
+    $('suggestion-body').replaceChildren(el('div', { class: 'detail-grid' }, overview, content, photos), timeline);
+  }
+
+  async function takeStep(id, step) {
+    const note = $('suggestion-note').value.trim();
+    const department = $('suggestion-department').value.trim();
+    if (step !== 'accepted' && note.length < 2) {
+      notify('请填写反馈内容（至少 2 个字）。', 'bad');
+      $('suggestion-note').focus();
+      return;
+    }
+    if (step === 'transferred' && department.length < 2) {
+      notify('转办须填写接收部门。', 'bad');
+      $('suggestion-department').focus();
+      return;
+    }
+    try {
+      const detail = await api('POST', `/suggestions/${encodeURIComponent(id)}/steps`, { step, note: step === 'accepted' ? null : note, department: step === 'transferred' ? department : null });
+      $('suggestion-note').value = '';
+      $('suggestion-department').value = '';
+      notify(`已${SUGGESTION_STEPS[step]}，已通知平台。`, 'ok');
+      state.suggestion = detail;
+      renderSuggestion(detail);
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  async function revealContact(id, target) {
+    const reason = await confirmDialog('查看居民联系方式', '查看未脱敏的电话须说明原因，本次查看将记入审计日志。', true);
+    if (reason === null) {
+      return;
+    }
+    try {
+      const revealed = await api('POST', `/suggestions/${encodeURIComponent(id)}/reveal`, { field: 'phone', reason });
+      target.textContent = revealed.value;
+      target.classList.remove('masked');
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  async function loadOnTime() {
+    const stats = await api('GET', '/suggestion-stats?weeks=8');
+    if (state.view !== 'on-time') {
+      return;
+    }
+    state.onTime = stats;
+    $('on-time-legend').replaceChildren(...stats.communities.map((c, i) => el('span', { class: 'legend-item' },
+      el('span', { class: `swatch series-${i % 6}` }), c.name)));
+    drawOnTime('on-time-chart');
+    const head = el('thead', {}, el('tr', {}, el('th', { text: '社区' }), stats.weeks.map((w) => el('th', { text: `${w.slice(5)} 周` }))));
+    const body = el('tbody', {}, stats.communities.map((c) => el('tr', { dataset: { community: c.community } },
+      el('td', { text: c.name }),
+      c.weeks.map((w) => el('td', { class: 'num', dataset: { week: w.weekStart, rate: w.rate === undefined || w.rate === null ? '' : String(w.rate) },
+        text: w.due === 0 ? (w.submitted ? `${w.submitted} 件计时中` : '—') : `${Math.round(w.rate * 100)}%（${w.onTime}/${w.due}）` })))));
+    $('on-time-table').replaceChildren(el('table', { class: 'table', id: 'on-time-rates' }, head, body));
+  }
+
+  function drawOnTime(boxId) {
+    const box = $(boxId);
+    const stats = state.onTime;
+    if (!stats || box.clientWidth <= 0) {
+      return;
+    }
+    const width = Math.max(480, box.clientWidth);
+    const height = 260;
+    const left = 44;
+    const right = 10;
+    const top = 14;
+    const bottom = 30;
+    const plotW = width - left - right;
+    const plotH = height - top - bottom;
+    const y = (rate) => top + plotH - rate * plotH;
+    const slot = plotW / Math.max(1, stats.weeks.length);
+    const count = Math.max(1, stats.communities.length);
+    const bar = Math.max(2, (slot * 0.7) / count);
+    const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', class: 'chart-svg', id: `${boxId}-svg`, 'aria-label': '各社区每周 24 小时内受理并反馈的比例' });
+    for (const v of [0, 0.25, 0.5, 0.75, 1]) {
+      root.append(svg('line', { x1: left, x2: width - right, y1: y(v), y2: y(v), class: v === 0 ? 'axis' : 'grid' }));
+      root.append(svg('text', { x: left - 6, y: y(v) + 4, class: 'tick', 'text-anchor': 'end' }, `${v * 100}%`));
+    }
+    stats.weeks.forEach((week, i) => {
+      const x0 = left + i * slot + (slot - bar * count) / 2;
+      stats.communities.forEach((c, j) => {
+        const w = c.weeks[i];
+        if (w.rate === undefined || w.rate === null) {
+          return;
+        }
+        root.append(svg('rect', {
+          x: x0 + j * bar, y: y(w.rate), width: bar, height: Math.max(1, top + plotH - y(w.rate)), class: `bar-on-time series-${j % 6}`,
+          'data-community': c.community, 'data-week': week, 'data-rate': String(w.rate),
+        }, svg('title', {}, `${c.name} ${week} 周：${Math.round(w.rate * 100)}%（${w.onTime}/${w.due}）`)));
+      });
+      root.append(svg('text', { x: left + i * slot + slot / 2, y: height - 10, class: 'tick', 'text-anchor': 'middle' }, week.slice(5)));
+    });
+    box.replaceChildren(root);
+  }
+
   // ---- start -------------------------------------------------------------------------------------------
 
   function wire() {
@@ -919,6 +1170,11 @@
     $('dashboard-refresh').addEventListener('click', () => loadDashboard().catch(fail));
     $('unacknowledged-refresh').addEventListener('click', () => loadUnacknowledged().catch(fail));
     $('audit-refresh').addEventListener('click', () => loadAudit().catch(fail));
+    $('suggestions-refresh').addEventListener('click', () => loadSuggestions().catch(fail));
+    $('suggestions-all').addEventListener('change', () => loadSuggestions().catch(fail));
+    $('suggestion-refresh').addEventListener('click', () => state.suggestion && loadSuggestion(state.suggestion.summary.suggestionId).catch(fail));
+    $('suggestion-form').addEventListener('submit', (event) => event.preventDefault());
+    $('on-time-refresh').addEventListener('click', () => loadOnTime().catch(fail));
     $('detail-refresh').addEventListener('click', () => state.detail && loadDetail(state.detail.summary.applicationId).catch(fail));
     $('search-form').addEventListener('submit', (event) => {
       event.preventDefault();
@@ -963,7 +1219,14 @@
     let resizeTimer = 0;
     window.addEventListener('resize', () => {
       clearTimeout(resizeTimer);
-      resizeTimer = setTimeout(() => state.view === 'dashboard' && drawChart(), 150);
+      resizeTimer = setTimeout(() => {
+        if (state.view === 'dashboard') {
+          drawChart();
+          drawOnTime('dashboard-on-time');
+        } else if (state.view === 'on-time') {
+          drawOnTime('on-time-chart');
+        }
+      }, 150);
     });
   }
 
