@@ -4,6 +4,7 @@ using IntegrationHub.Catalog;
 using IntegrationHub.Contracts;
 using IntegrationHub.Delivery;
 using IntegrationHub.Departments;
+using IntegrationHub.Departments.SharedState;
 using IntegrationHub.Departments.Housing;
 using IntegrationHub.Departments.PublicSecurity;
 using IntegrationHub.Departments.SocialSecurity;
@@ -86,6 +87,7 @@ public static class HubRegistration
     {
         services.AddValidatedOptions<DeliveryOptions>(configuration, DeliveryOptions.Section);
         services.AddSingleton<HandoffQueue>();
+        services.AddSharedDepartmentState(configuration);
         services.AddSingleton<CircuitStates>();
         services.TryAddSingleton<DepartmentHolds>();
         services.AddSingleton<PayloadMasker>();

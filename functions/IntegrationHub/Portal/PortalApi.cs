@@ -98,11 +98,12 @@ public sealed class PortalApi(
 
         var now = time.GetUtcNow();
         var applications = await ScanAsync([], cancellationToken);
+        var open = await circuits.OpenAnywhereAsync(cancellationToken);
         var departments = ServiceCatalog.DepartmentCodes
             .Where(d => catalog.Entries.Any(e => e.Item.Department == d && e.Item.Online))
             .Select(d => new DepartmentCounts(d, catalog.Entries.First(e => e.Item.Department == d).Item.DepartmentName,
                 Enum.GetNames<HandoffState>().ToDictionary(s => s, s => applications.Count(a => a.Department == d && a.Handoff == s)),
-                circuits.IsOpen(d)))
+                open.ContainsKey(d)))
             .ToList();
         var firstHour = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddHours(-23);
         var hours = Enumerable.Range(0, 24).Select(h => firstHour.AddHours(h)).Select(h => new HourCount(h,
@@ -523,7 +524,7 @@ public sealed class PortalApi(
             return (null, Problems.NotFound($"No application '{id}'."));
         }
 
-        if (circuits.IsOpen(application.Department))
+        if (await circuits.IsOpenAnywhereAsync(application.Department, cancellationToken))
         {
             return (null, Problems.Field("department", $"{application.Department}'s circuit is open: replay when the department answers again.", StatusCodes.Status409Conflict));
         }

@@ -1,4 +1,5 @@
 using IntegrationHub.Composition;
+using IntegrationHub.Departments.SharedState;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,6 +28,8 @@ public static class HousingRegistration
             http.BaseAddress = options.BaseAddress();
             http.Timeout = options.Resilience.AttemptTimeout;
         }).AddDepartmentCalls(HousingTranslator.Department, static body => HousingTranslator.ErrorCode(body));
+        services.AddSharedDepartmentState(configuration);
+        services.AddDepartmentRate(HousingTranslator.Department, documentLimit: 20, sp => sp.GetRequiredService<IOptions<HousingOptions>>().Value.CallsPerSecond);
         services.AddSingleton<HousingTokenCache>();
         services.AddTransient<HousingAuthHandler>();
 
