@@ -131,6 +131,10 @@ public class HubFixture : IAsyncLifetime
         ["Portal:SignIn:AttemptsPerAccount"] = "1000",
         ["Portal:SignIn:AttemptsPerAddress"] = "100000",
         ["Delivery:VisibilityTimeout"] = "00:00:05",
+
+        // Issue 16: instances re-count each other every half second, and the jitter margin fits the sandboxes' 1 s intervals.
+        ["Departments:Shared:MembershipRefresh"] = "00:00:00.500",
+        ["Departments:Shared:ClockSkew"] = "00:00:00.100",
         ["Departments:PublicSecurity:BaseUrl"] = PublicSecurity.BaseUrl.ToString(),
         ["Departments:PublicSecurity:AccessUnitCode"] = "320300SQPT01",
         ["Departments:PublicSecurity:SigningKey"] = Convert.ToBase64String(PublicSecurityKey),

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
@@ -9,16 +10,21 @@ namespace IntegrationHub.Departments.SharedState;
 internal sealed record DepartmentRate(string Department, int DocumentLimit, Func<IServiceProvider, double> CallsPerSecond);
 
 /// <summary>
-/// Paces the calls to the departments with a call-rate limit so that all instances together stay within it: each
-/// instance holds a lease row in the <c>members</c> partition, renewed every <see cref="SharedStateOptions.MembershipRefresh"/>
-/// together with a count of the live leases (an upsert and a one-partition query), and spaces its own calls to a
-/// department at <c>members / rate</c> seconds. A newcomer calls only after <see cref="SharedStateOptions.JoinWait"/>, by
-/// when every other member has re-counted and shrunk its share; a member whose count is older than that stops calling
-/// until it has counted again; a member that leaves deletes its row, and the others grow their share only once they no
-/// longer count it. The storage cost is fixed per instance (two calls per refresh), not per department call.
+/// Paces the calls to the departments with a call-rate limit so that all instances together stay within it. The
+/// instances calling such a department are listed in one roster row (<c>members</c>/<c>roster</c>: instance id → lease
+/// end), rewritten under its ETag, so joins are serialised and each writer knows exactly who was there before it. An
+/// instance spaces its own calls to a department at <c>members / rate</c> seconds, from a count at most
+/// <see cref="SharedStateOptions.MembershipRefresh"/> old (it re-counts before a call when its count is older: a read and
+/// a conditional write). A newcomer that finds others waits <see cref="SharedStateOptions.JoinWait"/> before its first
+/// call, by when every other member's next call is made on a count that includes it; one that finds nobody starts at
+/// once. A member that stops calling stops counting after <see cref="SharedStateOptions.MemberLease"/>; one that leaves
+/// removes itself. The storage cost is two calls per refresh per calling instance, not per department call, and nothing
+/// while an instance makes no paced call.
 /// </summary>
 internal sealed class DepartmentRateShares : IAsyncDisposable
 {
+    public const string RosterRow = "roster";
+
     private readonly DepartmentStateTable _table;
     private readonly IOptions<SharedStateOptions> _options;
     private readonly TimeProvider _time;
@@ -26,10 +32,8 @@ internal sealed class DepartmentRateShares : IAsyncDisposable
     private readonly Dictionary<string, double> _rates = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, DateTimeOffset> _next = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _gate = new();
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _refreshing = new(1, 1);
     private readonly string _instance = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
-    private Task? _membership;
-    private DateTimeOffset? _joinedAt;
     private View? _view;
 
     public DepartmentRateShares(DepartmentStateTable table, IOptions<SharedStateOptions> options, TimeProvider time,
@@ -45,9 +49,6 @@ internal sealed class DepartmentRateShares : IAsyncDisposable
         }
     }
 
-    /// <summary>How many instances this one counted last (0 before its first count), for the log and the tests.</summary>
-    public int Members => Volatile.Read(ref _view)?.Members ?? 0;
-
     /// <summary>
     /// Returns when this instance may send one request to <paramref name="department"/> (at once for a department without
     /// a rate). Throws <see cref="DepartmentHeldException"/> instead of waiting longer than <see cref="SharedStateOptions.MaxWait"/>.
@@ -59,150 +60,139 @@ internal sealed class DepartmentRateShares : IAsyncDisposable
             return;
         }
 
-        Start();
         var settings = _options.Value;
-        while (true)
+        var view = await CurrentViewAsync(department, settings, cancellationToken).ConfigureAwait(false);
+        TimeSpan wait;
+        lock (_gate)
         {
-            var (wait, reserved) = Reserve(department, rate, settings);
+            var now = _time.GetUtcNow();
+            var from = view.UsableFrom > now ? view.UsableFrom : now;
+            var slot = _next.TryGetValue(department, out var next) && next > from ? next : from;
+            wait = slot - now;
             if (wait > settings.MaxWait)
             {
                 throw new DepartmentHeldException(department, wait);
             }
 
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
-            }
+            _next[department] = slot + TimeSpan.FromSeconds(view.Members / rate);
+        }
 
-            // Without a share yet (joining, or the count too old to trust) the wait was for one; ask again.
-            if (reserved)
-            {
-                return;
-            }
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_membership is { } loop)
-        {
-            await loop.ConfigureAwait(false);
-        }
-
-        _stopping.Dispose();
-    }
-
-    // The next free slot of this instance's share, reserved only when it is within MaxWait.
-    private (TimeSpan Wait, bool Reserved) Reserve(string department, double rate, SharedStateOptions settings)
-    {
-        var now = _time.GetUtcNow();
-        lock (_gate)
-        {
-            if (_joinedAt is not { } joined || _view is not { } view || now - view.CountedAt > settings.JoinWait)
-            {
-                return (settings.MembershipRefresh, false);
-            }
-
-            if (joined + settings.JoinWait > now)
-            {
-                return (joined + settings.JoinWait - now, false);
-            }
-
-            var slot = _next.TryGetValue(department, out var next) && next > now ? next : now;
-            if (slot - now <= settings.MaxWait)
-            {
-                _next[department] = slot + TimeSpan.FromSeconds(view.Members / rate);
-            }
-
-            return (slot - now, true);
-        }
-    }
-
-    // Started on the first call to a paced department, so an instance that never calls one costs nothing.
-    private void Start()
-    {
-        lock (_gate)
-        {
-            _membership ??= Task.Run(() => MembershipAsync(_stopping.Token));
-        }
-    }
-
-    private async Task MembershipAsync(CancellationToken stopping)
-    {
-        var settings = _options.Value;
-        TableClient? rows = null;
-        while (!stopping.IsCancellationRequested)
+        if (Volatile.Read(ref _view) is not null)
         {
             try
             {
-                rows ??= await _table.ClientAsync().ConfigureAwait(false);
-                await RenewAsync(rows, settings, stopping).ConfigureAwait(false);
+                // Given back, so the others' shares grow at their next count rather than after the lease.
+                var rows = await _table.ClientAsync().ConfigureAwait(false);
+                await WriteRosterAsync(rows, members => members.Remove(_instance), CancellationToken.None).ConfigureAwait(false);
             }
             catch (RequestFailedException e)
             {
-                // The count then ages; past JoinWait this instance stops calling until a renewal succeeds again.
-                _logger.LogWarning("Rate-share lease not renewed: {Status} {Error}", e.Status, e.ErrorCode);
-            }
-
-            try
-            {
-                await Task.Delay(settings.MembershipRefresh, _time, stopping).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-
-        if (rows is not null)
-        {
-            try
-            {
-                await rows.DeleteEntityAsync(DepartmentStateTable.MembersPartition, _instance, cancellationToken: CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (RequestFailedException e)
-            {
-                // The lease ends on its own after MemberLease; until then the others keep a smaller share.
                 _logger.LogWarning("Rate-share lease not given back: {Status}", e.Status);
             }
         }
+
+        _refreshing.Dispose();
     }
 
-    private async Task RenewAsync(TableClient rows, SharedStateOptions settings, CancellationToken cancellationToken)
+    // A count no older than MembershipRefresh, counted again (one instance-wide refresh at a time) when it is.
+    private async Task<View> CurrentViewAsync(string department, SharedStateOptions settings, CancellationToken cancellationToken)
     {
-        var started = _time.GetUtcNow();
-        await rows.UpsertEntityAsync(new TableEntity(DepartmentStateTable.MembersPartition, _instance)
+        if (Fresh(settings) is { } fresh)
         {
-            ["ExpiresAt"] = started + settings.MemberLease,
-        }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-        lock (_gate)
-        {
-            _joinedAt ??= _time.GetUtcNow();
+            return fresh;
         }
 
-        var members = 0;
-        var now = _time.GetUtcNow();
-        await foreach (var row in rows.QueryAsync<TableEntity>(e => e.PartitionKey == DepartmentStateTable.MembersPartition,
-            select: ["ExpiresAt"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await _refreshing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            if (row.GetDateTimeOffset("ExpiresAt") is { } expires && expires + settings.ClockSkew > now)
+            if (Fresh(settings) is { } counted)
             {
-                members++;
+                return counted;
+            }
+
+            var started = _time.GetUtcNow();
+            var rows = await _table.ClientAsync().ConfigureAwait(false);
+            var before = await WriteRosterAsync(rows, members => members[_instance] = _time.GetUtcNow() + settings.MemberLease, cancellationToken)
+                .ConfigureAwait(false);
+            var listed = _time.GetUtcNow();
+            var previous = Volatile.Read(ref _view);
+
+            // Already listed: the others count us, keep our place. Newly listed beside others: wait until every count
+            // they call on began after our row was written.
+            var usableFrom = previous is not null && before.ContainsKey(_instance) ? previous.UsableFrom
+                : before.Keys.Any(k => k != _instance) ? listed + settings.JoinWait
+                : started;
+            var members = before.Keys.Append(_instance).Distinct(StringComparer.Ordinal).Count();
+            var view = new View(members, started, usableFrom);
+            Volatile.Write(ref _view, view);
+            if (previous?.Members != members)
+            {
+                _logger.LogInformation("Department call rates shared by {Members} hub instances", members);
+            }
+
+            return view;
+        }
+        catch (RequestFailedException e)
+        {
+            // No trustworthy count, no share: held for a refresh period rather than guessing.
+            _logger.LogWarning("Rate shares not counted: {Status} {Error}", e.Status, e.ErrorCode);
+            throw new DepartmentHeldException(department, settings.MembershipRefresh);
+        }
+        finally
+        {
+            _refreshing.Release();
+        }
+    }
+
+    private View? Fresh(SharedStateOptions settings) =>
+        Volatile.Read(ref _view) is { } view && _time.GetUtcNow() - view.CountedAt < settings.MembershipRefresh ? view : null;
+
+    // Reads the roster, drops ended leases, applies the change and writes it back under the ETag, again on a conflict.
+    // Returns the live members as they were before the change.
+    private async Task<Dictionary<string, DateTimeOffset>> WriteRosterAsync(TableClient rows, Action<Dictionary<string, DateTimeOffset>> change,
+        CancellationToken cancellationToken)
+    {
+        var skew = _options.Value.ClockSkew;
+        while (true)
+        {
+            var row = await DepartmentStateTable.FindAsync<TableEntity>(rows, DepartmentStateTable.MembersPartition, RosterRow, cancellationToken)
+                .ConfigureAwait(false);
+            var now = _time.GetUtcNow();
+            var members = Parse(row?.GetString("Members")).Where(m => m.Value + skew > now).ToDictionary(StringComparer.Ordinal);
+            var before = new Dictionary<string, DateTimeOffset>(members, StringComparer.Ordinal);
+            change(members);
+            var updated = new TableEntity(DepartmentStateTable.MembersPartition, RosterRow)
+            {
+                ["Members"] = string.Join(',', members.Select(m => $"{m.Key}={m.Value.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}")),
+            };
+            if (row is not null)
+            {
+                updated.ETag = row.ETag;
+            }
+
+            if (await DepartmentStateTable.TryWriteAsync(rows, updated, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return before;
             }
         }
-
-        // Our own row is always counted, even if another's clock made it look old.
-        members = Math.Max(members, 1);
-        var previous = Volatile.Read(ref _view);
-        Volatile.Write(ref _view, new View(members, started));
-        if (previous?.Members != members)
-        {
-            _logger.LogInformation("Department call rates shared by {Members} hub instances", members);
-        }
     }
 
+    private static IEnumerable<KeyValuePair<string, DateTimeOffset>> Parse(string? stored) =>
+        string.IsNullOrEmpty(stored)
+            ? []
+            : stored.Split(',').Select(m => m.Split('=')).Select(p => KeyValuePair.Create(p[0],
+                DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(p[1], CultureInfo.InvariantCulture))));
+
     /// <param name="Members">Live leases counted, this instance's included.</param>
-    /// <param name="CountedAt">When the renewal that counted them began (the count is at least this fresh).</param>
-    private sealed record View(int Members, DateTimeOffset CountedAt);
+    /// <param name="CountedAt">When the count began: the roster read came after this.</param>
+    /// <param name="UsableFrom">When this instance may call: its join plus the wait while others learn of it.</param>
+    private sealed record View(int Members, DateTimeOffset CountedAt, DateTimeOffset UsableFrom);
 }

@@ -53,7 +53,10 @@ internal sealed class SharedQuerySpacing(DepartmentStateTable table, IOptions<Sh
             return (false, wait);
         }
 
-        row.ETag = stored?.ETag ?? default;
+        if (stored is not null)
+        {
+            row.ETag = stored.ETag;
+        }
         if (await DepartmentStateTable.TryWriteAsync(rows, row, cancellationToken).ConfigureAwait(false) is not { } written)
         {
             return (false, interval);

@@ -10,8 +10,9 @@ internal sealed class SharedStateOptions
     public const string Section = "Departments:Shared";
 
     /// <summary>
-    /// How often an instance renews its rate-share lease and re-counts the instances (two storage calls). A new instance
-    /// calls a rate-limited department only <see cref="JoinWait"/> after joining, when every other has counted it.
+    /// How old an instance's count of the instances may be when it calls a rate-limited department; an older one is
+    /// renewed first (two storage calls, with its lease). A newcomer that finds others calls only <see cref="JoinWait"/>
+    /// after joining, when every other instance's count includes it.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.200", "00:05:00", ParseLimitsInInvariantCulture = true)]
     public TimeSpan MembershipRefresh { get; set; } = TimeSpan.FromSeconds(10);
@@ -46,9 +47,9 @@ internal sealed class SharedStateOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ParseLimitsInInvariantCulture = true)]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>A member is counted until its lease ends: three refreshes, so one slow refresh does not drop it.</summary>
+    /// <summary>A member is counted until its lease ends: three refreshes after its last count, so a slow call does not drop it.</summary>
     public TimeSpan MemberLease => MembershipRefresh * 3;
 
-    /// <summary>A newcomer waits this long after joining; a member whose count is older than this stops calling until renewed.</summary>
+    /// <summary>A newcomer beside others waits this long after joining: longer than any other's count may be old.</summary>
     public TimeSpan JoinWait => MembershipRefresh * 1.5;
 }
