@@ -79,7 +79,9 @@ internal sealed class DepartmentRateShares : IAsyncDisposable
 
         if (wait > TimeSpan.Zero)
         {
-            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            // The slot is reckoned on the injected clock, the wait (at most MaxWait) is real: the request leaves in real
+            // time, and a clock that only a test moves must not keep a reserved call from ever leaving.
+            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
         }
     }
 
