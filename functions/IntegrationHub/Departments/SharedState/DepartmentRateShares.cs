@@ -21,7 +21,7 @@ internal sealed record DepartmentRate(string Department, int DocumentLimit, Func
 /// removes itself. The storage cost is two calls per refresh per calling instance, not per department call, and nothing
 /// while an instance makes no paced call.
 /// </summary>
-internal sealed class DepartmentRateShares : IAsyncDisposable
+internal sealed class DepartmentRateShares : IAsyncDisposable, IDisposable
 {
     public const string RosterRow = "roster";
 
@@ -103,6 +103,9 @@ internal sealed class DepartmentRateShares : IAsyncDisposable
 
         _refreshing.Dispose();
     }
+
+    /// <summary>A container disposed synchronously: the lease then ends on its own after MemberLease.</summary>
+    public void Dispose() => _refreshing.Dispose();
 
     // A count no older than MembershipRefresh, counted again (one instance-wide refresh at a time) when it is.
     private async Task<View> CurrentViewAsync(string department, SharedStateOptions settings, CancellationToken cancellationToken)
