@@ -10,7 +10,7 @@ namespace IntegrationHub.Functions;
 /// message and after host.json's maxDequeueCount moves it to <c>handoffs-poison</c>.
 /// </summary>
 public sealed class PipelineFunctions(
-    HandoffDispatcher dispatcher, PlatformWebhookSender webhooks, StrandedSweep sweep, StatusFollowUps followUps, PersonalDataRetention retention)
+    HandoffDispatcher dispatcher, FeedPumps pumps, StrandedSweep sweep, StatusFollowUps followUps, PersonalDataRetention retention)
 {
     [Function(nameof(DeliverHandoff))]
     public Task DeliverHandoff([QueueTrigger("handoffs", Connection = "Storage")] string message, CancellationToken cancellationToken) =>
@@ -20,9 +20,12 @@ public sealed class PipelineFunctions(
     public Task FailPoisonedHandoff([QueueTrigger("handoffs-poison", Connection = "Storage")] string message, CancellationToken cancellationToken) =>
         dispatcher.HandlePoisonAsync(message, cancellationToken);
 
-    [Function(nameof(SendPlatformWebhook))]
-    public Task SendPlatformWebhook([QueueTrigger("handoffs-webhooks", Connection = "Storage")] string message, CancellationToken cancellationToken) =>
-        webhooks.HandleAsync(message, cancellationToken);
+    /// <summary>
+    /// The feed pumps run in the worker (a hosted service) and deliver what this instance commits at once; every 30
+    /// seconds they also look for events other instances committed, so a worker that was idle catches up.
+    /// </summary>
+    [Function(nameof(DeliverPlatformEvents))]
+    public void DeliverPlatformEvents([TimerTrigger("*/30 * * * * *")] TimerInfo timer) => pumps.Nudge();
 
     [Function(nameof(SweepStranded))]
     public Task SweepStranded([TimerTrigger("0 */1 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>

@@ -35,7 +35,7 @@ resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-0
   name: 'default'
 }
 
-resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for queue in ['handoffs', 'handoffs-poison', 'handoffs-webhooks']: {
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for queue in ['handoffs', 'handoffs-poison']: {
   parent: queueService
   name: queue
 }]

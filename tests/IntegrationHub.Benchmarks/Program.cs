@@ -1,5 +1,4 @@
-using BenchmarkDotNet.Running;
 using IntegrationHub.Benchmarks;
 
-// dotnet run -c Release --project tests/IntegrationHub.Benchmarks -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(IntakeBenchmarks).Assembly).Run(args);
+// dotnet run -c Release --project tests/IntegrationHub.Benchmarks [-- --quick] [--cpu-time] [--json FILE] [BenchmarkDotNet options, e.g. --filter '*Answer*']
+return HotPaths.Run(args);

@@ -31,9 +31,11 @@ internal sealed class ApplicationFactory(int seed, string runId, DateOnly today)
     private readonly Random _random = new(seed);
     private readonly HashSet<string> _issued = new(StringComparer.Ordinal);
 
-    public SoakApplication Create(int index)
+    public SoakApplication Create(int index) => Create(index, OnlineItems[index % OnlineItems.Length]);
+
+    /// <summary>Application number <paramref name="index"/> for one chosen item (the bench loads a single item at a time).</summary>
+    public SoakApplication Create(int index, string item)
     {
-        var item = OnlineItems[index % OnlineItems.Length];
 
         // 养老金资格认证 is for retirees; everyone else is an adult of working age.
         var (from, to) = item == "RS-002" ? (1938, 1964) : (1950, 2004);

@@ -30,6 +30,22 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Waits for the process to end by itself; cancelled, it stops it (SIGTERM, then SIGKILL).</summary>
+    public async Task WaitForExitAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            throw;
+        }
+    }
+
     public static ChildProcess Start(string name, string file, IEnumerable<string> arguments, string logPath,
         IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {

@@ -5,9 +5,9 @@ using System.Net;
 namespace IntegrationHub.Soak;
 
 /// <summary>
-/// Azurite and the hub as child processes: Azurite keeps its data in the run folder (<c>--location</c>), so the hub
-/// can be stopped and started again on the same storage. The departments are not here: they live in the soak's own
-/// process, so they survive the hub's restart.
+/// Azurite and the hub as child processes: Azurite keeps its data in the run folder (<c>--location</c>), or in memory
+/// when asked, so the hub can be stopped and started again on the same storage. The departments are not here: they live
+/// in the driver's own process (the soak's, the bench's), so they survive the hub's restart.
 /// </summary>
 internal sealed class HubStack : IAsyncDisposable
 {
@@ -40,6 +40,15 @@ internal sealed class HubStack : IAsyncDisposable
 
     public int? AzuritePid => _azurite?.Pid;
 
+    /// <summary>The hub's storage connection string, once Azurite has started.</summary>
+    public string? ConnectionString => _environment.GetValueOrDefault("Storage__ConnectionString");
+
+    /// <summary>Azurite's blob, queue and table ports, once it has started.</summary>
+    public (int Blob, int Queue, int Table)? AzuritePorts { get; private set; }
+
+    /// <summary>The hub's settings as its environment carries them (keys with <c>__</c>), for a command that must see the same store.</summary>
+    public IReadOnlyDictionary<string, string> Environment => _environment;
+
     /// <summary>The repository root: the folder holding IntegrationHub.sln above this program.</summary>
     public static string RepoRoot()
     {
@@ -67,12 +76,30 @@ internal sealed class HubStack : IAsyncDisposable
         return new HubStack(RepoRoot(), runDirectory, port, environment);
     }
 
-    public async Task StartAzuriteAsync(CancellationToken cancellationToken)
+    /// <summary>Sets (or, with null, removes) one hub setting for the next start, e.g. <c>Delivery:PollInterval</c>.</summary>
+    public void Configure(string key, string? value)
+    {
+        var name = key.Replace(":", "__", StringComparison.Ordinal);
+        if (value is null)
+        {
+            _environment.Remove(name);
+        }
+        else
+        {
+            _environment[name] = value;
+        }
+    }
+
+    /// <summary>
+    /// Starts Azurite with its data in the run folder, or only in memory (<paramref name="inMemory"/>: nothing is written
+    /// to disk, as the tests run it); <paramref name="environment"/> is Azurite's own (e.g. NODE_OPTIONS).
+    /// </summary>
+    public async Task StartAzuriteAsync(CancellationToken cancellationToken, bool inMemory = false, IReadOnlyDictionary<string, string>? environment = null)
     {
         var bin = Path.Combine(_root, "infra", "local", "node_modules", ".bin", "azurite");
         if (!File.Exists(bin))
         {
-            throw new InvalidOperationException($"Azurite is not installed at {bin}: ./hub soak installs it.");
+            throw new InvalidOperationException($"Azurite is not installed at {bin}: ./hub soak and ./hub bench install it.");
         }
 
         var data = Path.Combine(_runDirectory, "azurite");
@@ -80,13 +107,15 @@ internal sealed class HubStack : IAsyncDisposable
         int blob = ChildProcess.FreePort(), queue = ChildProcess.FreePort(), table = ChildProcess.FreePort();
 
         // No --debug: its log holds every request body, personal data included.
+        string[] persistence = inMemory ? ["--inMemoryPersistence"] : ["--location", data];
         _azurite = ChildProcess.Start("Azurite", bin,
         [
-            "--silent", "--skipApiVersionCheck", "--disableTelemetry", "--location", data,
+            "--silent", "--skipApiVersionCheck", "--disableTelemetry", .. persistence,
             "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
             "--blobPort", $"{blob}", "--queuePort", $"{queue}", "--tablePort", $"{table}",
-        ], Path.Combine(_runDirectory, "azurite.log"));
+        ], Path.Combine(_runDirectory, "azurite.log"), environment);
         await _azurite.WaitForPortsAsync([blob, queue, table], TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+        AzuritePorts = (blob, queue, table);
         _environment["Storage__ConnectionString"] = $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={AccountKey};"
             + $"BlobEndpoint=http://127.0.0.1:{blob}/{Account};QueueEndpoint=http://127.0.0.1:{queue}/{Account};"
             + $"TableEndpoint=http://127.0.0.1:{table}/{Account};";
@@ -100,7 +129,7 @@ internal sealed class HubStack : IAsyncDisposable
         var dll = Path.Combine(project, "bin", "Release", "net10.0", "IntegrationHub.Local.dll");
         if (!File.Exists(dll))
         {
-            throw new InvalidOperationException($"The hub is not built at {dll}: ./hub soak builds it (Release).");
+            throw new InvalidOperationException($"The hub is not built at {dll}: ./hub soak and ./hub bench build it (Release).");
         }
 
         // Settings go through the environment, not the command line, so no key shows in the process list.
@@ -132,6 +161,17 @@ internal sealed class HubStack : IAsyncDisposable
             }
 
             await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops the hub (SIGTERM, then SIGKILL after 30 s) and leaves Azurite running.</summary>
+    public async Task StopHubAsync()
+    {
+        if (_hub is { } hub)
+        {
+            await hub.StopAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            await hub.DisposeAsync().ConfigureAwait(false);
+            _hub = null;
         }
     }
 

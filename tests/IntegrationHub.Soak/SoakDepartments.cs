@@ -25,6 +25,22 @@ internal sealed record DepartmentTally(string Department, IReadOnlyDictionary<st
 }
 
 /// <summary>
+/// How fast the sandboxes decide: <see cref="JointTesting"/> is the soak's (seconds, as the joint-testing environment);
+/// the bench uses <see cref="Immediate"/>, the fastest each document allows.
+/// </summary>
+/// <param name="DecisionStep">公安's and 房管's time between a receipt and each of their decision callbacks.</param>
+/// <param name="CallbackRetryUnit">The unit of their callback re-sends (1, 2, 4 … units) until the hub acknowledges.</param>
+/// <param name="SocialSecurityDecision">How long after intake 人社 has decided (what RS9001 then answers).</param>
+/// <param name="SocialSecurityQueryInterval">人社 refuses (9001) a query about one case closer than this to the last one.</param>
+internal sealed record DepartmentTiming(TimeSpan DecisionStep, TimeSpan CallbackRetryUnit, TimeSpan SocialSecurityDecision, TimeSpan SocialSecurityQueryInterval)
+{
+    public static DepartmentTiming JointTesting { get; } = new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2));
+
+    /// <summary>Decisions a tenth of a second apart, decided at once for 人社, which allows one query per case per second (the hub's minimum interval).</summary>
+    public static DepartmentTiming Immediate { get; } = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), TimeSpan.Zero, TimeSpan.FromSeconds(1));
+}
+
+/// <summary>
 /// The three strict sandboxes, hosted in the soak's process so they outlive the hub's restart, with fault injection and
 /// the joint-testing timing (联调环境, seconds): 公安 notifies 受理 → 审核中 → 办结 two seconds apart, 房管 sends
 /// accepted → approved webhooks two seconds apart, 人社 decides five seconds after intake and refuses a query about one
@@ -37,10 +53,6 @@ internal sealed class SoakDepartments : IAsyncDisposable
     public const string SocialSecurityName = "人社";
 
     private static readonly TimeSpan China = TimeSpan.FromHours(8);
-    private static readonly TimeSpan DecisionStep = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan CallbackRetryUnit = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan SocialSecurityDecision = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan SocialSecurityQueryInterval = TimeSpan.FromSeconds(2);
 
     private readonly Dictionary<string, string> _credentials;
 
@@ -71,18 +83,19 @@ internal sealed class SoakDepartments : IAsyncDisposable
         ["Departments:SocialSecurity:BaseUrl"] = SocialSecurity.BaseUrl.ToString(),
     };
 
-    public static SoakDepartments Start(MaintenancePlan? plan)
+    public static SoakDepartments Start(MaintenancePlan? plan, DepartmentTiming? timing = null)
     {
+        var (decisionStep, callbackRetryUnit, socialSecurityDecision, socialSecurityQueryInterval) = timing ?? DepartmentTiming.JointTesting;
         const string accessUnit = "320300SQPT01";
         var publicSecurityKey = RandomNumberGenerator.GetBytes(32);
         var publicSecurity = new PublicSecuritySandbox(accessUnit, publicSecurityKey, notifyUrl: null, TimeProvider.System);
-        publicSecurity.AutoDecide(DecisionStep, CallbackRetryUnit);
+        publicSecurity.AutoDecide(decisionStep, callbackRetryUnit);
 
         const string clientId = "320300SQPT01";
         var clientSecret = RandomNumberGenerator.GetHexString(32, lowercase: true);
         var webhookSecret = RandomNumberGenerator.GetHexString(32, lowercase: true);
         var housing = new HousingSandbox(clientId, clientSecret, webhookSecret, TimeProvider.System);
-        housing.AutoDecide(DecisionStep, CallbackRetryUnit);
+        housing.AutoDecide(decisionStep, callbackRetryUnit);
 
         // Without faults the window is empty (start = end), so 人社 never answers 9003.
         var window = plan is null
@@ -92,8 +105,8 @@ internal sealed class SoakDepartments : IAsyncDisposable
         var signingKey = RandomNumberGenerator.GetHexString(32);
         var socialSecurity = new SocialSecuritySandbox(orgCode, signingKey, TimeProvider.System, new SocialSecuritySandboxSettings
         {
-            DecisionDelay = SocialSecurityDecision,
-            MinQueryInterval = SocialSecurityQueryInterval,
+            DecisionDelay = socialSecurityDecision,
+            MinQueryInterval = socialSecurityQueryInterval,
             MaintenanceStart = window.Item1,
             MaintenanceEnd = window.Item2,
         });

@@ -97,6 +97,7 @@ internal sealed record SoakOptions
         return options;
     }
 
-    private static double? Number(string? text) =>
+    /// <summary>A number as the command line gives it (invariant culture), or null.</summary>
+    public static double? Number(string? text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
 }

@@ -38,7 +38,7 @@ public sealed partial class HousingSandbox
     {
         SandboxFaultKind.ServerError => Answer.Json(500, new JsonObject { ["error"] = "internal_error" }),
         // Assumption: the document says only "5xx: transient"; planned maintenance is announced as 公安 does, 503 with Retry-After.
-        SandboxFaultKind.Unavailable => Answer.Json(503, new JsonObject { ["error"] = "maintenance" }, (int)fault.RetryAfter.TotalSeconds),
+        SandboxFaultKind.Unavailable => Answer.Json(503, new JsonObject { ["error"] = "maintenance" }, fault.RetryAfter > TimeSpan.Zero ? (int)fault.RetryAfter.TotalSeconds : null),
         SandboxFaultKind.RateLimited => Answer.Json(429, new JsonObject { ["error"] = "rate_limited" }, (int)fault.RetryAfter.TotalSeconds),
         _ => null,
     };

@@ -20,7 +20,7 @@ public sealed partial class PublicSecuritySandbox
     {
         SandboxFaultKind.Busy => Answer.Of(new Fault("9001", "系统繁忙，请稍后重试")),
         SandboxFaultKind.ServerError => new Answer(500, null, "网关错误", Gb18030.GetBytes("Internal Server Error")),
-        SandboxFaultKind.Unavailable => Answer.Unavailable(((int)Math.Ceiling(fault.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        SandboxFaultKind.Unavailable => Answer.Unavailable(fault.RetryAfter > TimeSpan.Zero ? SandboxFaults.Seconds(fault.RetryAfter) : null),
         _ => null,
     };
 

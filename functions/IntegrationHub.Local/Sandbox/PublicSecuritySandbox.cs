@@ -790,7 +790,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
             return new Answer(200, fault.Code, fault.Message, Gb18030.GetBytes(Declaration + response.ToString(SaveOptions.DisableFormatting)));
         }
 
-        public static Answer Unavailable(string retryAfter) =>
+        public static Answer Unavailable(string? retryAfter) =>
             new(503, null, "系统维护中", Gb18030.GetBytes("系统维护中"), retryAfter);
 
         public ResponseMessage ToResponse()

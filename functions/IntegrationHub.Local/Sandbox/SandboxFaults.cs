@@ -32,7 +32,7 @@ public enum SandboxFaultKind
     LateAnswer,
 }
 
-/// <summary>One request's fault; <see cref="RetryAfter"/> for 503 and 429.</summary>
+/// <summary>One request's fault; <see cref="RetryAfter"/> for 503 and 429 (zero: a 503 without the header).</summary>
 public readonly record struct SandboxFault(SandboxFaultKind Kind, TimeSpan RetryAfter = default)
 {
     public static SandboxFault None => default;
@@ -72,6 +72,12 @@ public sealed record SandboxFaultRates
 
     /// <summary>A callback with a bad signature that claims a different outcome; the hub must refuse it.</summary>
     public double ForgedCallback { get; init; }
+
+    /// <summary>
+    /// False: a drawn 503 carries no Retry-After (a proxy in front of the department, not its announced maintenance), so
+    /// the caller's own backoff decides when to try again. A maintenance window always announces its end.
+    /// </summary>
+    public bool UnavailableAnnouncesRetryAfter { get; init; } = true;
 
     public TimeSpan MinRetryAfter { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -286,6 +292,12 @@ public sealed class SandboxFaults(SandboxFaultRates rates, int seed, TimeProvide
 
     private SandboxFault Picked(SandboxFaultKind kind)
     {
+        if (kind == SandboxFaultKind.Unavailable && !Rates.UnavailableAnnouncesRetryAfter)
+        {
+            Add("503 without Retry-After");
+            return new SandboxFault(kind);
+        }
+
         Add(kind switch
         {
             SandboxFaultKind.Busy => "busy",

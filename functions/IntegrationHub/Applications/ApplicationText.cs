@@ -30,8 +30,7 @@ public static class ApplicationText
     public static (JsonObject Normalised, Dictionary<string, string[]> Errors) Normalise(JsonObject body)
     {
         var errors = new Dictionary<string, string[]>();
-        var copy = (JsonObject)body.DeepClone();
-        Visit(copy, "", errors);
+        var copy = (JsonObject)Copy(body, body, errors)!;
         return (copy, errors);
     }
 
@@ -53,65 +52,60 @@ public static class ApplicationText
         }
 
         trimmed = text.Trim();
-        return trimmed.EnumerateRunes().All(r => Rune.IsWhiteSpace(r) || Rune.GetUnicodeCategory(r) == UnicodeCategory.Format)
-            ? "must not be empty or only white space."
-            : null;
+        foreach (var rune in trimmed.EnumerateRunes())
+        {
+            if (!Rune.IsWhiteSpace(rune) && Rune.GetUnicodeCategory(rune) != UnicodeCategory.Format)
+            {
+                return null;
+            }
+        }
+
+        return "must not be empty or only white space.";
     }
 
     // U+FDD0..U+FDEF, and the last two code points of each of the 17 planes.
     private static bool IsNoncharacter(int value) => value is >= 0xFDD0 and <= 0xFDEF || (value & 0xFFFE) == 0xFFFE;
 
-    private static void Visit(JsonNode? node, string path, Dictionary<string, string[]> errors)
+    // The copy is made in the same walk that checks it, depth first in document order; a field's path is spelled only
+    // when the field breaks a rule, so a valid body costs no path strings.
+    private static JsonNode? Copy(JsonNode? node, JsonObject root, Dictionary<string, string[]> errors)
     {
         switch (node)
         {
             case JsonObject json:
-                foreach (var (name, value) in json.ToList())
+                var copy = new JsonObject(json.Options);
+                for (var i = 0; i < json.Count; i++)
                 {
-                    if (value is JsonValue text && text.GetValueKind() == JsonValueKind.String)
-                    {
-                        json[name] = Text(text, StrictJson.Child(path, name), errors);
-                    }
-                    else
-                    {
-                        Visit(value, StrictJson.Child(path, name), errors);
-                    }
+                    var (name, value) = json.GetAt(i);
+                    copy.Add(name, Copy(value, root, errors));
                 }
 
-                break;
+                return copy;
             case JsonArray array:
+                var items = new JsonArray(array.Options);
                 for (var i = 0; i < array.Count; i++)
                 {
-                    if (array[i] is JsonValue text && text.GetValueKind() == JsonValueKind.String)
-                    {
-                        array[i] = Text(text, StrictJson.Item(path, i), errors);
-                    }
-                    else
-                    {
-                        Visit(array[i], StrictJson.Item(path, i), errors);
-                    }
+                    items.Add(Copy(array[i], root, errors));
                 }
 
-                break;
-            case JsonValue value when value.GetValueKind() == JsonValueKind.Number:
-                if (!decimal.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
-                    || Math.Abs(number) > MaxMagnitude)
+                return items;
+            case JsonValue text when text.GetValueKind() == JsonValueKind.String:
+                var problem = Check(text.GetValue<string>(), out var trimmed);
+                if (problem is not null)
                 {
-                    errors[path] = ["must lie between -10^12 and 10^12."];
+                    errors[StrictJson.PathOf(text, root)] = [problem];
                 }
 
-                break;
-        }
-    }
+                return JsonValue.Create(trimmed);
+            case JsonValue value when value.GetValueKind() == JsonValueKind.Number:
+                if (!JsonNumber.TryDecimal(value, out var number) || Math.Abs(number) > MaxMagnitude)
+                {
+                    errors[StrictJson.PathOf(value, root)] = ["must lie between -10^12 and 10^12."];
+                }
 
-    private static JsonValue Text(JsonValue value, string path, Dictionary<string, string[]> errors)
-    {
-        var problem = Check(value.GetValue<string>(), out var trimmed);
-        if (problem is not null)
-        {
-            errors[path] = [problem];
+                return value.DeepClone();
+            default:
+                return node?.DeepClone();
         }
-
-        return JsonValue.Create(trimmed);
     }
 }

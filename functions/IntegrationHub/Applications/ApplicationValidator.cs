@@ -17,6 +17,7 @@ public sealed partial class ApplicationValidator(FormSchemas schemas, TimeProvid
 {
     private const int MaxAttachments = 10;
     private static readonly string[] TopLevel = ["itemCode", "applicant", "form", "attachments"];
+    private static readonly string[] PeopleLists = ["tenants", "householdMembers"];
     private static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
 
     // Dates no resident's application can hold: before 1900 (GB 11643 births start there) or after 2100 (RS-006's last year).
@@ -32,9 +33,13 @@ public sealed partial class ApplicationValidator(FormSchemas schemas, TimeProvid
     public (Validated? Application, Dictionary<string, string[]> Errors) Validate(JsonObject submitted)
     {
         var (body, errors) = ApplicationText.Normalise(submitted);
-        foreach (var unknown in body.Select(p => p.Key).Except(TopLevel))
+        for (var i = 0; i < body.Count; i++)
         {
-            errors[unknown] = ["is not a known property."];
+            var name = body.GetAt(i).Key;
+            if (Array.IndexOf(TopLevel, name) < 0)
+            {
+                errors[name] = ["is not a known property."];
+            }
         }
 
         var itemCode = Text(body, "itemCode")?.ToUpperInvariant();
@@ -70,14 +75,10 @@ public sealed partial class ApplicationValidator(FormSchemas schemas, TimeProvid
         var attachments = new List<string>();
         if (body["attachments"] is { } list)
         {
-            if (list is not JsonArray array || array.Count > MaxAttachments
-                || array.Any(a => a is not JsonValue v || !v.TryGetValue(out string? s) || s.Length is 0 or > 200))
+            if (list is not JsonArray array || array.Count > MaxAttachments || !AllReferences(array, attachments))
             {
+                attachments.Clear();
                 errors.TryAdd("attachments", [$"must be an array of at most {MaxAttachments} references of 1-200 characters."]);
-            }
-            else
-            {
-                attachments.AddRange(array.Select(a => a!.GetValue<string>()));
             }
         }
 
@@ -96,27 +97,53 @@ public sealed partial class ApplicationValidator(FormSchemas schemas, TimeProvid
             person.Value.Birth), form!, attachments, body), errors);
     }
 
-    /// <summary>The birth date and sex of a valid ID number, or null with the reason added to <paramref name="errors"/> (unless the field already has one).</summary>
-    private (DateOnly Birth, string Sex)? CheckId(string? id, string field, Dictionary<string, string[]> errors)
+    private static bool AllReferences(JsonArray array, List<string> references)
     {
-        if (id is null || errors.ContainsKey(field))
+        for (var i = 0; i < array.Count; i++)
+        {
+            if (array[i] is not JsonValue v || !v.TryGetValue(out string? s) || s.Length is 0 or > 200)
+            {
+                return false;
+            }
+
+            references.Add(s);
+        }
+
+        return true;
+    }
+
+    /// <summary>The birth date and sex of a valid ID number, or null with the reason added to <paramref name="errors"/> (unless the field already has one).</summary>
+    private (DateOnly Birth, string Sex)? CheckId(string? id, string field, Dictionary<string, string[]> errors) =>
+        CheckId(id, new FieldName(field), errors);
+
+    private (DateOnly Birth, string Sex)? CheckId(string? id, FieldName name, Dictionary<string, string[]> errors)
+    {
+        // With no errors yet the field cannot have one: its name is spelled only when it is needed.
+        if (id is null || (errors.Count > 0 && errors.ContainsKey(name.ToString())))
         {
             return null;
         }
 
         if (!CitizenId.TryParse(id, out var sex, out var birth, out var message))
         {
-            errors[field] = [message];
+            errors[name.ToString()] = [message];
             return null;
         }
 
         if (birth > Today())
         {
-            errors[field] = ["holds a birth date in the future."];
+            errors[name.ToString()] = ["holds a birth date in the future."];
             return null;
         }
 
         return (birth, sex);
+    }
+
+    /// <summary>An ID number's field, <c>form.tenants[2].idNumber</c>, kept as its parts until it is spelled.</summary>
+    private readonly record struct FieldName(string Prefix, string? List = null, int Index = 0)
+    {
+        public override string ToString() =>
+            List is null ? Prefix : string.Create(CultureInfo.InvariantCulture, $"{Prefix}.{List}[{Index}].idNumber");
     }
 
     private void CheckRules(JsonObject form, DateOnly? birth, Dictionary<string, string[]> errors)
@@ -127,7 +154,7 @@ public sealed partial class ApplicationValidator(FormSchemas schemas, TimeProvid
             CheckId(Text(landlord, "idNumber"), "form.landlord.idNumber", errors);
         }
 
-        foreach (var name in new[] { "tenants", "householdMembers" })
+        foreach (var name in PeopleLists)
         {
             if (form[name] is JsonArray people)
             {
@@ -135,7 +162,7 @@ public sealed partial class ApplicationValidator(FormSchemas schemas, TimeProvid
                 {
                     if (people[i] is JsonObject person)
                     {
-                        CheckId(Text(person, "idNumber"), $"form.{name}[{i}].idNumber", errors);
+                        CheckId(Text(person, "idNumber"), new FieldName("form", name, i), errors);
                     }
                 }
             }
@@ -153,11 +180,24 @@ public sealed partial class ApplicationValidator(FormSchemas schemas, TimeProvid
             Add(errors, "form.endMonth", "must not be before startMonth.");
         }
 
-        if (form["householdMembers"] is JsonArray members
-            && members.Count(m => m is JsonObject member && Text(member, "relation") == "self") != 1)
+        if (form["householdMembers"] is JsonArray members && Selves(members) != 1)
         {
             Add(errors, "form.householdMembers", "must contain exactly one member with relation self.");
         }
+    }
+
+    private static int Selves(JsonArray members)
+    {
+        var selves = 0;
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (members[i] is JsonObject member && Text(member, "relation") == "self")
+            {
+                selves++;
+            }
+        }
+
+        return selves;
     }
 
     // Every date of every item: not before 1900, not before the applicant was born; what has happened already (arrival,
@@ -168,11 +208,10 @@ public sealed partial class ApplicationValidator(FormSchemas schemas, TimeProvid
     {
         var today = Today();
         DateOnly? birthMonth = birth is { } b ? new DateOnly(b.Year, b.Month, 1) : null;
-        foreach (var (field, notAfter) in new[] { ("arrivalDate", today), ("registrationDate", today), ("leaseStart", Latest), ("leaseEnd", Latest) })
-        {
-            CheckDate(form, field, "yyyy-MM-dd", birth, notAfter, "day", errors);
-        }
-
+        CheckDate(form, "arrivalDate", "yyyy-MM-dd", birth, today, "day", errors);
+        CheckDate(form, "registrationDate", "yyyy-MM-dd", birth, today, "day", errors);
+        CheckDate(form, "leaseStart", "yyyy-MM-dd", birth, Latest, "day", errors);
+        CheckDate(form, "leaseEnd", "yyyy-MM-dd", birth, Latest, "day", errors);
         CheckDate(form, "startMonth", "yyyy-MM", birthMonth, Latest, "month", errors);
         CheckDate(form, "endMonth", "yyyy-MM", birthMonth, new DateOnly(today.Year, today.Month, 1), "month", errors);
 
@@ -201,8 +240,13 @@ public sealed partial class ApplicationValidator(FormSchemas schemas, TimeProvid
     private static void CheckDate(JsonObject form, string property, string format, DateOnly? notBefore, DateOnly notAfter, string unit,
         Dictionary<string, string[]> errors)
     {
-        var field = $"form.{property}";
-        if (Text(form, property) is not { } text || errors.ContainsKey(field))
+        if (Text(form, property) is not { } text)
+        {
+            return;
+        }
+
+        var field = "form." + property;
+        if (errors.ContainsKey(field))
         {
             return;
         }

@@ -2,11 +2,8 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Azure;
-using Azure.Data.Tables;
 using IntegrationHub.Catalog;
 using IntegrationHub.Contracts;
-using IntegrationHub.Delivery;
 using IntegrationHub.Http;
 using IntegrationHub.Platforms;
 using IntegrationHub.Privacy;
@@ -21,11 +18,11 @@ public sealed class ApplicationsApi(
     ServiceCatalog catalog,
     ApplicationValidator validator,
     ApplicationStore store,
-    HubTables tables,
     HandoffQueue queue,
     PlatformAuth auth,
     IdHasher idHasher,
     PersonalData personalData,
+    ApplicationCache cache,
     TimeProvider time,
     ILogger<ApplicationsApi> logger)
 {
@@ -34,6 +31,7 @@ public sealed class ApplicationsApi(
 
     public async Task<IResult> SubmitAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        using var calls = StorageCalls.Begin("intake");
         if (auth.Authenticate(request) is not { } platform)
         {
             return PlatformAuth.Unauthorized();
@@ -70,25 +68,29 @@ public sealed class ApplicationsApi(
 
         // Over the body as accepted, in canonical form: the same JSON with its keys in another order is the same submission.
         var bodyHash = CanonicalJson.Fingerprint(valid.Body);
-        var (applicationId, replayed, conflict) = await ClaimIdempotencyKey(platform.Name, idempotencyKey, bodyHash, cancellationToken);
-        if (conflict)
+        var applicationId = ApplicationId(platform.Name, idempotencyKey);
+
+        // A repeat this instance saw needs no storage call at all; any other is found by the write itself.
+        var (application, created) = cache.Get(applicationId) is { } seen
+            ? (seen, false)
+            : await CreateAndHandOff(applicationId, platform.Name, bodyHash, valid, cancellationToken);
+        if (application is null)
+        {
+            return Problems.Field(IdempotencyHeader, "is being used by a submission that is still being accepted; retry in a moment.", StatusCodes.Status409Conflict);
+        }
+
+        if (application.BodyHash != bodyHash || application.Platform != platform.Name)
         {
             return Problems.Field(IdempotencyHeader, "was already used for a different submission.", StatusCodes.Status409Conflict);
         }
 
-        var existing = await store.FindAsync(applicationId, cancellationToken);
-        if (existing is null)
-        {
-            await CreateAndHandOff(applicationId, platform.Name, bodyHash, valid, cancellationToken);
-        }
-
-        var status = existing is null ? ApplicationStatus.Submitted : Enum.Parse<ApplicationStatus>(existing.Status);
         var location = $"/{HubRoutes.Prefix}/applications/{applicationId}";
-        if (replayed)
+        if (!created)
         {
             request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
         }
 
+        var status = created ? ApplicationStatus.Submitted : Enum.Parse<ApplicationStatus>(application.Status);
         return Results.Json(new ApplicationAccepted(applicationId, status, location), HubJson.Info<ApplicationAccepted>(),
             contentType: "application/json", statusCode: StatusCodes.Status202Accepted)
             .WithLocation(request, location);
@@ -101,7 +103,7 @@ public sealed class ApplicationsApi(
             return PlatformAuth.Unauthorized();
         }
 
-        var application = await store.FindAsync(id, cancellationToken);
+        var application = await store.ReadAsync(id, cancellationToken);
         if (application is null || application.Platform != platform.Name)
         {
             // Another platform's application is reported as absent, not as forbidden: ids reveal nothing.
@@ -143,30 +145,15 @@ public sealed class ApplicationsApi(
         return null;
     }
 
-    private async Task<(string ApplicationId, bool Replayed, bool Conflict)> ClaimIdempotencyKey(
-        string platform, string key, string bodyHash, CancellationToken cancellationToken)
-    {
-        var index = await tables.Index();
-        var claim = new IndexEntity
-        {
-            PartitionKey = $"idem-{platform}",
-            RowKey = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))),
-            ApplicationId = Guid.CreateVersion7(time.GetUtcNow()).ToString("N"),
-            BodyHash = bodyHash,
-        };
-        try
-        {
-            await index.AddEntityAsync(claim, cancellationToken);
-            return (claim.ApplicationId, false, false);
-        }
-        catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status409Conflict)
-        {
-            var first = (await index.GetEntityAsync<IndexEntity>(claim.PartitionKey, claim.RowKey, cancellationToken: cancellationToken)).Value;
-            return (first.ApplicationId, true, first.BodyHash != bodyHash);
-        }
-    }
+    /// <summary>
+    /// The application id follows from the platform and its idempotency key, so a repeat lands on the same partition and
+    /// is recognised by the write itself, with no claim row to write or read first.
+    /// </summary>
+    internal static string ApplicationId(string platform, string idempotencyKey) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{platform}\n{idempotencyKey}")))[..32];
 
-    private async Task CreateAndHandOff(string applicationId, string platform, string bodyHash, ApplicationValidator.Validated valid, CancellationToken cancellationToken)
+    private async Task<(ApplicationEntity? Application, bool Created)> CreateAndHandOff(
+        string applicationId, string platform, string bodyHash, ApplicationValidator.Validated valid, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var department = catalog.Find(valid.ItemCode)!.Item.Department;
@@ -181,6 +168,7 @@ public sealed class ApplicationsApi(
             Handoff = nameof(HandoffState.Waiting),
             ApplicantNameMasked = Masking.Name(valid.Applicant.Name),
             IdNumberHash = idHasher.Hash(valid.Applicant.IdNumber),
+            NameHash = idHasher.HashName(valid.Applicant.Name),
             BodyHash = bodyHash,
             SubmittedAt = now,
             UpdatedAt = now,
@@ -196,19 +184,16 @@ public sealed class ApplicationsApi(
             At = now,
         };
 
-        // Order matters for "nothing is lost": the pending hand-off, then the application, then the message.
-        await queue.MarkPendingAsync(applicationId, cancellationToken);
-        try
+        // Order matters for "nothing is lost": the store writes the pending hand-off, then the application; then the message.
+        var creation = await store.CreateAsync(application, received, cancellationToken);
+        if (creation.Outcome != CreationOutcome.Created)
         {
-            await store.CreateAsync(application, received, cancellationToken);
-        }
-        catch (TableTransactionFailedException ex) when (ex.Status == StatusCodes.Status409Conflict)
-        {
-            return; // a concurrent retry with the same key created it first and sends the message
+            return (creation.Application, false);
         }
 
         await queue.SendAsync(new HandoffMessage(applicationId), TimeSpan.Zero, cancellationToken);
         logger.LogInformation("Accepted application {ApplicationId} for {ItemCode} from {Platform}", applicationId, valid.ItemCode, platform);
+        return (application, true);
     }
 }
 

@@ -1,8 +1,10 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using IntegrationHub.Http;
 
 namespace IntegrationHub.Applications;
 
@@ -13,55 +15,78 @@ namespace IntegrationHub.Applications;
 /// </summary>
 public static class CanonicalJson
 {
-    /// <summary>Lowercase hex SHA-256 of the canonical text: the idempotency fingerprint of a body.</summary>
-    public static string Fingerprint(JsonNode? node) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Write(node))));
+    // Stored fingerprints were made with this spelling: strings and names escaped as JsonSerializer's defaults escape them.
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? _cached;
 
-    public static string Write(JsonNode? node)
+    /// <summary>Lowercase hex SHA-256 of the canonical text: the idempotency fingerprint of a body.</summary>
+    public static string Fingerprint(JsonNode? node)
     {
-        var text = new StringBuilder();
-        Append(text, node);
-        return text.ToString();
+        var (buffer, writer) = Written(node);
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
     }
 
-    private static void Append(StringBuilder text, JsonNode? node)
+    public static string Write(JsonNode? node) => Encoding.UTF8.GetString(Written(node).Buffer.WrittenSpan);
+
+    // One buffer and writer per thread, reused: the text is hashed where it was written, never copied into a string.
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer) Written(JsonNode? node)
+    {
+        var (buffer, writer) = _cached ??= (new ArrayBufferWriter<byte>(1024), new Utf8JsonWriter(Stream.Null));
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        Append(writer, node);
+        writer.Flush();
+        return (buffer, writer);
+    }
+
+    private static void Append(Utf8JsonWriter writer, JsonNode? node)
     {
         switch (node)
         {
             case null:
-                text.Append("null");
+                writer.WriteNullValue();
                 break;
             case JsonObject json:
-                text.Append('{');
-                var first = true;
-                foreach (var (name, value) in json.OrderBy(p => p.Key, StringComparer.Ordinal))
+                var properties = new KeyValuePair<string, JsonNode?>[json.Count];
+                for (var i = 0; i < properties.Length; i++)
                 {
-                    text.Append(first ? "" : ",").Append(JsonSerializer.Serialize(name)).Append(':');
-                    Append(text, value);
-                    first = false;
+                    properties[i] = json.GetAt(i);
                 }
 
-                text.Append('}');
+                Array.Sort(properties, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+                writer.WriteStartObject();
+                foreach (var (name, value) in properties)
+                {
+                    writer.WritePropertyName(name);
+                    Append(writer, value);
+                }
+
+                writer.WriteEndObject();
                 break;
             case JsonArray array:
-                text.Append('[');
+                writer.WriteStartArray();
                 for (var i = 0; i < array.Count; i++)
                 {
-                    text.Append(i == 0 ? "" : ",");
-                    Append(text, array[i]);
+                    Append(writer, array[i]);
                 }
 
-                text.Append(']');
+                writer.WriteEndArray();
                 break;
             case JsonValue value when value.GetValueKind() == JsonValueKind.Number:
                 // G29 drops trailing zeros, so the spelling follows the value. Numbers beyond decimal never get here (StrictJson).
-                text.Append(decimal.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture).ToString("G29", CultureInfo.InvariantCulture));
+                var number = JsonNumber.TryDecimal(value, out var read)
+                    ? read
+                    : decimal.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture); // throws, as it always did
+
+                Span<byte> digits = stackalloc byte[64];
+                number.TryFormat(digits, out var length, "G29", CultureInfo.InvariantCulture);
+                writer.WriteRawValue(digits[..length], skipInputValidation: true);
                 break;
             case JsonValue value when value.GetValueKind() == JsonValueKind.String:
-                text.Append(JsonSerializer.Serialize(value.GetValue<string>()));
+                writer.WriteStringValue(value.GetValue<string>());
                 break;
             default:
-                text.Append(node.ToJsonString());
+                writer.WriteRawValue(node.ToJsonString(), skipInputValidation: true);
                 break;
         }
     }

@@ -22,13 +22,7 @@ public static class CitizenId
             return false;
         }
 
-        var sum = 0;
-        for (var i = 0; i < 17; i++)
-        {
-            sum += (value[i] - '0') * Weights[i];
-        }
-
-        if (CheckCharacters[sum % 11] != value[17])
+        if (CheckCharacter(value.AsSpan(0, 17)) != value[17])
         {
             error = "fails the GB 11643 check digit.";
             return false;
@@ -47,6 +41,18 @@ public static class CitizenId
     }
 
     public static bool IsValid(string? value) => TryParse(value, out _, out _, out _);
+
+    /// <summary>The GB 11643 check character of the first 17 digits.</summary>
+    public static char CheckCharacter(ReadOnlySpan<char> digits)
+    {
+        var sum = 0;
+        for (var i = 0; i < 17; i++)
+        {
+            sum += (digits[i] - '0') * Weights[i];
+        }
+
+        return CheckCharacters[sum % 11];
+    }
 }
 
 file static class SpanExtensions

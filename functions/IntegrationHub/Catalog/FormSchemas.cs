@@ -11,15 +11,18 @@ namespace IntegrationHub.Catalog;
 /// <summary>
 /// Compiled JSON Schemas of the applicant part and every online item's form. Errors come back keyed by
 /// the dotted path of the offending field (<c>form.landlordName</c>, <c>applicant.idNumber</c>), so a
-/// problem response can name it.
+/// problem response can name it. A valid instance is recognised by the schema's <see cref="SchemaCheck"/>;
+/// JsonSchema.Net evaluates only the instances that check refuses, and words their errors.
 /// </summary>
 public sealed partial class FormSchemas
 {
     // One options instance per set of schemas: evaluation caches each schema's compiled constraints in it,
     // and each instance registers its own $ids, so two FormSchemas never collide.
     private readonly EvaluationOptions _options = new() { OutputFormat = OutputFormat.Hierarchical, RequireFormatValidation = true };
-    private readonly JsonSchema _applicant;
-    private readonly FrozenDictionary<string, JsonSchema> _forms;
+    private static readonly IReadOnlyDictionary<string, string[]> NoErrors = FrozenDictionary<string, string[]>.Empty;
+
+    private readonly Schema _applicant;
+    private readonly FrozenDictionary<string, Schema> _forms;
 
     public FormSchemas(ServiceCatalog catalog)
     {
@@ -29,6 +32,9 @@ public sealed partial class FormSchemas
             .ToFrozenDictionary(e => e.Item.Code, e => Compile(e.FormSchema!.Value), StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>True when every schema compiled to a <see cref="SchemaCheck"/>, so no valid instance pays for JsonSchema.Net.</summary>
+    internal bool AllChecked => _applicant.Check is not null && _forms.Values.All(f => f.Check is not null);
+
     public bool HasForm(string itemCode) => _forms.ContainsKey(itemCode);
 
     public IReadOnlyDictionary<string, string[]> ValidateApplicant(JsonNode? applicant) =>
@@ -37,11 +43,18 @@ public sealed partial class FormSchemas
     public IReadOnlyDictionary<string, string[]> ValidateForm(string itemCode, JsonNode? form) =>
         Evaluate(_forms[itemCode], form, "form", _options);
 
-    private static JsonSchema Compile(JsonElement schema) => JsonSchema.FromText(schema.GetRawText());
+    private sealed record Schema(JsonSchema Evaluator, Func<JsonNode?, bool>? Check);
 
-    private static Dictionary<string, string[]> Evaluate(JsonSchema schema, JsonNode? instance, string root, EvaluationOptions options)
+    private static Schema Compile(JsonElement schema) => new(JsonSchema.FromText(schema.GetRawText()), SchemaCheck.TryCompile(schema));
+
+    private static IReadOnlyDictionary<string, string[]> Evaluate(Schema schema, JsonNode? instance, string root, EvaluationOptions options)
     {
-        var result = schema.Evaluate(instance, options);
+        if (schema.Check?.Invoke(instance) == true)
+        {
+            return NoErrors;
+        }
+
+        var result = schema.Evaluator.Evaluate(instance, options);
         var errors = new Dictionary<string, List<string>>();
         Collect(result, root, instance, errors);
         return errors.ToDictionary(e => e.Key, e => e.Value.Distinct().ToArray());

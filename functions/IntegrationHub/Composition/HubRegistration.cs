@@ -73,20 +73,17 @@ public static class HubRegistration
         services.AddValidatedOptions<IdHashOptions>(configuration, IdHashOptions.Section);
         services.AddSingleton<PlatformAuth>();
         services.AddSingleton<IdHasher>();
-        services.AddSingleton<HubTables>();
-        services.AddSingleton<ApplicationStore>();
         services.AddSingleton<ApplicationValidator>();
         services.AddSingleton<ApplicationsApi>();
         // Transient, like everything that holds department adapters (typed HttpClients whose handlers rotate).
-        services.AddTransient<DepartmentReports>();
-        services.AddTransient<IDepartmentStatusSink>(sp => sp.GetRequiredService<DepartmentReports>());
+        services.AddTransient<StatusPath>();
+        services.AddTransient<IDepartmentStatusSink>(sp => sp.GetRequiredService<StatusPath>());
         return services;
     }
 
     public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<DeliveryOptions>(configuration, DeliveryOptions.Section);
-        services.AddSingleton<HandoffQueue>();
         services.AddSharedDepartmentState(configuration);
         services.AddSingleton<CircuitStates>();
         services.TryAddSingleton<DepartmentHolds>();
@@ -94,7 +91,6 @@ public static class HubRegistration
         // Transient: the department adapters are typed HttpClients, resolved per message so their handlers rotate.
         services.AddTransient<HandoffDispatcher>();
         services.AddSingleton<StrandedSweep>();
-        services.AddTransient<FollowUpSchedule>();
         services.AddTransient<StatusFollowUps>();
         return services;
     }
@@ -102,9 +98,8 @@ public static class HubRegistration
     public static IServiceCollection AddPlatformEvents(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddStatusTopic(configuration);
-        services.AddSingleton<EventPublisher>();
         services.AddSingleton<EventsApi>();
-        services.AddHttpClient<PlatformWebhookSender>(c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddFeedPumps(configuration);
         return services;
     }
 
@@ -115,6 +110,7 @@ public static class HubRegistration
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<SignInLockout>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<PortalQueries>();
         services.AddSingleton<PortalPage>();
         services.AddTransient<PortalApi>();
         return services;
@@ -123,13 +119,11 @@ public static class HubRegistration
     /// <summary>The queue workers and the sweep, for hosts without queue and timer triggers (the local host).</summary>
     public static IServiceCollection AddHubWorkers(this IServiceCollection services)
     {
-        // Not AddHostedService: it de-duplicates by implementation type, and all three workers are QueueWorkers.
-        services.AddSingleton<IHostedService>(sp => Worker(sp, "handoffs", sp.GetRequiredService<HandoffQueue>().Queue, sp.GetRequiredService<HandoffQueue>().PoisonQueue,
+        // Not AddHostedService: it de-duplicates by implementation type, and both workers are QueueWorkers.
+        services.AddSingleton<IHostedService>(sp => Worker(sp, "dispatch", sp.GetRequiredService<HandoffQueue>().Queue, sp.GetRequiredService<HandoffQueue>().PoisonQueue,
             (s, m, ct) => s.GetRequiredService<HandoffDispatcher>().HandleAsync(m, ct)));
-        services.AddSingleton<IHostedService>(sp => Worker(sp, "handoffs-poison", sp.GetRequiredService<HandoffQueue>().PoisonQueue, null,
+        services.AddSingleton<IHostedService>(sp => Worker(sp, "poison", sp.GetRequiredService<HandoffQueue>().PoisonQueue, null,
             (s, m, ct) => s.GetRequiredService<HandoffDispatcher>().HandlePoisonAsync(m, ct)));
-        services.AddSingleton<IHostedService>(sp => Worker(sp, "webhooks", sp.GetRequiredService<EventPublisher>().WebhookQueue, null,
-            (s, m, ct) => s.GetRequiredService<PlatformWebhookSender>().HandleAsync(m, ct)));
         services.AddHostedService<PeriodicSweep>();
         return services;
     }

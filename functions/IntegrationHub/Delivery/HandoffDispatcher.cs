@@ -2,7 +2,6 @@ using System.Diagnostics;
 using IntegrationHub.Applications;
 using IntegrationHub.Contracts;
 using IntegrationHub.Departments;
-using IntegrationHub.Events;
 using IntegrationHub.Privacy;
 using IntegrationHub.Storage;
 using Microsoft.Extensions.Logging;
@@ -17,10 +16,10 @@ namespace IntegrationHub.Delivery;
 /// </summary>
 public sealed class HandoffDispatcher(
     ApplicationStore store,
-    HubTables tables,
+    StatusPath statusPath,
     HandoffQueue queue,
-    EventPublisher events,
-    FollowUpSchedule followUps,
+    WorkIndex work,
+    FollowUpStore followUps,
     PersonalData personalData,
     PayloadMasker masker,
     IEnumerable<IDepartmentAdapter> adapters,
@@ -33,12 +32,12 @@ public sealed class HandoffDispatcher(
 
     public async Task HandleAsync(string messageText, CancellationToken cancellationToken)
     {
+        using var calls = StorageCalls.BeginUnlessScoped("dispatch");
         var message = HandoffQueue.Parse(messageText);
         var application = await store.FindAsync(message.ApplicationId, cancellationToken);
         if (application is null)
         {
             logger.LogWarning("Hand-off for unknown application {ApplicationId} dropped", message.ApplicationId);
-            await queue.ClearPendingAsync(message.ApplicationId, cancellationToken);
             return;
         }
 
@@ -47,12 +46,12 @@ public sealed class HandoffDispatcher(
         {
             // A duplicate message (sweep, redelivery) for work that has already ended. A crash between recording a
             // receipt and scheduling its follow-up leaves a polled case that nobody asks about: schedule it again.
-            if (handoff == HandoffState.Delivered && !StatusMachine.IsFinal(Enum.Parse<ApplicationStatus>(application.Status)))
+            if (handoff == HandoffState.Delivered)
             {
-                await followUps.ScheduleAsync(application, cancellationToken);
+                await statusPath.EnsureFollowUpAsync(application, followUps);
             }
 
-            await queue.ClearPendingAsync(application.PartitionKey, cancellationToken);
+            await work.ClearPendingAsync(application.PartitionKey);
             return;
         }
 
@@ -79,8 +78,9 @@ public sealed class HandoffDispatcher(
     /// <summary>A message that kept failing unexpectedly: the hand-off is failed, visibly, never dropped.</summary>
     public async Task HandlePoisonAsync(string messageText, CancellationToken cancellationToken)
     {
+        using var calls = StorageCalls.BeginUnlessScoped("dispatch");
         var message = HandoffQueue.Parse(messageText);
-        await store.UpdateAsync(message.ApplicationId, application =>
+        await statusPath.ChangeAsync(message.ApplicationId, application =>
         {
             if (Enum.Parse<HandoffState>(application.Handoff) is HandoffState.Delivered or HandoffState.Resolved or HandoffState.Failed)
             {
@@ -89,28 +89,24 @@ public sealed class HandoffDispatcher(
 
             application.Handoff = nameof(HandoffState.Failed);
             application.LastFailedAt = time.GetUtcNow();
-            return [new TimelineEntity
+            return StatusChange.Of(new TimelineEntity
             {
                 Kind = "handoff-failed",
                 Summary = $"Delivery failed {options.Value.MaxDequeueCount} times with an unexpected error; moved to the poison queue",
                 Outcome = "Poison",
-            }];
+            });
         }, cancellationToken);
-        await queue.ClearPendingAsync(message.ApplicationId, cancellationToken);
         logger.LogError("Hand-off of application {ApplicationId} failed past the dequeue limit", message.ApplicationId);
     }
 
     // A replay of an application whose personal data retention already erased: nothing is left to deliver.
-    private async Task FailErasedAsync(string applicationId, CancellationToken cancellationToken)
-    {
-        await store.UpdateAsync(applicationId, application =>
+    private async Task FailErasedAsync(string applicationId, CancellationToken cancellationToken) =>
+        await statusPath.ChangeAsync(applicationId, application =>
         {
             application.Handoff = nameof(HandoffState.Failed);
             application.LastFailedAt = time.GetUtcNow();
-            return [new TimelineEntity { Kind = "handoff-failed", Summary = "Not delivered: the personal data was erased (retention)", Outcome = "Erased" }];
+            return StatusChange.Of(new TimelineEntity { Kind = "handoff-failed", Summary = "Not delivered: the personal data was erased (retention)", Outcome = "Erased" });
         }, cancellationToken);
-        await queue.ClearPendingAsync(applicationId, cancellationToken);
-    }
 
     private async Task Record(
         CanonicalApplication canonical, string department, HandoffMessage message, DeliveryOutcome outcome, TimeSpan duration, CancellationToken cancellationToken)
@@ -119,11 +115,11 @@ public sealed class HandoffDispatcher(
         // query may have been told to wait longer.
         var hold = await holds.RemainingAsync(department, cancellationToken);
         TimeSpan? retryIn = null;
-        await events.MarkUnpublishedAsync(canonical.ApplicationId, cancellationToken);
-        var committed = await store.UpdateAsync(canonical.ApplicationId, application =>
+        var result = await statusPath.ChangeAsync(canonical.ApplicationId, application =>
         {
             retryIn = null;
-            var entries = new List<TimelineEntity> { AttemptEntry(message, outcome, duration, application) };
+            var change = StatusChange.Of(AttemptEntry(message, outcome, duration, application));
+            application.LastAttempt = application.TimelineCount + 1;
             if (message.ReplayOf is not null)
             {
                 application.FailedAttempts = 0;
@@ -133,20 +129,20 @@ public sealed class HandoffDispatcher(
             {
                 case DeliveryOutcomeKind.Received:
                     Delivered(application, outcome);
-                    entries.AddRange(StatusChanges.Move(application, ApplicationStatus.Delivered, outcome.DepartmentMessage, "department receipt", time));
+                    change.MoveTo(ApplicationStatus.Delivered, outcome.DepartmentMessage, "department receipt");
                     break;
                 case DeliveryOutcomeKind.Completed:
                 case DeliveryOutcomeKind.Rejected:
                     Delivered(application, outcome);
                     personalData.SealResult(application, outcome.Result);
                     var final = outcome.Status ?? (outcome.Kind == DeliveryOutcomeKind.Rejected ? ApplicationStatus.Rejected : ApplicationStatus.Approved);
-                    entries.AddRange(StatusChanges.Move(application, final, outcome.DepartmentMessage, "department answer", time));
+                    change.MoveTo(final, outcome.DepartmentMessage, "department answer");
                     break;
                 case DeliveryOutcomeKind.Invalid:
                 case DeliveryOutcomeKind.ConfigurationFault:
                     application.Handoff = nameof(HandoffState.Failed);
                     application.LastFailedAt = time.GetUtcNow();
-                    entries.Add(new TimelineEntity { Kind = "handoff-failed", Summary = $"Delivery failed permanently: {outcome.Kind}", Outcome = outcome.Kind.ToString() });
+                    change.Entries.Add(new TimelineEntity { Kind = "handoff-failed", Summary = $"Delivery failed permanently: {outcome.Kind}", Outcome = outcome.Kind.ToString() });
                     break;
                 case DeliveryOutcomeKind.Held:
                     application.Handoff = nameof(HandoffState.Held);
@@ -158,7 +154,7 @@ public sealed class HandoffDispatcher(
                     {
                         application.Handoff = nameof(HandoffState.Failed);
                         application.LastFailedAt = time.GetUtcNow();
-                        entries.Add(new TimelineEntity { Kind = "handoff-failed", Summary = $"Delivery failed {application.FailedAttempts} times; retry budget used up", Outcome = outcome.Kind.ToString() });
+                        change.Entries.Add(new TimelineEntity { Kind = "handoff-failed", Summary = $"Delivery failed {application.FailedAttempts} times; retry budget used up", Outcome = outcome.Kind.ToString() });
                     }
                     else
                     {
@@ -171,41 +167,24 @@ public sealed class HandoffDispatcher(
                     break;
             }
 
-            return entries;
+            // The pending row says when the next try's message becomes visible, so the sweep leaves it alone until then.
+            change.HandoffVisibleAt = retryIn is { } wait ? time.GetUtcNow() + wait : null;
+            return change;
         }, cancellationToken);
 
-        if (committed is null)
+        if (result.Outcome != StepOutcome.Committed)
         {
             return;
-        }
-
-        if (outcome.CaseNumber is { } caseNumber)
-        {
-            await (await tables.Index()).UpsertEntityAsync(new IndexEntity
-            {
-                PartitionKey = $"case-{committed.Application.Department}",
-                RowKey = caseNumber,
-                ApplicationId = canonical.ApplicationId,
-            }, cancellationToken: cancellationToken);
-        }
-
-        await events.PublishAsync(committed, cancellationToken);
-        if (outcome.Kind == DeliveryOutcomeKind.Received)
-        {
-            await followUps.ScheduleAsync(committed.Application, cancellationToken);
         }
 
         if (retryIn is { } delay)
         {
             await queue.SendAsync(message with { ReplayOf = null }, delay, cancellationToken);
         }
-        else
-        {
-            await queue.ClearPendingAsync(canonical.ApplicationId, cancellationToken);
-        }
 
+        var committed = result.Application!;
         logger.LogInformation("Delivery of {ApplicationId} to {Department}: {Outcome} {DepartmentCode} in {DurationMs} ms",
-            canonical.ApplicationId, committed.Application.Department, outcome.Kind, outcome.DepartmentCode, (long)duration.TotalMilliseconds);
+            canonical.ApplicationId, committed.Department, outcome.Kind, outcome.DepartmentCode, (long)duration.TotalMilliseconds);
     }
 
     private TimelineEntity AttemptEntry(HandoffMessage message, DeliveryOutcome outcome, TimeSpan duration, ApplicationEntity application) => new TimelineEntity

@@ -1,4 +1,5 @@
 using IntegrationHub.Privacy;
+using IntegrationHub.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,14 +20,24 @@ public sealed class PeriodicSweep(IServiceProvider services, IOptions<DeliveryOp
         {
             try
             {
-                await services.GetRequiredService<StrandedSweep>().RunAsync(stoppingToken);
-                await services.GetRequiredService<StatusFollowUps>().RunAsync(stoppingToken);
-                await services.GetRequiredService<PersonalDataRetention>().RunAsync(stoppingToken);
+                await Run("sweep", ct => services.GetRequiredService<StrandedSweep>().RunAsync(ct), stoppingToken);
+                await Run("poll", ct => services.GetRequiredService<StatusFollowUps>().RunAsync(ct), stoppingToken);
+                await Run("retention", ct => services.GetRequiredService<PersonalDataRetention>().RunAsync(ct), stoppingToken);
             }
             catch (Azure.RequestFailedException ex)
             {
                 logger.LogWarning("Sweep could not reach storage: {Error}", ex.Message);
             }
+        }
+    }
+
+    // A run that found nothing to do is counted as idle: its calls are a price per interval, not per application.
+    private static async Task Run(string operation, Func<CancellationToken, Task<int>> job, CancellationToken cancellationToken)
+    {
+        using var scope = StorageCalls.Begin(operation);
+        if (await job(cancellationToken) == 0)
+        {
+            scope.MarkIdle();
         }
     }
 }

@@ -1,5 +1,6 @@
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using IntegrationHub.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,7 +30,12 @@ public sealed class QueueWorker(
             QueueMessage[] messages;
             try
             {
+                using var receive = StorageCalls.Begin("receive");
                 messages = (await client.ReceiveMessagesAsync(16, o.VisibilityTimeout, stoppingToken)).Value;
+                if (messages.Length == 0)
+                {
+                    receive.MarkIdle();
+                }
             }
             catch (Azure.RequestFailedException ex)
             {
@@ -44,13 +50,14 @@ public sealed class QueueWorker(
                 continue;
             }
 
-            await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = stoppingToken },
+            await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = o.Concurrency, CancellationToken = stoppingToken },
                 async (message, ct) => await Process(client, message, ct));
         }
     }
 
     private async Task Process(QueueClient client, QueueMessage message, CancellationToken cancellationToken)
     {
+        using var scope = StorageCalls.Begin(name);
         try
         {
             await handle(services, message.Body.ToString(), cancellationToken);

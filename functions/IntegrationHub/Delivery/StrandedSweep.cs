@@ -1,52 +1,61 @@
-using IntegrationHub.Contracts;
-using IntegrationHub.Events;
 using IntegrationHub.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Delivery;
 
 /// <summary>
-/// Periodic repair: re-enqueues hand-offs whose message was lost (a crash between storing and sending,
-/// or a message that expired) and republishes status events a crash left unpublished.
+/// Periodic repair, from one range read of the work table: finishes steps a crash interrupted (their intents), re-sends
+/// hand-offs whose message was lost (a crash between storing and sending, or a message that expired), and takes back a
+/// pending hand-off whose application was never written. Once an hour it also drops hour counters the dashboard no longer reads.
 /// </summary>
-public sealed class StrandedSweep(HubTables tables, ApplicationStore store, HandoffQueue queue, EventPublisher events, TimeProvider time, ILogger<StrandedSweep> logger)
+public sealed class StrandedSweep(
+    WorkIndex work, ApplicationStore store, HandoffQueue queue, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<StrandedSweep> logger)
 {
-    private static readonly TimeSpan PublishGrace = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan CountersKept = TimeSpan.FromHours(48);
+    private DateTimeOffset _pruned = DateTimeOffset.MinValue;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var index = await tables.Index();
+        var overdue = now - options.Value.StrandedAfter;
+        var (stranded, unfinished) = await work.OverdueAsync(overdue, overdue, cancellationToken);
         var repaired = 0;
-        await foreach (var pending in index.QueryAsync<IndexEntity>(e => e.PartitionKey == HandoffQueue.PendingPartition && e.DueAt < now,
-            cancellationToken: cancellationToken))
+
+        // Steps first: finishing one may end the hand-off a pending row below is about.
+        foreach (var intent in unfinished)
         {
-            var application = await store.FindAsync(pending.ApplicationId, cancellationToken);
-            if (application is null || Enum.Parse<HandoffState>(application.Handoff) is HandoffState.Delivered or HandoffState.Failed or HandoffState.Resolved)
-            {
-                if (application is null && now - pending.Timestamp < PublishGrace)
-                {
-                    continue; // the application may still be being written
-                }
-
-                await queue.ClearPendingAsync(pending.ApplicationId, cancellationToken);
-                continue;
-            }
-
-            await queue.SendAsync(new HandoffMessage(pending.ApplicationId), TimeSpan.Zero, cancellationToken);
-            logger.LogWarning("Re-enqueued stranded hand-off {ApplicationId}", pending.ApplicationId);
+            var committed = await store.RepairAsync(intent, cancellationToken);
+            logger.LogWarning("Finished interrupted step {Step} of {ApplicationId} (committed: {Committed})", intent.Step, intent.ApplicationId, committed);
             repaired++;
         }
 
-        var settled = now - PublishGrace;
-        await foreach (var unpublished in index.QueryAsync<IndexEntity>(e => e.PartitionKey == EventPublisher.UnpublishedPartition && e.Timestamp < settled,
-            cancellationToken: cancellationToken))
+        foreach (var pending in stranded)
         {
-            if (await store.FindAsync(unpublished.ApplicationId, cancellationToken) is { } application)
+            var application = await store.ReadAsync(pending.ApplicationId, cancellationToken);
+            if (application is null)
             {
-                await events.PublishAsync(new Committed(application, await store.TimelineAsync(application.PartitionKey, cancellationToken)), cancellationToken);
-                repaired++;
+                await store.AbandonIntakeAsync(pending, cancellationToken);
+                logger.LogWarning("Took back the intake of {ApplicationId}: its application was never written", pending.ApplicationId);
             }
+            else if (!StepEffects.InFlight(application))
+            {
+                await work.ClearPendingAsync(pending.ApplicationId);
+            }
+            else
+            {
+                await work.MarkPendingAsync(pending.ApplicationId, now);
+                await queue.SendAsync(new HandoffMessage(pending.ApplicationId), TimeSpan.Zero, cancellationToken);
+                logger.LogWarning("Re-enqueued stranded hand-off {ApplicationId} ({Handoff})", pending.ApplicationId, application.Handoff);
+            }
+
+            repaired++;
+        }
+
+        if (now - _pruned > TimeSpan.FromHours(1))
+        {
+            _pruned = now;
+            repaired += await work.PruneHoursAsync(now - CountersKept, cancellationToken);
         }
 
         return repaired;

@@ -6,8 +6,12 @@ using Microsoft.AspNetCore.Http;
 
 namespace IntegrationHub.Events;
 
-/// <summary>The pull feed: <c>GET /api/v1/events?after=&lt;cursor&gt;&amp;limit=n</c>, the caller's events only, oldest first.</summary>
-public sealed class EventsApi(HubTables tables, PlatformAuth auth)
+/// <summary>
+/// The pull feed: <c>GET /api/v1/events?after=&lt;cursor&gt;&amp;limit=n</c>, the caller's events only, oldest first. A cursor
+/// is a position; positions have no gaps and commit in order (<see cref="EventFeed"/>), so reading on from the last cursor
+/// never skips an event that committed later.
+/// </summary>
+public sealed class EventsApi(EventFeed feed, PlatformAuth auth)
 {
     private const int DefaultLimit = 100;
 
@@ -30,18 +34,7 @@ public sealed class EventsApi(HubTables tables, PlatformAuth auth)
             return Problems.Field("limit", "must be an integer from 1 to 1000.");
         }
 
-        var feed = await tables.Events();
-        var events = new List<ApplicationStatusChanged>();
-        await foreach (var row in feed.QueryAsync<EventEntity>(e => e.PartitionKey == platform.Name && e.RowKey.CompareTo(after) > 0,
-            maxPerPage: limit, cancellationToken: cancellationToken))
-        {
-            events.Add(ToEvent(row));
-            if (events.Count == limit)
-            {
-                break;
-            }
-        }
-
+        var events = (await feed.ReadAsync(platform.Name, after, limit, cancellationToken)).Select(ToEvent).ToList();
         return Results.Json(new EventPage(events, events.Count > 0 ? events[^1].Cursor : after.Length > 0 ? after : null),
             HubJson.Info<EventPage>());
     }

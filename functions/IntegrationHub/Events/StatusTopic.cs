@@ -5,6 +5,8 @@ using Azure.Messaging.ServiceBus;
 using IntegrationHub.Composition;
 using IntegrationHub.Contracts;
 using IntegrationHub.Http;
+using IntegrationHub.Platforms;
+using IntegrationHub.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -12,15 +14,26 @@ using Microsoft.Extensions.Options;
 namespace IntegrationHub.Events;
 
 /// <summary>
-/// On Azure, every status event also goes to a Service Bus topic (sender only, managed identity). The message id
-/// is the event id, so the topic's duplicate detection absorbs the republishing the sweep may do.
+/// On Azure, every status event also goes to a Service Bus topic (sender only, managed identity), through a feed pump of
+/// its own (at least once, from its own cursor). The message id is the event id, so the topic's duplicate detection
+/// absorbs what a pump sends again after a restart.
 /// </summary>
-public sealed class StatusTopic(ServiceBusSender sender)
+public sealed class StatusTopic(ServiceBusSender sender, IOptionsMonitor<PlatformOptions> platforms) : IFeedSink
 {
     public const string Section = "Events:ServiceBus";
 
-    public Task SendAsync(ApplicationStatusChanged statusChanged, string platform, CancellationToken cancellationToken) =>
-        sender.SendMessageAsync(ToMessage(statusChanged, platform), cancellationToken);
+    public string Name => "topic";
+
+    public IEnumerable<string> Platforms => platforms.CurrentValue.Clients.Select(c => c.Name);
+
+    public async Task DeliverAsync(string platform, IReadOnlyList<EventEntity> events, CancellationToken cancellationToken)
+    {
+        // The sender retries transient faults itself; what still fails escapes, and the pump tries the batch again.
+        foreach (var chunk in events.Chunk(50))
+        {
+            await sender.SendMessagesAsync(chunk.Select(e => ToMessage(EventsApi.ToEvent(e), platform)), cancellationToken);
+        }
+    }
 
     public static ServiceBusMessage ToMessage(ApplicationStatusChanged statusChanged, string platform)
     {
@@ -77,7 +90,8 @@ public static class StatusTopicRegistration
         services.AddSingleton(sp => new ServiceBusClient(
             sp.GetRequiredService<IOptions<StatusTopicOptions>>().Value.FullyQualifiedNamespace, new DefaultAzureCredential()));
         services.AddSingleton(sp => new StatusTopic(sp.GetRequiredService<ServiceBusClient>().CreateSender(
-            sp.GetRequiredService<IOptions<StatusTopicOptions>>().Value.Topic ?? DefaultTopic)));
+            sp.GetRequiredService<IOptions<StatusTopicOptions>>().Value.Topic ?? DefaultTopic), sp.GetRequiredService<IOptionsMonitor<PlatformOptions>>()));
+        services.AddSingleton<IFeedSink>(sp => sp.GetRequiredService<StatusTopic>());
         return services;
     }
 }

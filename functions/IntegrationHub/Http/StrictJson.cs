@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Unicode;
@@ -18,6 +19,7 @@ public readonly record struct StrictJsonError(string Field, string Message);
 public static class StrictJson
 {
     public const int MaxDepth = 16;
+    private const string NameNotUnicode = "has a property name that is not Unicode text (a lone surrogate escape such as \\ud800).";
 
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
 
@@ -42,8 +44,15 @@ public static class StrictJson
             error = new("body", string.Create(CultureInfo.InvariantCulture, $"is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}){duplicate}."));
             return false;
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-key check reads every property name while parsing, and a name with a lone surrogate escape
+            // throws there, before any node exists: named as the body's fault, never a 500.
+            error = new("body", NameNotUnicode);
+            return false;
+        }
 
-        if (Unreadable(parsed, "") is { } broken)
+        if (Unreadable(parsed, parsed) is { } broken)
         {
             error = broken;
             return false;
@@ -80,26 +89,48 @@ public static class StrictJson
         }
     }
 
-    // Every name and string is read here, once, and every number as a decimal, so no later reader meets a surprise.
-    private static StrictJsonError? Unreadable(JsonNode? node, string path)
+    /// <summary>
+    /// The dotted path of <paramref name="node"/> below <paramref name="root"/>, as <see cref="Child"/> and <see cref="Item"/>
+    /// spell it (<c>form.tenants[0].name</c>); empty for the root itself. Spelled only when needed: on a problem.
+    /// </summary>
+    public static string PathOf(JsonNode node, JsonNode? root)
     {
-        var field = path.Length == 0 ? "body" : path;
+        var ancestry = new Stack<JsonNode>();
+        for (var current = node; current != root && current.Parent is not null; current = current.Parent)
+        {
+            ancestry.Push(current);
+        }
+
+        var path = "";
+        foreach (var step in ancestry)
+        {
+            path = step.Parent is JsonArray ? Item(path, step.GetElementIndex()) : Child(path, step.GetPropertyName());
+        }
+
+        return path;
+    }
+
+    // Every name and string is checked here, once, and every number as a decimal, so no later reader meets a surprise.
+    // A string without a backslash needs no decoding: its bytes are already known to be UTF-8, and only an escape can
+    // spell a lone surrogate.
+    private static StrictJsonError? Unreadable(JsonNode? node, JsonNode? root)
+    {
         switch (node)
         {
             case JsonObject json:
-                List<KeyValuePair<string, JsonNode?>> properties;
                 try
                 {
-                    properties = [.. json];
+                    // Reading the count reads every name of the object.
+                    _ = json.Count;
                 }
                 catch (InvalidOperationException)
                 {
-                    return new(field, "has a property name that is not Unicode text (a lone surrogate escape such as \\ud800).");
+                    return new(Field(json, root), NameNotUnicode);
                 }
 
-                foreach (var (name, value) in properties)
+                for (var i = 0; i < json.Count; i++)
                 {
-                    if (Unreadable(value, Child(path, name)) is { } broken)
+                    if (Unreadable(json.GetAt(i).Value, root) is { } broken)
                     {
                         return broken;
                     }
@@ -109,7 +140,7 @@ public static class StrictJson
             case JsonArray array:
                 for (var i = 0; i < array.Count; i++)
                 {
-                    if (Unreadable(array[i], Item(path, i)) is { } broken)
+                    if (Unreadable(array[i], root) is { } broken)
                     {
                         return broken;
                     }
@@ -117,6 +148,11 @@ public static class StrictJson
 
                 return null;
             case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                if (value.TryGetValue(out JsonElement element) && !JsonMarshal.GetRawUtf8Value(element).Contains((byte)'\\'))
+                {
+                    return null;
+                }
+
                 try
                 {
                     value.GetValue<string>();
@@ -124,15 +160,17 @@ public static class StrictJson
                 }
                 catch (InvalidOperationException)
                 {
-                    return new(field, "is not Unicode text (it contains a lone surrogate escape such as \\ud800).");
+                    return new(Field(value, root), "is not Unicode text (it contains a lone surrogate escape such as \\ud800).");
                 }
 
             case JsonValue value when value.GetValueKind() == JsonValueKind.Number:
-                return decimal.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+                return JsonNumber.TryDecimal(value, out _)
                     ? null
-                    : new(field, "is a number outside the range the hub reads (±7.9 × 10^28).");
+                    : new(Field(value, root), "is a number outside the range the hub reads (±7.9 × 10^28).");
             default:
                 return null;
         }
     }
+
+    private static string Field(JsonNode node, JsonNode? root) => PathOf(node, root) is { Length: > 0 } path ? path : "body";
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.Data.Tables;
 using IntegrationHub.Applications;
 using IntegrationHub.Catalog;
 using IntegrationHub.Contracts;
@@ -10,7 +9,6 @@ using IntegrationHub.Http;
 using IntegrationHub.Privacy;
 using IntegrationHub.Storage;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Portal;
 
@@ -21,22 +19,24 @@ namespace IntegrationHub.Portal;
 public sealed class PortalApi(
     PortalAuth auth,
     AuditLog audit,
-    HubTables tables,
     ApplicationStore store,
+    StatusPath statusPath,
+    PortalQueries queries,
     HandoffQueue queue,
     CircuitStates circuits,
-    FollowUpSchedule followUps,
+    FollowUpStore followUps,
     ServiceCatalog catalog,
-    IdHasher idHasher,
     PersonalData personalData,
     FormPersonalData forms,
     FormFieldTitles formTitles,
     PayloadMasker masker,
-    IOptions<PortalOptions> options,
     TimeProvider time)
 {
     private const int MaxResults = 200;
-    private static readonly string[] SearchCriteria = ["applicationId", "caseNumber", "item", "department", "state", "from", "to", "idNumber"];
+    private static readonly string[] SearchCriteria = ["applicationId", "caseNumber", "item", "department", "state", "from", "to", "idNumber", "name"];
+
+    // Personal data never goes into a URL (access logs keep URLs): these are searched by POST only.
+    private static readonly string[] BodyOnlyCriteria = ["idNumber", "name"];
 
     public async Task<IResult> SignInAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -96,23 +96,19 @@ public sealed class PortalApi(
             return SignInRequired();
         }
 
-        var now = time.GetUtcNow();
-        var applications = await ScanAsync([], cancellationToken);
+        var (states, hours, unacknowledged) = await queries.DashboardAsync(cancellationToken);
+        // Issue 16: the shared view, so every instance shows a department down when any instance's breaker is open.
         var open = await circuits.OpenAnywhereAsync(cancellationToken);
-        var departments = ServiceCatalog.DepartmentCodes
-            .Where(d => catalog.Entries.Any(e => e.Item.Department == d && e.Item.Online))
+        var departments = queries.Departments
             .Select(d => new DepartmentCounts(d, catalog.Entries.First(e => e.Item.Department == d).Item.DepartmentName,
-                Enum.GetNames<HandoffState>().ToDictionary(s => s, s => applications.Count(a => a.Department == d && a.Handoff == s)),
+                Enum.GetNames<HandoffState>().ToDictionary(s => s, s => (int)states[d].GetValueOrDefault(s)),
                 open.ContainsKey(d)))
             .ToList();
-        var firstHour = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddHours(-23);
-        var hours = Enumerable.Range(0, 24).Select(h => firstHour.AddHours(h)).Select(h => new HourCount(h,
-            applications.Count(a => a.SubmittedAt >= h && a.SubmittedAt < h.AddHours(1)),
-            applications.Count(a => a.LastFailedAt >= h && a.LastFailedAt < h.AddHours(1)))).ToList();
-        return Results.Json(new Dashboard(departments, hours, applications.Count(a => IsUnacknowledged(a, now))), PortalJson.Info<Dashboard>());
+        return Results.Json(new Dashboard(departments, [.. hours.Select(h => new HourCount(h.Hour, (int)h.Submitted, (int)h.Failed))], (int)unacknowledged),
+            PortalJson.Info<Dashboard>());
     }
 
-    /// <summary><c>GET /portal/handoffs?…</c>: every criterion but the ID number, which never goes into a URL (access logs keep URLs).</summary>
+    /// <summary><c>GET /portal/handoffs?…</c>: every criterion but the ID number and the name, which never go into a URL (access logs keep URLs).</summary>
     public async Task<IResult> SearchAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (await auth.AuthenticateAsync(request, cancellationToken) is null)
@@ -120,15 +116,15 @@ public sealed class PortalApi(
             return SignInRequired();
         }
 
-        if (request.Query.ContainsKey("idNumber"))
+        foreach (var personal in BodyOnlyCriteria.Where(request.Query.ContainsKey))
         {
-            return Problems.Field("idNumber", "must not be sent in a URL: POST the criteria to /api/v1/portal/handoffs/search.");
+            return Problems.Field(personal, "must not be sent in a URL: POST the criteria to /api/v1/portal/handoffs/search.");
         }
 
         return await SearchAsync(request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()), cancellationToken);
     }
 
-    /// <summary><c>POST /portal/handoffs/search</c> with the criteria as a JSON object of strings, the ID number among them.</summary>
+    /// <summary><c>POST /portal/handoffs/search</c> with the criteria as a JSON object of strings, the ID number and the name among them.</summary>
     public async Task<IResult> SearchByBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
@@ -157,82 +153,74 @@ public sealed class PortalApi(
 
     private async Task<IResult> SearchAsync(Dictionary<string, string> query, CancellationToken cancellationToken)
     {
-        var filters = new List<string>();
-        string Get(string name) => query.GetValueOrDefault(name) ?? "";
+        string? Get(string name) => query.GetValueOrDefault(name) is { Length: > 0 } value ? value : null;
         foreach (var unknown in query.Keys.Except(SearchCriteria))
         {
             return Problems.Field(unknown, $"is not a search criterion ({string.Join(", ", SearchCriteria)}).");
         }
 
-        if (Get("applicationId") is { Length: > 0 } id)
+        var item = Get("item")?.ToUpperInvariant();
+        if (item is not null && catalog.Find(item) is null)
         {
-            filters.Add(TableClient.CreateQueryFilter($"PartitionKey eq {id}"));
+            return Problems.Field("item", "is not a service item code.");
         }
 
-        if (Get("caseNumber") is { Length: > 0 } caseNumber)
+        var department = Get("department")?.ToUpperInvariant();
+        if (department is not null && !ServiceCatalog.DepartmentCodes.Contains(department))
         {
-            filters.Add(TableClient.CreateQueryFilter($"CaseNumber eq {caseNumber}"));
+            return Problems.Field("department", $"must be one of {string.Join(", ", ServiceCatalog.DepartmentCodes)}.");
         }
 
-        if (Get("item") is { Length: > 0 } item)
+        HandoffState? state = null;
+        if (Get("state") is { } stateText)
         {
-            if (catalog.Find(item) is null)
-            {
-                return Problems.Field("item", "is not a service item code.");
-            }
-
-            filters.Add(TableClient.CreateQueryFilter($"ItemCode eq {item.ToUpperInvariant()}"));
-        }
-
-        if (Get("department") is { Length: > 0 } department)
-        {
-            if (!ServiceCatalog.DepartmentCodes.Contains(department.ToUpperInvariant()))
-            {
-                return Problems.Field("department", $"must be one of {string.Join(", ", ServiceCatalog.DepartmentCodes)}.");
-            }
-
-            filters.Add(TableClient.CreateQueryFilter($"Department eq {department.ToUpperInvariant()}"));
-        }
-
-        if (Get("state") is { Length: > 0 } state)
-        {
-            if (!Enum.TryParse<HandoffState>(state, ignoreCase: true, out var parsed) || int.TryParse(state, out _))
+            if (!Enum.TryParse<HandoffState>(stateText, ignoreCase: true, out var parsed) || int.TryParse(stateText, out _))
             {
                 return Problems.Field("state", $"must be one of {string.Join(", ", Enum.GetNames<HandoffState>())}.");
             }
 
-            filters.Add(TableClient.CreateQueryFilter($"Handoff eq {parsed.ToString()}"));
+            state = parsed;
         }
 
-        foreach (var (name, op) in new[] { ("from", "ge"), ("to", "lt") })
+        var times = new Dictionary<string, DateTimeOffset?>();
+        foreach (var name in new[] { "from", "to" })
         {
-            if (Get(name) is { Length: > 0 } text)
+            times[name] = null;
+            if (Get(name) is { } text)
             {
                 if (!DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
                 {
                     return Problems.Field(name, "must be an ISO 8601 date or time.");
                 }
 
-                filters.Add(op == "ge"
-                    ? TableClient.CreateQueryFilter($"SubmittedAt ge {at}")
-                    : TableClient.CreateQueryFilter($"SubmittedAt lt {at}"));
+                times[name] = at;
             }
         }
 
-        if (Get("idNumber") is { Length: > 0 } idNumber)
+        var idNumber = Get("idNumber")?.Trim().ToUpperInvariant();
+        if (idNumber is not null && !CitizenId.IsValid(idNumber))
         {
-            if (!CitizenId.IsValid(idNumber.Trim().ToUpperInvariant()))
-            {
-                return Problems.Field("idNumber", "must be a full, valid 18-character ID number.");
-            }
+            return Problems.Field("idNumber", "must be a full, valid 18-character ID number.");
+        }
 
-            // Only the keyed hash is stored searchable; the number itself is never a query value.
-            filters.Add(TableClient.CreateQueryFilter($"IdNumberHash eq {idHasher.Hash(idNumber)}"));
+        // Any character a resident's name may have; the name is matched exactly (by its keyed hash), as intake kept it.
+        var applicantName = Get("name");
+        string? trimmedName = null;
+        if (applicantName is not null && ApplicationText.Check(applicantName, out trimmedName) is { } nameProblem)
+        {
+            return Problems.Field("name", nameProblem);
+        }
+
+        var criteria = new SearchCriteria(Get("applicationId"), Get("caseNumber"), item, department, state, times["from"], times["to"], idNumber, trimmedName);
+        var found = await queries.SearchAsync(criteria, MaxResults, cancellationToken);
+        if (found is not { } result)
+        {
+            return Problems.Field("state",
+                "is needed without an application id, case number, ID number or name: one of Waiting, Retrying, Held, Failed or Resolved (delivered applications are found by a key).");
         }
 
         var now = time.GetUtcNow();
-        var found = (await ScanAsync(filters, cancellationToken)).OrderByDescending(a => a.UpdatedAt).ToList();
-        return Results.Json(new HandoffList(found.Count, [.. found.Take(MaxResults).Select(a => Summary(a, now))]), PortalJson.Info<HandoffList>());
+        return Results.Json(new HandoffList(result.Total, [.. result.Found.Take(MaxResults).Select(a => Summary(a, now))]), PortalJson.Info<HandoffList>());
     }
 
     public async Task<IResult> UnacknowledgedAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -243,8 +231,8 @@ public sealed class PortalApi(
         }
 
         var now = time.GetUtcNow();
-        var found = (await ScanAsync([], cancellationToken)).Where(a => IsUnacknowledged(a, now)).OrderBy(a => a.SubmittedAt).ToList();
-        return Results.Json(new HandoffList(found.Count, [.. found.Take(MaxResults).Select(a => Summary(a, now))]), PortalJson.Info<HandoffList>());
+        var (found, total) = await queries.UnacknowledgedAsync(MaxResults, cancellationToken);
+        return Results.Json(new HandoffList((int)total, [.. found.Select(a => Summary(a, now))]), PortalJson.Info<HandoffList>());
     }
 
     public async Task<IResult> DetailAsync(HttpRequest request, string id, CancellationToken cancellationToken)
@@ -254,7 +242,7 @@ public sealed class PortalApi(
             return SignInRequired();
         }
 
-        if (await store.FindAsync(id, cancellationToken) is not { } application)
+        if (await store.ReadAsync(id, cancellationToken) is not { } application)
         {
             return Problems.NotFound($"No application '{id}'.");
         }
@@ -266,7 +254,7 @@ public sealed class PortalApi(
 
         // Status queries that brought nothing new wait on the follow-up row until the next entry is written; shown here
         // too, so the detail always accounts for every request the department received.
-        var unwritten = await followUps.UnwrittenCallsAsync(id, cancellationToken);
+        var unwritten = DepartmentCall.FromJson((await followUps.FindAsync(application.Department, id, cancellationToken))?.Calls);
         var masked = submission is null ? null : forms.Form(application.ItemCode).Fields.Mask(submission.Form);
         var detail = new HandoffDetail(
             Summary(application, time.GetUtcNow()),
@@ -352,16 +340,14 @@ public sealed class PortalApi(
             return Problems.Field("itemCode", "is not a service item code.");
         }
 
-        var filters = new List<string> { TableClient.CreateQueryFilter($"Handoff eq {nameof(HandoffState.Failed)}") };
-        filters.Add(scope.Department is { Length: > 0 } d
-            ? TableClient.CreateQueryFilter($"Department eq {d.ToUpperInvariant()}")
-            : TableClient.CreateQueryFilter($"ItemCode eq {scope.ItemCode!.ToUpperInvariant()}"));
         var replayed = new List<string>();
         var skipped = new List<string>();
-        foreach (var application in await ScanAsync(filters, cancellationToken))
+        foreach (var id in await queries.FailedAsync(
+            scope.Department is { Length: > 0 } d ? d.ToUpperInvariant() : null,
+            scope.Department is { Length: > 0 } ? null : scope.ItemCode!.ToUpperInvariant(), cancellationToken))
         {
-            var (_, failed) = await ReplayOneAsync(user!, application.PartitionKey, cancellationToken);
-            (failed is null ? replayed : skipped).Add(application.PartitionKey);
+            var (_, failed) = await ReplayOneAsync(user!, id, cancellationToken);
+            (failed is null ? replayed : skipped).Add(id);
         }
 
         await audit.AppendAsync(user!, "bulk-replay", scope.Department ?? scope.ItemCode!, null,
@@ -389,7 +375,7 @@ public sealed class PortalApi(
         }
 
         var wasFailed = false;
-        var committed = await store.UpdateAsync(id, application =>
+        var committed = await statusPath.ChangeAsync(id, application =>
         {
             wasFailed = application.Handoff == nameof(HandoffState.Failed);
             if (!wasFailed)
@@ -401,19 +387,18 @@ public sealed class PortalApi(
 
             // Assumption: a resolved hand-off is closed for the hub (handled outside it), so retention starts as for a final status.
             application.ClosedAt ??= time.GetUtcNow();
-            return [new TimelineEntity { Kind = "resolved", Summary = PortalText.ResolvedSummary(user!.Name, reason!), Actor = user.Name }];
+            return StatusChange.Of(new TimelineEntity { Kind = "resolved", Summary = PortalText.ResolvedSummary(user!.Name, reason!), Actor = user.Name });
         }, cancellationToken);
-        if (committed is null)
+        if (committed.Outcome == StepOutcome.Missing)
         {
             return Problems.NotFound($"No application '{id}'.");
         }
 
         if (!wasFailed)
         {
-            return Problems.Field("handoff", $"is {committed.Application.Handoff}; only a failed hand-off can be resolved.", StatusCodes.Status409Conflict);
+            return Problems.Field("handoff", $"is {committed.Application!.Handoff}; only a failed hand-off can be resolved.", StatusCodes.Status409Conflict);
         }
 
-        await queue.ClearPendingAsync(id, cancellationToken);
         await audit.AppendAsync(user!, "resolve", id, reason, null, cancellationToken);
         return Results.NoContent();
     }
@@ -448,7 +433,7 @@ public sealed class PortalApi(
             return Problems.Field("reason", "is required to see personal data (2-500 characters).");
         }
 
-        if (await store.FindAsync(id, cancellationToken) is not { } application)
+        if (await store.ReadAsync(id, cancellationToken) is not { } application)
         {
             return Problems.NotFound($"No application '{id}'.");
         }
@@ -529,8 +514,7 @@ public sealed class PortalApi(
             return (null, Problems.Field("department", $"{application.Department}'s circuit is open: replay when the department answers again.", StatusCodes.Status409Conflict));
         }
 
-        int? lastAttempt = null;
-        var committed = await store.UpdateAsync(id, current =>
+        var committed = await statusPath.ChangeAsync(id, current =>
         {
             if (current.Handoff != nameof(HandoffState.Failed))
             {
@@ -539,14 +523,16 @@ public sealed class PortalApi(
 
             current.Handoff = nameof(HandoffState.Waiting);
             current.FailedAttempts = 0;
-            return [new TimelineEntity { Kind = "replay-requested", Summary = $"Replay requested by {user.Name}", Actor = user.Name }];
+            return new StatusChange { HandoffVisibleAt = time.GetUtcNow() }
+                .With(new TimelineEntity { Kind = "replay-requested", Summary = $"Replay requested by {user.Name}", Actor = user.Name });
         }, cancellationToken);
-        if (committed is null || committed.Added.Count == 0)
+        if (committed.Outcome != StepOutcome.Committed)
         {
-            return (null, Problems.Field("handoff", $"is {committed?.Application.Handoff}; only a failed hand-off can be replayed.", StatusCodes.Status409Conflict));
+            return (null, Problems.Field("handoff", $"is {committed.Application?.Handoff}; only a failed hand-off can be replayed.", StatusCodes.Status409Conflict));
         }
 
-        lastAttempt = (await store.TimelineAsync(id, cancellationToken)).LastOrDefault(e => e.Kind == "attempt")?.Sequence;
+        // The pending row was written with the step: a crash before this message is sent leaves it for the sweep.
+        var lastAttempt = committed.Application!.LastAttempt;
         await queue.SendAsync(new HandoffMessage(id, ReplayOf: lastAttempt ?? 0, ReplayedBy: user.Name), TimeSpan.Zero, cancellationToken);
         return ($"replay of attempt {lastAttempt}", null);
     }
@@ -576,25 +562,6 @@ public sealed class PortalApi(
             : (user, Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "This action needs the operator role; viewers can only read."));
     }
 
-    private async Task<List<ApplicationEntity>> ScanAsync(List<string> filters, CancellationToken cancellationToken)
-    {
-        // A full scan of application rows, filtered server-side: fine at a district's volume; an index table would replace it at city scale.
-        var table = await tables.Applications();
-        var filter = string.Join(" and ", filters.Prepend(TableClient.CreateQueryFilter($"RowKey eq {ApplicationEntity.Row}")));
-        var found = new List<ApplicationEntity>();
-        await foreach (var application in table.QueryAsync<ApplicationEntity>(filter, cancellationToken: cancellationToken))
-        {
-            found.Add(application);
-        }
-
-        return found;
-    }
-
-    private bool IsUnacknowledged(ApplicationEntity application, DateTimeOffset now) =>
-        application.Status is nameof(ApplicationStatus.Submitted) or nameof(ApplicationStatus.Delivered)
-        && application.Handoff != nameof(HandoffState.Resolved)
-        && now - application.SubmittedAt > options.Value.UnacknowledgedAfter;
-
     private HandoffSummary Summary(ApplicationEntity a, DateTimeOffset now) => new(
         a.PartitionKey,
         a.ItemCode,
@@ -607,7 +574,7 @@ public sealed class PortalApi(
         a.SubmittedAt,
         a.UpdatedAt,
         a.FailedAttempts,
-        IsUnacknowledged(a, now));
+        queries.IsUnacknowledged(a, now));
 
     private static T? Deserialize<T>(JsonNode? node, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) where T : class
     {

@@ -18,7 +18,7 @@ namespace IntegrationHub.Portal;
 /// </summary>
 public sealed partial class PortalAuth(
     IOptions<PortalOptions> options,
-    HubTables tables,
+    Lookups lookups,
     SignInThrottle throttle,
     SignInLockout lockout,
     AuditLog audit,
@@ -27,7 +27,6 @@ public sealed partial class PortalAuth(
 {
     public const string Cookie = "hub_portal";
     private const string PrincipalHeader = "X-MS-CLIENT-PRINCIPAL";
-    private const string RevokedPartition = "revoked-session";
 
     /// <summary>Who an audit row names for an attempt at an account that does not exist (what was typed may be a password).</summary>
     private const string UnknownAccount = "(unknown account)";
@@ -152,18 +151,14 @@ public sealed partial class PortalAuth(
         }
 
         // Signing out revokes the session everywhere, not just in the browser that held the cookie.
-        var index = await tables.Index();
-        var revoked = await index.GetEntityIfExistsAsync<IndexEntity>(RevokedPartition, session.Id, cancellationToken: cancellationToken);
-        return revoked.HasValue ? null : session.User;
+        return await lookups.IsRevokedAsync(session.Id, cancellationToken) ? null : session.User;
     }
 
     public async Task SignOutAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (Session(request) is { } session)
         {
-            var index = await tables.Index();
-            await index.UpsertEntityAsync(new IndexEntity { PartitionKey = RevokedPartition, RowKey = session.Id, DueAt = session.Expires },
-                cancellationToken: cancellationToken);
+            await lookups.RevokeAsync(session.Id, session.Expires, cancellationToken);
         }
 
         request.HttpContext.Response.Cookies.Delete(Cookie, new CookieOptions { Path = "/" });

@@ -1,5 +1,4 @@
 using Azure;
-using Azure.Data.Tables;
 using IntegrationHub.Storage;
 using Microsoft.Extensions.Options;
 
@@ -7,22 +6,17 @@ namespace IntegrationHub.Portal;
 
 /// <summary>
 /// Locks an account for a while after repeated wrong passwords. Azure runs many hub instances, so the count and the
-/// lock live in storage (one row per account in the index table) and every instance honours them.
+/// lock live in storage (one row per account in the lookup table) and every instance honours them.
 /// Storage calls per sign-in of a configured account: 1 read; a right password after wrong ones adds 1 delete; a wrong
 /// password adds 1 write (1 read and 1 write more for each other instance that wrote the same row meanwhile).
 /// An unknown account name costs none: there is nothing to lock.
 /// </summary>
-public sealed class SignInLockout(HubTables tables, IOptions<PortalOptions> options, TimeProvider time)
+public sealed class SignInLockout(Lookups lookups, IOptions<PortalOptions> options, TimeProvider time)
 {
-    private const string Partition = "signin-lockout";
     private const int MaxWriteRaces = 5;
 
-    public async Task<LockoutRow?> ReadAsync(string account, CancellationToken cancellationToken)
-    {
-        var index = await tables.Index();
-        var row = await index.GetEntityIfExistsAsync<TableEntity>(Partition, account, cancellationToken: cancellationToken);
-        return row.HasValue ? LockoutRow.From(row.Value!) : null;
-    }
+    public async Task<LockoutRow?> ReadAsync(string account, CancellationToken cancellationToken) =>
+        await lookups.LockoutAsync(account, cancellationToken) is { } row ? LockoutRow.From(row) : null;
 
     /// <summary>When the account is locked now, until when.</summary>
     public DateTimeOffset? LockedUntil(LockoutRow? row) => row?.LockedUntil is { } until && until > time.GetUtcNow() ? until : null;
@@ -31,7 +25,6 @@ public sealed class SignInLockout(HubTables tables, IOptions<PortalOptions> opti
     public async Task<DateTimeOffset?> RecordFailureAsync(string account, LockoutRow? row, CancellationToken cancellationToken)
     {
         var rules = options.Value.SignIn;
-        var index = await tables.Index();
         for (var race = 0; ; race++)
         {
             var now = time.GetUtcNow();
@@ -39,24 +32,17 @@ public sealed class SignInLockout(HubTables tables, IOptions<PortalOptions> opti
             var failures = counting ? row!.Failures + 1 : 1;
             var windowStart = counting ? row!.WindowStart : now;
             DateTimeOffset? lockedUntil = failures >= rules.LockoutThreshold ? now + rules.LockoutDuration : row?.LockedUntil;
-            var entity = new TableEntity(Partition, account)
+            var entity = new LockoutEntity
             {
-                ["Failures"] = failures >= rules.LockoutThreshold ? 0 : failures,
-                ["WindowStart"] = windowStart,
-                ["LockedUntil"] = lockedUntil,
+                Account = account,
+                Failures = failures >= rules.LockoutThreshold ? 0 : failures,
+                WindowStart = windowStart,
+                LockedUntil = lockedUntil,
             };
 
             try
             {
-                if (row is null)
-                {
-                    await index.AddEntityAsync(entity, cancellationToken);
-                }
-                else
-                {
-                    await index.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Replace, cancellationToken);
-                }
-
+                await lookups.WriteLockoutAsync(entity, row?.ETag, cancellationToken);
                 return failures >= rules.LockoutThreshold ? lockedUntil : null;
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 or 404 && race < MaxWriteRaces)
@@ -67,27 +53,11 @@ public sealed class SignInLockout(HubTables tables, IOptions<PortalOptions> opti
         }
     }
 
-    /// <summary>A right password clears the count (and an expired lock's row).</summary>
-    public async Task ClearAsync(LockoutRow row, CancellationToken cancellationToken)
-    {
-        var index = await tables.Index();
-        try
-        {
-            await index.DeleteEntityAsync(Partition, row.Account, row.ETag, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
-        {
-            // Another instance cleared it, or counted a new failure that must stand.
-        }
-    }
+    /// <summary>A right password clears the count (and an expired lock's row); another instance's newer failure stands.</summary>
+    public Task ClearAsync(LockoutRow row, CancellationToken cancellationToken) => lookups.ClearLockoutAsync(row.Account, row.ETag, cancellationToken);
 }
 
 public sealed record LockoutRow(string Account, int Failures, DateTimeOffset WindowStart, DateTimeOffset? LockedUntil, ETag ETag)
 {
-    public static LockoutRow From(TableEntity row) => new(
-        row.RowKey,
-        row.GetInt32("Failures") ?? 0,
-        row.GetDateTimeOffset("WindowStart") ?? DateTimeOffset.MinValue,
-        row.GetDateTimeOffset("LockedUntil"),
-        row.ETag);
+    public static LockoutRow From(LockoutEntity row) => new(row.Account, row.Failures, row.WindowStart, row.LockedUntil, row.ETag);
 }

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using IntegrationHub.Applications;
 
 namespace IntegrationHub.Privacy;
 

@@ -1,53 +1,112 @@
-using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
 
 namespace IntegrationHub.Storage;
 
 /// <summary>
-/// Applications and their timelines. Every change is one transaction in the application's partition,
-/// guarded by the main row's ETag, so concurrent writers (dispatcher, notifications, operators) never
-/// overwrite each other: the loser re-reads and decides again. An application that closes gets a row in
-/// the index's <c>retention</c> partition keyed by when it closed, so erasing what is due is a range read of
-/// that one partition, never a scan of the applications.
+/// Applications and their timelines, and the one writer of every step on them. A step is one entity-group transaction in
+/// the application's partition (the row under its ETag, the timeline entries, the report it applies), preceded by an
+/// intent when anything must follow it outside the partition, and followed by those effects: feed events, counters and
+/// the portal's sets, the pending hand-off, the follow-up, the retention row (<see cref="StepEffects"/>). The intent is
+/// deleted in the same transaction that applies the last effect, so a crash in between leaves it for the sweep
+/// (<see cref="RepairAsync"/>), never a status change the platform does not hear of or a count that is off.
 /// </summary>
-public sealed class ApplicationStore(HubTables tables, TimeProvider time)
+public sealed class ApplicationStore(
+    HubTables tables,
+    ApplicationCache cache,
+    EventFeed feed,
+    WorkIndex work,
+    Lookups lookups,
+    FollowUpStore followUps,
+    RetentionIndex retention,
+    TimeProvider time,
+    ILogger<ApplicationStore> logger)
 {
-    public const string RetentionPartition = "retention";
     private const int MaxConflicts = 20;
 
-    // An entity-group transaction takes at most 100 actions.
-    private const int MaxBatch = 100;
+    private readonly ApplicationLocks _locks = new();
 
-    public async Task CreateAsync(ApplicationEntity application, TimelineEntity received, CancellationToken cancellationToken)
+    /// <summary>
+    /// Intake: the pending hand-off (with what the application counts for) first, then the application and its first
+    /// timeline entry. The id is derived from the platform's idempotency key, so a repeat finds the same partition.
+    /// </summary>
+    public async Task<Creation> CreateAsync(ApplicationEntity application, TimelineEntity received, CancellationToken cancellationToken)
     {
-        var table = await tables.Applications();
+        var id = application.PartitionKey;
+        using var held = await _locks.EnterAsync(id, cancellationToken);
+        application.RowKey = Keys.Application(id);
         received.Sequence = application.TimelineCount = 1;
-        Place(application.PartitionKey, received);
-        await table.SubmitTransactionAsync(
-        [
-            new TableTransactionAction(TableTransactionActionType.Add, application),
-            new TableTransactionAction(TableTransactionActionType.Add, received),
-        ], cancellationToken);
+        Place(id, received, "intake");
+
+        // Written before the application: a crash between the two leaves a pending row the sweep finds (and, with no
+        // application behind it, takes back with what it counted). Its Add is the claim: a row already there is a repeat.
+        var effects = StepEffects.Between(null, application, new StepPlan { HandoffVisibleAt = application.SubmittedAt }, [], application.SubmittedAt);
+        var claim = WorkIndex.Effects(effects with { Pending = null }, null);
+        if (effects.Pending is { } pending)
+        {
+            claim.Add(RowWriteKind.Add, WorkIndex.PendingRow(effects, pending));
+        }
+
+        if ((await work.WriteAsync(claim)).Outcome != BatchOutcome.Committed)
+        {
+            return await ReadAsync(id, cancellationToken) is { } existing
+                ? new Creation(CreationOutcome.Existing, existing)
+                : new Creation(CreationOutcome.InProgress, null);
+        }
+
+        var table = await tables.Applications();
+        try
+        {
+            var response = await table.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.Add, application),
+                new TableTransactionAction(TableTransactionActionType.Add, received),
+            ], cancellationToken);
+            application.ETag = response.Value[0].Headers.ETag ?? default;
+            cache.Set(application);
+            return new Creation(CreationOutcome.Created, application);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 409)
+        {
+            // The application was there already (a repeat after its hand-off ended): take back what this intake counted.
+            await work.WriteAsync(WorkIndex.Effects(effects.Undone(), null));
+            return await ReadAsync(id, cancellationToken) is { } existing
+                ? new Creation(CreationOutcome.Existing, existing)
+                : new Creation(CreationOutcome.InProgress, null);
+        }
     }
 
-    public async Task<ApplicationEntity?> FindAsync(string applicationId, CancellationToken cancellationToken)
+    /// <summary>The application as this instance last wrote or read it, else from storage: for steps, whose writes are ETag-guarded.</summary>
+    public async Task<ApplicationEntity?> FindAsync(string applicationId, CancellationToken cancellationToken) =>
+        Keys.IsApplicationId(applicationId) ? cache.Get(applicationId) ?? await ReadAsync(applicationId, cancellationToken) : null;
+
+    /// <summary>The application as stored now: for answers to people.</summary>
+    public async Task<ApplicationEntity?> ReadAsync(string applicationId, CancellationToken cancellationToken)
     {
-        if (!IsKey(applicationId))
+        if (!Keys.IsApplicationId(applicationId))
         {
             return null;
         }
 
         var table = await tables.Applications();
-        var found = await table.GetEntityIfExistsAsync<ApplicationEntity>(applicationId, ApplicationEntity.Row, cancellationToken: cancellationToken);
-        return found.HasValue ? found.Value : null;
+        var found = await table.GetEntityIfExistsAsync<ApplicationEntity>(applicationId, Keys.Application(applicationId), cancellationToken: cancellationToken);
+        if (!found.HasValue)
+        {
+            cache.Forget(applicationId);
+            return null;
+        }
+
+        cache.Set(found.Value!);
+        return found.Value;
     }
 
     public async Task<IReadOnlyList<TimelineEntity>> TimelineAsync(string applicationId, CancellationToken cancellationToken)
     {
         var table = await tables.Applications();
+        var (from, to) = Keys.TimelineRange(applicationId);
         var entries = new List<TimelineEntity>();
         await foreach (var entry in table.QueryAsync<TimelineEntity>(
-            e => e.PartitionKey == applicationId && e.RowKey.CompareTo("t") >= 0 && e.RowKey.CompareTo("u") < 0,
+            e => e.PartitionKey == applicationId && e.RowKey.CompareTo(from) >= 0 && e.RowKey.CompareTo(to) < 0,
             cancellationToken: cancellationToken))
         {
             entries.Add(entry);
@@ -56,107 +115,169 @@ public sealed class ApplicationStore(HubTables tables, TimeProvider time)
         return [.. entries.OrderBy(e => e.Sequence)];
     }
 
-    public async Task<bool> HasEventAsync(string applicationId, string eventKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies one step. <paramref name="decide"/> gets a copy of the application to change and answers the timeline
+    /// entries it adds and what the store cannot tell by itself, or null to write nothing; it may run more than once when
+    /// another writer got there first, so it must only look at what it is given. With <paramref name="reportKey"/> the
+    /// step records a department report: one already applied makes the transaction fail, and the step answers Duplicate.
+    /// </summary>
+    public async Task<StepResult> StepAsync(
+        string applicationId, Func<ApplicationEntity, StepPlan?> decide, CancellationToken cancellationToken, string? reportKey = null)
     {
-        var table = await tables.Applications();
-        await foreach (var _ in table.QueryAsync<TimelineEntity>(
-            e => e.PartitionKey == applicationId && e.EventKey == eventKey, maxPerPage: 1, cancellationToken: cancellationToken))
+        if (!Keys.IsApplicationId(applicationId))
         {
+            return StepResult.Missing;
+        }
+
+        using var held = await _locks.EnterAsync(applicationId, cancellationToken);
+        var step = Guid.NewGuid().ToString("N");
+        var intent = Keys.Intent(applicationId, step);
+        var intentWritten = false;
+        var table = await tables.Applications();
+        var current = cache.Get(applicationId) ?? await ReadAsync(applicationId, cancellationToken);
+        for (var conflict = 0; ; conflict++)
+        {
+            if (current is null)
+            {
+                await DropIntentAsync(intent, intentWritten);
+                return StepResult.Missing;
+            }
+
+            var before = current.Copy();
+            var after = current.Copy();
+            var plan = decide(after);
+            if (plan is null)
+            {
+                await DropIntentAsync(intent, intentWritten);
+                return new StepResult(StepOutcome.Unchanged, current, []);
+            }
+
+            var now = time.GetUtcNow();
+            after.UpdatedAt = now;
+            foreach (var entry in plan.Entries)
+            {
+                entry.Sequence = ++after.TimelineCount;
+                Place(applicationId, entry, step);
+            }
+
+            var lookupRows = Lookups.Changes(before, after);
+            var effects = StepEffects.Between(before, after, plan, plan.Entries, now);
+
+            // Before the transaction: the intent, when anything must follow it, and the rows that find the application.
+            var first = new List<Task>();
+            if (!effects.IsEmpty)
+            {
+                first.Add(work.WriteAsync(new RowBatch().Add(RowWriteKind.Upsert, new IntentEntity
+                {
+                    RowKey = intent,
+                    ApplicationId = applicationId,
+                    Step = step,
+                    CreatedAt = now,
+                    Effects = effects.ToJson(),
+                    TraceParent = after.TraceParent,
+                })));
+                intentWritten = true;
+            }
+            else if (intentWritten)
+            {
+                first.Add(DropIntentAsync(intent, true));
+                intentWritten = false;
+            }
+
+            if (!lookupRows.IsEmpty)
+            {
+                first.Add(lookups.WriteAsync(after.Department, lookupRows));
+            }
+
+            await Task.WhenAll(first);
+
+            var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, after, before.ETag) };
+            actions.AddRange(plan.Entries.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)));
+            if (reportKey is not null)
+            {
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add,
+                    new TableEntity(applicationId, Keys.Report(applicationId, reportKey)) { [nameof(TimelineEntity.Step)] = step }));
+            }
+
+            try
+            {
+                var response = await table.SubmitTransactionAsync(actions, cancellationToken);
+                after.ETag = response.Value[0].Headers.ETag ?? default;
+                cache.Set(after);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 412 && conflict < MaxConflicts)
+            {
+                // Someone else changed the application meanwhile: read again and decide again.
+                current = await ReadAsync(applicationId, cancellationToken);
+                continue;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 409 && reportKey is not null && ex.FailedTransactionActionIndex == actions.Count - 1)
+            {
+                await DropIntentAsync(intent, intentWritten);
+                return new StepResult(StepOutcome.Duplicate, current, []);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 404)
+            {
+                cache.Forget(applicationId);
+                await DropIntentAsync(intent, intentWritten);
+                return StepResult.Missing;
+            }
+
+            if (intentWritten)
+            {
+                await ApplyAsync(effects, intent);
+            }
+
+            return new StepResult(StepOutcome.Committed, after, plan.Entries);
+        }
+    }
+
+    /// <summary>
+    /// Finishes a step the sweep found an intent of: when its transaction committed (its entries carry the step), the
+    /// effects are applied now (its feed events may then appear twice, with the same event ids); when it never did, the
+    /// intent goes. Answers whether the step had committed.
+    /// </summary>
+    public async Task<bool> RepairAsync(IntentEntity intent, CancellationToken cancellationToken)
+    {
+        using var held = await _locks.EnterAsync(intent.ApplicationId, cancellationToken);
+        var timeline = await TimelineAsync(intent.ApplicationId, cancellationToken);
+        if (timeline.Any(e => e.Step == intent.Step))
+        {
+            await ApplyAsync(StepEffects.FromJson(intent.Effects), intent.RowKey);
             return true;
         }
 
+        await DropIntentAsync(intent.RowKey, true);
         return false;
     }
 
-    /// <summary>
-    /// Reads the application, lets <paramref name="change"/> modify it and name the timeline steps it adds,
-    /// and commits both at once. <paramref name="change"/> returns null to write nothing; it may run more
-    /// than once when another writer got there first, so it must only look at what it is given.
-    /// </summary>
-    public async Task<Committed?> UpdateAsync(
-        string applicationId,
-        Func<ApplicationEntity, IReadOnlyList<TimelineEntity>?> change,
-        CancellationToken cancellationToken)
+    /// <summary>A pending row whose application never came (the intake died between the two): it goes, with what it counted.</summary>
+    public async Task AbandonIntakeAsync(PendingEntity pending, CancellationToken cancellationToken)
     {
-        var table = await tables.Applications();
-        for (var conflict = 0; ; conflict++)
+        using var held = await _locks.EnterAsync(pending.ApplicationId, cancellationToken);
+        if (await ReadAsync(pending.ApplicationId, cancellationToken) is not null)
         {
-            var current = await FindAsync(applicationId, cancellationToken);
-            if (current is null)
-            {
-                return null;
-            }
-
-            var wasClosed = current.ClosedAt is not null;
-            var added = change(current);
-            if (added is null)
-            {
-                return new Committed(current, []);
-            }
-
-            if (!wasClosed && current.ClosedAt is { } closedAt)
-            {
-                // Intent before action: written before the transaction, so a crash in between cannot leave personal data
-                // that retention never finds. A row whose transaction then lost is put right by EraseAsync's caller.
-                await ScheduleErasureAsync(applicationId, closedAt, cancellationToken);
-            }
-
-            current.UpdatedAt = time.GetUtcNow();
-            var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, current, current.ETag) };
-            foreach (var entry in added)
-            {
-                entry.Sequence = ++current.TimelineCount;
-                Place(applicationId, entry);
-                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, entry));
-            }
-
-            actions[0] = new TableTransactionAction(TableTransactionActionType.UpdateReplace, current, current.ETag);
-            try
-            {
-                await table.SubmitTransactionAsync(actions, cancellationToken);
-                return new Committed(current, added);
-            }
-            catch (TableTransactionFailedException ex) when (ex.Status is 412 or 409 && conflict < MaxConflicts)
-            {
-                // Someone else changed the application meanwhile: read again and decide again.
-            }
-        }
-    }
-
-    /// <summary>Records that an application closed at <paramref name="closedAt"/>, for the retention job.</summary>
-    public async Task ScheduleErasureAsync(string applicationId, DateTimeOffset closedAt, CancellationToken cancellationToken)
-    {
-        var index = await tables.Index();
-        await index.UpsertEntityAsync(new IndexEntity
-        {
-            PartitionKey = RetentionPartition,
-            RowKey = RetentionKey(closedAt.UtcTicks, applicationId),
-            ApplicationId = applicationId,
-            DueAt = closedAt,
-        }, TableUpdateMode.Replace, cancellationToken);
-    }
-
-    /// <summary>Retention rows of applications that closed at or before <paramref name="cutoff"/>, oldest first: one range read.</summary>
-    public async Task<IReadOnlyList<IndexEntity>> ClosedBeforeAsync(DateTimeOffset cutoff, int max, CancellationToken cancellationToken)
-    {
-        var index = await tables.Index();
-        var below = RetentionKey(cutoff.UtcTicks + 1, "");
-        var due = new List<IndexEntity>();
-        await foreach (var row in index.QueryAsync<IndexEntity>(e => e.PartitionKey == RetentionPartition && e.RowKey.CompareTo(below) < 0,
-            maxPerPage: max, cancellationToken: cancellationToken))
-        {
-            due.Add(row);
-            if (due.Count == max)
-            {
-                break;
-            }
+            return;
         }
 
-        return due;
+        var intake = new ApplicationEntity
+        {
+            PartitionKey = pending.ApplicationId,
+            Platform = pending.Platform,
+            Department = pending.Department,
+            ItemCode = pending.ItemCode,
+            Status = nameof(Contracts.ApplicationStatus.Submitted),
+            Handoff = nameof(Contracts.HandoffState.Waiting),
+            SubmittedAt = pending.SubmittedAt,
+        };
+        var undo = StepEffects.Between(null, intake, new StepPlan(), [], pending.SubmittedAt).Undone();
+        var batch = WorkIndex.Effects(undo with { Pending = null }, null)
+            .Add(RowWriteKind.Delete, new TableEntity(Keys.WorkPartition, Keys.Pending(pending.ApplicationId)));
+        await work.WriteAsync(batch);
     }
 
     /// <summary>
-    /// Erases an application's personal data (the sealed submission and result, and the ID hash) if it closed at or
+    /// Erases an application's personal data (the sealed submission and result, the ID and name hashes) if it closed at or
     /// before <paramref name="closedBefore"/>, leaving its masked timeline with a note of the erasure. Answers what it
     /// found, and when the application closed.
     /// </summary>
@@ -164,7 +285,7 @@ public sealed class ApplicationStore(HubTables tables, TimeProvider time)
     {
         var outcome = Erasure.Missing;
         DateTimeOffset? closedAt = null;
-        await UpdateAsync(applicationId, application =>
+        await StepAsync(applicationId, application =>
         {
             closedAt = application.ClosedAt;
             outcome = application switch
@@ -182,58 +303,93 @@ public sealed class ApplicationStore(HubTables tables, TimeProvider time)
             application.SealedPersonalData = null;
             application.SealedResult = null;
             application.IdNumberHash = "";
+            application.NameHash = "";
             application.ErasedAt = time.GetUtcNow();
-            return [new TimelineEntity { Kind = "erased", Summary = note }];
+            return StepPlan.Of(new TimelineEntity { Kind = "erased", Summary = note });
         }, cancellationToken);
         return (outcome, closedAt);
     }
 
-    /// <summary>Deletes retention rows that are done with, in transactions of up to 100.</summary>
-    public async Task ForgetAsync(IEnumerable<IndexEntity> rows, CancellationToken cancellationToken)
+    private async Task ApplyAsync(StepEffects effects, string intent)
     {
-        var index = await tables.Index();
-        foreach (var chunk in rows.Chunk(MaxBatch))
+        // The feed first: the intent is deleted only once the platform's events are safely in it.
+        if (effects.Feed.Count > 0)
         {
-            try
-            {
-                await index.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken);
-            }
-            catch (TableTransactionFailedException ex) when (ex.Status == 404)
-            {
-                // Another instance deleted one of them meanwhile: delete the rest one by one.
-                foreach (var row in chunk)
-                {
-                    try
-                    {
-                        await index.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
-                    }
-                    catch (RequestFailedException gone) when (gone.Status == 404)
-                    {
-                        // Already deleted.
-                    }
-                }
-            }
+            await feed.AppendAsync(effects.Platform, effects.ApplicationId, effects.Feed);
+        }
+
+        var beside = new List<Task>();
+        if (effects.FollowUpDueAt is { } due)
+        {
+            beside.Add(followUps.ScheduleAsync(effects.Department, effects.ApplicationId, due));
+        }
+
+        if (effects.ClosedAt is { } closed)
+        {
+            beside.Add(retention.ScheduleAsync(effects.ApplicationId, closed));
+        }
+
+        await Task.WhenAll(beside);
+        if ((await work.WriteAsync(WorkIndex.Effects(effects, intent))).Outcome == BatchOutcome.Missing)
+        {
+            // The sweep finished this step first (it took the intent with it): its counters are in, so these are not.
+            logger.LogWarning("Step {Intent} was finished by the sweep meanwhile", intent);
         }
     }
 
-    // Ticks as 19 digits sort as time; the id makes the key unique.
-    private static string RetentionKey(long ticks, string applicationId) => $"{ticks:D19}-{applicationId}";
+    private async Task DropIntentAsync(string intent, bool written)
+    {
+        if (written)
+        {
+            await work.WriteAsync(new RowBatch().Add(RowWriteKind.DeleteIfExists, new TableEntity(Keys.WorkPartition, intent)));
+        }
+    }
 
-    private void Place(string applicationId, TimelineEntity entry)
+    private void Place(string applicationId, TimelineEntity entry, string step)
     {
         entry.PartitionKey = applicationId;
-        entry.RowKey = TimelineEntity.RowFor(entry.Sequence);
+        entry.RowKey = Keys.Timeline(applicationId, entry.Sequence);
+        entry.Step = step;
         if (entry.At == default)
         {
             entry.At = time.GetUtcNow();
         }
     }
-
-    /// <summary>Only ids the hub could have issued reach storage queries.</summary>
-    private static bool IsKey(string id) => id.Length is > 0 and <= 64 && id.All(char.IsAsciiLetterOrDigit);
 }
 
-public sealed record Committed(ApplicationEntity Application, IReadOnlyList<TimelineEntity> Added);
+public enum CreationOutcome
+{
+    Created,
+
+    /// <summary>The idempotency key was used before: the application it made.</summary>
+    Existing,
+
+    /// <summary>Another request with the same key is still creating it.</summary>
+    InProgress,
+}
+
+public sealed record Creation(CreationOutcome Outcome, ApplicationEntity? Application);
+
+public enum StepOutcome
+{
+    Committed,
+
+    /// <summary>The step decided there was nothing to write.</summary>
+    Unchanged,
+
+    /// <summary>The report was applied before.</summary>
+    Duplicate,
+
+    Missing,
+}
+
+/// <param name="Outcome">What the step did.</param>
+/// <param name="Application">The application after the step (or as found, when nothing was written).</param>
+/// <param name="Added">The timeline entries the step added.</param>
+public sealed record StepResult(StepOutcome Outcome, ApplicationEntity? Application, IReadOnlyList<TimelineEntity> Added)
+{
+    public static StepResult Missing { get; } = new(StepOutcome.Missing, null, []);
+}
 
 /// <summary>What <see cref="ApplicationStore.EraseAsync"/> found.</summary>
 public enum Erasure

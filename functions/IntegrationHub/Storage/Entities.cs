@@ -4,15 +4,14 @@ using Azure.Data.Tables;
 namespace IntegrationHub.Storage;
 
 /// <summary>
-/// An application's main row (RowKey <c>application</c>). The resident's submission and the department's result are
-/// sealed (Privacy/EnvelopeCipher); only masks and a keyed hash of the ID number are kept readable.
+/// An application's main row (RowKey the application id, see <see cref="Keys"/>). The resident's submission and the
+/// department's result are sealed (Privacy/EnvelopeCipher); only masks and keyed hashes of the ID number and name are kept
+/// readable.
 /// </summary>
 public sealed class ApplicationEntity : ITableEntity
 {
-    public const string Row = "application";
-
     public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = Row;
+    public string RowKey { get; set; } = "";
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
 
@@ -34,6 +33,12 @@ public sealed class ApplicationEntity : ITableEntity
 
     /// <summary>The keyed hash that finds an application by a full ID number; emptied with the personal data.</summary>
     public string IdNumberHash { get; set; } = "";
+
+    /// <summary>The keyed hash that finds an application by the applicant's exact name; emptied with the personal data.</summary>
+    public string NameHash { get; set; } = "";
+
+    /// <summary>Whether the lookup rows that find this application by ID number and name are written (by its first step).</summary>
+    public bool Indexed { get; set; }
     public string BodyHash { get; set; } = "";
     public DateTimeOffset SubmittedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -43,6 +48,9 @@ public sealed class ApplicationEntity : ITableEntity
     /// <summary>When the hand-off last failed; kept after a replay or resolve so the dashboard's history stays true.</summary>
     public DateTimeOffset? LastFailedAt { get; set; }
     public int TimelineCount { get; set; }
+
+    /// <summary>The timeline sequence of the last delivery attempt, the one a replay names.</summary>
+    public int? LastAttempt { get; set; }
     public int FailedAttempts { get; set; }
     public string? TraceParent { get; set; }
 
@@ -51,9 +59,12 @@ public sealed class ApplicationEntity : ITableEntity
 
     /// <summary>When retention erased the personal data (the masked timeline stays).</summary>
     public DateTimeOffset? ErasedAt { get; set; }
+
+    /// <summary>A copy that can be changed without touching this one (the sealed arrays are replaced, never changed in place).</summary>
+    public ApplicationEntity Copy() => (ApplicationEntity)MemberwiseClone();
 }
 
-/// <summary>One timeline step (RowKey <c>t000001</c> …), in the application's partition.</summary>
+/// <summary>One timeline step (RowKey <c>{id}-t000001</c> …), in the application's partition.</summary>
 public sealed class TimelineEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
@@ -84,26 +95,11 @@ public sealed class TimelineEntity : ITableEntity
     /// <summary>Those requests with their answers, as JSON (Departments.DepartmentCall); no personal data.</summary>
     public string? Calls { get; set; }
 
-    public static string RowFor(int sequence) => $"t{sequence:D6}";
+    /// <summary>The step that wrote this entry: what the sweep looks for to learn whether a step whose intent it found committed.</summary>
+    public string? Step { get; set; }
 }
 
-/// <summary>A row of the index table: idempotency keys, pending hand-offs, unpublished events.</summary>
-public sealed class IndexEntity : ITableEntity
-{
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
-    public string ApplicationId { get; set; } = "";
-    public string? BodyHash { get; set; }
-    public DateTimeOffset? DueAt { get; set; }
-
-    /// <summary>On a follow-up row: status queries that brought nothing new, not yet on the timeline (JSON, folded).</summary>
-    public string? Calls { get; set; }
-}
-
-/// <summary>An event in a platform's feed (PartitionKey the platform, RowKey the cursor).</summary>
+/// <summary>An event in a platform's feed (PartitionKey the platform, RowKey its position: the cursor).</summary>
 public sealed class EventEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";

@@ -4,30 +4,41 @@ using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Storage;
 
-/// <summary>The hub's tables, created on first use.</summary>
+/// <summary>
+/// The hub's tables, created on first use. Each holds rows read in one way: point reads only (applications' rows, lookup),
+/// or small ranges (work, followups, retention, the feed, audit). Azurite answers every range query by scanning the
+/// table it is in, so what is read by range lives apart from what grows without bound (docs/storage.md).
+/// </summary>
 public sealed class HubTables(TableServiceClient service, IOptions<StorageOptions> options)
 {
-    private readonly Lazy<Task> _created = new(() => Task.WhenAll(
-        Create(service, options.Value.TablePrefix + "applications"),
-        Create(service, options.Value.TablePrefix + "index"),
-        Create(service, options.Value.TablePrefix + "events"),
-        Create(service, options.Value.TablePrefix + "audit")));
+    private static readonly string[] Names = ["applications", "events", "work", "lookup", "followups", "retention", "audit"];
 
-    /// <summary>One partition per application: the record, its timeline and its attempts.</summary>
-    public async Task<TableClient> Applications() => await Ready(options.Value.TablePrefix + "applications");
+    private readonly Lazy<Task> _created = new(() => Task.WhenAll(Names.Select(n => Create(service, options.Value.TablePrefix + n))));
 
-    /// <summary>Lookups and intents: idempotency keys, pending hand-offs, unpublished events.</summary>
-    public async Task<TableClient> Index() => await Ready(options.Value.TablePrefix + "index");
+    /// <summary>One partition per application: the record, its timeline and the reports it has applied.</summary>
+    public Task<TableClient> Applications() => Ready("applications");
 
-    /// <summary>The platforms' event feeds, one partition per platform.</summary>
-    public async Task<TableClient> Events() => await Ready(options.Value.TablePrefix + "events");
+    /// <summary>The platforms' event feeds, one partition per platform, positions without gaps.</summary>
+    public Task<TableClient> Events() => Ready("events");
 
-    public async Task<TableClient> Audit() => await Ready(options.Value.TablePrefix + "audit");
+    /// <summary>In-flight work (pending hand-offs, step intents), the portal's small sets and its counters, feed cursors.</summary>
+    public Task<TableClient> Work() => Ready("work");
+
+    /// <summary>Point lookups: case numbers, ID-number and name hashes, sign-in lockout, revoked sessions.</summary>
+    public Task<TableClient> Lookup() => Ready("lookup");
+
+    /// <summary>When the hub next asks a department about a delivered case.</summary>
+    public Task<TableClient> FollowUps() => Ready("followups");
+
+    /// <summary>Closed applications by when they closed, for erasing personal data.</summary>
+    public Task<TableClient> Retention() => Ready("retention");
+
+    public Task<TableClient> Audit() => Ready("audit");
 
     private async Task<TableClient> Ready(string name)
     {
         await _created.Value;
-        return service.GetTableClient(name);
+        return service.GetTableClient(options.Value.TablePrefix + name);
     }
 
     private static async Task Create(TableServiceClient service, string name)

@@ -78,7 +78,7 @@ public sealed class IntakeTranslationPropertyTests(ITestOutputHelper output)
     /// A sample application of one of the 19 items (full or minimal), with up to four values replaced by generated ones of
     /// every kind: texts of any characters, numbers of any size, dates and times of any spelling, codes, ID numbers.
     /// </summary>
-    private static Gen<JsonObject> Applications =>
+    internal static Gen<JsonObject> Applications =>
         Gen.Select(Gen.Int[0, Items.Length - 1], Gen.Bool, Gen.Int[0, 4], Gen.Int[0, int.MaxValue], Value.Array[4])
             .Select(t => Mutate(Items[t.Item1], t.Item2 ? "valid" : "validMinimal", t.Item3, t.Item4, t.Item5));
 

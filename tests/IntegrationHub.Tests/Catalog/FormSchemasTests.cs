@@ -1,6 +1,10 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using CsCheck;
+using IntegrationHub.Applications;
 using IntegrationHub.Catalog;
+using IntegrationHub.Tests.Applications;
 using Json.Schema;
 
 namespace IntegrationHub.Tests.Catalog;
@@ -75,6 +79,59 @@ public sealed partial class FormSchemasTests
         }));
 
         Assert.All(await Task.WhenAll(work), Assert.True);
+    }
+
+    [Fact]
+    public void FormSchemas_EverySchema_CompilesToAQuickCheck()
+    {
+        Assert.True(Schemas.AllChecked, "a schema uses a keyword SchemaCheck does not read: every valid body would pay for JsonSchema.Net");
+    }
+
+    [Fact]
+    public void SchemaCheck_GeneratedApplications_AgreesWithJsonSchemaNet()
+    {
+        // The quick check alone decides that an instance is valid; JsonSchema.Net words the errors of the others. So the two
+        // must agree on every instance: as generated (any value of any kind in any field) and as intake normalises it.
+        var options = new EvaluationOptions { RequireFormatValidation = true };
+        var codes = Catalog.Entries.Where(e => e.Item.Online).Select(e => e.Item.Code).ToList();
+        var schemas = codes.Append("applicant").ToDictionary(code => code, code =>
+        {
+            var raw = code == "applicant" ? Catalog.ApplicantSchema : Catalog.Find(code)!.FormSchema!.Value;
+            return (Evaluator: JsonSchema.FromText(raw.GetRawText()), Check: SchemaCheck.TryCompile(raw)!);
+        });
+        var verdicts = new ConcurrentDictionary<bool, int>();
+
+        void Agree(string code, JsonNode? instance)
+        {
+            var (evaluator, check) = schemas[code];
+            var expected = evaluator.Evaluate(instance, options).IsValid;
+            Assert.True(expected == check(instance), $"{code}: JsonSchema.Net says {expected} for {instance?.ToJsonString()}");
+            verdicts.AddOrUpdate(expected, 1, (_, n) => n + 1);
+        }
+
+        foreach (var code in codes)
+        {
+            var samples = LoadSamples(code);
+            Agree(code, samples["valid"]);
+            Agree(code, samples["validMinimal"]);
+            foreach (var sample in samples["invalid"]!.AsArray())
+            {
+                Agree(code, sample!["form"]);
+            }
+        }
+
+        IntakeTranslationPropertyTests.Applications.Sample(body =>
+        {
+            var code = body["itemCode"]!.GetValue<string>();
+            Agree("applicant", body["applicant"]);
+            Agree(code, body["form"]);
+            var (normalised, _) = ApplicationText.Normalise(body);
+            Agree("applicant", normalised["applicant"]);
+            Agree(code, normalised["form"]);
+        }, iter: 2000);
+
+        // Not vacuous: both answers were given many times.
+        Assert.True(verdicts.GetValueOrDefault(true) > 500 && verdicts.GetValueOrDefault(false) > 500, string.Join(", ", verdicts));
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using IntegrationHub.Applications;
 using IntegrationHub.Contracts;
 using IntegrationHub.Delivery;
 using IntegrationHub.Departments;
@@ -20,7 +19,7 @@ public sealed class CrashRecoveryTests(HubFixture hub)
     {
         // As if the process died after storing the application and its pending intent, before sending the message.
         var id = await StoreAsync(IntakeTests.Sample("GA-004")["form"]!.AsObject());
-        await hub.Services.GetRequiredService<HandoffQueue>().MarkPendingAsync(id, CancellationToken.None, TimeSpan.FromSeconds(-10));
+        await hub.Services.GetRequiredService<WorkIndex>().MarkPendingAsync(id, TimeProvider.System.GetUtcNow() - TimeSpan.FromSeconds(10));
 
         var delivered = await hub.WaitForAsync(id, a => a["caseNumber"] is not null, TimeSpan.FromSeconds(30));
 
@@ -49,13 +48,13 @@ public sealed class CrashRecoveryTests(HubFixture hub)
         // pending intent stays, so the sweep (or the queue) brings the message back to a hand-off that is delivered.
         var id = await StoreAsync(IntakeTests.Sample("RS-005")["form"]!.AsObject(), item: "RS-005", department: "RS",
             delivered: "RS3203002026113000001");
-        var index = await hub.Services.GetRequiredService<HubTables>().Index();
-        Assert.False((await index.GetEntityIfExistsAsync<IndexEntity>(FollowUpSchedule.Partition, id)).HasValue);
+        var followUps = hub.Services.GetRequiredService<FollowUpStore>();
+        Assert.Null(await followUps.FindAsync("RS", id, CancellationToken.None));
 
         await hub.Services.GetRequiredService<HandoffDispatcher>().HandleAsync(
             System.Text.Json.JsonSerializer.Serialize(new HandoffMessage(id)), CancellationToken.None);
 
-        Assert.True((await index.GetEntityIfExistsAsync<IndexEntity>(FollowUpSchedule.Partition, id)).HasValue);
+        Assert.NotNull(await followUps.FindAsync("RS", id, CancellationToken.None));
     }
 
     private async Task<string> StoreAsync(JsonObject form, bool sealedForAnother = false, string item = "GA-004", string department = "GA", string? delivered = null)

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using IntegrationHub.Delivery;
 using IntegrationHub.Departments;
 using IntegrationHub.Storage;
 using IntegrationHub.Tests.Applications;
@@ -145,14 +144,12 @@ public sealed class DepartmentHoldTests(HubFixture hub)
     // The platform's acknowledgements are written as they arrive; only the department's side is compared.
     private async Task<int> DepartmentEntriesAsync(string id) => (await TimelineAsync(id)).Count(e => e.Kind != "platform-notified");
 
-    private Task<IReadOnlyList<DepartmentCall>> UnwrittenAsync(string id) =>
-        hub.Services.GetRequiredService<FollowUpSchedule>().UnwrittenCallsAsync(id, CancellationToken.None);
+    private async Task<IReadOnlyList<DepartmentCall>> UnwrittenAsync(string id) => DepartmentCall.FromJson((await FollowUpRowAsync(id))?.Calls);
 
-    private async Task<IndexEntity?> FollowUpRowAsync(string id)
+    private async Task<FollowUpEntity?> FollowUpRowAsync(string id)
     {
-        var row = await (await hub.Services.GetRequiredService<HubTables>().Index())
-            .GetEntityIfExistsAsync<IndexEntity>(FollowUpSchedule.Partition, id);
-        return row.HasValue ? row.Value : null;
+        var application = await hub.Services.GetRequiredService<ApplicationStore>().ReadAsync(id, CancellationToken.None);
+        return await hub.Services.GetRequiredService<FollowUpStore>().FindAsync(application!.Department, id, CancellationToken.None);
     }
 
     /// <summary>Every call on the application's timeline (each entry's, and the queries not yet written), in order.</summary>

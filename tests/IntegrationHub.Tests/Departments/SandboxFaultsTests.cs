@@ -70,6 +70,18 @@ public sealed class SandboxFaultsTests
     }
 
     [Fact]
+    public void Draw_UnavailableWithoutRetryAfter_NoWaitAnnouncedNorPromised()
+    {
+        var faults = new SandboxFaults(new SandboxFaultRates { Unavailable = 1, UnavailableAnnouncesRetryAfter = false }, 5, new FakeTimeProvider(Start));
+
+        var drawn = Enumerable.Range(0, 3).Select(_ => faults.Draw(SandboxFaultKind.Unavailable)).ToList();
+
+        Assert.All(drawn, fault => Assert.Equal(new SandboxFault(SandboxFaultKind.Unavailable, TimeSpan.Zero), fault));
+        Assert.Equal(3, faults.Counts["503 without Retry-After"]);
+        Assert.False(faults.Counts.ContainsKey("calls before Retry-After had passed"));
+    }
+
+    [Fact]
     public async Task RunCallbacks_Reordered_HeldBackStepFollowsTheNextWithItsOwnTime()
     {
         var delivered = await DeliveredAsync(new SandboxFaultRates { ReorderedCallback = 1 });

@@ -131,6 +131,9 @@ public class HubFixture : IAsyncLifetime
         ["Portal:SignIn:AttemptsPerAccount"] = "1000",
         ["Portal:SignIn:AttemptsPerAddress"] = "100000",
         ["Delivery:VisibilityTimeout"] = "00:00:05",
+        ["Events:Pump:RetryBaseDelay"] = "00:00:00.200",
+        ["Events:Pump:RetryMaxDelay"] = "00:00:01",
+        ["Events:Pump:CatchUpInterval"] = "00:00:01",
 
         // Issue 16: instances re-count each other every half second, and the jitter margin fits the sandboxes' 1 s intervals.
         ["Departments:Shared:MembershipRefresh"] = "00:00:00.500",

@@ -57,7 +57,7 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         { "GET", "/api/v1/portal/me", "/api/v1/portal/me", 401, "none" },
         { "GET", "/api/v1/portal/dashboard", "/api/v1/portal/dashboard", 200, "viewer" },
         { "GET", "/api/v1/portal/dashboard", "/api/v1/portal/dashboard", 401, "none" },
-        { "GET", "/api/v1/portal/handoffs", "/api/v1/portal/handoffs?department=GA", 200, "viewer" },
+        { "GET", "/api/v1/portal/handoffs", "/api/v1/portal/handoffs?department=GA&state=Failed", 200, "viewer" },
         { "GET", "/api/v1/portal/handoffs", "/api/v1/portal/handoffs?idNumber=11010519491231002X", 400, "viewer" },
         { "GET", "/api/v1/portal/handoffs", "/api/v1/portal/handoffs", 401, "none" },
         { "POST", "/api/v1/portal/handoffs/search", "/api/v1/portal/handoffs/search", 200, "viewer:criteria" },
@@ -182,7 +182,7 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
                 request.Content = Json(new { });
                 break;
             case "criteria":
-                request.Content = Json(new { department = "GA" });
+                request.Content = Json(new { department = "GA", state = "Failed" });
                 break;
             case "criteria-unknown":
                 request.Content = Json(new { colour = "blue" });

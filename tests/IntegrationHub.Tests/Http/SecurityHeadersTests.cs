@@ -36,7 +36,7 @@ public sealed class SecurityHeadersTests(HubFixture hub)
             ("events", await platform.GetAsync("/api/v1/events")),
             ("portal me", await portal.GetAsync("/api/v1/portal/me")),
             ("portal dashboard", await portal.GetAsync("/api/v1/portal/dashboard")),
-            ("portal search", await portal.GetAsync("/api/v1/portal/handoffs?item=GA-001")),
+            ("portal search", await portal.GetAsync($"/api/v1/portal/handoffs?applicationId={id}&item=GA-001")),
             ("portal search by body", await portal.PostAsJsonAsync("/api/v1/portal/handoffs/search", new { idNumber = "11010519491231002X" })),
             ("portal detail", await portal.GetAsync($"/api/v1/portal/handoffs/{id}")),
             ("portal reveal", await portal.PostAsJsonAsync($"/api/v1/portal/handoffs/{id}/reveal", new { field = "idNumber", reason = "核对身份" })),

@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using IntegrationHub.Portal;
 using IntegrationHub.Storage;
 using IntegrationHub.Tests.Fixtures;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -121,8 +122,8 @@ public sealed class SignInLockoutTests(HubFixture hub)
             SignIn = new SignInRules { LockoutThreshold = 3, LockoutWindow = TimeSpan.FromMinutes(10), LockoutDuration = TimeSpan.FromMinutes(15) },
         });
         var tables = new HubTables(service, storage);
-        await tables.Index();
-        return new SignInLockout(tables, portal, _clock);
+        await tables.Lookup();
+        return new SignInLockout(new Lookups(tables, new GroupCommit(tables, storage, NullLogger<GroupCommit>.Instance)), portal, _clock);
     }
 
     private sealed class CountingPolicy : HttpPipelineSynchronousPolicy

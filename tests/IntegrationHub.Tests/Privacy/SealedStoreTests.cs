@@ -27,16 +27,16 @@ public sealed class SealedStoreTests : IAsyncLifetime
     private readonly FakeTimeProvider _time = new(Start);
     private readonly StorageCalls _calls = new();
     private Azurite _azurite = null!;
+    private StoreGraph _graph = null!;
     private ApplicationStore _store = null!;
-    private HubTables _tables = null!;
 
     public async Task InitializeAsync()
     {
         _azurite = await Azurite.StartAsync();
         var options = new TableClientOptions();
         options.AddPolicy(_calls, HttpPipelinePosition.PerRetry);
-        _tables = new HubTables(new TableServiceClient(_azurite.ConnectionString, options), Options.Create(new StorageOptions { TablePrefix = "sealed" }));
-        _store = new ApplicationStore(_tables, _time);
+        _graph = new StoreGraph(new TableServiceClient(_azurite.ConnectionString, options), "sealed", _time);
+        _store = _graph.Store;
     }
 
     public async Task DisposeAsync() => await _azurite.DisposeAsync();
@@ -51,10 +51,10 @@ public sealed class SealedStoreTests : IAsyncLifetime
         var joined = PersonalData("k1", ("k1", K1), ("k2", K2));
         var rotated = PersonalData("k2", ("k1", K1), ("k2", K2));
         var fresh = await CreateAsync(rotated, "李四");
-        await _store.UpdateAsync(old, a =>
+        await _store.StepAsync(old, a =>
         {
             rotated.SealResult(a, new JsonObject { ["certificate_no"] = "FGZM20261128000123" });
-            return [];
+            return new StepPlan();
         }, CancellationToken.None);
 
         var oldRow = (await _store.FindAsync(old, CancellationToken.None))!;
@@ -92,11 +92,13 @@ public sealed class SealedStoreTests : IAsyncLifetime
         _calls.Clear();
         var erased = await retention.RunAsync(CancellationToken.None);
 
+        // One range read; per application its transaction (this instance has it, so no read) and the merge that blanks its
+        // ID-number and name rows; one delete of the five retention rows.
         Assert.Equal(5, erased);
         Assert.Equal(1 + 5 * 2 + 1, _calls.Count);
         Assert.Single(_calls.Queries);
         Assert.Contains("PartitionKey%20eq%20%27retention%27", _calls.Queries[0], StringComparison.Ordinal);
-        Assert.Contains("/sealedindex()", _calls.Queries[0], StringComparison.Ordinal);
+        Assert.Contains("/sealedretention()", _calls.Queries[0], StringComparison.Ordinal);
         foreach (var id in early)
         {
             var row = (await _store.FindAsync(id, CancellationToken.None))!;
@@ -122,7 +124,7 @@ public sealed class SealedStoreTests : IAsyncLifetime
         _time.Advance(TimeSpan.FromDays(2));
         Assert.Equal(2, await retention.RunAsync(CancellationToken.None));
         Assert.NotNull(personal.Open((await _store.FindAsync(open, CancellationToken.None))!));
-        Assert.Empty(await _store.ClosedBeforeAsync(_time.GetUtcNow(), 100, CancellationToken.None));
+        Assert.Empty(await _graph.Retention.ClosedBeforeAsync(_time.GetUtcNow(), 100, CancellationToken.None));
     }
 
     [Fact]
@@ -132,7 +134,7 @@ public sealed class SealedStoreTests : IAsyncLifetime
         var id = await CreateAsync(personal, "钱七");
 
         // A writer wrote its retention row, then lost the race; the application closed later.
-        await _store.ScheduleErasureAsync(id, Start, CancellationToken.None);
+        await _graph.Retention.ScheduleAsync(id, Start);
         _time.Advance(TimeSpan.FromDays(10));
         await CloseAsync(id);
         var retention = Retention(TimeSpan.FromDays(30));
@@ -140,7 +142,7 @@ public sealed class SealedStoreTests : IAsyncLifetime
 
         Assert.Equal(0, await retention.RunAsync(CancellationToken.None));
         Assert.NotNull(personal.Open((await _store.FindAsync(id, CancellationToken.None))!));
-        var rows = await _store.ClosedBeforeAsync(_time.GetUtcNow().AddDays(10), 100, CancellationToken.None);
+        var rows = await _graph.Retention.ClosedBeforeAsync(_time.GetUtcNow().AddDays(10), 100, CancellationToken.None);
         Assert.Equal(Start.AddDays(10), Assert.Single(rows, r => r.ApplicationId == id).DueAt);
 
         _time.Advance(TimeSpan.FromDays(6));
@@ -148,27 +150,25 @@ public sealed class SealedStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task UpdateAsync_OnlyTheStepThatCloses_WritesTheRetentionRow()
+    public async Task StepAsync_OnlyTheStepThatCloses_WritesTheRetentionRow()
     {
         var personal = PersonalData("k1", ("k1", K1));
         var id = await CreateAsync(personal, "孙八");
+        async Task<int> RowsAsync() => (await _graph.Retention.ClosedBeforeAsync(DateTimeOffset.MaxValue.AddDays(-1), 100, CancellationToken.None)).Count(r => r.ApplicationId == id);
 
-        _calls.Clear();
-        await _store.UpdateAsync(id, a => [.. StatusChanges.Move(a, ApplicationStatus.Delivered, null, "test", _time)], CancellationToken.None);
-        var notClosing = _calls.Count;
-        _calls.Clear();
+        await _store.StepAsync(id, a => new StepPlan { Entries = [.. StatusChanges.Move(a, ApplicationStatus.Delivered, null, "test", _time)] }, CancellationToken.None);
+        var notClosing = await RowsAsync();
         await CloseAsync(id);
-        var closing = _calls.Count;
-        _calls.Clear();
-        await _store.UpdateAsync(id, a => [new TimelineEntity { Kind = "note", Summary = "after" }], CancellationToken.None);
+        var closing = await RowsAsync();
+        await _store.StepAsync(id, a => StepPlan.Of(new TimelineEntity { Kind = "note", Summary = "after" }), CancellationToken.None);
 
-        Assert.Equal(2, notClosing);
-        Assert.Equal(3, closing);
-        Assert.Equal(2, _calls.Count);
+        Assert.Equal(0, notClosing);
+        Assert.Equal(1, closing);
+        Assert.Equal(1, await RowsAsync());
     }
 
     private PersonalDataRetention Retention(TimeSpan after) =>
-        new(_store, Options.Create(new RetentionOptions { EraseAfter = after }), _time, NullLogger<PersonalDataRetention>.Instance);
+        new(_store, _graph.Retention, Options.Create(new RetentionOptions { EraseAfter = after }), _time, NullLogger<PersonalDataRetention>.Instance);
 
     private static PersonalData PersonalData(string active, params (string Id, string Key)[] keys) =>
         new(new EnvelopeCipher(Options.Create(new EncryptionOptions { ActiveKeyId = active, Keys = keys.ToDictionary(k => k.Id, k => k.Key) })));
@@ -181,7 +181,7 @@ public sealed class SealedStoreTests : IAsyncLifetime
     }
 
     private async Task CloseAsync(string id) =>
-        await _store.UpdateAsync(id, a => [.. StatusChanges.Move(a, ApplicationStatus.Approved, null, "test", _time)], CancellationToken.None);
+        await _store.StepAsync(id, a => new StepPlan { Entries = [.. StatusChanges.Move(a, ApplicationStatus.Approved, null, "test", _time)] }, CancellationToken.None);
 
     private async Task<string> CreateAsync(PersonalData personal, string name)
     {
@@ -197,6 +197,7 @@ public sealed class SealedStoreTests : IAsyncLifetime
             Handoff = nameof(HandoffState.Waiting),
             ApplicantNameMasked = Masking.Name(name),
             IdNumberHash = "hash",
+            NameHash = "namehash",
             SubmittedAt = _time.GetUtcNow(),
             UpdatedAt = _time.GetUtcNow(),
         };

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
@@ -51,7 +52,10 @@ internal static class HousingTranslator
         ["yyyy-MM-dd'T'HH:mm:sszzz", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", "yyyy-MM-dd'T'HH:mm:ss'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'"];
 
     // Chinese stays readable in the payload operators see; the body is JSON on the wire, never HTML.
-    private static readonly JsonSerializerOptions WireOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JavaScriptEncoder WireEncoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? _wire;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -71,27 +75,38 @@ internal static class HousingTranslator
             throw new HousingFormatException("request_id", $"must be 1-{MaxRequestId} characters.");
         }
 
+        // Written as it is read, field by field in the document's order, into a buffer reused by this thread: the same
+        // writer and escaping a JsonObject would use, without building one.
+        var (buffer, json) = WireWriter();
         var applicant = application.Applicant;
-        var request = new JsonObject
-        {
-            ["request_id"] = application.DeliveryKey,
-            ["service_code"] = serviceCode,
-            ["district_code"] = NotBlank("applicant.district", applicant.DistrictCode),
+        json.WriteStartObject();
+        json.WriteString("request_id", application.DeliveryKey);
+        json.WriteString("service_code", serviceCode);
+        json.WriteString("district_code", NotBlank("applicant.district", applicant.DistrictCode));
 
-            // Assumption: submitted_at is when the resident submitted (the application's time, fixed across retries),
-            // not the time of this attempt: the document names it so and gives it no freshness window.
-            ["submitted_at"] = Timestamp(application.SubmittedAt),
-            ["applicant"] = new JsonObject
-            {
-                ["name"] = NotBlank("applicant.name", applicant.Name),
-                ["id_card_no"] = NotBlank("applicant.idNumber", applicant.IdNumber),
-                ["gender"] = Gender(applicant.SexCode),
-                ["mobile"] = NotBlank("applicant.phone", applicant.Phone),
-                ["ethnicity_code"] = NotBlank("applicant.ethnicity", applicant.EthnicityCode),
-            },
-            ["payload"] = Payload(serviceCode, new FormReader(application.Form, "form")),
-        };
-        return request.ToJsonString(WireOptions);
+        // Assumption: submitted_at is when the resident submitted (the application's time, fixed across retries),
+        // not the time of this attempt: the document names it so and gives it no freshness window.
+        json.WriteString("submitted_at", Timestamp(application.SubmittedAt));
+        json.WriteStartObject("applicant");
+        json.WriteString("name", NotBlank("applicant.name", applicant.Name));
+        json.WriteString("id_card_no", NotBlank("applicant.idNumber", applicant.IdNumber));
+        json.WriteString("gender", Gender(applicant.SexCode));
+        json.WriteString("mobile", NotBlank("applicant.phone", applicant.Phone));
+        json.WriteString("ethnicity_code", NotBlank("applicant.ethnicity", applicant.EthnicityCode));
+        json.WriteEndObject();
+        json.WritePropertyName("payload");
+        Payload(json, serviceCode, new FormReader(application.Form, "form"));
+        json.WriteEndObject();
+        json.Flush();
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer) WireWriter()
+    {
+        var (buffer, writer) = _wire ??= (new ArrayBufferWriter<byte>(1024), new Utf8JsonWriter(Stream.Null, new JsonWriterOptions { Encoder = WireEncoder }));
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        return (buffer, writer);
     }
 
     /// <summary>ISO 8601 in China Standard Time, seconds precision: <c>2026-11-28T09:30:00+08:00</c>.</summary>
@@ -107,28 +122,46 @@ internal static class HousingTranslator
         _ => throw new HousingFormatException("applicant.sexCode", "the bureau knows only male (1) and female (2)."),
     };
 
-    // Field order follows the document's table; optional fields are added only when they have a value.
-    private static JsonObject Payload(string serviceCode, FormReader form) => serviceCode switch
+    // Field order follows the document's table; optional fields are written only when they have a value.
+    private static void Payload(Utf8JsonWriter json, string serviceCode, FormReader form)
     {
-        "PRH_APPLY" => Object(
-            ("household_members", form.Members("householdMembers")),
-            ("monthly_income_fen", form.Fen("monthlyIncomeYuan")),
-            ("current_housing_area_sqm", form.Sqm("currentHousingAreaSqm")),
-            ("employer", form.Optional("employer"))),
-        "LEASE_FILING" => LeaseFiling(form),
-        "HOUSING_CERT" => Object(
-            ("purpose", form.OneOf("purpose", Purposes)),
-            ("include_family", form.Boolean("includeFamily"))),
-        "MAINT_FUND_QUERY" => Object(("house_code", form.Required("houseCode"))),
-        "PRH_REVIEW" => Object(
-            ("contract_no", form.Required("contractNo")),
-            ("monthly_income_fen", form.Fen("monthlyIncomeYuan")),
-            ("household_members", form.Members("householdMembers")),
-            ("changes", form.Optional("changes"))),
-        _ => throw new HousingFormatException("service_code", $"no payload table for {serviceCode}."),
-    };
+        switch (serviceCode)
+        {
+            case "PRH_APPLY":
+                json.WriteStartObject();
+                form.Members(json, "household_members", "householdMembers");
+                json.WriteNumber("monthly_income_fen", form.Fen("monthlyIncomeYuan"));
+                json.WriteNumber("current_housing_area_sqm", form.Sqm("currentHousingAreaSqm"));
+                Optional(json, "employer", form.Optional("employer"));
+                break;
+            case "LEASE_FILING":
+                json.WriteStartObject();
+                LeaseFiling(json, form);
+                break;
+            case "HOUSING_CERT":
+                json.WriteStartObject();
+                json.WriteString("purpose", form.OneOf("purpose", Purposes));
+                json.WriteBoolean("include_family", form.Boolean("includeFamily"));
+                break;
+            case "MAINT_FUND_QUERY":
+                json.WriteStartObject();
+                json.WriteString("house_code", form.Required("houseCode"));
+                break;
+            case "PRH_REVIEW":
+                json.WriteStartObject();
+                json.WriteString("contract_no", form.Required("contractNo"));
+                json.WriteNumber("monthly_income_fen", form.Fen("monthlyIncomeYuan"));
+                form.Members(json, "household_members", "householdMembers");
+                Optional(json, "changes", form.Optional("changes"));
+                break;
+            default:
+                throw new HousingFormatException("service_code", $"no payload table for {serviceCode}.");
+        }
 
-    private static JsonObject LeaseFiling(FormReader form)
+        json.WriteEndObject();
+    }
+
+    private static void LeaseFiling(Utf8JsonWriter json, FormReader form)
     {
         var landlord = form.Object("landlord");
         var (start, startText) = form.Date("leaseStart");
@@ -140,29 +173,25 @@ internal static class HousingTranslator
             throw new HousingFormatException("form.leaseEnd", "must be after leaseStart (the bureau refuses it otherwise).");
         }
 
-        return Object(
-            ("landlord", Object(("name", landlord.Required("name")), ("id_card_no", landlord.Required("idNumber")))),
-            ("property_cert_no", form.Required("propertyCertificateNo")),
-            ("address", form.Required("address")),
-            ("area_sqm", form.Sqm("areaSqm")),
-            ("monthly_rent_fen", form.Fen("monthlyRentYuan")),
-            ("lease_start", startText),
-            ("lease_end", endText));
+        json.WriteStartObject("landlord");
+        json.WriteString("name", landlord.Required("name"));
+        json.WriteString("id_card_no", landlord.Required("idNumber"));
+        json.WriteEndObject();
+        json.WriteString("property_cert_no", form.Required("propertyCertificateNo"));
+        json.WriteString("address", form.Required("address"));
+        json.WriteNumber("area_sqm", form.Sqm("areaSqm"));
+        json.WriteNumber("monthly_rent_fen", form.Fen("monthlyRentYuan"));
+        json.WriteString("lease_start", startText);
+        json.WriteString("lease_end", endText);
     }
 
-    // A null value means "absent": the key is left out, because the bureau refuses null for an optional field.
-    private static JsonObject Object(params (string Name, JsonNode? Value)[] fields)
+    // Null means "absent": the key is left out, because the bureau refuses null for an optional field.
+    private static void Optional(Utf8JsonWriter json, string name, string? value)
     {
-        var json = new JsonObject();
-        foreach (var (name, value) in fields)
+        if (value is not null)
         {
-            if (value is not null)
-            {
-                json[name] = value;
-            }
+            json.WriteString(name, value);
         }
-
-        return json;
     }
 
     private static string NotBlank(string field, string? value) =>
@@ -388,7 +417,8 @@ internal static class HousingTranslator
     }
 
     /// <summary>Reads the schema-validated form; anything wrong here is a hub defect, reported by field without values.</summary>
-    private readonly struct FormReader(JsonObject form, string path)
+    /// <remarks>The reader of the <paramref name="index"/>th item of the list at <paramref name="path"/> when the index is 0 or more.</remarks>
+    private readonly struct FormReader(JsonObject form, string path, int index = -1)
     {
         public string Required(string field) =>
             Optional(field) ?? throw new HousingFormatException(Path(field), "is required.");
@@ -444,7 +474,7 @@ internal static class HousingTranslator
         public FormReader Object(string field) =>
             form[field] is JsonObject nested ? new FormReader(nested, Path(field)) : throw new HousingFormatException(Path(field), "must be an object.");
 
-        public JsonArray Members(string field)
+        public void Members(Utf8JsonWriter json, string name, string field)
         {
             if (form[field] is not JsonArray list)
             {
@@ -456,32 +486,36 @@ internal static class HousingTranslator
                 throw new HousingFormatException(Path(field), $"takes 1 to {MaxMembers} members.");
             }
 
-            var members = new JsonArray();
+            json.WriteStartArray(name);
+            var selves = 0;
             for (var i = 0; i < list.Count; i++)
             {
                 var member = list[i] is JsonObject m
-                    ? new FormReader(m, $"{Path(field)}[{i.ToString(CultureInfo.InvariantCulture)}]")
+                    ? new FormReader(m, Path(field), i)
                     : throw new HousingFormatException($"{Path(field)}[{i.ToString(CultureInfo.InvariantCulture)}]", "must be an object.");
-                members.Add(HousingTranslator.Object(
-                    ("name", member.Required("name")),
-                    ("id_card_no", member.Required("idNumber")),
-                    ("relation", member.OneOf("relation", Relations))));
+                json.WriteStartObject();
+                json.WriteString("name", member.Required("name"));
+                json.WriteString("id_card_no", member.Required("idNumber"));
+                var relation = member.OneOf("relation", Relations);
+                json.WriteString("relation", relation);
+                json.WriteEndObject();
+                selves += relation == "self" ? 1 : 0;
             }
 
+            json.WriteEndArray();
+
             // Assumption: as for the lease dates, the document's "exactly one self" is checked before sending.
-            if (members.Count(m => m!["relation"]!.GetValue<string>() == "self") != 1)
+            if (selves != 1)
             {
                 throw new HousingFormatException(Path(field), "needs exactly one member whose relation is self.");
             }
-
-            return members;
         }
 
         private decimal Number(string field)
         {
             // The JSON text, not a double: 1234.56 must stay 1234.56 on its way to fen.
             if (form[field] is not JsonValue value || value.GetValueKind() != JsonValueKind.Number
-                || !decimal.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+                || !JsonNumber.TryDecimal(value, out var number))
             {
                 throw new HousingFormatException(Path(field), "must be a number.");
             }
@@ -489,6 +523,9 @@ internal static class HousingTranslator
             return number >= 0 ? number : throw new HousingFormatException(Path(field), "must not be negative.");
         }
 
-        private string Path(string field) => $"{path}.{field}";
+        // Spelled only for an error, so a valid form costs no path strings.
+        private string Path(string field) => index < 0
+            ? $"{path}.{field}"
+            : string.Create(CultureInfo.InvariantCulture, $"{path}[{index}].{field}");
     }
 }

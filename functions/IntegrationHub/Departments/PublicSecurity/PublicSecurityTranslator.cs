@@ -5,8 +5,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml;
-using System.Xml.Linq;
 using IntegrationHub.Contracts;
+using IntegrationHub.Http;
 
 namespace IntegrationHub.Departments.PublicSecurity;
 
@@ -60,15 +60,6 @@ internal static partial class PublicSecurityTranslator
         ["04"] = "已领取",
     }.ToFrozenDictionary();
 
-    private static readonly XmlReaderSettings ReaderSettings = new()
-    {
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        IgnoreComments = true,
-        IgnoreProcessingInstructions = true,
-        MaxCharactersInDocument = 1 << 20,
-    };
-
     public static IReadOnlyCollection<string> ItemCodes => BusinessTypes.Keys;
 
     public static byte[] NotifyAck => Gb18030.GetBytes("<NotifyAck><Code>0000</Code></NotifyAck>");
@@ -87,26 +78,29 @@ internal static partial class PublicSecurityTranslator
 
         var applicant = application.Applicant;
         var form = new FormReader(application.Form);
-        var request = new XElement("Request",
-            new XElement("Head",
-                Element("YWLX", businessType),
-                Element("LSH", application.DeliveryKey),
-                Element("SQSJ", application.SubmittedAt.ToOffset(ChinaOffset).ToString(TimestampFormat, CultureInfo.InvariantCulture)),
-                Element("SQQD", "SQPT"),
-                Element("SSXQ", applicant.DistrictCode)),
-            new XElement("Body",
-                new XElement("SQR",
-                    Element("GMSFHM", applicant.IdNumber),
-                    Element("XM", applicant.Name),
-                    Element("XBDM", applicant.SexCode),
-                    Element("MZDM", applicant.EthnicityCode),
-                    Element("CSRQ", applicant.BirthDate.ToString(DateFormat, CultureInfo.InvariantCulture)),
-                    Element("LXDH", applicant.Phone)),
-                new XElement("SXXX", ItemElements(businessType, form))));
+        var request = RequestXml.Start();
+        request.Open("Request").Open("Head")
+            .Element("YWLX", businessType)
+            .Element("LSH", application.DeliveryKey)
+            .Element("SQSJ", application.SubmittedAt.ToOffset(ChinaOffset).ToString(TimestampFormat, CultureInfo.InvariantCulture))
+            .Element("SQQD", "SQPT")
+            .Element("SSXQ", applicant.DistrictCode)
+            .Close()
+            .Open("Body").Open("SQR")
+            .Element("GMSFHM", applicant.IdNumber)
+            .Element("XM", applicant.Name)
+            .Element("XBDM", applicant.SexCode)
+            .Element("MZDM", applicant.EthnicityCode)
+            .Element("CSRQ", applicant.BirthDate.ToString(DateFormat, CultureInfo.InvariantCulture))
+            .Element("LXDH", applicant.Phone)
+            .Close()
+            .Open("SXXX");
+        ItemElements(request, businessType, form);
+        request.Close().Close().Close();
 
         try
         {
-            return Gb18030.GetBytes(Declaration + request.ToString(SaveOptions.DisableFormatting));
+            return request.ToBytes(Declaration, Gb18030);
         }
         catch (ArgumentException e)
         {
@@ -115,66 +109,83 @@ internal static partial class PublicSecurityTranslator
         }
     }
 
-    // Element order follows the document's table; the bureau's parser may be order-sensitive even if the document does not say.
-    private static List<XElement> ItemElements(string businessType, FormReader form) => businessType switch
+    /// <summary>The request as XElement writes it, however plain its text: the reference the quick writer is tested against.</summary>
+    internal static byte[] ToRequestThroughXElement(CanonicalApplication application)
     {
-        "JZDJ" => ResidenceRegistration(form),
-        "JZZSL" =>
-        [
-            Element("XZZ", form.Required("currentAddress")),
-            Element("JZSY", form.Required("residenceReason")),
-            Element("JZDJBH", form.Required("residenceRegistrationNo")),
-            Element("ZPBH", form.Required("photoId")),
-            .. Optional("FWCS", form.Optional("employerOrSchool")),
-        ],
-        "JZZQZ" =>
-        [
-            Element("JZZBH", form.Required("residencePermitNo")),
-            Element("XZZ", form.Required("currentAddress")),
-        ],
-        "HJZM" => HouseholdCertificate(form),
-        "SFZJD" => [Element("SLH", form.Required("receiptNo"))],
-        "CZFWDJ" => RentalRegistration(form),
-        _ => throw new PublicSecurityFormatException($"No element table for YWLX {businessType}."),
-    };
+        RequestXml.ForceXElement = true;
+        try
+        {
+            return ToRequest(application);
+        }
+        finally
+        {
+            RequestXml.ForceXElement = false;
+        }
+    }
 
-    private static List<XElement> ResidenceRegistration(FormReader form)
+    // Element order follows the document's table; the bureau's parser may be order-sensitive even if the document does not say.
+    private static void ItemElements(RequestXml request, string businessType, FormReader form)
+    {
+        switch (businessType)
+        {
+            case "JZDJ":
+                ResidenceRegistration(request, form);
+                break;
+            case "JZZSL":
+                request.Element("XZZ", form.Required("currentAddress"))
+                    .Element("JZSY", form.Required("residenceReason"))
+                    .Element("JZDJBH", form.Required("residenceRegistrationNo"))
+                    .Element("ZPBH", form.Required("photoId"))
+                    .Optional("FWCS", form.Optional("employerOrSchool"));
+                break;
+            case "JZZQZ":
+                request.Element("JZZBH", form.Required("residencePermitNo"))
+                    .Element("XZZ", form.Required("currentAddress"));
+                break;
+            case "HJZM":
+                HouseholdCertificate(request, form);
+                break;
+            case "SFZJD":
+                request.Element("SLH", form.Required("receiptNo"));
+                break;
+            case "CZFWDJ":
+                RentalRegistration(request, form);
+                break;
+            default:
+                throw new PublicSecurityFormatException($"No element table for YWLX {businessType}.");
+        }
+    }
+
+    private static void ResidenceRegistration(RequestXml request, FormReader form)
     {
         var dwellingType = form.Required("dwellingType");
-        List<XElement> elements =
-        [
-            Element("XZZ", form.Required("currentAddress")),
-            Element("LZRQ", form.Date("arrivalDate")),
-            Element("JZSY", form.Required("residenceReason")),
-            Element("ZSLX", dwellingType),
-        ];
+        request.Element("XZZ", form.Required("currentAddress"))
+            .Element("LZRQ", form.Date("arrivalDate"))
+            .Element("JZSY", form.Required("residenceReason"))
+            .Element("ZSLX", dwellingType);
 
         // Assumption: the landlord is sent only for rented housing (ZSLX=02), where the document requires it. For
         // other dwelling types it means nothing to the bureau, and a third party's ID is not sent without need (PIPL).
         if (dwellingType == "02")
         {
-            elements.Add(Element("FZGMSFHM", form.Required("landlordIdNumber")));
-            elements.Add(Element("FZXM", form.Required("landlordName")));
+            request.Element("FZGMSFHM", form.Required("landlordIdNumber"))
+                .Element("FZXM", form.Required("landlordName"));
         }
-
-        return elements;
     }
 
-    private static List<XElement> HouseholdCertificate(FormReader form)
+    private static void HouseholdCertificate(RequestXml request, FormReader form)
     {
         var purpose = form.Required("purpose");
-        List<XElement> elements = [Element("ZMYT", purpose)];
+        request.Element("ZMYT", purpose);
 
         // Assumption: ZMYTSM accompanies only purpose 04 (其他), the one case the document asks for it.
         if (purpose == "04")
         {
-            elements.Add(Element("ZMYTSM", form.Required("purposeDescription")));
+            request.Element("ZMYTSM", form.Required("purposeDescription"));
         }
-
-        return elements;
     }
 
-    private static List<XElement> RentalRegistration(FormReader form)
+    private static void RentalRegistration(RequestXml request, FormReader form)
     {
         var tenants = form.Tenants();
         if (tenants.Count is < 1 or > 10)
@@ -182,28 +193,23 @@ internal static partial class PublicSecurityTranslator
             throw new PublicSecurityFormatException("ZHLB takes 1 to 10 tenants.");
         }
 
-        return
-        [
-            Element("FWDZ", form.Required("propertyAddress")),
-            .. Optional("BDCQZH", form.Optional("propertyCertificateNo")),
-            Element("ZLQSRQ", form.Date("leaseStart")),
-            Element("ZLZZRQ", form.Date("leaseEnd")),
-            Element("YZJ", form.WholeYuan("monthlyRentYuan")),
-            new XElement("ZHLB", tenants.Select(t => new XElement("ZH",
-                Element("GMSFHM", t.Required("idNumber")),
-                Element("XM", t.Required("name")),
-                Element("LXDH", t.Required("phone"))))),
-        ];
+        request.Element("FWDZ", form.Required("propertyAddress"))
+            .Optional("BDCQZH", form.Optional("propertyCertificateNo"))
+            .Element("ZLQSRQ", form.Date("leaseStart"))
+            .Element("ZLZZRQ", form.Date("leaseEnd"))
+            .Element("YZJ", form.WholeYuan("monthlyRentYuan"))
+            .Open("ZHLB");
+        foreach (var tenant in tenants)
+        {
+            request.Open("ZH")
+                .Element("GMSFHM", tenant.Required("idNumber"))
+                .Element("XM", tenant.Required("name"))
+                .Element("LXDH", tenant.Required("phone"))
+                .Close();
+        }
+
+        request.Close();
     }
-
-    private static XElement Element(string name, string value) =>
-        string.IsNullOrWhiteSpace(value)
-            ? throw new PublicSecurityFormatException($"Element {name} would be empty; the bureau refuses empty elements.")
-            : new XElement(name, value);
-
-    // An optional element is omitted, never sent empty (document, "Request").
-    private static XElement[] Optional(string name, string? value) =>
-        string.IsNullOrWhiteSpace(value) ? [] : [new XElement(name, value)];
 
     /// <summary>The bureau's synchronous answer, in the hub's terms.</summary>
     public static DeliveryOutcome ToOutcome(ReadOnlySpan<byte> body)
@@ -262,17 +268,17 @@ internal static partial class PublicSecurityTranslator
 
     // Assumption: only SFZJD is instant (the document lists no other <Result>); its Result carries JD and,
     // once there is one, LQDD.
-    private static JsonObject InstantResult(XElement root)
+    private static JsonObject InstantResult(BureauXml document)
     {
-        var result = root.Element("Result") ?? throw new PublicSecurityFormatException("Code 0001 without Result.");
-        var progress = Value(result, "JD") ?? throw new PublicSecurityFormatException("Result without JD.");
+        var result = document.Child(BureauXml.Root, "Result") is >= 0 and var found ? found : throw new PublicSecurityFormatException("Code 0001 without Result.");
+        var progress = document.Value(result, "JD") ?? throw new PublicSecurityFormatException("Result without JD.");
         var json = new JsonObject { ["jd"] = progress };
         if (IdCardProgress.TryGetValue(progress, out var label))
         {
             json["jdLabel"] = label;
         }
 
-        if (Value(result, "LQDD") is { } pickUpPlace)
+        if (document.Value(result, "LQDD") is { } pickUpPlace)
         {
             json["lqdd"] = pickUpPlace;
         }
@@ -325,14 +331,13 @@ internal static partial class PublicSecurityTranslator
 
     // Assumption: the bureau's bodies are GB18030 whatever their declaration says (the document's own Response example
     // has none), so the bytes are decoded as GB18030 first and the text parsed, which ignores the declared encoding.
-    private static XElement Parse(ReadOnlySpan<byte> body, string rootName)
+    private static BureauXml Parse(ReadOnlySpan<byte> body, string rootName)
     {
         var text = Decode(body);
-        XElement root;
+        BureauXml root;
         try
         {
-            using var reader = XmlReader.Create(new StringReader(text), ReaderSettings);
-            root = XElement.Load(reader);
+            root = BureauXml.Read(text);
         }
         catch (XmlException e)
         {
@@ -340,13 +345,12 @@ internal static partial class PublicSecurityTranslator
             throw new PublicSecurityFormatException($"The body is not well-formed XML (line {e.LineNumber}, position {e.LinePosition}).", e);
         }
 
-        return root.Name.LocalName == rootName
+        return root.RootLocalName == rootName
             ? root
-            : throw new PublicSecurityFormatException($"Expected <{rootName}>, got <{root.Name.LocalName}>.");
+            : throw new PublicSecurityFormatException($"Expected <{rootName}>, got <{root.RootLocalName}>.");
     }
 
-    private static string? Value(XElement parent, string name) =>
-        parent.Element(name)?.Value.Trim() is { Length: > 0 } value ? value : null;
+    private static string? Value(BureauXml document, string name) => document.Value(BureauXml.Root, name);
 
     private static Encoding CreateEncoding()
     {
@@ -378,7 +382,7 @@ internal static partial class PublicSecurityTranslator
         // JSON Schema's "integer" admits 1600.0; the bureau wants the digits of a whole number of yuan.
         public string WholeYuan(string field) =>
             form[field] is JsonValue value && value.GetValueKind() == JsonValueKind.Number
-                && decimal.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var amount)
+                && JsonNumber.TryDecimal(value, out var amount)
                 && amount >= 0 && decimal.Truncate(amount) == amount
                 ? decimal.Truncate(amount).ToString("0", CultureInfo.InvariantCulture)
                 : throw new PublicSecurityFormatException($"The form field {field} is not a whole number of yuan ≥ 0.");

@@ -1,10 +1,13 @@
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using IntegrationHub.Contracts;
+using IntegrationHub.Http;
 
 namespace IntegrationHub.Departments.SocialSecurity;
 
@@ -56,6 +59,16 @@ internal static partial class SocialSecurityTranslator
         ["3"] = ApplicationStatus.SupplementRequired,
     }.ToFrozenDictionary();
 
+    // What AppendString must look at one character at a time (with surrogates): quote, backslash, control characters.
+    private static readonly SearchValues<char> NeedsEscape = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F");
+
+    [ThreadStatic]
+    private static List<(string Name, string? Value)>? _fields;
+
+    [ThreadStatic]
+    private static StringBuilder? _builder;
+
     public static IReadOnlyCollection<string> ItemCodes => TradeCodes.Keys;
 
     /// <summary>The trade code of an RS item, or null for an item this bureau does not handle.</summary>
@@ -72,50 +85,56 @@ internal static partial class SocialSecurityTranslator
 
         var applicant = application.Applicant;
         var form = new FormReader(application.Form);
-        List<(string Name, string? Value)> fields = tradeCode switch
-        {
-            "RS1001" =>
-            [
-                .. Person(applicant, form),
-                ("AAE140", "170"),
-                ("AAC009", form.Required("hukouType")),
-                ("JFDC", form.WholeNumber("contributionLevel")),
-            ],
-            "RS2001" => Certification(applicant, form),
-            "RS3001" => Certificate(applicant, form),
-            "RS4001" => Registration(applicant, form),
-            "RS5001" =>
-            [
-                ("AAC002", applicant.IdNumber),
-                ("AAC003", applicant.Name),
-                ("AAZ500", form.Required("cardNo")),
-            ],
-            "RS6001" =>
-            [
-                .. Person(applicant, form),
-                ("AAE140", "390"),
-                ("CBND", form.Year("year")),
-                ("RYLB", form.Required("category")),
-            ],
-            "RS7001" =>
-            [
-                .. Person(applicant, form),
-                ("AAE140", form.Codes("insuranceTypes")),
-                ("JFJS", form.WholeNumber("contributionBaseYuan")),
-                ("KSNY", form.Month("startMonth")),
-            ],
-            "RS8001" =>
-            [
-                ("AAC002", applicant.IdNumber),
-                ("AAC003", applicant.Name),
-                ("AAE005", applicant.Phone),
-                ("PXXM", form.Required("courseCode")),
-                ("AAC011", form.Required("education")),
-            ],
-            _ => throw new SocialSecurityFormatException($"No field table for trade {tradeCode}."),
-        };
 
-        return new SocialSecurityRequest(tradeCode, application.DeliveryKey, StringObject(fields));
+        // Every field is read before any is written, so a form defect is reported before an empty field, as always.
+        var fields = _fields ??= new List<(string Name, string? Value)>(16);
+        fields.Clear();
+        switch (tradeCode)
+        {
+            case "RS1001":
+                Person(fields, applicant, form);
+                fields.Add(("AAE140", "170"));
+                fields.Add(("AAC009", form.Required("hukouType")));
+                fields.Add(("JFDC", form.WholeNumber("contributionLevel")));
+                break;
+            case "RS2001":
+                Certification(fields, applicant, form);
+                break;
+            case "RS3001":
+                Certificate(fields, applicant, form);
+                break;
+            case "RS4001":
+                Registration(fields, applicant, form);
+                break;
+            case "RS5001":
+                fields.Add(("AAC002", applicant.IdNumber));
+                fields.Add(("AAC003", applicant.Name));
+                fields.Add(("AAZ500", form.Required("cardNo")));
+                break;
+            case "RS6001":
+                Person(fields, applicant, form);
+                fields.Add(("AAE140", "390"));
+                fields.Add(("CBND", form.Year("year")));
+                fields.Add(("RYLB", form.Required("category")));
+                break;
+            case "RS7001":
+                Person(fields, applicant, form);
+                fields.Add(("AAE140", form.Codes("insuranceTypes")));
+                fields.Add(("JFJS", form.WholeNumber("contributionBaseYuan")));
+                fields.Add(("KSNY", form.Month("startMonth")));
+                break;
+            case "RS8001":
+                fields.Add(("AAC002", applicant.IdNumber));
+                fields.Add(("AAC003", applicant.Name));
+                fields.Add(("AAE005", applicant.Phone));
+                fields.Add(("PXXM", form.Required("courseCode")));
+                fields.Add(("AAC011", form.Required("education")));
+                break;
+            default:
+                throw new SocialSecurityFormatException($"No field table for trade {tradeCode}.");
+        }
+
+        return new SocialSecurityRequest(tradeCode, application.DeliveryKey, StringObject(CollectionsMarshal.AsSpan(fields)));
     }
 
     /// <summary>The decision query for one case, under its own trans_id.</summary>
@@ -125,35 +144,32 @@ internal static partial class SocialSecurityTranslator
             : throw new SocialSecurityFormatException("A query trans_id must be 1-32 characters [A-Za-z0-9].");
 
     // Assumption: field order follows the document's tables; the gateway's parser may be order-sensitive even if the document does not say.
-    private static List<(string Name, string? Value)> Person(Applicant applicant, FormReader form) =>
-    [
-        ("AAC002", applicant.IdNumber),
-        ("AAC003", applicant.Name),
-        ("AAC004", applicant.SexCode),
-        ("AAC005", applicant.EthnicityCode),
-        ("AAC006", applicant.BirthDate.ToString(DateFormat, CultureInfo.InvariantCulture)),
-        ("AAE005", applicant.Phone),
-        ("AAE006", form.Required("address")),
-        ("AAB301", applicant.DistrictCode),
-    ];
-
-    private static List<(string Name, string? Value)> Certification(Applicant applicant, FormReader form)
+    private static void Person(List<(string Name, string? Value)> fields, Applicant applicant, FormReader form)
     {
-        var method = form.Required("method");
-        return
-        [
-            ("AAC002", applicant.IdNumber),
-            ("AAC003", applicant.Name),
-            ("AAC001", form.Optional("personalNo")),
-            ("RZFS", method),
-            ("RZSJ", form.Timestamp("certifiedAt")),
-
-            // Assumption: RZPZ is sent only with face recognition (RZFS=1), the one method the document ties it to.
-            ("RZPZ", method == "1" ? form.Required("evidenceRef") : null),
-        ];
+        fields.Add(("AAC002", applicant.IdNumber));
+        fields.Add(("AAC003", applicant.Name));
+        fields.Add(("AAC004", applicant.SexCode));
+        fields.Add(("AAC005", applicant.EthnicityCode));
+        fields.Add(("AAC006", applicant.BirthDate.ToString(DateFormat, CultureInfo.InvariantCulture)));
+        fields.Add(("AAE005", applicant.Phone));
+        fields.Add(("AAE006", form.Required("address")));
+        fields.Add(("AAB301", applicant.DistrictCode));
     }
 
-    private static List<(string Name, string? Value)> Certificate(Applicant applicant, FormReader form)
+    private static void Certification(List<(string Name, string? Value)> fields, Applicant applicant, FormReader form)
+    {
+        var method = form.Required("method");
+        fields.Add(("AAC002", applicant.IdNumber));
+        fields.Add(("AAC003", applicant.Name));
+        fields.Add(("AAC001", form.Optional("personalNo")));
+        fields.Add(("RZFS", method));
+        fields.Add(("RZSJ", form.Timestamp("certifiedAt")));
+
+        // Assumption: RZPZ is sent only with face recognition (RZFS=1), the one method the document ties it to.
+        fields.Add(("RZPZ", method == "1" ? form.Required("evidenceRef") : null));
+    }
+
+    private static void Certificate(List<(string Name, string? Value)> fields, Applicant applicant, FormReader form)
     {
         var start = form.Month("startMonth");
         var end = form.Month("endMonth");
@@ -164,32 +180,26 @@ internal static partial class SocialSecurityTranslator
             throw new SocialSecurityFormatException("QSNY (startMonth) is after ZZNY (endMonth).");
         }
 
-        return
-        [
-            ("AAC002", applicant.IdNumber),
-            ("AAC003", applicant.Name),
-            ("AAE140", form.Codes("insuranceTypes")),
-            ("QSNY", start),
-            ("ZZNY", end),
-        ];
+        fields.Add(("AAC002", applicant.IdNumber));
+        fields.Add(("AAC003", applicant.Name));
+        fields.Add(("AAE140", form.Codes("insuranceTypes")));
+        fields.Add(("QSNY", start));
+        fields.Add(("ZZNY", end));
     }
 
-    private static List<(string Name, string? Value)> Registration(Applicant applicant, FormReader form)
+    private static void Registration(List<(string Name, string? Value)> fields, Applicant applicant, FormReader form)
     {
         var type = form.Required("registrationType");
-        return
-        [
-            ("AAC002", applicant.IdNumber),
-            ("AAC003", applicant.Name),
-            ("AAE005", applicant.Phone),
-            ("DJLX", type),
+        fields.Add(("AAC002", applicant.IdNumber));
+        fields.Add(("AAC003", applicant.Name));
+        fields.Add(("AAE005", applicant.Phone));
+        fields.Add(("DJLX", type));
 
-            // Assumption: the employer goes only with an employment registration and the reason only with an
-            // unemployment one, the cases where the document requires them; neither means anything in the other.
-            ("AAB004", type == "1" ? form.Required("employerName") : null),
-            ("DJRQ", form.Date("registrationDate")),
-            ("SYYY", type == "2" ? form.Required("unemploymentReason") : null),
-        ];
+        // Assumption: the employer goes only with an employment registration and the reason only with an
+        // unemployment one, the cases where the document requires them; neither means anything in the other.
+        fields.Add(("AAB004", type == "1" ? form.Required("employerName") : null));
+        fields.Add(("DJRQ", form.Date("registrationDate")));
+        fields.Add(("SYYY", type == "2" ? form.Required("unemploymentReason") : null));
     }
 
     // Assumption: no whitespace, literal UTF-8, only quote, backslash and control characters escaped (the document's example).
@@ -199,9 +209,36 @@ internal static partial class SocialSecurityTranslator
     /// literal UTF-8 as in the document's example (System.Text.Json would escape characters outside the BMP, which
     /// a rare name needs), and only what RFC 8259 requires is escaped.
     /// </summary>
-    public static string StringObject(IEnumerable<(string Name, string? Value)> fields)
+    public static string StringObject(ReadOnlySpan<(string Name, string? Value)> fields)
     {
-        var json = new StringBuilder("{");
+        var json = Builder();
+        AppendObject(json, fields);
+        return json.ToString();
+    }
+
+    /// <summary>The envelope as sent: the head in the document's order, then the body string.</summary>
+    public static string Envelope(SocialSecurityRequest request, string orgCode, string timestamp, string sign)
+    {
+        var json = Builder().Append("{\"head\":");
+        AppendObject(json,
+        [
+            ("trade_code", request.TradeCode),
+            ("trans_id", request.TransId),
+            ("org_code", orgCode),
+            ("timestamp", timestamp),
+            ("sign", sign),
+        ]);
+        json.Append(",\"body\":");
+        AppendString(json, request.Body);
+        return json.Append('}').ToString();
+    }
+
+    // One builder per thread, reused: each text is built start to finish on one thread, and only the result is a new string.
+    private static StringBuilder Builder() => (_builder ??= new StringBuilder(1024)).Clear();
+
+    private static void AppendObject(StringBuilder json, ReadOnlySpan<(string Name, string? Value)> fields)
+    {
+        var start = json.Append('{').Length;
         foreach (var (name, value) in fields)
         {
             if (value is null)
@@ -214,7 +251,7 @@ internal static partial class SocialSecurityTranslator
                 throw new SocialSecurityFormatException($"Field {name} would be empty; the gateway wants an optional field omitted, never empty.");
             }
 
-            if (json.Length > 1)
+            if (json.Length > start)
             {
                 json.Append(',');
             }
@@ -224,28 +261,20 @@ internal static partial class SocialSecurityTranslator
             AppendString(json, value);
         }
 
-        return json.Append('}').ToString();
-    }
-
-    /// <summary>The envelope as sent: the head in the document's order, then the body string.</summary>
-    public static string Envelope(SocialSecurityRequest request, string orgCode, string timestamp, string sign)
-    {
-        var head = StringObject(
-        [
-            ("trade_code", request.TradeCode),
-            ("trans_id", request.TransId),
-            ("org_code", orgCode),
-            ("timestamp", timestamp),
-            ("sign", sign),
-        ]);
-        var json = new StringBuilder("{\"head\":").Append(head).Append(",\"body\":");
-        AppendString(json, request.Body);
-        return json.Append('}').ToString();
+        json.Append('}');
     }
 
     private static void AppendString(StringBuilder json, string value)
     {
         json.Append('"');
+
+        // Most texts need no escape and hold no surrogate: appended whole; the loop below is the rule for the rest.
+        if (!value.AsSpan().ContainsAny(NeedsEscape) && !value.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF'))
+        {
+            json.Append(value).Append('"');
+            return;
+        }
+
         for (var i = 0; i < value.Length; i++)
         {
             var c = value[i];
@@ -576,7 +605,7 @@ internal static partial class SocialSecurityTranslator
         // JSON Schema's "integer" admits 500.0; the gateway wants the digits of a whole number, as a string.
         public string WholeNumber(string field) =>
             form[field] is JsonValue value && value.GetValueKind() == JsonValueKind.Number
-                && decimal.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+                && JsonNumber.TryDecimal(value, out var number)
                 && number >= 0 && decimal.Truncate(number) == number
                 ? decimal.Truncate(number).ToString("0", CultureInfo.InvariantCulture)
                 : throw new SocialSecurityFormatException($"The form field {field} is not a whole number ≥ 0.");

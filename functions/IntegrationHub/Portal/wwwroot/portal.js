@@ -357,10 +357,13 @@
       department.circuitOpen ? badge('熔断中', 'bad') : badge('通道正常', 'ok'));
     const grid = el('div', { class: 'state-grid' }, STATES.map(([key, label]) => {
       const count = department.counts[key] || 0;
+      // Delivered applications are a whole city's worth: they are found by a key (number, case, ID number, name), not listed.
+      const listable = key !== 'Delivered';
       return el('button', {
         type: 'button',
+        disabled: !listable,
         class: `state-cell tone-${STATE_TONES[key]}${count > 0 ? ' has-count' : ''}`,
-        title: `查看${departmentName(department.department)}“${label}”的投递`,
+        title: listable ? `查看${departmentName(department.department)}“${label}”的投递` : '已送达的申请请按申请编号、受理号、身份证号或姓名查询',
         dataset: { department: department.department, state: key },
         on: { click: () => searchFor({ department: department.department, state: key }) },
       }, el('span', { class: 'state-count', text: String(count) }), el('span', { class: 'state-label', text: label }));
@@ -451,7 +454,7 @@
     const form = $('search-form');
     // Criteria go in a POST body: an ID number must never appear in a URL, where access logs would keep it.
     const criteria = {};
-    for (const name of ['applicationId', 'caseNumber', 'item', 'department', 'state', 'idNumber']) {
+    for (const name of ['applicationId', 'caseNumber', 'item', 'department', 'state', 'idNumber', 'name']) {
       const value = form.elements.namedItem(name).value.trim();
       if (value) {
         criteria[name] = name === 'item' || name === 'idNumber' ? value.toUpperCase() : value;

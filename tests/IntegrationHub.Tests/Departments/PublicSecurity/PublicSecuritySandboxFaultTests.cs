@@ -86,6 +86,20 @@ public sealed class PublicSecuritySandboxFaultTests : IAsyncLifetime
         Assert.All(_bureau.ReceivedApplications, a => Assert.Equal(503, a.HttpStatus));
     }
 
+    [Fact]
+    public async Task DeliverAsync_503WithoutRetryAfter_TransientNotHeldAndNoCase()
+    {
+        _bureau.Faults = new SandboxFaults(new SandboxFaultRates { Unavailable = 1, UnavailableAnnouncesRetryAfter = false }, 6, TimeProvider.System);
+
+        var outcome = await Deliver("GA-004");
+
+        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Null(outcome.RetryAfter);
+        Assert.Equal(0, _bureau.CaseCount);
+        Assert.All(_bureau.ReceivedApplications, a => Assert.Equal(503, a.HttpStatus));
+        Assert.Equal(_bureau.ReceivedApplications.Count, _bureau.Faults.Counts["503 without Retry-After"]);
+    }
+
     private Task<DeliveryOutcome> Deliver(string item) =>
         _hub.GetRequiredService<PublicSecurityClient>().DeliverAsync(GaTestData.Application(item), CancellationToken.None);
 }

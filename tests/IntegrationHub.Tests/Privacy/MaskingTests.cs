@@ -1,6 +1,6 @@
-using IntegrationHub.Applications;
+using IntegrationHub.Privacy;
 
-namespace IntegrationHub.Tests.Applications;
+namespace IntegrationHub.Tests.Privacy;
 
 public sealed class MaskingTests
 {

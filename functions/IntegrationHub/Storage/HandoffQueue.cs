@@ -1,22 +1,18 @@
 using System.Text.Json;
-using Azure;
 using Azure.Storage.Queues;
-using IntegrationHub.Storage;
 using Microsoft.Extensions.Options;
 
-namespace IntegrationHub.Delivery;
+namespace IntegrationHub.Storage;
 
 /// <summary>A request to deliver (or re-deliver) one application. <see cref="ReplayOf"/> names the attempt an operator replays.</summary>
 public sealed record HandoffMessage(string ApplicationId, int? ReplayOf = null, string? ReplayedBy = null);
 
 /// <summary>
-/// The hand-off queue and its intents. A pending row in the index is written before the application
-/// and kept until the hand-off ends, so the sweep can re-send anything a crash left stranded.
+/// The hand-off queue and its poison queue. The pending row that lets the sweep re-send a stranded message is written by
+/// the store, before the application (intake) or with the step that schedules the next try (<see cref="StepPlan.HandoffVisibleAt"/>).
 /// </summary>
-public sealed class HandoffQueue(QueueServiceClient queues, HubTables tables, IOptions<StorageOptions> storage, IOptions<DeliveryOptions> delivery, TimeProvider time)
+public sealed class HandoffQueue(QueueServiceClient queues, IOptions<StorageOptions> storage)
 {
-    public const string PendingPartition = "pending";
-
     private readonly Lazy<Task<QueueClient>> _queue = new(() => Create(queues, storage.Value.QueueName));
     private readonly Lazy<Task<QueueClient>> _poison = new(() => Create(queues, storage.Value.QueueName + "-poison"));
 
@@ -31,33 +27,7 @@ public sealed class HandoffQueue(QueueServiceClient queues, HubTables tables, IO
     public async Task SendAsync(HandoffMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
         var queue = await _queue.Value;
-        await MarkPendingAsync(message.ApplicationId, cancellationToken, delay);
         await queue.SendMessageAsync(JsonSerializer.Serialize(message), visibilityTimeout: delay > TimeSpan.Zero ? delay : null, cancellationToken: cancellationToken);
-    }
-
-    public async Task MarkPendingAsync(string applicationId, CancellationToken cancellationToken, TimeSpan delay = default)
-    {
-        var index = await tables.Index();
-        await index.UpsertEntityAsync(new IndexEntity
-        {
-            PartitionKey = PendingPartition,
-            RowKey = applicationId,
-            ApplicationId = applicationId,
-            DueAt = time.GetUtcNow() + delay + delivery.Value.StrandedAfter,
-        }, cancellationToken: cancellationToken);
-    }
-
-    public async Task ClearPendingAsync(string applicationId, CancellationToken cancellationToken)
-    {
-        var index = await tables.Index();
-        try
-        {
-            await index.DeleteEntityAsync(PendingPartition, applicationId, cancellationToken: cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            // Already cleared.
-        }
     }
 
     public static HandoffMessage Parse(string body) =>

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace IntegrationHub.Applications;
+namespace IntegrationHub.Privacy;
 
 /// <summary>
 /// The city's masks for personal data (PIPL): ID <c>3203**********1234</c>, name <c>张*</c>, phone <c>138****1234</c>.

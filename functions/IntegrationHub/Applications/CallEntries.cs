@@ -1,7 +1,7 @@
 using IntegrationHub.Departments;
 using IntegrationHub.Storage;
 
-namespace IntegrationHub.Delivery;
+namespace IntegrationHub.Applications;
 
 /// <summary>Puts the requests a step took on its timeline entry, so operators see every call a department received.</summary>
 internal static class CallEntries

@@ -1,0 +1,103 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using IntegrationHub.Applications;
+using IntegrationHub.Contracts;
+using IntegrationHub.Http;
+using IntegrationHub.Platforms;
+using IntegrationHub.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Events;
+
+/// <summary>
+/// The platforms' webhooks as a feed sink: each event POSTed with <c>X-Hub-Signature: sha256=hex(HMAC-SHA256(secret, raw
+/// body))</c> and <c>X-Hub-Event-Id</c>, retried with a growing delay until a 2xx arrives. When the platform takes an
+/// application's final status, that goes on the application's timeline (one write per application, not per event).
+/// </summary>
+public sealed class PlatformWebhooks(
+    IHttpClientFactory clients,
+    PlatformAuth platforms,
+    IOptionsMonitor<PlatformOptions> platformOptions,
+    ApplicationStore store,
+    IOptions<FeedPumpOptions> options,
+    TimeProvider time,
+    ILogger<PlatformWebhooks> logger) : IFeedSink
+{
+    public const string SignatureHeader = "X-Hub-Signature";
+    public const string EventIdHeader = "X-Hub-Event-Id";
+    public const string ClientName = "platform-webhooks";
+
+    public string Name => "webhook";
+
+    public IEnumerable<string> Platforms => platformOptions.CurrentValue.Clients.Where(c => c.WebhookUrl is not null && c.WebhookSecret is not null).Select(c => c.Name);
+
+    public async Task DeliverAsync(string platform, IReadOnlyList<EventEntity> events, CancellationToken cancellationToken)
+    {
+        if (platforms.Find(platform) is not { WebhookUrl: { } url, WebhookSecret: { } secret })
+        {
+            return; // this platform reads the pull feed only
+        }
+
+        var http = clients.CreateClient(ClientName);
+        await Task.WhenAll(events.Select(e => DeliverAsync(http, platform, url, secret, e, cancellationToken)));
+    }
+
+    private async Task DeliverAsync(HttpClient http, string platform, Uri url, string secret, EventEntity row, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(EventsApi.ToEvent(row), HubJson.Info<ApplicationStatusChanged>());
+        var signature = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+        var refusals = 0;
+        for (var attempt = 0; ; attempt++)
+        {
+            int? status = null;
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+                request.Content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
+                request.Headers.Add(EventIdHeader, row.EventId);
+                request.Headers.Add(SignatureHeader, signature);
+                using var response = await http.SendAsync(request, cancellationToken);
+                status = (int)response.StatusCode;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Webhook {EventId} to {Platform} failed: {Error}", row.EventId, platform, ex.GetType().Name);
+            }
+
+            if (status is >= 200 and < 300)
+            {
+                await AcknowledgedAsync(platform, row, status.Value, cancellationToken);
+                return;
+            }
+
+            // A refusal (400, 404…) that keeps coming is given up, so one bad event cannot hold the platform's feed;
+            // the event stays in the pull feed. Anything else (5xx, 408, 429, no answer) is tried until it is taken.
+            if (status is >= 400 and < 500 and not 408 and not 429 && ++refusals >= options.Value.MaxRefusals)
+            {
+                logger.LogError("Webhook {EventId} to {Platform} refused {Refusals} times ({Status}); left to the pull feed", row.EventId, platform, refusals, status);
+                return;
+            }
+
+            var delay = options.Value.RetryBaseDelay * Math.Pow(2, Math.Min(attempt, 16));
+            await Task.Delay(delay < options.Value.RetryMaxDelay ? delay : options.Value.RetryMaxDelay, time, cancellationToken);
+        }
+    }
+
+    private async Task AcknowledgedAsync(string platform, EventEntity row, int status, CancellationToken cancellationToken)
+    {
+        if (!StatusMachine.IsFinal(Enum.Parse<ApplicationStatus>(row.Status)))
+        {
+            return;
+        }
+
+        using var calls = StorageCalls.Begin("webhook");
+        await store.StepAsync(row.ApplicationId, _ => StepPlan.Of(new TimelineEntity
+        {
+            Kind = "platform-notified",
+            Summary = $"Platform {platform} acknowledged the final status {row.Status} (event {row.EventId}) with {status}",
+            Status = row.Status,
+        }), cancellationToken);
+    }
+}

@@ -1,0 +1,76 @@
+namespace IntegrationHub.Storage;
+
+/// <summary>
+/// The platforms' event feeds (events table, one partition per platform). Positions are assigned in the transaction that
+/// commits the events, from a sequence row in the same partition written under its ETag, so they have no gaps and an
+/// event can never commit behind a position a reader has already passed: a reader that reads <c>RowKey &gt; after</c>
+/// misses nothing.
+/// </summary>
+public sealed class EventFeed(HubTables tables, GroupCommit commit, FeedNotifications notifications)
+{
+    public const string TableName = "events";
+
+    /// <summary>Appends one application's events to its platform's feed, in order; answers them with their positions.</summary>
+    internal async Task<IReadOnlyList<EventEntity>> AppendAsync(string platform, string applicationId, IReadOnlyList<FeedEvent> events)
+    {
+        if (events.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = events.Select(e => new EventEntity
+        {
+            EventId = e.EventId,
+            ApplicationId = applicationId,
+            ItemCode = e.ItemCode,
+            Status = e.Status,
+            PreviousStatus = e.PreviousStatus,
+            CaseNumber = e.CaseNumber,
+            Reason = e.Reason,
+            OccurredAt = e.OccurredAt,
+        }).ToList();
+        var batch = new RowBatch();
+        batch.Sequenced.AddRange(rows);
+        var result = await commit.WriteAsync(t => t.Events(), TableName, platform, batch);
+        if (result.Outcome != BatchOutcome.Committed)
+        {
+            throw new InvalidOperationException($"The feed of {platform} refused events at new positions ({result.Outcome}).");
+        }
+
+        notifications.Publish(platform, rows);
+        return rows;
+    }
+
+    /// <summary>Up to <paramref name="limit"/> events after <paramref name="after"/> (a position, or empty for the start), oldest first.</summary>
+    public async Task<IReadOnlyList<EventEntity>> ReadAsync(string platform, string after, int limit, CancellationToken cancellationToken)
+    {
+        var feed = await tables.Events();
+        var events = new List<EventEntity>();
+        await foreach (var row in feed.QueryAsync<EventEntity>(
+            e => e.PartitionKey == platform && e.RowKey.CompareTo(after) > 0 && e.RowKey.CompareTo(Keys.PositionsEnd) < 0,
+            maxPerPage: limit, cancellationToken: cancellationToken))
+        {
+            events.Add(row);
+            if (events.Count == limit)
+            {
+                break;
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>The events after <paramref name="position"/> (0 for the start).</summary>
+    public Task<IReadOnlyList<EventEntity>> ReadAfterAsync(string platform, long position, int limit, CancellationToken cancellationToken) =>
+        ReadAsync(platform, position == 0 ? "" : Keys.Position(position), limit, cancellationToken);
+
+    public static long PositionOf(EventEntity row) => Keys.PositionOf(row.RowKey);
+}
+
+/// <summary>Events as they commit to a feed in this instance, for the readers in this process (the webhook pump).</summary>
+public sealed class FeedNotifications
+{
+    public event Action<string, IReadOnlyList<EventEntity>>? Committed;
+
+    internal void Publish(string platform, IReadOnlyList<EventEntity> events) => Committed?.Invoke(platform, events);
+}

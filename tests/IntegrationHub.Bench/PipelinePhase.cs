@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json.Serialization;
+using IntegrationHub.Soak;
+
+namespace IntegrationHub.Bench;
+
+/// <summary>One department's applications through the whole pipeline, with what each cost the hub.</summary>
+internal sealed record PipelineResults(
+    string Department,
+    string Item,
+    int Submitted,
+    int Accepted,
+    int Final,
+    Percentiles IntakeLatency,
+    Percentiles ReceivedLatency,
+    Percentiles FinalLatency,
+    Percentiles ToldLatency,
+    IReadOnlyList<double> ReceivedSeconds,
+    IReadOnlyList<double> ToldSeconds,
+    Usage? Usage,
+    double IdleStorageCallsPerSecond,
+    long StorageCalls,
+    long DepartmentCalls,
+    [property: JsonIgnore] SoakApplication? Known,
+    string? KnownId)
+{
+    /// <summary>Storage calls per application over the window, with the idle polling of the same span taken off.</summary>
+    public double NetStorageCallsPerApplication => Accepted == 0 || Usage?.StorageCalls is null
+        ? double.NaN
+        : Math.Max(0, StorageCalls - (IdleStorageCallsPerSecond * Usage.Seconds)) / Accepted;
+
+    public double GrossStorageCallsPerApplication => Accepted == 0 || Usage?.StorageCalls is null ? double.NaN : StorageCalls / (double)Accepted;
+}
+
+/// <summary>
+/// (c) submission → department received → final, one department at a time (GA-001 公安, FG-001 房管, RS-001 人社, each
+/// decided later), sent open-loop at a steady rate so no backlog forms: the latency of the pipeline itself. Each
+/// department's window also gives the cost per whole application (e): storage calls, CPU, allocations.
+/// </summary>
+internal static class PipelinePhase
+{
+    public static readonly (string Department, string Item)[] Items = [("公安", "GA-001"), ("房管", "FG-001"), ("人社", "RS-001")];
+    private static readonly TimeSpan Idle = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
+
+    private sealed record Sent(PreparedApplication Application, DateTimeOffset At, double IntakeMs, string? Id);
+
+    public static async Task<IReadOnlyList<PipelineResults>> RunAsync(BenchStack stack, BenchOptions options, ApplicationSource source, CancellationToken cancellationToken)
+    {
+        await stack.StartHubAsync(HubMode.Dispatching, cancellationToken);
+
+        // The hub idle: what its workers and sweep cost with nothing to do, taken off each department's window.
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+        var idleFrom = await stack.Watch.TakeAsync(cancellationToken);
+        await Task.Delay(Idle, cancellationToken);
+        var idle = Usage.Between(idleFrom, await stack.Watch.TakeAsync(cancellationToken));
+        var idleRate = (idle.StorageCalls ?? 0) / idle.Seconds;
+        Console.WriteLine($"  idle hub: {idleRate:0.0} storage calls/s, {idle.Cpu(UsageWatch.Hub) / idle.Seconds:0.000} cores");
+
+        var results = new List<PipelineResults>();
+        using var http = LoadHttp.Create(64, stack.Hub.Url);
+        foreach (var (department, item) in Items)
+        {
+            var applications = Enumerable.Range(0, options.PipelinePerDepartment).Select(_ => source.Next(item)).ToList();
+            stack.Watch.ResetPeaks();
+            var before = await stack.Watch.TakeAsync(cancellationToken);
+            var sent = await SendAsync(http, stack, applications, options.PipelineRate, cancellationToken);
+            var ids = sent.Where(s => s.Id is not null).Select(s => s.Id!).ToList();
+            await WaitForFinalAsync(stack, ids, cancellationToken);
+            await Task.Delay(Settle, cancellationToken);
+            var usage = Usage.Between(before, await stack.Watch.TakeAsync(cancellationToken));
+            var result = Measure(stack, department, item, sent, usage, idleRate);
+            results.Add(result);
+            Console.WriteLine($"  {department} {item}: {result.Final}/{result.Accepted} final; received p50 {result.ReceivedLatency.P50:0} ms p99 {result.ReceivedLatency.P99:0}; "
+                + $"final p50 {result.FinalLatency.P50:0} ms p99 {result.FinalLatency.P99:0}; platform told p50 {result.ToldLatency.P50:0} ms; "
+                + $"storage calls/application {result.NetStorageCallsPerApplication:0.0} (gross {result.GrossStorageCallsPerApplication:0.0})");
+        }
+
+        return results;
+    }
+
+    private static async Task<List<Sent>> SendAsync(HttpClient http, BenchStack stack, List<PreparedApplication> applications, double rate, CancellationToken cancellationToken)
+    {
+        var sent = new ConcurrentBag<Sent>();
+        var start = Stopwatch.GetTimestamp();
+        var running = new List<Task>();
+        for (var i = 0; i < applications.Count; i++)
+        {
+            var due = TimeSpan.FromSeconds(i / rate) - Stopwatch.GetElapsedTime(start);
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due, cancellationToken);
+            }
+
+            var application = applications[i];
+            running.Add(Task.Run(async () =>
+            {
+                var at = TimeProvider.System.GetUtcNow();
+                var clock = Stopwatch.GetTimestamp();
+                var id = await Intake.SubmitUntilTakenAsync(http, application, stack.PlatformKey, cancellationToken);
+                sent.Add(new Sent(application, at, Stopwatch.GetElapsedTime(clock).TotalMilliseconds, id));
+            }, cancellationToken));
+        }
+
+        await Task.WhenAll(running);
+        return [.. sent];
+    }
+
+    private static async Task WaitForFinalAsync(BenchStack stack, List<string> ids, CancellationToken cancellationToken)
+    {
+        var (last, since) = (-1, Stopwatch.GetTimestamp());
+        while (true)
+        {
+            var final = ids.Count(stack.Platform.Finals.ContainsKey);
+            if (final == ids.Count)
+            {
+                return;
+            }
+
+            if (final != last)
+            {
+                (last, since) = (final, Stopwatch.GetTimestamp());
+            }
+            else if (Stopwatch.GetElapsedTime(since) > Patience)
+            {
+                Console.WriteLine($"  {ids.Count - final} not final after {Patience.TotalSeconds:0} s without progress");
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+        }
+    }
+
+    private static PipelineResults Measure(BenchStack stack, string department, string item, List<Sent> sent, Usage usage, double idleRate)
+    {
+        var received = ReceivedAt(stack.Departments, item);
+        var accepted = sent.Where(s => s.Id is not null).ToList();
+        var receivedSeconds = new List<double>();
+        var finalMs = new List<double>();
+
+        // One the department took and the platform was told is final: the portal phase must find it by every key.
+        var known = accepted.LastOrDefault(s => received.ContainsKey(s.Id!) && stack.Platform.Finals.ContainsKey(s.Id!));
+        var toldSeconds = new List<double>();
+        foreach (var s in accepted)
+        {
+            if (received.TryGetValue(s.Id!, out var at))
+            {
+                receivedSeconds.Add((at - s.At).TotalSeconds);
+            }
+
+            if (stack.Platform.Finals.TryGetValue(s.Id!, out var final))
+            {
+                finalMs.Add((final.OccurredAt - s.At).TotalMilliseconds);
+                toldSeconds.Add((final.ReceivedAt - s.At).TotalSeconds);
+            }
+        }
+
+        return new PipelineResults(department, item, sent.Count, accepted.Count, finalMs.Count,
+            Percentiles.Of(accepted.Select(s => s.IntakeMs)),
+            Percentiles.Of(receivedSeconds.Select(s => s * 1000)),
+            Percentiles.Of(finalMs),
+            Percentiles.Of(toldSeconds.Select(s => s * 1000)),
+            receivedSeconds, toldSeconds, usage, idleRate,
+            usage.StorageCalls ?? 0, usage.DepartmentCalls ?? 0,
+            known?.Application.Application, known?.Id);
+    }
+
+    /// <summary>When each department first took each delivery key (the application id) as a new case, by its own clock.</summary>
+    private static Dictionary<string, DateTimeOffset> ReceivedAt(SoakDepartments departments, string item) => item[..2] switch
+    {
+        "GA" => departments.PublicSecurity.ReceivedApplications.Where(r => r.Lsh is not null && r.Code is "0000" or "0001")
+            .GroupBy(r => r.Lsh!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Min(r => r.At), StringComparer.Ordinal),
+        "FG" => departments.Housing.ReceivedApplications.Where(r => r.RequestId is not null && r.HttpStatus is 200 or 202)
+            .GroupBy(r => r.RequestId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Min(r => r.At), StringComparer.Ordinal),
+        _ => departments.SocialSecurity.ReceivedCalls.Where(c => c.TransId is not null && c.TradeCode != "RS9001" && c.RetCode is "0000" or "0001")
+            .GroupBy(c => c.TransId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Min(c => c.Time), StringComparer.Ordinal),
+    };
+}

@@ -1,0 +1,140 @@
+using System.Text;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using IntegrationHub.Applications;
+using IntegrationHub.Contracts;
+using IntegrationHub.Delivery;
+using IntegrationHub.Storage;
+using IntegrationHub.Tests.Fixtures;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace IntegrationHub.Tests.Storage;
+
+/// <summary>
+/// A step that dies half way (the process crashes; here a storage request fails at the chosen moment) leaves its intent in
+/// the work partition, and the sweep finishes it from that row alone: the events reach the feed and the counters move
+/// exactly once when the transaction had committed; nothing changes when it had not.
+/// </summary>
+public sealed class StepRepairTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 30, 2, 0, 0, TimeSpan.Zero);
+
+    private readonly FakeTimeProvider _time = new(Start);
+    private readonly Crash _crash = new();
+    private Azurite _azurite = null!;
+    private StoreGraph _graph = null!;
+    private StrandedSweep _sweep = null!;
+
+    public async Task InitializeAsync()
+    {
+        _azurite = await Azurite.StartAsync();
+        var options = new TableClientOptions();
+        options.AddPolicy(_crash, HttpPipelinePosition.PerCall);
+        _graph = new StoreGraph(new TableServiceClient(_azurite.ConnectionString, options), "repair", _time);
+        var queue = new HandoffQueue(new QueueServiceClient(_azurite.ConnectionString), Options.Create(new StorageOptions { TablePrefix = "repair" }));
+        _sweep = new StrandedSweep(_graph.Work, _graph.Store, queue, Options.Create(new DeliveryOptions()), _time, NullLogger<StrandedSweep>.Instance);
+    }
+
+    public async Task DisposeAsync() => await _azurite.DisposeAsync();
+
+    [Fact]
+    public async Task Step_CrashAfterItsTransactionBeforeItsEffects_SweepPublishesTheEventAndMovesTheCountersOnce()
+    {
+        var id = await DeliveredAsync();
+        var awaiting = await AwaitingCountAsync();
+
+        _crash.Arm(request => request.Uri.Path.EndsWith("/repairevents", StringComparison.Ordinal) || Body(request).Contains("/repairevents", StringComparison.Ordinal));
+        await Assert.ThrowsAnyAsync<Exception>(() => MoveAsync(id, ApplicationStatus.Accepted));
+
+        // Committed: the status is on the application, but no platform has heard of it and the counters have not moved.
+        Assert.Equal(nameof(ApplicationStatus.Accepted), (await _graph.Store.ReadAsync(id, CancellationToken.None))!.Status);
+        Assert.Equal(["Delivered"], await FeedStatusesAsync(id));
+        Assert.Equal(awaiting, await AwaitingCountAsync());
+
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(1, await _sweep.RunAsync(CancellationToken.None));
+
+        Assert.Equal(["Delivered", "Accepted"], await FeedStatusesAsync(id));
+        Assert.Equal(awaiting - 1, await AwaitingCountAsync());
+        Assert.DoesNotContain(await _graph.Work.AwaitingAsync(null, _time.GetUtcNow(), 100, CancellationToken.None), m => m.ApplicationId == id);
+
+        // Once finished, the intent is gone: another sweep changes nothing.
+        Assert.Equal(0, await _sweep.RunAsync(CancellationToken.None));
+        Assert.Equal(["Delivered", "Accepted"], await FeedStatusesAsync(id));
+        Assert.Equal(awaiting - 1, await AwaitingCountAsync());
+    }
+
+    [Fact]
+    public async Task Step_CrashBeforeItsTransaction_SweepDropsTheIntentAndChangesNothing()
+    {
+        var id = await DeliveredAsync();
+        var awaiting = await AwaitingCountAsync();
+
+        _crash.Arm(request => Body(request).Contains("/repairapplications", StringComparison.Ordinal));
+        await Assert.ThrowsAnyAsync<Exception>(() => MoveAsync(id, ApplicationStatus.Accepted));
+
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(1, await _sweep.RunAsync(CancellationToken.None));
+
+        Assert.Equal(nameof(ApplicationStatus.Delivered), (await _graph.Store.ReadAsync(id, CancellationToken.None))!.Status);
+        Assert.Equal(["Delivered"], await FeedStatusesAsync(id));
+        Assert.Equal(awaiting, await AwaitingCountAsync());
+        Assert.Equal(0, await _sweep.RunAsync(CancellationToken.None));
+    }
+
+    private async Task<string> DeliveredAsync()
+    {
+        var id = await _graph.SubmitAsync("p");
+        var delivered = await _graph.Store.StepAsync(id, a =>
+        {
+            a.Handoff = nameof(HandoffState.Delivered);
+            a.CaseNumber = "GA" + id[..8];
+            return new StepPlan { Entries = [.. StatusChanges.Move(a, ApplicationStatus.Delivered, null, "test", _time)] };
+        }, CancellationToken.None);
+        Assert.Equal(StepOutcome.Committed, delivered.Outcome);
+        return id;
+    }
+
+    private Task<StepResult> MoveAsync(string id, ApplicationStatus to) =>
+        _graph.Store.StepAsync(id, a => new StepPlan { Entries = [.. StatusChanges.Move(a, to, null, "test", _time)] }, CancellationToken.None);
+
+    private async Task<List<string>> FeedStatusesAsync(string id) =>
+        [.. (await _graph.Feed.ReadAsync("p", "", 1000, CancellationToken.None)).Where(e => e.ApplicationId == id).Select(e => e.Status)];
+
+    private async Task<long> AwaitingCountAsync() =>
+        (await _graph.Work.CountersAsync(Start.AddDays(-1), CancellationToken.None))
+            .Where(r => r.RowKey == "c-n-GA").Sum(r => r.GetInt64("Awaiting") ?? 0);
+
+    private static string Body(Request request)
+    {
+        if (request.Content is null)
+        {
+            return "";
+        }
+
+        using var buffer = new MemoryStream();
+        request.Content.WriteTo(buffer, CancellationToken.None);
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Fails the next request that matches, as a process that died before sending it.</summary>
+    private sealed class Crash : HttpPipelineSynchronousPolicy
+    {
+        private Func<Request, bool>? _armed;
+
+        public void Arm(Func<Request, bool> when) => _armed = when;
+
+        public override void OnSendingRequest(HttpMessage message)
+        {
+            if (_armed is { } when && when(message.Request))
+            {
+                _armed = null;
+                throw new IOException("the process died here");
+            }
+        }
+    }
+}
