@@ -28,7 +28,10 @@ internal sealed class SharedQuerySpacing(DepartmentStateTable table, IOptions<Sh
         // claimed first may leave later than one claimed after it (the gateway measures arrivals).
         var skew = options.Value.ClockSkew;
         var now = time.GetUtcNow();
-        if (_mine.TryGetValue(caseNumber, out var known) && Remaining(known.At + skew, now, interval) is { } early)
+        // A time this instance wrote itself (it holds the row's ETag) is on its own clock and its own questions about a case
+        // leave one after another, so it needs no margin; a time another instance wrote does.
+        if (_mine.TryGetValue(caseNumber, out var known)
+            && Remaining(known.At + (known.ETag == default ? skew : TimeSpan.Zero), now, interval) is { } early)
         {
             return (false, early);
         }
