@@ -12,7 +12,8 @@ namespace IntegrationHub.Tests.Departments.SharedState;
 /// Two hub instances (the real local host, twice) on one Azurite, delivering to strict 房管 and 人社 sandboxes whose call
 /// limit is lowered to 5 a second, so that a few dozen applications already press against it, and whose token and
 /// per-case query limits are the documents' (10 tokens a minute) and the fixture's joint-testing interval (1 s).
-/// The hub paces both departments at 3 calls/s hub-wide: with two instances, 3 + 2 ≤ 5 (one call of jitter each).
+/// The hub paces both departments at 2 calls/s hub-wide: each of two instances 1 a second, so at worst 2 × (1 + 1) = 4 ≤ 5
+/// in any one second (one call of scheduling delay each); 3/s gave 2 × (2 + 1) = 6 and the sandbox saw 6 under load.
 /// </summary>
 public sealed class TwoInstancesFixture : HubFixture
 {
@@ -60,8 +61,8 @@ public sealed class TwoInstancesFixture : HubFixture
     {
         settings["Departments:Housing:BaseUrl"] = StrictHousing.BaseUrl.ToString();
         settings["Departments:SocialSecurity:BaseUrl"] = StrictSocialSecurity.BaseUrl.ToString();
-        settings["Departments:Housing:CallsPerSecond"] = "3";
-        settings["Departments:SocialSecurity:CallsPerSecond"] = "3";
+        settings["Departments:Housing:CallsPerSecond"] = "2";
+        settings["Departments:SocialSecurity:CallsPerSecond"] = "2";
         settings["Departments:Shared:MaximumInstanceCount"] = "2";
     }
 }
