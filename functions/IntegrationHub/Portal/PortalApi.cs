@@ -97,12 +97,12 @@ public sealed class PortalApi(
         }
 
         var (states, hours, unacknowledged) = await queries.DashboardAsync(cancellationToken);
-        // Issue 16: the shared view, so every instance shows a department down when any instance's breaker is open.
-        var open = await circuits.OpenAnywhereAsync(cancellationToken);
+        // Issue 16: the dashboard shows this instance's breakers (no storage call: it is held to 3 calls, issue 9);
+        // replay decides on the shared view (IsOpenAnywhereAsync).
         var departments = queries.Departments
             .Select(d => new DepartmentCounts(d, catalog.Entries.First(e => e.Item.Department == d).Item.DepartmentName,
                 Enum.GetNames<HandoffState>().ToDictionary(s => s, s => (int)states[d].GetValueOrDefault(s)),
-                open.ContainsKey(d)))
+                circuits.IsOpen(d)))
             .ToList();
         return Results.Json(new Dashboard(departments, [.. hours.Select(h => new HourCount(h.Hour, (int)h.Submitted, (int)h.Failed))], (int)unacknowledged),
             PortalJson.Info<Dashboard>());
