@@ -16,6 +16,13 @@ param dataKeyIds array
 param activeDataKeyId string
 param personalDataRetention string
 
+// Bounded by the bureaus, not by the load: each instance paces its share of 房管's and 人社's 20 calls/s (16 hub-wide)
+// and may put one call of jitter more into a bureau's second, so 16 + instances must stay within 20. The hub checks
+// the same rule at start from Departments__Shared__MaximumInstanceCount, set below from this value (docs/scale-out.md).
+@minValue(1)
+@maxValue(4)
+param maximumInstanceCount int = 4
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: name
   location: location
@@ -59,9 +66,17 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           }
         }
       }
+      // 2,048 MB: the smallest size with a whole vCPU; the hub's memory is small (bounded caches), its work is I/O.
+      // HTTP concurrency 16 per instance keeps a burst of intake from queuing behind slow storage calls; queue work is
+      // bounded by host.json (batchSize 16 + newBatchThreshold 8 per queue) and the departments by the rate shares.
       scaleAndConcurrency: {
-        maximumInstanceCount: 40
+        maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: 2048
+        triggers: {
+          http: {
+            perInstanceConcurrency: 16
+          }
+        }
       }
       runtime: {
         name: 'dotnet-isolated'
@@ -100,6 +115,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Departments__SocialSecurity__BaseUrl', value: socialSecurityBaseUrl }
         { name: 'Departments__SocialSecurity__OrgCode', value: '@Microsoft.KeyVault(${secret}rs-org-code)' }
         { name: 'Departments__SocialSecurity__SigningKey', value: '@Microsoft.KeyVault(${secret}rs-signing-key)' }
+        { name: 'Departments__Shared__MaximumInstanceCount', value: string(maximumInstanceCount) }
       ], dataKeySettings)
     }
   }

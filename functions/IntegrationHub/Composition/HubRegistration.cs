@@ -5,6 +5,7 @@ using IntegrationHub.Communities;
 using IntegrationHub.Contracts;
 using IntegrationHub.Delivery;
 using IntegrationHub.Departments;
+using IntegrationHub.Departments.SharedState;
 using IntegrationHub.Departments.Housing;
 using IntegrationHub.Departments.PublicSecurity;
 using IntegrationHub.Departments.SocialSecurity;
@@ -90,6 +91,7 @@ public static class HubRegistration
     public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<DeliveryOptions>(configuration, DeliveryOptions.Section);
+        services.AddSharedDepartmentState(configuration);
         services.AddSingleton<CircuitStates>();
         services.TryAddSingleton<DepartmentHolds>();
         services.AddSingleton<PayloadMasker>();

@@ -33,6 +33,13 @@ public sealed class StatusFollowUps(
             var department = due.PartitionKey;
             var unwritten = DepartmentCall.FromJson(due.Calls);
             var application = await store.FindAsync(due.ApplicationId, cancellationToken);
+            if (application is { CaseNumber: null })
+            {
+                // This instance's copy may predate the delivery another instance made (issue 16: several instances): a
+                // copy can only be behind, and ending here deletes the row, so a missing case number is checked in storage.
+                application = await store.ReadAsync(due.ApplicationId, cancellationToken);
+            }
+
             if (application is null)
             {
                 await followUps.EndAsync(department, due.ApplicationId);

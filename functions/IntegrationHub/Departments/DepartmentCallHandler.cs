@@ -10,12 +10,14 @@ namespace IntegrationHub.Departments;
 /// <param name="department">GA, FG or RS.</param>
 /// <param name="codeOf">Reads the department's own answer code from a (buffered) body; must not throw.</param>
 /// <param name="holds">The department-wide holds, asked before and told after every request.</param>
+/// <param name="shares">The hub-wide call-rate shares (null where no department has a rate): waited for before every request.</param>
 /// <param name="time">The clock for the call's time and duration.</param>
 /// <param name="logger">Logs each call at Debug, without personal data.</param>
 internal sealed class DepartmentCallHandler(
     string department,
     Func<byte[], string?> codeOf,
     DepartmentHolds holds,
+    IntegrationHub.Departments.SharedState.DepartmentRateShares? shares,
     TimeProvider time,
     ILogger<DepartmentCallHandler> logger) : DelegatingHandler
 {
@@ -27,6 +29,11 @@ internal sealed class DepartmentCallHandler(
         if (await holds.RemainingAsync(department, cancellationToken).ConfigureAwait(false) is { } remaining)
         {
             throw new DepartmentHeldException(department, remaining);
+        }
+
+        if (shares is not null)
+        {
+            await shares.AcquireAsync(department, cancellationToken).ConfigureAwait(false);
         }
 
         var label = request.Options.TryGetValue(RequestLabel, out var named) ? named : $"{request.Method} {request.RequestUri?.AbsolutePath}";

@@ -116,21 +116,9 @@ internal static class DepartmentResilience
                     FailureRatio = budget.FailureRatio,
                     MinimumThroughput = budget.MinimumThroughput,
                     ShouldHandle = args => IsTransient(args.Outcome, args.Context.CancellationToken),
-                    OnOpened = _ =>
-                    {
-                        circuits?.Opened(department, budget.BreakDuration);
-                        return default;
-                    },
-                    OnHalfOpened = _ =>
-                    {
-                        circuits?.Closed(department);
-                        return default;
-                    },
-                    OnClosed = _ =>
-                    {
-                        circuits?.Closed(department);
-                        return default;
-                    },
+                    OnOpened = _ => circuits?.OpenedAsync(department, budget.BreakDuration) ?? default,
+                    OnHalfOpened = _ => circuits?.ClosedAsync(department) ?? default,
+                    OnClosed = _ => circuits?.ClosedAsync(department) ?? default,
                 })
                 .AddTimeout(new HttpTimeoutStrategyOptions { Name = "attempt", Timeout = budget.AttemptTimeout });
         });
@@ -148,6 +136,7 @@ internal static class DepartmentResilience
             department,
             codeOf,
             sp.GetRequiredService<DepartmentHolds>(),
+            sp.GetService<SharedState.DepartmentRateShares>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<DepartmentCallHandler>>()));
     }

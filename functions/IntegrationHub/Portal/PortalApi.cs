@@ -100,6 +100,8 @@ public sealed class PortalApi(
         }
 
         var (states, hours, unacknowledged) = await queries.DashboardAsync(cancellationToken);
+        // Issue 16: the dashboard shows this instance's breakers (no storage call: it is held to 3 calls, issue 9);
+        // replay decides on the shared view (IsOpenAnywhereAsync).
         var departments = queries.Departments
             .Select(d => new DepartmentCounts(d, catalog.Entries.First(e => e.Item.Department == d).Item.DepartmentName,
                 Enum.GetNames<HandoffState>().ToDictionary(s => s, s => (int)states[d].GetValueOrDefault(s)),
@@ -511,7 +513,7 @@ public sealed class PortalApi(
             return (null, Problems.NotFound($"No application '{id}'."));
         }
 
-        if (circuits.IsOpen(application.Department))
+        if (await circuits.IsOpenAnywhereAsync(application.Department, cancellationToken))
         {
             return (null, Problems.Field("department", $"{application.Department}'s circuit is open: replay when the department answers again.", StatusCodes.Status409Conflict));
         }

@@ -138,6 +138,10 @@ public class HubFixture : IAsyncLifetime
         ["Events:Pump:RetryBaseDelay"] = "00:00:00.200",
         ["Events:Pump:RetryMaxDelay"] = "00:00:01",
         ["Events:Pump:CatchUpInterval"] = "00:00:01",
+
+        // Issue 16: instances re-count each other every half second, and the jitter margin fits the sandboxes' 1 s intervals.
+        ["Departments:Shared:MembershipRefresh"] = "00:00:00.500",
+        ["Departments:Shared:ClockSkew"] = "00:00:00.100",
         ["Departments:PublicSecurity:BaseUrl"] = PublicSecurity.BaseUrl.ToString(),
         ["Departments:PublicSecurity:AccessUnitCode"] = "320300SQPT01",
         ["Departments:PublicSecurity:SigningKey"] = Convert.ToBase64String(PublicSecurityKey),

@@ -72,7 +72,7 @@ public sealed class HealthTests(HubFixture hub)
     public async Task Health_DepartmentCircuitOpen_DegradedButReady()
     {
         var circuits = hub.Services.GetRequiredService<CircuitStates>();
-        circuits.Opened("GA", TimeSpan.FromMinutes(10));
+        await circuits.OpenedAsync("GA", TimeSpan.FromMinutes(10));
         try
         {
             using var response = await hub.CreateClient().GetAsync("/api/v1/health");
@@ -86,7 +86,7 @@ public sealed class HealthTests(HubFixture hub)
         }
         finally
         {
-            circuits.Closed("GA");
+            await circuits.ClosedAsync("GA");
         }
     }
 

@@ -33,6 +33,14 @@ internal sealed class HousingOptions : IValidatableObject
     [Range(1, 10)]
     public int TokenRequestsPerMinute { get; set; } = 10;
 
+    /// <summary>
+    /// The hub-wide pace of calls to the bureau, shared by all instances (Departments/SharedState). The document allows 20
+    /// requests/s per client; the default leaves room for one call of jitter per instance at
+    /// <c>Departments:Shared:MaximumInstanceCount</c> (4): CallsPerSecond + MaximumInstanceCount must not exceed 20.
+    /// </summary>
+    [Range(0.1, 20.0)]
+    public double CallsPerSecond { get; set; } = 16;
+
     public DepartmentResilienceOptions Resilience { get; set; } = new();
 
     /// <summary>The base with a trailing slash, so relative paths append to it instead of replacing its last segment.</summary>

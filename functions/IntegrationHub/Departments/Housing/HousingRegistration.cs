@@ -1,5 +1,6 @@
 using IntegrationHub.Health;
 using IntegrationHub.Composition;
+using IntegrationHub.Departments.SharedState;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,6 +30,8 @@ public static class HousingRegistration
             http.BaseAddress = options.BaseAddress();
             http.Timeout = options.Resilience.AttemptTimeout;
         }).AddDepartmentCalls(HousingTranslator.Department, static body => HousingTranslator.ErrorCode(body));
+        services.AddSharedDepartmentState(configuration);
+        services.AddDepartmentRate(HousingTranslator.Department, documentLimit: 20, sp => sp.GetRequiredService<IOptions<HousingOptions>>().Value.CallsPerSecond);
         services.AddSingleton<HousingTokenCache>();
         services.AddTransient<HousingAuthHandler>();
 

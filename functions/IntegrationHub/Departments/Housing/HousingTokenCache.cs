@@ -1,21 +1,23 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using IntegrationHub.Departments.SharedState;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Departments.Housing;
 
 /// <summary>
-/// The hub's one access token for the bureau (a singleton). It is fetched once and shared until shortly before it
-/// expires; concurrent callers wait for the same request instead of each asking; and the hub never asks more often than
+/// The hub's one access token for the bureau. Each instance keeps a copy until shortly before it expires; concurrent
+/// callers in one instance wait for the same fetch; across instances the token lives sealed in storage and one instance
+/// renews it while the others wait for it (<see cref="SharedTokenStore"/>), and the whole hub never asks more often than
 /// <see cref="HousingOptions.TokenRequestsPerMinute"/> per rolling minute, because a client that asks on every call is
-/// throttled by the bureau (the document). Assumption: the cache and the limit are per process; on scale-out each
-/// instance holds its own token, and a 429 from the token endpoint is handled as a transient refusal.
+/// throttled by the bureau (the document).
 /// </summary>
 internal sealed class HousingTokenCache(
     IHttpClientFactory httpClients,
     IOptions<HousingOptions> options,
+    SharedTokenStore shared,
     TimeProvider time,
     ILogger<HousingTokenCache> logger) : IDisposable
 {
@@ -29,8 +31,10 @@ internal sealed class HousingTokenCache(
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Queue<DateTimeOffset> _requests = new();
     private CachedToken? _token;
+
+    // The last token the bureau called invalid: the stored one may still be it, and must then be renewed, not reused.
+    private string? _rejected;
 
     /// <summary>A token valid for at least the refresh margin, from the cache or (one caller at a time) from the bureau.</summary>
     public async ValueTask<string> GetAsync(CancellationToken cancellationToken)
@@ -49,8 +53,12 @@ internal sealed class HousingTokenCache(
                 return fetched;
             }
 
-            var token = await RequestAsync(cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _token, token);
+            var settings = options.Value;
+            var token = await shared.GetAsync(HousingTranslator.Department, settings.ClientId, Volatile.Read(ref _rejected),
+                settings.TokenRequestsPerMinute, RequestAsync,
+                static (code, message, wait) => new HousingCallException(DeliveryOutcomeKind.Transient, code, message, wait),
+                cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _token, new CachedToken(token.AccessToken, token.RenewAt));
             return token.AccessToken;
         }
         finally
@@ -65,6 +73,7 @@ internal sealed class HousingTokenCache(
     /// </summary>
     public void Invalidate(string accessToken)
     {
+        Volatile.Write(ref _rejected, accessToken);
         var current = Volatile.Read(ref _token);
         if (current is not null && current.AccessToken == accessToken)
         {
@@ -77,11 +86,11 @@ internal sealed class HousingTokenCache(
     private string? Current() =>
         Volatile.Read(ref _token) is { } token && time.GetUtcNow() < token.RenewAt ? token.AccessToken : null;
 
-    private async Task<CachedToken> RequestAsync(CancellationToken cancellationToken)
+    // Counted against the minute by the shared store before it is sent, whatever the answer: the bureau counts requests.
+    private async Task<SharedToken> RequestAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var requestedAt = time.GetUtcNow();
-        Admit(requestedAt, settings.TokenRequestsPerMinute);
 
         // Assumption: the client authenticates in the form body, as the document's request shows, not with HTTP Basic.
         using var content = new FormUrlEncodedContent(new Dictionary<string, string>
@@ -118,26 +127,6 @@ internal sealed class HousingTokenCache(
         }
     }
 
-    // Counted when asked, whatever the answer: the bureau counts requests, not tokens. Assumption: beyond the limit the hub
-    // fails transiently with the time the window frees up, instead of waiting inside a delivery that holds a queue worker.
-    private void Admit(DateTimeOffset now, int limit)
-    {
-        while (_requests.TryPeek(out var oldest) && now - oldest >= Window)
-        {
-            _requests.Dequeue();
-        }
-
-        if (_requests.Count >= limit)
-        {
-            var wait = _requests.Peek() + Window - now;
-            logger.LogWarning("FG token requests held back: {Limit} in the last minute already", limit);
-            throw new HousingCallException(DeliveryOutcomeKind.Transient, "token_rate_guard",
-                $"{limit} token requests in the last minute already; the bureau throttles beyond that.", wait);
-        }
-
-        _requests.Enqueue(now);
-    }
-
     private HousingCallException Refusal(HttpResponseMessage response, byte[] body)
     {
         var status = (int)response.StatusCode;
@@ -163,7 +152,7 @@ internal sealed class HousingTokenCache(
     private TimeSpan? RetryAfter(HttpResponseMessage response) => DepartmentHolds.RetryAfter(response, time);
 
     // access_token and a Bearer token_type (RFC 6749 names it case-insensitively); expires_in in seconds.
-    private static CachedToken? Parse(byte[] body, DateTimeOffset requestedAt, TimeSpan margin)
+    private static SharedToken? Parse(byte[] body, DateTimeOffset requestedAt, TimeSpan margin)
     {
         var json = HousingTranslator.TryParseObject(body);
         if (json?["access_token"] is not JsonValue tokenValue || !tokenValue.TryGetValue(out string? accessToken) || string.IsNullOrWhiteSpace(accessToken))
@@ -194,7 +183,7 @@ internal sealed class HousingTokenCache(
         // Counted from when we asked, not when the answer arrived: the bureau's clock started first. Assumption: a
         // lifetime shorter than twice the margin is renewed half-way instead, so a short-lived token is still reused.
         var renewBefore = margin <= life / 2 ? margin : life / 2;
-        return new CachedToken(accessToken, requestedAt + life - renewBefore);
+        return new SharedToken(accessToken, requestedAt + life - renewBefore);
     }
 
     private sealed record CachedToken(string AccessToken, DateTimeOffset RenewAt);

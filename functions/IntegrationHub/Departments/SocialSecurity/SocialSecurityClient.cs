@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using IntegrationHub.Departments.SharedState;
 using IntegrationHub.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ namespace IntegrationHub.Departments.SocialSecurity;
 internal sealed class SocialSecurityClient(
     HttpClient http,
     IOptions<SocialSecurityOptions> options,
-    SocialSecurityQueryGuard guard,
+    SharedQuerySpacing spacing,
     DepartmentHolds holds,
     TimeProvider time,
     ILogger<SocialSecurityClient> logger) : IDepartmentAdapter, IDepartmentStatusQuery
@@ -91,7 +92,9 @@ internal sealed class SocialSecurityClient(
             return new StatusQueryResult(null, held, "held");
         }
 
-        if (!guard.TryAcquire(caseNumber, now, settings.MinQueryInterval, out var wait))
+        // Held hub-wide: every instance asks the same row before it asks the gateway.
+        var (acquired, wait) = await spacing.TryAcquireAsync(caseNumber, settings.MinQueryInterval, cancellationToken).ConfigureAwait(false);
+        if (!acquired)
         {
             logger.LogDebug("RS case {CaseNumber} was asked less than {Interval} ago; next in {Wait}", caseNumber, settings.MinQueryInterval, wait);
             return new StatusQueryResult(null, wait);

@@ -50,6 +50,14 @@ internal sealed class SocialSecurityOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ParseLimitsInInvariantCulture = true)]
     public TimeSpan UnexplainedMaintenanceMaxHold { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// The hub-wide pace of calls to the gateway, shared by all instances (Departments/SharedState). The document allows 20
+    /// calls/s per org_code; the default leaves room for one call of jitter per instance at
+    /// <c>Departments:Shared:MaximumInstanceCount</c> (4): CallsPerSecond + MaximumInstanceCount must not exceed 20.
+    /// </summary>
+    [Range(0.1, 20.0)]
+    public double CallsPerSecond { get; set; } = 16;
+
     public DepartmentResilienceOptions Resilience { get; set; } = new();
 
     public SocialSecurityMaintenance MaintenanceWindow() => new(MaintenanceStart, MaintenanceEnd);

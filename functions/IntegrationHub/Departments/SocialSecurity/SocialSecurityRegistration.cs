@@ -1,5 +1,6 @@
 using IntegrationHub.Health;
 using IntegrationHub.Composition;
+using IntegrationHub.Departments.SharedState;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,8 +23,9 @@ public static class SocialSecurityRegistration
             return new SocialSecuritySigner(options.SigningKeyBytes(), options.OrgCode, sp.GetRequiredService<TimeProvider>());
         });
 
-        // A singleton: the per-case query interval must hold across the transient clients resolved per message.
-        services.AddSingleton<SocialSecurityQueryGuard>();
+        // The per-case query interval and the call rate hold across the instances (Departments/SharedState).
+        services.AddSharedDepartmentState(configuration);
+        services.AddDepartmentRate(SocialSecurityTranslator.Department, documentLimit: 20, sp => sp.GetRequiredService<IOptions<SocialSecurityOptions>>().Value.CallsPerSecond);
         services.AddTransient<SocialSecuritySigningHandler>();
 
         var client = services.AddHttpClient<SocialSecurityClient>((sp, http) =>
@@ -49,8 +51,8 @@ public static class SocialSecurityRegistration
         return services;
     }
 
-    // Assumption: the adapter does not throttle itself to 20 calls/s; a 9001 for it is retried with backoff, and the
-    // breaker stops the calls if it persists.
+    // The adapter paces itself hub-wide to CallsPerSecond (Departments/SharedState); a 9001 that still comes is retried with
+    // backoff, and the breaker stops the calls if it persists.
     // A busy delivery is retried at once with the same trans_id. A busy RS9001 is not: its 9001 may mean "asked too
     // soon", which a retry seconds later only repeats (and counts against the breaker); the hub asks again later.
     private static bool IsDelivery(HttpRequestMessage? request) =>

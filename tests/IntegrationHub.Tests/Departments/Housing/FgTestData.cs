@@ -73,6 +73,7 @@ internal static class FgTestData
         }
 
         services.AddSingleton(sink ?? new RecordingStatusSink());
-        return services.AddHousing(Configuration(baseUrl, overrides)).BuildServiceProvider(validateScopes: true);
+        var configuration = new ConfigurationBuilder().AddConfiguration(Configuration(baseUrl, overrides)).AddInMemoryCollection(AdapterStorage.Settings()).Build();
+        return services.AddAdapterStorage(configuration).AddHousing(configuration).BuildServiceProvider(validateScopes: true);
     }
 }

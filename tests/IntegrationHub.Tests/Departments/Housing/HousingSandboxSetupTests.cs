@@ -21,6 +21,8 @@ public sealed class HousingSandboxSetupTests
 
         Assert.NotNull(sandbox);
         builder.Services.AddLogging().AddSingleton<IDepartmentStatusSink>(new RecordingStatusSink());
+        builder.Configuration.AddInMemoryCollection(AdapterStorage.Settings());
+        builder.Services.AddAdapterStorage(builder.Configuration);
         builder.Services.AddHousing(builder.Configuration);
         await using var services = builder.Services.BuildServiceProvider();
         var options = services.GetRequiredService<IOptions<HousingOptions>>().Value;

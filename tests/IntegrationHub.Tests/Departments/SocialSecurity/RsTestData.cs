@@ -3,6 +3,7 @@ using IntegrationHub.Departments;
 using IntegrationHub.Departments.SocialSecurity;
 using IntegrationHub.Local.Sandbox;
 using Microsoft.Extensions.Configuration;
+using IntegrationHub.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Tests.Departments.SocialSecurity;
@@ -56,12 +57,16 @@ internal static class RsTestData
     }
 
     /// <summary>The adapter as the hub registers it, on <paramref name="time"/>.</summary>
-    public static ServiceProvider Hub(Uri baseUrl, TimeProvider time, string? key = null, IReadOnlyDictionary<string, string>? overrides = null) =>
-        new ServiceCollection()
+    public static ServiceProvider Hub(Uri baseUrl, TimeProvider time, string? key = null, IReadOnlyDictionary<string, string>? overrides = null)
+    {
+        var configuration = new ConfigurationBuilder().AddConfiguration(Configuration(baseUrl, key, overrides)).AddInMemoryCollection(AdapterStorage.Settings()).Build();
+        return new ServiceCollection()
             .AddLogging()
             .AddSingleton(time)
-            .AddSocialSecurity(Configuration(baseUrl, key, overrides))
+            .AddAdapterStorage(configuration)
+            .AddSocialSecurity(configuration)
             .BuildServiceProvider(validateScopes: true);
+    }
 
     public static SocialSecuritySandbox Gateway(TimeProvider time, SocialSecuritySandboxSettings? settings = null) =>
         new(OrgCode, SigningKey, time, settings);
