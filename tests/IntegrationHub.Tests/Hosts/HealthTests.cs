@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
+using IntegrationHub.Departments.SharedState;
 using IntegrationHub.Delivery;
 using IntegrationHub.Health;
 using IntegrationHub.Tests.Fixtures;
@@ -93,7 +94,8 @@ public sealed class HealthTests(HubFixture hub)
     [Fact]
     public async Task Health_DepartmentUnreachable_DegradedNamingIt()
     {
-        var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System).AddSingleton<CircuitStates>()
+        var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System)
+            .AddSingleton(hub.Services.GetRequiredService<DepartmentStateTable>()).AddSingleton<CircuitStates>()
             .AddDepartmentHealthCheck("XX", _ => new Uri("http://127.0.0.1:9/")).AddSingleton<HealthApi>();
         await using var provider = services.BuildServiceProvider();
 
