@@ -30,6 +30,19 @@ public sealed class StrandedSweep(
             repaired++;
         }
 
+        // A pending row is overdue when its message should have been received StrandedAfter ago. That also holds for every
+        // hand-off of a backlog the dispatcher has not reached yet (a restart after a long fill, a slow department): their
+        // messages are in the queue, only late. Re-sending them doubled the queue on every sweep, and a long queue makes
+        // every receive and delete dearer (Azurite scans all its messages per call). So while the queue's oldest visible
+        // message has itself waited longer than StrandedAfter, the queue is behind and nothing is re-sent; a message truly
+        // lost is re-sent by the first sweep after the queue catches up.
+        // Assumption: the storage service's clock (InsertedOn) and the hub's agree within seconds; StrandedAfter is minutes.
+        if (stranded.Count > 0 && await queue.OldestWaitingAsync(cancellationToken) is { } oldest && oldest < overdue)
+        {
+            logger.LogWarning("Hand-off queue behind (oldest message waiting since {Oldest:o}): {Count} overdue hand-offs left to it", oldest, stranded.Count);
+            stranded = [];
+        }
+
         foreach (var pending in stranded)
         {
             var application = await store.ReadAsync(pending.ApplicationId, cancellationToken);

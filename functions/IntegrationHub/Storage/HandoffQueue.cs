@@ -37,6 +37,14 @@ public sealed class HandoffQueue(QueueServiceClient queues, IOptions<StorageOpti
         await queue.SendMessageAsync(JsonSerializer.Serialize(message), visibilityTimeout: delay > TimeSpan.Zero ? delay : null, cancellationToken: cancellationToken);
     }
 
+    /// <summary>When the oldest message still waiting to be received was sent; null when no message is visible (one peek).</summary>
+    public async Task<DateTimeOffset?> OldestWaitingAsync(CancellationToken cancellationToken)
+    {
+        var queue = await _queue.Value;
+        var head = (await queue.PeekMessagesAsync(1, cancellationToken)).Value;
+        return head.Length == 0 ? null : head[0].InsertedOn;
+    }
+
     public static HandoffMessage Parse(string body) =>
         JsonSerializer.Deserialize<HandoffMessage>(body) ?? throw new FormatException("Empty hand-off message.");
 
