@@ -99,6 +99,11 @@ internal sealed class DepartmentRateShares : IAsyncDisposable, IDisposable
             {
                 _logger.LogWarning("Rate-share lease not given back: {Status}", e.Status);
             }
+            catch (AggregateException e) when (e.InnerExceptions.All(inner => inner is RequestFailedException))
+            {
+                // Storage unreachable at shutdown (the SDK's retries gave up): the lease runs out on its own.
+                _logger.LogWarning("Rate-share lease not given back: storage unreachable");
+            }
         }
 
         _refreshing.Dispose();
