@@ -38,9 +38,12 @@ public sealed class HandoffQueue(QueueServiceClient queues, IOptions<StorageOpti
     }
 
     /// <summary>When the oldest message still waiting to be received was sent; null when no message is visible (one peek).</summary>
-    public async Task<DateTimeOffset?> OldestWaitingAsync(CancellationToken cancellationToken)
+    public async Task<DateTimeOffset?> OldestWaitingAsync(CancellationToken cancellationToken) =>
+        await OldestWaitingAsync(await _queue.Value, cancellationToken);
+
+    /// <summary>The same for any queue (the telemetry probe samples the poison queue too).</summary>
+    public static async Task<DateTimeOffset?> OldestWaitingAsync(QueueClient queue, CancellationToken cancellationToken)
     {
-        var queue = await _queue.Value;
         var head = (await queue.PeekMessagesAsync(1, cancellationToken)).Value;
         return head.Length == 0 ? null : head[0].InsertedOn;
     }

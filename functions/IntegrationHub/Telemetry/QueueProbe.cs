@@ -23,8 +23,7 @@ public sealed class QueueProbe(HandoffQueue handoffs, HubMetrics metrics, TimePr
         {
             var client = await queue();
             var properties = await client.GetPropertiesAsync(cancellationToken);
-            var oldest = (await client.PeekMessagesAsync(1, cancellationToken)).Value.FirstOrDefault();
-            var age = oldest?.InsertedOn is { } inserted ? time.GetUtcNow() - inserted : TimeSpan.Zero;
+            var age = await HandoffQueue.OldestWaitingAsync(client, cancellationToken) is { } inserted ? time.GetUtcNow() - inserted : TimeSpan.Zero;
             var state = new QueueState(properties.Value.ApproximateMessagesCount, age < TimeSpan.Zero ? TimeSpan.Zero : age);
             metrics.QueueSampled(name, state.Depth, state.OldestAge);
             states[name] = state;
