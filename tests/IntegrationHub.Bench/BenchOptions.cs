@@ -22,7 +22,7 @@ internal sealed record BenchOptions
           --seed-command CMD      the seeding command (default: ./hub seed, when the hub script has it)
           --probes N              requests per portal query (dashboard, three searches; default 20; quick 5)
           --timeout SECONDS       an intake answer slower than this counts as a timeout (default 2)
-          --hub-setting KEY=VALUE a hub setting for every hub start (repeatable), e.g. Delivery:PollInterval=00:00:00.200
+          --hub-setting KEY=VALUE a hub setting for every hub start (repeatable), e.g. Handoff:PollInterval=00:00:00.200
           --azurite-disk          Azurite keeps its data on disk (--location) as ./hub run does (default: in memory)
           --results DIR           where the report, results.json and the charts go (default artifacts/bench/<run>)
           --no-wrk                skip the wrk cross-check of the HTTP floor

@@ -68,7 +68,7 @@ internal static class DrainPhase
         var casesBefore = stack.Departments.PublicSecurity.ReceivedApplications.Count;
 
         stack.Watch.ResetPeaks();
-        await stack.StartHubAsync(HubMode.Dispatching, cancellationToken);
+        await stack.StartHubAsync(HubMode.HandingOff, cancellationToken);
         var t0 = stack.HealthyAt;
         var before = await stack.Watch.TakeAsync(cancellationToken);
         var (progress, deadline) = await FollowAsync(stack, accepted, t0, options, cancellationToken);

@@ -76,7 +76,7 @@ internal sealed class AzuriteFloor(TableClient table, QueueClient queue)
             ["Platform"] = "bench-platform",
             ["ItemCode"] = "GA-001",
             ["Department"] = "GA",
-            ["DeliveryKey"] = key,
+            ["HandoffKey"] = key,
             ["Status"] = "Submitted",
             ["Handoff"] = "Pending",
             ["SealedPersonalData"] = Sealed,

@@ -52,8 +52,8 @@ public sealed partial class HousingSandbox
             {
                 // At least once, as the document warns: every webhook twice, like the clerk without faults.
                 var (status, reason) = DecisionSteps[step];
-                await DeliverAsync(ticket, status, reason, happenedAt, eventIds[step], retryUnit).ConfigureAwait(false);
-                await DeliverAsync(ticket, status, reason, happenedAt, eventIds[step], retryUnit).ConfigureAwait(false);
+                await HandOffAsync(ticket, status, reason, happenedAt, eventIds[step], retryUnit).ConfigureAwait(false);
+                await HandOffAsync(ticket, status, reason, happenedAt, eventIds[step], retryUnit).ConfigureAwait(false);
             },
             () => ForgeAsync(ticket), _stopping.Token);
     }

@@ -709,14 +709,14 @@ public sealed partial class HousingSandbox : IAsyncDisposable
             var eventId = Guid.NewGuid().ToString();
 
             // At least once: the same event, twice.
-            await DeliverAsync(ticket, status, reason, occurredAt, eventId, retryUnit).ConfigureAwait(false);
-            await DeliverAsync(ticket, status, reason, occurredAt, eventId, retryUnit).ConfigureAwait(false);
+            await HandOffAsync(ticket, status, reason, occurredAt, eventId, retryUnit).ConfigureAwait(false);
+            await HandOffAsync(ticket, status, reason, occurredAt, eventId, retryUnit).ConfigureAwait(false);
         }
     }
 
     // The document: "answer 2xx within 10 s; otherwise the bureau retries with backoff for 24 hours".
     // Assumption: the backoff doubles from one retry unit up to 64 and gives up after 1440 units.
-    private async Task DeliverAsync(string ticket, string status, string? reason, DateTimeOffset occurredAt, string eventId, TimeSpan retryUnit)
+    private async Task HandOffAsync(string ticket, string status, string? reason, DateTimeOffset occurredAt, string eventId, TimeSpan retryUnit)
     {
         var giveUpAt = _time.GetUtcNow() + retryUnit * 1440;
         var wait = retryUnit;

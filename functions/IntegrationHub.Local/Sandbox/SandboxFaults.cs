@@ -122,7 +122,7 @@ public sealed class SandboxFaults(SandboxFaultRates rates, int seed, TimeProvide
         }
     }
 
-    /// <summary>The delivery keys (LSH, request_id, trans_id) whose answer was lost, and how many times.</summary>
+    /// <summary>The hand-off keys (LSH, request_id, trans_id) whose answer was lost, and how many times.</summary>
     public IReadOnlyDictionary<string, int> LostAnswers
     {
         get
@@ -249,14 +249,14 @@ public sealed class SandboxFaults(SandboxFaultRates rates, int seed, TimeProvide
                 continue;
             }
 
-            await DeliverAsync(i).ConfigureAwait(false);
+            await HandOffAsync(i).ConfigureAwait(false);
             if (heldBack >= 0 && i == heldBack + 1)
             {
-                await DeliverAsync(heldBack).ConfigureAwait(false);
+                await HandOffAsync(heldBack).ConfigureAwait(false);
             }
         }
 
-        async Task DeliverAsync(int step)
+        async Task HandOffAsync(int step)
         {
             await deliver(step, happened[step]).ConfigureAwait(false);
             if (Chance(Rates.DuplicateCallback, "callback duplicated"))

@@ -80,7 +80,7 @@ internal static class DepartmentResilience
         builder.AddResilienceHandler(pipelineName, (pipeline, context) =>
         {
             var budget = options(context.ServiceProvider);
-            var circuits = context.ServiceProvider.GetService<IntegrationHub.Delivery.CircuitStates>();
+            var circuits = context.ServiceProvider.GetService<IntegrationHub.Handoff.CircuitStates>();
             var time = context.ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System;
             var department = pipelineName.ToUpperInvariant();
 

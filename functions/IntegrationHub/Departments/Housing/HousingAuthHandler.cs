@@ -30,7 +30,7 @@ internal sealed class HousingAuthHandler(HousingTokenCache tokens, TimeProvider 
             var retryAfter = DepartmentHolds.RetryAfter(response, time) ?? TimeSpan.FromSeconds(1);
             var payload = HousingTranslator.Describe(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
             response.Dispose();
-            throw new HousingCallException(DeliveryOutcomeKind.Transient, "rate_limited",
+            throw new HousingCallException(HandoffOutcomeKind.Transient, "rate_limited",
                 "The bureau's rate limit (20 requests/s per client) was hit.", retryAfter, payload);
         }
 

@@ -26,7 +26,7 @@ internal sealed class HousingClient(
 
     public TimeSpan Interval => options.Value.ReconcileAfter;
 
-    public async Task<DeliveryOutcome> DeliverAsync(CanonicalApplication application, CancellationToken cancellationToken)
+    public async Task<HandoffOutcome> HandOffAsync(CanonicalApplication application, CancellationToken cancellationToken)
     {
         string body;
         try
@@ -37,7 +37,7 @@ internal sealed class HousingClient(
         {
             // The hub cannot express this application in the bureau's format: a data defect no retry will fix.
             logger.LogError("FG application {ApplicationId} cannot be translated: {Reason}", application.ApplicationId, e.Message);
-            return new DeliveryOutcome(DeliveryOutcomeKind.Invalid, DepartmentMessage: e.Message);
+            return new HandoffOutcome(HandoffOutcomeKind.Invalid, DepartmentMessage: e.Message);
         }
 
         if (await holds.RemainingAsync(Department, cancellationToken).ConfigureAwait(false) is { } held)
@@ -61,7 +61,7 @@ internal sealed class HousingClient(
         }
 
         using var calls = DepartmentCallLog.Start();
-        DeliveryOutcome outcome;
+        HandoffOutcome outcome;
         try
         {
             using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -129,12 +129,12 @@ internal sealed class HousingClient(
         catch (Exception e) when (Failure(e, cancellationToken) is { } failure)
         {
             logger.LogWarning("FG ticket {CaseNumber} reconciliation failed: {Kind} {Code}", caseNumber, failure.Kind, failure.DepartmentCode);
-            return new StatusQueryResult(null, failure.Kind is DeliveryOutcomeKind.Transient or DeliveryOutcomeKind.Held ? TransientDelay(failure.RetryAfter) : null,
+            return new StatusQueryResult(null, failure.Kind is HandoffOutcomeKind.Transient or HandoffOutcomeKind.Held ? TransientDelay(failure.RetryAfter) : null,
                 failure.DepartmentCode);
         }
     }
 
-    private DeliveryOutcome Classify(HttpResponseMessage response, byte[] body)
+    private HandoffOutcome Classify(HttpResponseMessage response, byte[] body)
     {
         var payload = HousingTranslator.Describe(body);
         if (DepartmentHolds.Announced(response, time) is { } announced)
@@ -150,22 +150,22 @@ internal sealed class HousingClient(
         {
             // Assumption: a 200/202 that is not the documented JSON is often a proxy's page, so Transient. The retry
             // carries the same request_id, so the bureau answers it with the original ticket.
-            return new DeliveryOutcome(DeliveryOutcomeKind.Transient, $"HTTP {(int)response.StatusCode}", e.Message, ResponsePayload: payload);
+            return new HandoffOutcome(HandoffOutcomeKind.Transient, $"HTTP {(int)response.StatusCode}", e.Message, ResponsePayload: payload);
         }
     }
 
     // The failures the client turns into an outcome; anything else (including the caller's cancellation) escapes.
-    private DeliveryOutcome? Failure(Exception e, CancellationToken cancellationToken) => e switch
+    private HandoffOutcome? Failure(Exception e, CancellationToken cancellationToken) => e switch
     {
-        HousingCallException call => new DeliveryOutcome(call.Kind, call.Code, call.Message, RetryAfter: call.RetryAfter, ResponsePayload: call.ResponsePayload),
+        HousingCallException call => new HandoffOutcome(call.Kind, call.Code, call.Message, RetryAfter: call.RetryAfter, ResponsePayload: call.ResponsePayload),
         DepartmentHeldException held => DepartmentHolds.Held(held.Remaining),
-        HttpRequestException request => new DeliveryOutcome(DeliveryOutcomeKind.Transient, "connection", $"Connection failed: {request.HttpRequestError}"),
-        TimeoutRejectedException => new DeliveryOutcome(DeliveryOutcomeKind.Transient, "timeout", "Timed out."),
+        HttpRequestException request => new HandoffOutcome(HandoffOutcomeKind.Transient, "connection", $"Connection failed: {request.HttpRequestError}"),
+        TimeoutRejectedException => new HandoffOutcome(HandoffOutcomeKind.Transient, "timeout", "Timed out."),
 
         // Polly 8 does not say when the breaker closes; it stays open at most BreakDuration.
-        BrokenCircuitException => new DeliveryOutcome(DeliveryOutcomeKind.Transient, "circuit_open", "Circuit open: the bureau failed repeatedly.",
+        BrokenCircuitException => new HandoffOutcome(HandoffOutcomeKind.Transient, "circuit_open", "Circuit open: the bureau failed repeatedly.",
             RetryAfter: options.Value.Resilience.BreakDuration),
-        OperationCanceledException when !cancellationToken.IsCancellationRequested => new DeliveryOutcome(DeliveryOutcomeKind.Transient, "timeout", "Timed out."),
+        OperationCanceledException when !cancellationToken.IsCancellationRequested => new HandoffOutcome(HandoffOutcomeKind.Transient, "timeout", "Timed out."),
         _ => null,
     };
 

@@ -21,11 +21,11 @@ internal sealed class HousingFormatException(string field, string reason, Except
 /// resilience pipeline on purpose: none of these may be retried on the spot (a 429 must wait at least Retry-After,
 /// and a throttled token endpoint a minute), so they leave the pipeline at once and become the outcome.
 /// </summary>
-internal sealed class HousingCallException(DeliveryOutcomeKind kind, string code, string message, TimeSpan? retryAfter = null, string? responsePayload = null)
+internal sealed class HousingCallException(HandoffOutcomeKind kind, string code, string message, TimeSpan? retryAfter = null, string? responsePayload = null)
     : Exception(message)
 {
     /// <summary>Transient or ConfigurationFault.</summary>
-    public DeliveryOutcomeKind Kind { get; } = kind;
+    public HandoffOutcomeKind Kind { get; } = kind;
 
     public string Code { get; } = code;
 

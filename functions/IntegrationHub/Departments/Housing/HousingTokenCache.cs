@@ -56,7 +56,7 @@ internal sealed class HousingTokenCache(
             var settings = options.Value;
             var token = await shared.GetAsync(HousingTranslator.Department, settings.ClientId, Volatile.Read(ref _rejected),
                 settings.TokenRequestsPerMinute, RequestAsync,
-                static (code, message, wait) => new HousingCallException(DeliveryOutcomeKind.Transient, code, message, wait),
+                static (code, message, wait) => new HousingCallException(HandoffOutcomeKind.Transient, code, message, wait),
                 cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _token, new CachedToken(token.AccessToken, token.RenewAt));
             return token.AccessToken;
@@ -107,11 +107,11 @@ internal sealed class HousingTokenCache(
         }
         catch (HttpRequestException e)
         {
-            throw new HousingCallException(DeliveryOutcomeKind.Transient, "token_unreachable", $"Token endpoint unreachable: {e.HttpRequestError}");
+            throw new HousingCallException(HandoffOutcomeKind.Transient, "token_unreachable", $"Token endpoint unreachable: {e.HttpRequestError}");
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new HousingCallException(DeliveryOutcomeKind.Transient, "token_timeout", "The token endpoint did not answer in time.");
+            throw new HousingCallException(HandoffOutcomeKind.Transient, "token_timeout", "The token endpoint did not answer in time.");
         }
 
         using (response)
@@ -136,15 +136,15 @@ internal sealed class HousingTokenCache(
         return status switch
         {
             // Assumption: without Retry-After the throttle lasts the document's window, a minute.
-            429 => new HousingCallException(DeliveryOutcomeKind.Transient, "token_throttled", "The token endpoint throttled the hub.",
+            429 => new HousingCallException(HandoffOutcomeKind.Transient, "token_throttled", "The token endpoint throttled the hub.",
                 RetryAfter(response) ?? Window, payload),
-            200 or 408 or >= 500 => new HousingCallException(DeliveryOutcomeKind.Transient, error ?? $"token HTTP {status}",
+            200 or 408 or >= 500 => new HousingCallException(HandoffOutcomeKind.Transient, error ?? $"token HTTP {status}",
                 status == 200 ? "The token endpoint's answer is not a bearer token." : $"The token endpoint answered {status}.",
                 RetryAfter(response), payload),
 
             // Assumption: RFC 6749 §5.2 answers (400/401 invalid_client, unauthorized_client…) and anything else are the
             // credentials or BaseUrl being wrong, which only a configuration change fixes.
-            _ => new HousingCallException(DeliveryOutcomeKind.ConfigurationFault, error ?? $"token HTTP {status}",
+            _ => new HousingCallException(HandoffOutcomeKind.ConfigurationFault, error ?? $"token HTTP {status}",
                 $"The token endpoint refused the client credentials ({status}).", null, payload),
         };
     }

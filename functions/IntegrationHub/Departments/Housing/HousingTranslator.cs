@@ -69,8 +69,8 @@ internal static class HousingTranslator
     {
         var serviceCode = ServiceCode(application.ItemCode)
             ?? throw new HousingFormatException("itemCode", $"{application.ItemCode} is not a 房管 item.");
-        // Assumption: request_id is the hub's delivery key (the application id), the same on every attempt and replay.
-        if (application.DeliveryKey.Length is 0 or > MaxRequestId)
+        // Assumption: request_id is the hub's hand-off key (the application id), the same on every attempt and replay.
+        if (application.HandoffKey.Length is 0 or > MaxRequestId)
         {
             throw new HousingFormatException("request_id", $"must be 1-{MaxRequestId} characters.");
         }
@@ -80,7 +80,7 @@ internal static class HousingTranslator
         var (buffer, json) = WireWriter();
         var applicant = application.Applicant;
         json.WriteStartObject();
-        json.WriteString("request_id", application.DeliveryKey);
+        json.WriteString("request_id", application.HandoffKey);
         json.WriteString("service_code", serviceCode);
         json.WriteString("district_code", NotBlank("applicant.district", applicant.DistrictCode));
 
@@ -198,7 +198,7 @@ internal static class HousingTranslator
         string.IsNullOrWhiteSpace(value) ? throw new HousingFormatException(field, "is required.") : value;
 
     /// <summary>The bureau's synchronous answer to a submit, in the hub's terms (without Retry-After: that is the client's).</summary>
-    public static DeliveryOutcome ToOutcome(int httpStatus, ReadOnlySpan<byte> body)
+    public static HandoffOutcome ToOutcome(int httpStatus, ReadOnlySpan<byte> body)
     {
         switch (httpStatus)
         {
@@ -207,37 +207,37 @@ internal static class HousingTranslator
             case 400:
             {
                 var error = TryParseObject(body);
-                return new DeliveryOutcome(DeliveryOutcomeKind.Invalid, DepartmentCode: Text(error, "error") ?? "HTTP 400",
+                return new HandoffOutcome(HandoffOutcomeKind.Invalid, DepartmentCode: Text(error, "error") ?? "HTTP 400",
                     DepartmentMessage: ValidationDetails(error) ?? "The bureau refused the request (400).");
             }
 
             case 409 when TryParseObject(body) is { } refusal && Text(refusal, "error") == "not_eligible":
-                return new DeliveryOutcome(DeliveryOutcomeKind.Rejected, "not_eligible", Text(refusal, "message"), Status: ApplicationStatus.Rejected);
+                return new HandoffOutcome(HandoffOutcomeKind.Rejected, "not_eligible", Text(refusal, "message"), Status: ApplicationStatus.Rejected);
             case 401:
                 // Only reaches here after the one renewal the document allows (see HousingAuthHandler).
-                return new DeliveryOutcome(DeliveryOutcomeKind.ConfigurationFault, Text(TryParseObject(body), "error") ?? "HTTP 401",
+                return new HandoffOutcome(HandoffOutcomeKind.ConfigurationFault, Text(TryParseObject(body), "error") ?? "HTTP 401",
                     "The bureau refused a freshly issued token too: the client may not be authorised for this API.");
             case 408 or 429 or >= 500:
-                return new DeliveryOutcome(DeliveryOutcomeKind.Transient, $"HTTP {httpStatus}");
+                return new HandoffOutcome(HandoffOutcomeKind.Transient, $"HTTP {httpStatus}");
             default:
                 // Assumption: a status the document does not define (404, 403, 415, a 409 that is not not_eligible) means a
                 // wrong BaseUrl or a gateway refusing us, which only a configuration change fixes.
-                return new DeliveryOutcome(DeliveryOutcomeKind.ConfigurationFault, $"HTTP {httpStatus}");
+                return new HandoffOutcome(HandoffOutcomeKind.ConfigurationFault, $"HTTP {httpStatus}");
         }
     }
 
     // 202 received, 200 the same body again for a repeated request_id, or 200 completed with the instant result.
-    private static DeliveryOutcome Answer(ReadOnlySpan<byte> body)
+    private static HandoffOutcome Answer(ReadOnlySpan<byte> body)
     {
         var answer = TryParseObject(body) ?? throw new HousingFormatException("body", "the bureau's answer is not a JSON object.");
         var ticket = Text(answer, "ticket_no") ?? throw new HousingFormatException("ticket_no", "is missing from the bureau's answer.");
         return Text(answer, "status") switch
         {
-            "received" => new DeliveryOutcome(DeliveryOutcomeKind.Received, "received", CaseNumber: ticket),
+            "received" => new HandoffOutcome(HandoffOutcomeKind.Received, "received", CaseNumber: ticket),
 
             // Assumption: an instant item's result is its decision and a result that was given is a request granted, so
             // "completed" maps to Approved (办结·准予). The result is passed on exactly as the bureau wrote it.
-            "completed" => new DeliveryOutcome(DeliveryOutcomeKind.Completed, "completed", CaseNumber: ticket, Status: ApplicationStatus.Approved,
+            "completed" => new HandoffOutcome(HandoffOutcomeKind.Completed, "completed", CaseNumber: ticket, Status: ApplicationStatus.Approved,
                 Result: answer["result"] is JsonObject result
                     ? result.DeepClone().AsObject()
                     : throw new HousingFormatException("result", "a completed answer carries no result object.")),
@@ -289,7 +289,7 @@ internal static class HousingTranslator
             Department,
 
             // Assumption: request_id and reason may be absent or null; the hub then matches by ticket_no.
-            DeliveryKey: OptionalText(webhook, "request_id"),
+            HandoffKey: OptionalText(webhook, "request_id"),
             CaseNumber: ticket,
             Status: status,
             Reason: OptionalText(webhook, "reason"),
@@ -332,7 +332,7 @@ internal static class HousingTranslator
         var updatedAt = RequiredText(answer, "updated_at");
         return new DepartmentStatusReport(
             Department,
-            DeliveryKey: OptionalText(answer, "request_id") ?? deliveryKey,
+            HandoffKey: OptionalText(answer, "request_id") ?? deliveryKey,
             CaseNumber: ticket,
             Status: status,
             Reason: OptionalText(answer, "reason"),

@@ -10,7 +10,7 @@ namespace IntegrationHub.Departments.PublicSecurity;
 
 /// <summary>
 /// Delivers applications to the bureau. Retries, timeouts and the circuit breaker are the resilience handler's
-/// (see <see cref="PublicSecurityRegistration"/>); this class turns the last answer into a <see cref="DeliveryOutcome"/>.
+/// (see <see cref="PublicSecurityRegistration"/>); this class turns the last answer into a <see cref="HandoffOutcome"/>.
 /// </summary>
 internal sealed class PublicSecurityClient(
     HttpClient http,
@@ -23,10 +23,10 @@ internal sealed class PublicSecurityClient(
 
     public string Department => PublicSecurityTranslator.Department;
 
-    public async Task<DeliveryOutcome> DeliverAsync(CanonicalApplication application, CancellationToken cancellationToken)
+    public async Task<HandoffOutcome> HandOffAsync(CanonicalApplication application, CancellationToken cancellationToken)
     {
         var outcome = await SendAsync(application, cancellationToken).ConfigureAwait(false);
-        if (outcome is not { Kind: DeliveryOutcomeKind.Received, DepartmentCode: "2004" } || !PublicSecurityTranslator.IsInstant(application.ItemCode))
+        if (outcome is not { Kind: HandoffOutcomeKind.Received, DepartmentCode: "2004" } || !PublicSecurityTranslator.IsInstant(application.ItemCode))
         {
             return outcome;
         }
@@ -34,7 +34,7 @@ internal sealed class PublicSecurityClient(
         // Assumption: 2004 to an instant item means the bureau answered it before and that answer (its only result) was
         // lost; no notification follows an instant item, so "treat as 0000" would wait forever. SFZJD is a read-only
         // progress query, so the hub asks it again under a fresh LSH derived from the fixed one.
-        var again = await SendAsync(application with { DeliveryKey = RequeryKey(application.DeliveryKey) }, cancellationToken).ConfigureAwait(false);
+        var again = await SendAsync(application with { HandoffKey = RequeryKey(application.HandoffKey) }, cancellationToken).ConfigureAwait(false);
         return again with { Calls = [.. outcome.Calls ?? [], .. again.Calls ?? []] };
     }
 
@@ -42,7 +42,7 @@ internal sealed class PublicSecurityClient(
     private static string RequeryKey(string deliveryKey) =>
         $"{deliveryKey[..Math.Min(deliveryKey.Length, 33)]}-Q{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))[..5]}";
 
-    private async Task<DeliveryOutcome> SendAsync(CanonicalApplication application, CancellationToken cancellationToken)
+    private async Task<HandoffOutcome> SendAsync(CanonicalApplication application, CancellationToken cancellationToken)
     {
         byte[] body;
         try
@@ -53,7 +53,7 @@ internal sealed class PublicSecurityClient(
         {
             // The hub cannot express this application in the bureau's format: a data defect no retry will fix.
             logger.LogError("GA application {ApplicationId} cannot be translated: {Reason}", application.ApplicationId, e.Message);
-            return new DeliveryOutcome(DeliveryOutcomeKind.Invalid, DepartmentMessage: e.Message);
+            return new HandoffOutcome(HandoffOutcomeKind.Invalid, DepartmentMessage: e.Message);
         }
 
         if (await holds.RemainingAsync(Department, cancellationToken).ConfigureAwait(false) is { } held)
@@ -74,7 +74,7 @@ internal sealed class PublicSecurityClient(
         }
 
         using var calls = DepartmentCallLog.Start();
-        DeliveryOutcome outcome;
+        HandoffOutcome outcome;
         try
         {
             using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -83,11 +83,11 @@ internal sealed class PublicSecurityClient(
         }
         catch (HttpRequestException e)
         {
-            outcome = new DeliveryOutcome(DeliveryOutcomeKind.Transient, DepartmentMessage: $"Connection failed: {e.HttpRequestError}");
+            outcome = new HandoffOutcome(HandoffOutcomeKind.Transient, DepartmentMessage: $"Connection failed: {e.HttpRequestError}");
         }
         catch (TimeoutRejectedException)
         {
-            outcome = new DeliveryOutcome(DeliveryOutcomeKind.Transient, DepartmentMessage: "Timed out.");
+            outcome = new HandoffOutcome(HandoffOutcomeKind.Transient, DepartmentMessage: "Timed out.");
         }
         catch (DepartmentHeldException e)
         {
@@ -97,12 +97,12 @@ internal sealed class PublicSecurityClient(
         catch (BrokenCircuitException)
         {
             // Polly 8.4 does not say when the breaker closes; it stays open at most BreakDuration.
-            outcome = new DeliveryOutcome(DeliveryOutcomeKind.Transient, DepartmentMessage: "Circuit open: the bureau failed repeatedly.",
+            outcome = new HandoffOutcome(HandoffOutcomeKind.Transient, DepartmentMessage: "Circuit open: the bureau failed repeatedly.",
                 RetryAfter: options.Value.Resilience.BreakDuration);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            outcome = new DeliveryOutcome(DeliveryOutcomeKind.Transient, DepartmentMessage: "Timed out.");
+            outcome = new HandoffOutcome(HandoffOutcomeKind.Transient, DepartmentMessage: "Timed out.");
         }
 
         logger.LogInformation("GA application {ApplicationId} delivery: {Kind} {DepartmentCode}",
@@ -110,7 +110,7 @@ internal sealed class PublicSecurityClient(
         return outcome with { RequestPayload = requestPayload, Calls = calls.Calls };
     }
 
-    private DeliveryOutcome Classify(HttpResponseMessage response, byte[] body)
+    private HandoffOutcome Classify(HttpResponseMessage response, byte[] body)
     {
         var payload = TryDecode(body);
         if (response.StatusCode == HttpStatusCode.OK)
@@ -122,7 +122,7 @@ internal sealed class PublicSecurityClient(
             catch (PublicSecurityFormatException e)
             {
                 // Often a proxy's error page in front of the bureau; a retry after a lost 0000 returns 2004 with the SLBH.
-                return new DeliveryOutcome(DeliveryOutcomeKind.Transient, DepartmentMessage: e.Message, ResponsePayload: payload);
+                return new HandoffOutcome(HandoffOutcomeKind.Transient, DepartmentMessage: e.Message, ResponsePayload: payload);
             }
         }
 
@@ -134,12 +134,12 @@ internal sealed class PublicSecurityClient(
 
         var status = (int)response.StatusCode;
         var kind = status is >= 500 or 408 or 429
-            ? DeliveryOutcomeKind.Transient
+            ? HandoffOutcomeKind.Transient
 
             // Assumption: the document defines only 200 and 503; any other status means a wrong BaseUrl or a gateway
             // refusing us, which only a configuration change fixes.
-            : DeliveryOutcomeKind.ConfigurationFault;
-        return new DeliveryOutcome(kind, DepartmentMessage: $"HTTP {status}", ResponsePayload: payload);
+            : HandoffOutcomeKind.ConfigurationFault;
+        return new HandoffOutcome(kind, DepartmentMessage: $"HTTP {status}", ResponsePayload: payload);
     }
 
     private static string? TryDecode(byte[] body)

@@ -71,9 +71,9 @@ internal static partial class PublicSecurityTranslator
     {
         var businessType = BusinessType(application.ItemCode)
             ?? throw new PublicSecurityFormatException($"Item {application.ItemCode} is not a 公安 item.");
-        if (!DeliveryKeyPattern().IsMatch(application.DeliveryKey))
+        if (!HandoffKeyPattern().IsMatch(application.HandoffKey))
         {
-            throw new PublicSecurityFormatException("The delivery key is not a valid LSH (1-40 characters [A-Za-z0-9-]).");
+            throw new PublicSecurityFormatException("The hand-off key is not a valid LSH (1-40 characters [A-Za-z0-9-]).");
         }
 
         var applicant = application.Applicant;
@@ -81,7 +81,7 @@ internal static partial class PublicSecurityTranslator
         var request = RequestXml.Start();
         request.Open("Request").Open("Head")
             .Element("YWLX", businessType)
-            .Element("LSH", application.DeliveryKey)
+            .Element("LSH", application.HandoffKey)
             .Element("SQSJ", application.SubmittedAt.ToOffset(ChinaOffset).ToString(TimestampFormat, CultureInfo.InvariantCulture))
             .Element("SQQD", "SQPT")
             .Element("SSXQ", applicant.DistrictCode)
@@ -212,20 +212,20 @@ internal static partial class PublicSecurityTranslator
     }
 
     /// <summary>The bureau's synchronous answer, in the hub's terms.</summary>
-    public static DeliveryOutcome ToOutcome(ReadOnlySpan<byte> body)
+    public static HandoffOutcome ToOutcome(ReadOnlySpan<byte> body)
     {
         var root = Parse(body, "Response");
         var code = Value(root, "Code") ?? throw new PublicSecurityFormatException("The bureau's answer has no Code.");
         var message = Value(root, "Message");
         var caseNumber = Value(root, "SLBH");
-        var outcome = new DeliveryOutcome(DeliveryOutcomeKind.Transient, code, message, caseNumber);
+        var outcome = new HandoffOutcome(HandoffOutcomeKind.Transient, code, message, caseNumber);
 
         return code switch
         {
             // 2004 is the bureau's idempotency at work (a retry after a lost answer): the case already exists.
             "0000" or "2004" => outcome with
             {
-                Kind = DeliveryOutcomeKind.Received,
+                Kind = HandoffOutcomeKind.Received,
                 CaseNumber = caseNumber ?? throw new PublicSecurityFormatException($"Code {code} without SLBH."),
             },
 
@@ -233,13 +233,13 @@ internal static partial class PublicSecurityTranslator
             // request granted, so 0001 maps to Approved (办结·准予) whatever stage the ID card has reached.
             "0001" => outcome with
             {
-                Kind = DeliveryOutcomeKind.Completed,
+                Kind = HandoffOutcomeKind.Completed,
                 Status = ApplicationStatus.Approved,
                 Result = InstantResult(root),
             },
-            "1001" or "1002" or "1003" or "1004" => outcome with { Kind = DeliveryOutcomeKind.ConfigurationFault },
-            "2001" or "2002" or "2003" => outcome with { Kind = DeliveryOutcomeKind.Invalid },
-            "3001" => outcome with { Kind = DeliveryOutcomeKind.Rejected, Status = ApplicationStatus.Rejected },
+            "1001" or "1002" or "1003" or "1004" => outcome with { Kind = HandoffOutcomeKind.ConfigurationFault },
+            "2001" or "2002" or "2003" => outcome with { Kind = HandoffOutcomeKind.Invalid },
+            "3001" => outcome with { Kind = HandoffOutcomeKind.Rejected, Status = ApplicationStatus.Rejected },
 
             // 9001 is busy by definition. Assumption: a code the document does not list is treated the same way,
             // so a new bureau code delays an application (visible to operators) instead of failing it for good.
@@ -307,7 +307,7 @@ internal static partial class PublicSecurityTranslator
 
         return new DepartmentStatusReport(
             Department,
-            DeliveryKey: Value(root, "LSH"),
+            HandoffKey: Value(root, "LSH"),
             CaseNumber: caseNumber,
             Status: status,
             Reason: Value(root, "BLYJ"),
@@ -359,7 +359,7 @@ internal static partial class PublicSecurityTranslator
     }
 
     [GeneratedRegex("^[A-Za-z0-9-]{1,40}$")]
-    private static partial Regex DeliveryKeyPattern();
+    private static partial Regex HandoffKeyPattern();
 
     /// <summary>Reads the schema-validated form; anything missing here is a hub defect, reported without values.</summary>
     private readonly struct FormReader(JsonObject form)

@@ -30,7 +30,7 @@ internal sealed class SocialSecurityClient(
 
     public TimeSpan Interval => options.Value.PollInterval;
 
-    public async Task<DeliveryOutcome> DeliverAsync(CanonicalApplication application, CancellationToken cancellationToken)
+    public async Task<HandoffOutcome> HandOffAsync(CanonicalApplication application, CancellationToken cancellationToken)
     {
         SocialSecurityRequest request;
         try
@@ -41,7 +41,7 @@ internal sealed class SocialSecurityClient(
         {
             // The hub cannot express this application in the gateway's format: a data defect no retry will fix.
             logger.LogError("RS application {ApplicationId} cannot be translated: {Reason}", application.ApplicationId, e.Message);
-            return new DeliveryOutcome(DeliveryOutcomeKind.Invalid, DepartmentMessage: e.Message);
+            return new HandoffOutcome(HandoffOutcomeKind.Invalid, DepartmentMessage: e.Message);
         }
 
         var maintenance = options.Value.MaintenanceWindow();
@@ -49,7 +49,7 @@ internal sealed class SocialSecurityClient(
         {
             // The document: hold every call until the window ends. Nothing is sent, so nothing counts as a failure.
             logger.LogInformation("RS application {ApplicationId} held for the maintenance window: {Hold}", application.ApplicationId, hold);
-            return new DeliveryOutcome(DeliveryOutcomeKind.Held, DepartmentMessage: MaintenanceMessage, RetryAfter: hold);
+            return new HandoffOutcome(HandoffOutcomeKind.Held, DepartmentMessage: MaintenanceMessage, RetryAfter: hold);
         }
 
         if (await holds.RemainingAsync(Department, cancellationToken).ConfigureAwait(false) is { } held)
@@ -58,7 +58,7 @@ internal sealed class SocialSecurityClient(
         }
 
         var exchange = await ExchangeAsync(request, application.TraceParent, cancellationToken).ConfigureAwait(false);
-        DeliveryOutcome outcome;
+        HandoffOutcome outcome;
         try
         {
             outcome = exchange.Answer is { } answer
@@ -68,7 +68,7 @@ internal sealed class SocialSecurityClient(
         catch (SocialSecurityFormatException e)
         {
             // A 0000 without AAZ002 and the like: a retry with the same trans_id finds the case (2001).
-            outcome = new DeliveryOutcome(DeliveryOutcomeKind.Transient, exchange.Answer!.RetCode, e.Message);
+            outcome = new HandoffOutcome(HandoffOutcomeKind.Transient, exchange.Answer!.RetCode, e.Message);
         }
 
         logger.LogInformation("RS application {ApplicationId} delivery ({TradeCode}): {Kind} {DepartmentCode}",
@@ -111,7 +111,7 @@ internal sealed class SocialSecurityClient(
         if (exchange.Answer is not { } answer)
         {
             var failure = exchange.Failure!;
-            logger.Log(failure.Kind == DeliveryOutcomeKind.ConfigurationFault ? LogLevel.Error : LogLevel.Warning,
+            logger.Log(failure.Kind == HandoffOutcomeKind.ConfigurationFault ? LogLevel.Error : LogLevel.Warning,
                 "RS9001 for case {CaseNumber} failed: {Reason}", caseNumber, failure.DepartmentMessage);
             return new StatusQueryResult(null, Max(failure.RetryAfter, settings.MinQueryInterval), failure.DepartmentCode);
         }
@@ -182,7 +182,7 @@ internal sealed class SocialSecurityClient(
             "9003 outside the configured maintenance window", cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<(string? Sent, string? Received, SocialSecurityAnswer? Answer, DeliveryOutcome? Failure)> CallAsync(
+    private async Task<(string? Sent, string? Received, SocialSecurityAnswer? Answer, HandoffOutcome? Failure)> CallAsync(
         SocialSecurityRequest request, string? traceParent, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, GatewayPath);
@@ -198,7 +198,7 @@ internal sealed class SocialSecurityClient(
             message.Headers.TryAddWithoutValidation("traceparent", traceParent);
         }
 
-        DeliveryOutcome failure;
+        HandoffOutcome failure;
         try
         {
             using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
@@ -216,7 +216,7 @@ internal sealed class SocialSecurityClient(
             catch (SocialSecurityFormatException e)
             {
                 // Often a proxy's error page in front of the gateway; a retry with the same trans_id is safe.
-                return (Sent(message), received, null, new DeliveryOutcome(DeliveryOutcomeKind.Transient, DepartmentMessage: e.Message));
+                return (Sent(message), received, null, new HandoffOutcome(HandoffOutcomeKind.Transient, DepartmentMessage: e.Message));
             }
         }
         catch (DepartmentHeldException e)
@@ -225,21 +225,21 @@ internal sealed class SocialSecurityClient(
         }
         catch (HttpRequestException e)
         {
-            failure = new DeliveryOutcome(DeliveryOutcomeKind.Transient, DepartmentMessage: $"Connection failed: {e.HttpRequestError}");
+            failure = new HandoffOutcome(HandoffOutcomeKind.Transient, DepartmentMessage: $"Connection failed: {e.HttpRequestError}");
         }
         catch (TimeoutRejectedException)
         {
-            failure = new DeliveryOutcome(DeliveryOutcomeKind.Transient, DepartmentMessage: "Timed out.");
+            failure = new HandoffOutcome(HandoffOutcomeKind.Transient, DepartmentMessage: "Timed out.");
         }
         catch (BrokenCircuitException)
         {
             // Polly 8 does not say when the breaker closes; it stays open at most BreakDuration.
-            failure = new DeliveryOutcome(DeliveryOutcomeKind.Transient, DepartmentMessage: "Circuit open: the gateway failed repeatedly.",
+            failure = new HandoffOutcome(HandoffOutcomeKind.Transient, DepartmentMessage: "Circuit open: the gateway failed repeatedly.",
                 RetryAfter: options.Value.Resilience.BreakDuration);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            failure = new DeliveryOutcome(DeliveryOutcomeKind.Transient, DepartmentMessage: "Timed out.");
+            failure = new HandoffOutcome(HandoffOutcomeKind.Transient, DepartmentMessage: "Timed out.");
         }
 
         return (Sent(message), null, null, failure);
@@ -249,7 +249,7 @@ internal sealed class SocialSecurityClient(
     private static string? Sent(HttpRequestMessage message) =>
         message.Options.TryGetValue(SocialSecuritySigningHandler.SentKey, out var sent) ? sent : null;
 
-    private DeliveryOutcome NotOk(HttpResponseMessage response, string? body)
+    private HandoffOutcome NotOk(HttpResponseMessage response, string? body)
     {
         if (DepartmentHolds.Announced(response, time) is { } announced)
         {
@@ -258,12 +258,12 @@ internal sealed class SocialSecurityClient(
 
         var status = (int)response.StatusCode;
         var kind = status is >= 500 or 408 or 429
-            ? DeliveryOutcomeKind.Transient
+            ? HandoffOutcomeKind.Transient
 
             // Assumption: the document defines no HTTP status but 200; any other 4xx means a wrong BaseUrl or a
             // gateway refusing us, which only a configuration change fixes.
-            : DeliveryOutcomeKind.ConfigurationFault;
-        return new DeliveryOutcome(kind, DepartmentMessage: $"HTTP {status}", ResponsePayload: body);
+            : HandoffOutcomeKind.ConfigurationFault;
+        return new HandoffOutcome(kind, DepartmentMessage: $"HTTP {status}", ResponsePayload: body);
     }
 
     /// <summary>
@@ -274,7 +274,7 @@ internal sealed class SocialSecurityClient(
         string? Sent,
         string? Received,
         SocialSecurityAnswer? Answer,
-        DeliveryOutcome? Failure,
+        HandoffOutcome? Failure,
         TimeSpan MaintenanceHold,
         IReadOnlyList<DepartmentCall> Calls);
 }

@@ -39,7 +39,7 @@ public static class SocialSecurityRegistration
             "rs",
             sp => sp.GetRequiredService<IOptions<SocialSecurityOptions>>().Value.Resilience,
             static async (response, cancellationToken) => response.IsSuccessStatusCode
-                && IsDelivery(response.RequestMessage)
+                && IsHandoff(response.RequestMessage)
                 && SocialSecurityTranslator.IsBusy(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)));
 
         // Added after the resilience handler, so it sits inside it and signs every attempt afresh.
@@ -55,7 +55,7 @@ public static class SocialSecurityRegistration
     // backoff, and the breaker stops the calls if it persists.
     // A busy delivery is retried at once with the same trans_id. A busy RS9001 is not: its 9001 may mean "asked too
     // soon", which a retry seconds later only repeats (and counts against the breaker); the hub asks again later.
-    private static bool IsDelivery(HttpRequestMessage? request) =>
+    private static bool IsHandoff(HttpRequestMessage? request) =>
         request is not null
         && request.Options.TryGetValue(SocialSecuritySigningHandler.RequestKey, out var gatewayRequest)
         && gatewayRequest.TradeCode != SocialSecurityTranslator.QueryTrade;

@@ -78,9 +78,9 @@ internal static partial class SocialSecurityTranslator
     {
         var tradeCode = TradeCode(application.ItemCode)
             ?? throw new SocialSecurityFormatException($"Item {application.ItemCode} is not a 人社 item.");
-        if (!TransIdPattern().IsMatch(application.DeliveryKey))
+        if (!TransIdPattern().IsMatch(application.HandoffKey))
         {
-            throw new SocialSecurityFormatException("The delivery key is not a valid trans_id (1-32 characters [A-Za-z0-9]).");
+            throw new SocialSecurityFormatException("The hand-off key is not a valid trans_id (1-32 characters [A-Za-z0-9]).");
         }
 
         var applicant = application.Applicant;
@@ -134,7 +134,7 @@ internal static partial class SocialSecurityTranslator
                 throw new SocialSecurityFormatException($"No field table for trade {tradeCode}.");
         }
 
-        return new SocialSecurityRequest(tradeCode, application.DeliveryKey, StringObject(CollectionsMarshal.AsSpan(fields)));
+        return new SocialSecurityRequest(tradeCode, application.HandoffKey, StringObject(CollectionsMarshal.AsSpan(fields)));
     }
 
     /// <summary>The decision query for one case, under its own trans_id.</summary>
@@ -380,18 +380,18 @@ internal static partial class SocialSecurityTranslator
     }
 
     /// <summary>The gateway's answer to a delivery, in the hub's terms. <paramref name="maintenanceHold"/> is how long a 9003 holds.</summary>
-    public static DeliveryOutcome ToOutcome(SocialSecurityRequest request, SocialSecurityAnswer answer, TimeSpan maintenanceHold)
+    public static HandoffOutcome ToOutcome(SocialSecurityRequest request, SocialSecurityAnswer answer, TimeSpan maintenanceHold)
     {
         EnsureAnswers(request, answer);
         var caseNumber = answer.Body.GetValueOrDefault("AAZ002");
-        var outcome = new DeliveryOutcome(DeliveryOutcomeKind.Transient, answer.RetCode, answer.RetMsg, caseNumber);
+        var outcome = new HandoffOutcome(HandoffOutcomeKind.Transient, answer.RetCode, answer.RetMsg, caseNumber);
         return answer.RetCode switch
         {
             // 2001 is the gateway's idempotency at work (a retry after a lost answer): the case already exists.
             // Assumption: a 2001 for an instant item is Received too (no result): the first answer's result cannot be recovered.
             "0000" or "2001" => outcome with
             {
-                Kind = DeliveryOutcomeKind.Received,
+                Kind = HandoffOutcomeKind.Received,
                 CaseNumber = caseNumber ?? throw new SocialSecurityFormatException($"ret_code {answer.RetCode} without AAZ002."),
             },
 
@@ -399,14 +399,14 @@ internal static partial class SocialSecurityTranslator
             // granted, so it maps to Approved (办结·准予) whatever GSZT says; the result is passed on as given.
             "0001" => outcome with
             {
-                Kind = DeliveryOutcomeKind.Completed,
+                Kind = HandoffOutcomeKind.Completed,
                 Status = ApplicationStatus.Approved,
                 Result = InstantResult(request.TradeCode, answer.Body),
             },
-            "1001" => outcome with { Kind = DeliveryOutcomeKind.ConfigurationFault },
-            "1002" or "1003" or "1004" => outcome with { Kind = DeliveryOutcomeKind.Invalid },
-            "8001" or "8002" => outcome with { Kind = DeliveryOutcomeKind.Rejected, Status = ApplicationStatus.Rejected },
-            "9003" => outcome with { Kind = DeliveryOutcomeKind.Held, RetryAfter = maintenanceHold },
+            "1001" => outcome with { Kind = HandoffOutcomeKind.ConfigurationFault },
+            "1002" or "1003" or "1004" => outcome with { Kind = HandoffOutcomeKind.Invalid },
+            "8001" or "8002" => outcome with { Kind = HandoffOutcomeKind.Rejected, Status = ApplicationStatus.Rejected },
+            "9003" => outcome with { Kind = HandoffOutcomeKind.Held, RetryAfter = maintenanceHold },
 
             // 9001 and 9002 are transient by definition. Assumption: a code the document does not list is treated the
             // same way, so a new gateway code delays an application (visible to operators) instead of failing it for good.
@@ -466,7 +466,7 @@ internal static partial class SocialSecurityTranslator
 
         return new DepartmentStatusReport(
             Department,
-            DeliveryKey: deliveryKey,
+            HandoffKey: deliveryKey,
             CaseNumber: caseNumber,
             Status: status,
             Reason: answer.Body.GetValueOrDefault("BLYJ"),

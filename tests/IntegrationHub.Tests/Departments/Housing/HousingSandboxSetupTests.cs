@@ -32,8 +32,8 @@ public sealed class HousingSandboxSetupTests
         Assert.Equal(TimeSpan.FromSeconds(30), options.ReconcileAfter);
 
         var outcome = await services.GetRequiredService<IDepartmentAdapter>()
-            .DeliverAsync(FgTestData.Application("FG-003", submittedAt: TimeProvider.System.GetUtcNow()), CancellationToken.None);
-        Assert.Equal(DeliveryOutcomeKind.Completed, outcome.Kind);
+            .HandOffAsync(FgTestData.Application("FG-003", submittedAt: TimeProvider.System.GetUtcNow()), CancellationToken.None);
+        Assert.Equal(HandoffOutcomeKind.Completed, outcome.Kind);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using Azure.Data.Tables;
 using IntegrationHub.Departments.SharedState;
 using Microsoft.Extensions.Logging;
 
-namespace IntegrationHub.Delivery;
+namespace IntegrationHub.Handoff;
 
 /// <summary>
 /// Which departments' circuit breakers are open, as the resilience pipelines report it. Each instance has its own breakers

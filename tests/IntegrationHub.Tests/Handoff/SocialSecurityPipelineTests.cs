@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using IntegrationHub.Tests.Applications;
 using IntegrationHub.Tests.Fixtures;
 
-namespace IntegrationHub.Tests.Delivery;
+namespace IntegrationHub.Tests.Handoff;
 
 /// <summary>人社 through the whole pipeline: delivery, then decisions only by polling RS9001.</summary>
 [Collection(PipelineCollection.Name)]

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace IntegrationHub.Delivery;
+namespace IntegrationHub.Handoff;
 
 /// <summary>
 /// The one-machine stand-in for a Functions queue trigger: receive, run the handler, delete on success;
@@ -18,7 +18,7 @@ public sealed class QueueWorker(
     Func<Task<QueueClient>>? poisonQueue,
     Func<IServiceProvider, string, CancellationToken, Task> handle,
     IServiceProvider services,
-    IOptions<DeliveryOptions> options,
+    IOptions<HandoffOptions> options,
     ILogger<QueueWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -8,7 +8,7 @@ using IntegrationHub.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace IntegrationHub.Delivery;
+namespace IntegrationHub.Handoff;
 
 /// <summary>
 /// Takes one hand-off message, delivers the application through its department's adapter and records
@@ -25,7 +25,7 @@ public sealed class HandoffDispatcher(
     PayloadMasker masker,
     IEnumerable<IDepartmentAdapter> adapters,
     DepartmentHolds holds,
-    IOptions<DeliveryOptions> options,
+    IOptions<HandoffOptions> options,
     TimeProvider time,
     ILogger<HandoffDispatcher> logger,
     HubMetrics metrics)
@@ -71,13 +71,13 @@ public sealed class HandoffDispatcher(
         activity?.SetTag(HubTelemetry.ItemTag, application.ItemCode);
         if (!_adapters.TryGetValue(application.Department, out var adapter))
         {
-            await Record(canonical, application.Department, message, new DeliveryOutcome(DeliveryOutcomeKind.ConfigurationFault,
+            await Record(canonical, application.Department, message, new HandoffOutcome(HandoffOutcomeKind.ConfigurationFault,
                 DepartmentMessage: $"No adapter is configured for department {application.Department}."), TimeSpan.Zero, cancellationToken);
             return;
         }
 
         var started = time.GetTimestamp();
-        var outcome = await adapter.DeliverAsync(canonical, cancellationToken);
+        var outcome = await adapter.HandOffAsync(canonical, cancellationToken);
         activity?.SetTag(HubTelemetry.OutcomeTag, outcome.Kind.ToString());
         await Record(canonical, application.Department, message, outcome, time.GetElapsedTime(started), cancellationToken);
     }
@@ -99,7 +99,7 @@ public sealed class HandoffDispatcher(
             return StatusChange.Of(new TimelineEntity
             {
                 Kind = "handoff-failed",
-                Summary = $"Delivery failed {options.Value.MaxDequeueCount} times with an unexpected error; moved to the poison queue",
+                Summary = $"Hand-off failed {options.Value.MaxDequeueCount} times with an unexpected error; moved to the poison queue",
                 Outcome = "Poison",
             });
         }, cancellationToken);
@@ -116,7 +116,7 @@ public sealed class HandoffDispatcher(
         }, cancellationToken);
 
     private async Task Record(
-        CanonicalApplication canonical, string department, HandoffMessage message, DeliveryOutcome outcome, TimeSpan duration, CancellationToken cancellationToken)
+        CanonicalApplication canonical, string department, HandoffMessage message, HandoffOutcome outcome, TimeSpan duration, CancellationToken cancellationToken)
     {
         // Whatever this outcome says, the next try waits while the department is held: another delivery or a status
         // query may have been told to wait longer.
@@ -134,24 +134,24 @@ public sealed class HandoffDispatcher(
 
             switch (outcome.Kind)
             {
-                case DeliveryOutcomeKind.Received:
+                case HandoffOutcomeKind.Received:
                     Delivered(application, outcome);
                     change.MoveTo(ApplicationStatus.Delivered, outcome.DepartmentMessage, "department receipt");
                     break;
-                case DeliveryOutcomeKind.Completed:
-                case DeliveryOutcomeKind.Rejected:
+                case HandoffOutcomeKind.Completed:
+                case HandoffOutcomeKind.Rejected:
                     Delivered(application, outcome);
                     personalData.SealResult(application, outcome.Result);
-                    var final = outcome.Status ?? (outcome.Kind == DeliveryOutcomeKind.Rejected ? ApplicationStatus.Rejected : ApplicationStatus.Approved);
+                    var final = outcome.Status ?? (outcome.Kind == HandoffOutcomeKind.Rejected ? ApplicationStatus.Rejected : ApplicationStatus.Approved);
                     change.MoveTo(final, outcome.DepartmentMessage, "department answer");
                     break;
-                case DeliveryOutcomeKind.Invalid:
-                case DeliveryOutcomeKind.ConfigurationFault:
+                case HandoffOutcomeKind.Invalid:
+                case HandoffOutcomeKind.ConfigurationFault:
                     application.Handoff = nameof(HandoffState.Failed);
                     application.LastFailedAt = time.GetUtcNow();
-                    change.Entries.Add(new TimelineEntity { Kind = "handoff-failed", Summary = $"Delivery failed permanently: {outcome.Kind}", Outcome = outcome.Kind.ToString() });
+                    change.Entries.Add(new TimelineEntity { Kind = "handoff-failed", Summary = $"Hand-off failed permanently: {outcome.Kind}", Outcome = outcome.Kind.ToString() });
                     break;
-                case DeliveryOutcomeKind.Held:
+                case HandoffOutcomeKind.Held:
                     application.Handoff = nameof(HandoffState.Held);
                     retryIn = Promised(Max(hold, outcome.RetryAfter ?? options.Value.RetryBaseDelay));
                     break;
@@ -161,7 +161,7 @@ public sealed class HandoffDispatcher(
                     {
                         application.Handoff = nameof(HandoffState.Failed);
                         application.LastFailedAt = time.GetUtcNow();
-                        change.Entries.Add(new TimelineEntity { Kind = "handoff-failed", Summary = $"Delivery failed {application.FailedAttempts} times; retry budget used up", Outcome = outcome.Kind.ToString() });
+                        change.Entries.Add(new TimelineEntity { Kind = "handoff-failed", Summary = $"Hand-off failed {application.FailedAttempts} times; retry budget used up", Outcome = outcome.Kind.ToString() });
                     }
                     else
                     {
@@ -191,16 +191,16 @@ public sealed class HandoffDispatcher(
 
         var committed = result.Application!;
         metrics.Delivered(committed, outcome.Kind.ToString(), duration);
-        logger.LogInformation("Delivery of {ApplicationId} to {Department}: {Outcome} {DepartmentCode} in {DurationMs} ms",
+        logger.LogInformation("Hand-off of {ApplicationId} to {Department}: {Outcome} {DepartmentCode} in {DurationMs} ms",
             canonical.ApplicationId, committed.Department, outcome.Kind, outcome.DepartmentCode, (long)duration.TotalMilliseconds);
     }
 
-    private TimelineEntity AttemptEntry(HandoffMessage message, DeliveryOutcome outcome, TimeSpan duration, ApplicationEntity application) => new TimelineEntity
+    private TimelineEntity AttemptEntry(HandoffMessage message, HandoffOutcome outcome, TimeSpan duration, ApplicationEntity application) => new TimelineEntity
     {
         Kind = "attempt",
         Summary = message.ReplayOf is { } of
             ? $"Replay of attempt {of} by {message.ReplayedBy}: {outcome.Kind}"
-            : $"Delivery attempt to {application.Department}: {outcome.Kind}",
+            : $"Hand-off attempt to {application.Department}: {outcome.Kind}",
         Outcome = outcome.Kind.ToString(),
         DurationMs = (long)duration.TotalMilliseconds,
         DepartmentCode = outcome.DepartmentCode,
@@ -212,7 +212,7 @@ public sealed class HandoffDispatcher(
         Actor = message.ReplayedBy,
     }.WithCalls(outcome.Calls);
 
-    private void Delivered(ApplicationEntity application, DeliveryOutcome outcome)
+    private void Delivered(ApplicationEntity application, HandoffOutcome outcome)
     {
         application.Handoff = nameof(HandoffState.Delivered);
         application.CaseNumber = outcome.CaseNumber ?? application.CaseNumber;

@@ -1,13 +1,13 @@
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
-using IntegrationHub.Delivery;
+using IntegrationHub.Handoff;
 using IntegrationHub.Storage;
 using IntegrationHub.Tests.Fixtures;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-namespace IntegrationHub.Tests.Delivery;
+namespace IntegrationHub.Tests.Handoff;
 
 /// <summary>
 /// The sweep re-sends a hand-off whose message was lost, but not the hand-offs of a backlog whose messages are only late:
@@ -27,7 +27,7 @@ public sealed class StrandedSweepTests : IAsyncLifetime
         _azurite = await Azurite.StartAsync();
         _graph = new StoreGraph(new TableServiceClient(_azurite.ConnectionString), "sweep", _time);
         _queue = new HandoffQueue(new QueueServiceClient(_azurite.ConnectionString), Options.Create(new StorageOptions { TablePrefix = "sweep" }));
-        _sweep = new StrandedSweep(_graph.Work, _graph.Store, _queue, Options.Create(new DeliveryOptions()), _time, NullLogger<StrandedSweep>.Instance);
+        _sweep = new StrandedSweep(_graph.Work, _graph.Store, _queue, Options.Create(new HandoffOptions()), _time, NullLogger<StrandedSweep>.Instance);
     }
 
     public async Task DisposeAsync() => await _azurite.DisposeAsync();

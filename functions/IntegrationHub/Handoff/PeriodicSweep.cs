@@ -6,13 +6,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace IntegrationHub.Delivery;
+namespace IntegrationHub.Handoff;
 
 /// <summary>
 /// The one-machine stand-in for the Functions timer triggers: the <see cref="StrandedSweep"/>, the <see cref="StatusFollowUps"/>
 /// the <see cref="PersonalDataRetention"/> and the queue gauges' <see cref="QueueProbe"/>.
 /// </summary>
-public sealed class PeriodicSweep(IServiceProvider services, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<PeriodicSweep> logger) : BackgroundService
+public sealed class PeriodicSweep(IServiceProvider services, IOptions<HandoffOptions> options, TimeProvider time, ILogger<PeriodicSweep> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

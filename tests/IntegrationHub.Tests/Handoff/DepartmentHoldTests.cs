@@ -7,7 +7,7 @@ using IntegrationHub.Tests.Applications;
 using IntegrationHub.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace IntegrationHub.Tests.Delivery;
+namespace IntegrationHub.Tests.Handoff;
 
 /// <summary>A hub of its own: a department held by one test must not delay another collection's deliveries.</summary>
 [CollectionDefinition(Name)]

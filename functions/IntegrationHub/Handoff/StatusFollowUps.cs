@@ -6,7 +6,7 @@ using IntegrationHub.Storage;
 using IntegrationHub.Telemetry;
 using Microsoft.Extensions.Logging;
 
-namespace IntegrationHub.Delivery;
+namespace IntegrationHub.Handoff;
 
 /// <summary>
 /// Asks the departments about every case that is due, applies what they say through the <see cref="StatusPath"/>, and
@@ -58,7 +58,7 @@ public sealed class StatusFollowUps(
             // Telemetry hook (issue 14): the poll and the report it brings are spans in the application's trace.
             using var activity = HubTelemetry.StartInApplicationTrace($"poll {application.Department}", application.TraceParent,
                 application.PartitionKey, ActivityKind.Client);
-            var result = await query.QueryAsync(application.DeliveryKey, application.CaseNumber, cancellationToken);
+            var result = await query.QueryAsync(application.HandoffKey, application.CaseNumber, cancellationToken);
             asked++;
             unwritten = DepartmentCall.Fold(unwritten, result.Calls ?? []);
             if (result.Report is { } report)

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using IntegrationHub.Departments;
 using IntegrationHub.Privacy;
 
-namespace IntegrationHub.Delivery;
+namespace IntegrationHub.Handoff;
 
 /// <summary>
 /// Masks what the timeline keeps of a department exchange by the department's own declaration of its personal elements

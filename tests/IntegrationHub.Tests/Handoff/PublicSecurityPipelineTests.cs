@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using IntegrationHub.Tests.Applications;
 using IntegrationHub.Tests.Fixtures;
 
-namespace IntegrationHub.Tests.Delivery;
+namespace IntegrationHub.Tests.Handoff;
 
 /// <summary>Submission to final status through the whole pipeline: Azurite, the queue worker, the strict sandbox 公安.</summary>
 [Collection(PipelineCollection.Name)]

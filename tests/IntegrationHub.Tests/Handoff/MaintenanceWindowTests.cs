@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using IntegrationHub.Tests.Applications;
 using IntegrationHub.Tests.Fixtures;
 
-namespace IntegrationHub.Tests.Delivery;
+namespace IntegrationHub.Tests.Handoff;
 
 /// <summary>A hub whose 人社 maintenance window (on both sides) started a minute ago and ends 25 seconds after start-up (room for a busy machine).</summary>
 public sealed class MaintenanceHubFixture : HubFixture

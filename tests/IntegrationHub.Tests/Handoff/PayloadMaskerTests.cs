@@ -2,13 +2,13 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
-using IntegrationHub.Delivery;
+using IntegrationHub.Handoff;
 using IntegrationHub.Departments.Housing;
 using IntegrationHub.Departments.PublicSecurity;
 using IntegrationHub.Departments.SocialSecurity;
 using IntegrationHub.Tests.Privacy;
 
-namespace IntegrationHub.Tests.Delivery;
+namespace IntegrationHub.Tests.Handoff;
 
 /// <summary>The payloads kept on the timeline are masked by each department's declaration, by walking their structure.</summary>
 public sealed class PayloadMaskerTests
@@ -29,7 +29,7 @@ public sealed class PayloadMaskerTests
         var before = WirePayloads.Leaves(department, payload);
         var after = WirePayloads.Leaves(department, masked);
         Assert.Equal(before.Select(l => l.Name), after.Select(l => l.Name));
-        Assert.Contains(application.DeliveryKey, masked, StringComparison.Ordinal);
+        Assert.Contains(application.HandoffKey, masked, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using IntegrationHub.Contracts;
-using IntegrationHub.Delivery;
+using IntegrationHub.Handoff;
 using IntegrationHub.Departments;
 using IntegrationHub.Privacy;
 using IntegrationHub.Storage;
@@ -8,7 +8,7 @@ using IntegrationHub.Tests.Applications;
 using IntegrationHub.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace IntegrationHub.Tests.Delivery;
+namespace IntegrationHub.Tests.Handoff;
 
 /// <summary>What a crash or a broken message leaves behind is repaired or surfaced, never lost.</summary>
 [Collection(PipelineCollection.Name)]
@@ -69,7 +69,7 @@ public sealed class CrashRecoveryTests(HubFixture hub)
             Platform = HubFixture.PlatformA,
             ItemCode = item,
             Department = department,
-            DeliveryKey = id,
+            HandoffKey = id,
             Status = delivered is null ? nameof(ApplicationStatus.Submitted) : nameof(ApplicationStatus.Delivered),
             Handoff = delivered is null ? nameof(HandoffState.Waiting) : nameof(HandoffState.Delivered),
             CaseNumber = delivered,

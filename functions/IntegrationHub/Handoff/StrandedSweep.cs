@@ -2,7 +2,7 @@ using IntegrationHub.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace IntegrationHub.Delivery;
+namespace IntegrationHub.Handoff;
 
 /// <summary>
 /// Periodic repair, from one range read of the work table: finishes steps a crash interrupted (their intents), re-sends
@@ -10,7 +10,7 @@ namespace IntegrationHub.Delivery;
 /// pending hand-off whose application was never written. Once an hour it also drops hour counters the dashboard no longer reads.
 /// </summary>
 public sealed class StrandedSweep(
-    WorkIndex work, ApplicationStore store, HandoffQueue queue, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<StrandedSweep> logger)
+    WorkIndex work, ApplicationStore store, HandoffQueue queue, IOptions<HandoffOptions> options, TimeProvider time, ILogger<StrandedSweep> logger)
 {
     private static readonly TimeSpan CountersKept = TimeSpan.FromHours(48);
     private DateTimeOffset _pruned = DateTimeOffset.MinValue;

@@ -1,6 +1,6 @@
 using IntegrationHub.Tests.Fixtures;
 
-namespace IntegrationHub.Tests.Delivery;
+namespace IntegrationHub.Tests.Handoff;
 
 internal static class PipelineAssert
 {

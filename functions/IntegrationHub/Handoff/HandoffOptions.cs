@@ -1,11 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace IntegrationHub.Delivery;
+namespace IntegrationHub.Handoff;
 
 /// <summary>How hard the hub tries before a hand-off counts as failed, and how often it looks for stranded work.</summary>
-public sealed class DeliveryOptions : IValidatableObject
+public sealed class HandoffOptions : IValidatableObject
 {
-    public const string Section = "Delivery";
+    public const string Section = "Handoff";
 
     /// <summary>Transient outcomes (after the HTTP client's own quick retries) before the hand-off fails.</summary>
     [Range(1, 100)]

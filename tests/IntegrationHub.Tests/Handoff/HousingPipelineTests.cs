@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using IntegrationHub.Tests.Applications;
 using IntegrationHub.Tests.Fixtures;
 
-namespace IntegrationHub.Tests.Delivery;
+namespace IntegrationHub.Tests.Handoff;
 
 /// <summary>房管 through the whole pipeline: OAuth2, 202 + ticket, webhooks that repeat and arrive out of order, reconciliation.</summary>
 [Collection(PipelineCollection.Name)]
