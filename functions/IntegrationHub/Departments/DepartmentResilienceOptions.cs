@@ -147,6 +147,18 @@ internal static class DepartmentResilience
     }
 
     /// <summary>
+    /// <typeparamref name="TClient"/> as the department's <see cref="IDepartmentCaseRequests"/>: among all of them (as
+    /// <see cref="IDepartmentAdapter"/> is) and keyed by <paramref name="department"/>, for the hub side to pick one.
+    /// </summary>
+    public static IServiceCollection AddDepartmentCaseRequests<TClient>(this IServiceCollection services, string department)
+        where TClient : class, IDepartmentCaseRequests
+    {
+        services.AddTransient<IDepartmentCaseRequests>(sp => sp.GetRequiredService<TClient>());
+        services.AddKeyedTransient<IDepartmentCaseRequests>(department, (sp, _) => sp.GetRequiredService<TClient>());
+        return services;
+    }
+
+    /// <summary>
     /// The standard handler's shape (total timeout, retry with exponential backoff and jitter, circuit breaker,
     /// attempt timeout) with the department's own budget. <paramref name="isTransientAnswer"/> lets a department
     /// count a well-formed "busy" answer as transient too; the response is already buffered when it runs.

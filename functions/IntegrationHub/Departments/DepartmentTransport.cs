@@ -30,7 +30,7 @@ internal sealed partial class DepartmentTransport(
     /// Translates with <paramref name="translate"/>; a <typeparamref name="TFault"/> (the hub cannot express this request
     /// in the department's format) is a data defect no retry fixes: the Invalid outcome, logged without values.
     /// </summary>
-    public HandoffOutcome? Translate<TFault, T>(Func<T> translate, string applicationId, out T? translated)
+    public HandoffOutcome? Translate<TFault, T>(Func<T> translate, string subject, out T? translated)
         where TFault : Exception
     {
         try
@@ -41,7 +41,7 @@ internal sealed partial class DepartmentTransport(
         catch (TFault e)
         {
             translated = default;
-            Log.Untranslatable(logger, department, applicationId, e.Message);
+            Log.Untranslatable(logger, department, subject, e.Message);
             return new HandoffOutcome(HandoffOutcomeKind.Invalid, DepartmentMessage: e.Message);
         }
     }
@@ -94,6 +94,18 @@ internal sealed partial class DepartmentTransport(
         return new HandoffOutcome(kind, $"HTTP {status}", $"HTTP {status}", ResponsePayload: payload);
     }
 
+    /// <summary>
+    /// An upload's outcome from the outcome its answer was classed as: the translators put the department's file id
+    /// (CLID, file_id) where a case number would be, so one classification serves applications and files alike.
+    /// </summary>
+    public static MaterialUploadOutcome Upload(HandoffOutcome outcome) => new(
+        outcome.Kind,
+        outcome.Kind == HandoffOutcomeKind.Received ? outcome.CaseNumber : null,
+        outcome.DepartmentCode,
+        outcome.DepartmentMessage,
+        outcome.RetryAfter,
+        outcome.Calls);
+
     // The failures an adapter turns into an outcome; anything else (including the caller's cancellation) escapes.
     private HandoffOutcome? Failure(Exception e, CancellationToken cancellationToken) => e switch
     {
@@ -111,8 +123,8 @@ internal sealed partial class DepartmentTransport(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7001, Level = LogLevel.Error, Message = "{Department} application {ApplicationId} cannot be translated: {Reason}")]
-        public static partial void Untranslatable(ILogger logger, string department, string applicationId, string reason);
+        [LoggerMessage(EventId = 7001, Level = LogLevel.Error, Message = "{Department} request for {Subject} cannot be translated: {Reason}")]
+        public static partial void Untranslatable(ILogger logger, string department, string subject, string reason);
 
         [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "{Department} call failed without an answer: {DepartmentCode}")]
         public static partial void Failed(ILogger logger, string department, string? departmentCode);

@@ -129,6 +129,12 @@ internal sealed partial class HousingClient(
         [LoggerMessage(EventId = 7203, Level = LogLevel.Warning, Message = "FG ticket {CaseNumber} reconciliation answer malformed: {Reason}")]
         public static partial void ReconciliationMalformed(ILogger logger, string caseNumber, string reason);
 
+        [LoggerMessage(EventId = 7205, Level = LogLevel.Information, Message = "FG {ItemCode} material {MaterialCode} upload: {Kind} {DepartmentCode}")]
+        public static partial void Uploaded(ILogger logger, string itemCode, string materialCode, HandoffOutcomeKind kind, string? departmentCode);
+
+        [LoggerMessage(EventId = 7206, Level = LogLevel.Information, Message = "FG application {ApplicationId} {Action}: {Kind} {DepartmentCode}")]
+        public static partial void CaseRequest(ILogger logger, string applicationId, string action, HandoffOutcomeKind kind, string? departmentCode);
+
         [LoggerMessage(EventId = 7204, Level = LogLevel.Error, Message = "FG ticket {CaseNumber} reconciliation refused: HTTP {Status} {DepartmentCode}")]
         public static partial void ReconciliationRefused(ILogger logger, string caseNumber, int status, string departmentCode);
     }

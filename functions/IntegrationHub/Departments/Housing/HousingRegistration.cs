@@ -32,6 +32,7 @@ public static class HousingRegistration
         services.AddDepartmentClient<HousingClient, HousingOptions, HousingAuthHandler>(
             HousingTranslator.Department, static body => HousingTranslator.CodeOf(body));
         services.AddTransient<IDepartmentAdapter>(sp => sp.GetRequiredService<HousingClient>());
+        services.AddDepartmentCaseRequests<HousingClient>(HousingTranslator.Department);
         services.AddSingleton<IDepartmentPersonalData, HousingPersonalData>();
         services.AddTransient<IDepartmentStatusQuery>(sp => sp.GetRequiredService<HousingClient>());
 

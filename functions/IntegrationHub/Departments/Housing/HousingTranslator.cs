@@ -15,7 +15,7 @@ namespace IntegrationHub.Departments.Housing;
 /// The canonical application and the bureau's JSON (房管 Open API v2), both ways. Pure: no I/O and no clock, so every
 /// mapping is testable without a server.
 /// </summary>
-internal static class HousingTranslator
+internal static partial class HousingTranslator
 {
     public const string Department = "FG";
     public const string ContentType = "application/json";
@@ -43,6 +43,7 @@ internal static class HousingTranslator
         ["supplement_required"] = ApplicationStatus.SupplementRequired,
         ["approved"] = ApplicationStatus.Approved,
         ["denied"] = ApplicationStatus.Denied,
+        ["withdrawn"] = ApplicationStatus.Withdrawn,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly FrozenSet<string> Relations = new[] { "self", "spouse", "child", "parent", "other" }.ToFrozenSet(StringComparer.Ordinal);
@@ -97,6 +98,11 @@ internal static class HousingTranslator
         json.WriteEndObject();
         json.WritePropertyName("payload");
         Payload(json, serviceCode, new FormReader(application.Form));
+        if (application.Materials.Count > 0)
+        {
+            Attachments(json, application.ItemCode, application.Materials);
+        }
+
         json.WriteEndObject();
         json.Flush();
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
@@ -282,7 +288,7 @@ internal static class HousingTranslator
         // An unknown status is refused (400) rather than guessed: the bureau keeps re-sending, and an operator sees it.
         if (!WebhookStatuses.TryGetValue(statusCode, out var status))
         {
-            throw new HousingFormatException("status", "is not accepted, rejected, supplement_required, approved or denied.");
+            throw new HousingFormatException("status", "is not accepted, rejected, supplement_required, approved, denied or withdrawn.");
         }
 
         return new DepartmentStatusReport(
@@ -295,7 +301,10 @@ internal static class HousingTranslator
             Reason: OptionalText(webhook, "reason"),
             OccurredAt: RequiredTime(webhook, "occurred_at"),
             EventKey: eventId,
-            DepartmentCode: statusCode);
+            DepartmentCode: statusCode)
+        {
+            MissingMaterials = ToHubMaterials(webhook["missing"]),
+        };
     }
 
     /// <summary>

@@ -40,10 +40,15 @@ internal sealed partial class PublicSecurityClient(
     private static string RequeryKey(string deliveryKey) =>
         $"{deliveryKey[..Math.Min(deliveryKey.Length, 33)]}-Q{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))[..5]}";
 
-    private async Task<HandoffOutcome> SendAsync(CanonicalApplication application, CancellationToken cancellationToken)
+    private Task<HandoffOutcome> SendAsync(CanonicalApplication application, CancellationToken cancellationToken) =>
+        SendXmlAsync(application.ApplicationId, application.TraceParent, () => PublicSecurityTranslator.ToRequest(application),
+            static answer => PublicSecurityTranslator.ToOutcome(answer), cancellationToken);
+
+    // Every request on the applications URL (JZDJ…, BZTJ, CHSQ): GB18030 XML in, the bureau's Response out.
+    private async Task<HandoffOutcome> SendXmlAsync(
+        string applicationId, string? traceParent, Func<byte[]> translate, Func<byte[], HandoffOutcome> toOutcome, CancellationToken cancellationToken)
     {
-        if (_transport.Translate<PublicSecurityFormatException, byte[]>(() => PublicSecurityTranslator.ToRequest(application),
-            application.ApplicationId, out var body) is { } invalid)
+        if (_transport.Translate<PublicSecurityFormatException, byte[]>(translate, applicationId, out var body) is { } invalid)
         {
             return invalid;
         }
@@ -51,9 +56,9 @@ internal sealed partial class PublicSecurityClient(
         var requestPayload = PublicSecurityTranslator.Decode(body!);
         using var request = new HttpRequestMessage(HttpMethod.Post, ApplicationsPath) { Content = new ByteArrayContent(body!) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(PublicSecurityTranslator.ContentType);
-        var exchange = await _transport.SendAsync(http, request, application.TraceParent, cancellationToken).ConfigureAwait(false);
-        var outcome = Classify(exchange, static answer => PublicSecurityTranslator.ToOutcome(answer));
-        Log.HandedOff(logger, application.ApplicationId, outcome.Kind, outcome.DepartmentCode);
+        var exchange = await _transport.SendAsync(http, request, traceParent, cancellationToken).ConfigureAwait(false);
+        var outcome = Classify(exchange, toOutcome);
+        Log.Sent(logger, applicationId, outcome.Kind, outcome.DepartmentCode);
         return outcome with { RequestPayload = requestPayload, Calls = exchange.Calls };
     }
 
@@ -102,7 +107,10 @@ internal sealed partial class PublicSecurityClient(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "GA application {ApplicationId} hand-off: {Kind} {DepartmentCode}")]
-        public static partial void HandedOff(ILogger logger, string applicationId, HandoffOutcomeKind kind, string? departmentCode);
+        [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "GA application {ApplicationId} request: {Kind} {DepartmentCode}")]
+        public static partial void Sent(ILogger logger, string applicationId, HandoffOutcomeKind kind, string? departmentCode);
+
+        [LoggerMessage(EventId = 7102, Level = LogLevel.Information, Message = "GA {ItemCode} material {MaterialCode} upload: {Kind} {DepartmentCode}")]
+        public static partial void Uploaded(ILogger logger, string itemCode, string materialCode, HandoffOutcomeKind kind, string? departmentCode);
     }
 }

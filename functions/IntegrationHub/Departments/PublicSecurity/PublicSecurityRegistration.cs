@@ -20,6 +20,7 @@ public static class PublicSecurityRegistration
             static async (response, cancellationToken) => response.IsSuccessStatusCode
                 && PublicSecurityTranslator.IsBusy(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false)));
         services.AddTransient<IDepartmentAdapter>(sp => sp.GetRequiredService<PublicSecurityClient>());
+        services.AddDepartmentCaseRequests<PublicSecurityClient>(PublicSecurityTranslator.Department);
         services.AddSingleton<IDepartmentPersonalData, PublicSecurityPersonalData>();
 
         // Scoped: the status sink it hands reports to may be scoped.

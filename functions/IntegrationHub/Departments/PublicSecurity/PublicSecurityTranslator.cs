@@ -49,6 +49,7 @@ internal static partial class PublicSecurityTranslator
         ["04"] = ApplicationStatus.InReview,
         ["05"] = ApplicationStatus.Approved,
         ["06"] = ApplicationStatus.Denied,
+        ["07"] = ApplicationStatus.Withdrawn,
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, string> IdCardProgress = new Dictionary<string, string>
@@ -95,7 +96,9 @@ internal static partial class PublicSecurityTranslator
             .Close()
             .Open("SXXX");
         ItemElements(request, businessType, form);
-        request.Close().Close().Close();
+        request.Close();
+        MaterialList(request, application.ItemCode, application.Materials);
+        request.Close().Close();
 
         try
         {
@@ -309,7 +312,10 @@ internal static partial class PublicSecurityTranslator
             Reason: Value(root, "BLYJ"),
             OccurredAt: new DateTimeOffset(local, ChinaOffset),
             EventKey: $"{caseNumber}|{statusCode}|{time}",
-            DepartmentCode: statusCode);
+            DepartmentCode: statusCode)
+        {
+            MissingMaterials = ToHubMaterials(Value(root, "BZCL")),
+        };
     }
 
     /// <summary>GB18030 bytes as text; bytes that are not GB18030 are a format error, never silently replaced.</summary>

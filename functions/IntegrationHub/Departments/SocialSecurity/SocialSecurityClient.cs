@@ -38,29 +38,41 @@ internal sealed partial class SocialSecurityClient(
             return invalid;
         }
 
+        return await SendTradeAsync(application.ApplicationId, request!, application.TraceParent, SocialSecurityTranslator.ToOutcome, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    // Every trade but the decision query: held through the maintenance window, else sent and its answer classed.
+    private async Task<HandoffOutcome> SendTradeAsync(
+        string subject,
+        SocialSecurityRequest request,
+        string? traceParent,
+        Func<SocialSecurityRequest, SocialSecurityAnswer, TimeSpan, HandoffOutcome> toOutcome,
+        CancellationToken cancellationToken)
+    {
         var maintenance = options.Value.MaintenanceWindow();
         if (maintenance.Remaining(time.GetUtcNow()) is { } hold)
         {
             // The document: hold every call until the window ends. Nothing is sent, so nothing counts as a failure.
-            Log.MaintenanceHeld(logger, application.ApplicationId, hold);
+            Log.MaintenanceHeld(logger, subject, hold);
             return new HandoffOutcome(HandoffOutcomeKind.Held, DepartmentMessage: MaintenanceMessage, RetryAfter: hold);
         }
 
-        var exchange = await ExchangeAsync(request!, application.TraceParent, cancellationToken).ConfigureAwait(false);
+        var exchange = await ExchangeAsync(request, traceParent, cancellationToken).ConfigureAwait(false);
         HandoffOutcome outcome;
         try
         {
             outcome = exchange.Answer is { } answer
-                ? SocialSecurityTranslator.ToOutcome(request!, answer, exchange.MaintenanceHold)
+                ? toOutcome(request, answer, exchange.MaintenanceHold)
                 : exchange.Failure!;
         }
         catch (SocialSecurityFormatException e)
         {
-            // A 0000 without AAZ002 and the like: a retry with the same trans_id finds the case (2001).
+            // A 0000 without AAZ002 (or CLID) and the like: a retry with the same trans_id finds it (2001).
             outcome = new HandoffOutcome(HandoffOutcomeKind.Transient, exchange.Answer!.RetCode, e.Message);
         }
 
-        Log.HandedOff(logger, application.ApplicationId, request!.TradeCode, outcome.Kind, outcome.DepartmentCode);
+        Log.Sent(logger, subject, request.TradeCode, outcome.Kind, outcome.DepartmentCode);
         return outcome with { RequestPayload = exchange.Sent, ResponsePayload = exchange.Received, Calls = exchange.Calls };
     }
 
@@ -217,11 +229,11 @@ internal sealed partial class SocialSecurityClient(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7301, Level = LogLevel.Information, Message = "RS application {ApplicationId} held for the maintenance window: {Hold}")]
-        public static partial void MaintenanceHeld(ILogger logger, string applicationId, TimeSpan hold);
+        [LoggerMessage(EventId = 7301, Level = LogLevel.Information, Message = "RS {Subject} held for the maintenance window: {Hold}")]
+        public static partial void MaintenanceHeld(ILogger logger, string subject, TimeSpan hold);
 
-        [LoggerMessage(EventId = 7302, Level = LogLevel.Information, Message = "RS application {ApplicationId} hand-off ({TradeCode}): {Kind} {DepartmentCode}")]
-        public static partial void HandedOff(ILogger logger, string applicationId, string tradeCode, HandoffOutcomeKind kind, string? departmentCode);
+        [LoggerMessage(EventId = 7302, Level = LogLevel.Information, Message = "RS {Subject} {TradeCode}: {Kind} {DepartmentCode}")]
+        public static partial void Sent(ILogger logger, string subject, string tradeCode, HandoffOutcomeKind kind, string? departmentCode);
 
         [LoggerMessage(EventId = 7303, Level = LogLevel.Debug, Message = "RS case {CaseNumber} was asked less than {Interval} ago; next in {Wait}")]
         public static partial void Spaced(ILogger logger, string caseNumber, TimeSpan interval, TimeSpan wait);

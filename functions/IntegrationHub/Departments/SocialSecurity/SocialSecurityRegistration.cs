@@ -27,6 +27,7 @@ public static class SocialSecurityRegistration
                 && IsHandoff(response.RequestMessage)
                 && SocialSecurityTranslator.IsBusy(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)));
         services.AddTransient<IDepartmentAdapter>(sp => sp.GetRequiredService<SocialSecurityClient>());
+        services.AddDepartmentCaseRequests<SocialSecurityClient>(SocialSecurityTranslator.Department);
         services.AddSingleton<IDepartmentPersonalData, SocialSecurityPersonalData>();
         services.AddTransient<IDepartmentStatusQuery>(sp => sp.GetRequiredService<SocialSecurityClient>());
         return services;

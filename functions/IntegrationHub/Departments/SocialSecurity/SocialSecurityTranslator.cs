@@ -57,6 +57,7 @@ internal static partial class SocialSecurityTranslator
         ["1"] = ApplicationStatus.Approved,
         ["2"] = ApplicationStatus.Denied,
         ["3"] = ApplicationStatus.SupplementRequired,
+        ["4"] = ApplicationStatus.Withdrawn,
     }.ToFrozenDictionary();
 
     // What AppendString must look at one character at a time (with surrogates): quote, backslash, control characters.
@@ -134,6 +135,8 @@ internal static partial class SocialSecurityTranslator
                 throw new SocialSecurityFormatException($"No field table for trade {tradeCode}.");
         }
 
+        // The document's tables end with the trade's own fields; CLLB, a v3.1 addition, follows them.
+        fields.Add(("CLLB", MaterialList(application.ItemCode, application.Materials)));
         return new SocialSecurityRequest(tradeCode, application.HandoffKey, StringObject(CollectionsMarshal.AsSpan(fields)));
     }
 
@@ -457,7 +460,7 @@ internal static partial class SocialSecurityTranslator
             throw new SocialSecurityFormatException($"The RS9001 answer has an unknown BLZT {state}.");
         }
 
-        // Assumption: a decided case (BLZT 1-3) always carries BJSJ; without it there is no time to put on the report.
+        // Assumption: a decided case (BLZT 1-4) always carries BJSJ; without it there is no time to put on the report.
         var time = answer.Body.GetValueOrDefault("BJSJ") ?? throw new SocialSecurityFormatException($"BLZT {state} without BJSJ.");
         if (!DateTime.TryParseExact(time, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
         {
@@ -472,7 +475,10 @@ internal static partial class SocialSecurityTranslator
             Reason: answer.Body.GetValueOrDefault("BLYJ"),
             OccurredAt: new DateTimeOffset(local, ChinaOffset),
             EventKey: $"{caseNumber}|{state}|{time}",
-            DepartmentCode: state);
+            DepartmentCode: state)
+        {
+            MissingMaterials = ToHubMaterials(answer.Body.GetValueOrDefault("BZCL")),
+        };
     }
 
     // Assumption: an answer echoing another trans_id belongs to another request (a proxy or gateway fault) and is

@@ -361,7 +361,7 @@ public sealed class PublicSecurityTranslatorTests
     }
 
     [Theory]
-    [InlineData("<Notify><SLBH>GA1</SLBH><BLZT>07</BLZT><BLSJ>20261129101500</BLSJ></Notify>")]
+    [InlineData("<Notify><SLBH>GA1</SLBH><BLZT>08</BLZT><BLSJ>20261129101500</BLSJ></Notify>")]
     [InlineData("<Notify><SLBH>GA1</SLBH><BLZT>05</BLZT><BLSJ>2026-11-29 10:15</BLSJ></Notify>")]
     [InlineData("<Notify><BLZT>05</BLZT><BLSJ>20261129101500</BLSJ></Notify>")]
     [InlineData("<Notify><SLBH>GA1</SLBH><BLZT>05</BLZT></Notify>")]

@@ -468,7 +468,7 @@ public sealed class SocialSecurityTranslatorTests
 
     [Theory]
     [InlineData("""{"AAZ002":"RS3203002026112800017"}""")]
-    [InlineData("""{"AAZ002":"RS3203002026112800017","BLZT":"4","BJSJ":"20261130153000"}""")]
+    [InlineData("""{"AAZ002":"RS3203002026112800017","BLZT":"5","BJSJ":"20261130153000"}""")]
     [InlineData("""{"AAZ002":"RS3203002026112800017","BLZT":"1"}""")]
     [InlineData("""{"AAZ002":"RS3203002026112800017","BLZT":"1","BJSJ":"2026-11-30"}""")]
     [InlineData("""{"AAZ002":"RS3203002026112899999","BLZT":"1","BJSJ":"20261130153000"}""")]
