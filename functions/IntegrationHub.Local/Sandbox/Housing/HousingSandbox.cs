@@ -577,7 +577,7 @@ public sealed partial class HousingSandbox : SandboxDepartment
             check.Fail("attachments", $"{refused.Code} / {refused.Id}: unknown type, a type not allowed for {serviceCode}, or an unknown file_id");
         }
 
-        if (!check.Failed && SandboxMaterials.Missing(attachments, rules.Required) is { } missing)
+        if (!check.Failed && RequireMaterials && SandboxMaterials.Missing(attachments, rules.Required) is { } missing)
         {
             check.Fail("attachments", $"{missing} is required for {serviceCode}");
         }

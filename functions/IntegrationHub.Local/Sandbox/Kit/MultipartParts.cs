@@ -28,7 +28,7 @@ internal static class MultipartParts
         while (await reader.ReadNextSectionAsync().ConfigureAwait(false) is { } section)
         {
             if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                || !disposition.IsFormDisposition()
+                || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase)
                 || disposition.Name.Value?.Trim('"') is not { Length: > 0 } name)
             {
                 return null;

@@ -42,6 +42,13 @@ public abstract class SandboxDepartment : IAsyncDisposable
     /// <summary>Every withdrawal the department accepted.</summary>
     public IReadOnlyList<ReceivedCaseRequest> WithdrawalsReceived => Read(() => Cases.Withdrawals.ToList());
 
+    /// <summary>
+    /// True: an application without a material its item requires is refused (公安 2002, 房管 400, 人社 1002), as the
+    /// documents say. False (the default, for callers written before 公安 v2.2 / 房管 v2.3 / 人社 v3.1): only that check is
+    /// skipped; every material an application does reference is still checked. The local run turns it on.
+    /// </summary>
+    public bool RequireMaterials { get; set; }
+
     /// <summary>Random faults for soak runs; off (null) unless set: without them the sandbox behaves as its document says.</summary>
     public SandboxFaults? Faults { get; set; }
 

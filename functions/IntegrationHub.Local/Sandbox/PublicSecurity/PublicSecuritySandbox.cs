@@ -525,7 +525,7 @@ public sealed partial class PublicSecuritySandbox : SandboxDepartment
             return Invalid($"材料 {refused.Code}（{refused.Id}）不在代码表中、不适用于该事项、不存在或已过期");
         }
 
-        return SandboxMaterials.Missing(references, required) is { } missing ? Missing(missing) : null;
+        return RequireMaterials && SandboxMaterials.Missing(references, required) is { } missing ? Missing(missing) : null;
     }
 
     private static Fault? ReadMaterials(XElement list, List<(string Code, string Id)> references)

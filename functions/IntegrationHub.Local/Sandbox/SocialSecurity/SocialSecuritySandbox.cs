@@ -625,7 +625,7 @@ public sealed partial class SocialSecuritySandbox : SandboxDepartment
             return Invalid($"CLLB 中的材料 {refused.Code}:{refused.Id} 不在代码表中、不适用于该交易或不存在");
         }
 
-        return SandboxMaterials.Missing(references, required) is { } missing ? new Fault("1002", $"缺少必填材料：{missing}") : null;
+        return RequireMaterials && SandboxMaterials.Missing(references, required) is { } missing ? new Fault("1002", $"缺少必填材料：{missing}") : null;
     }
 
     // v3.1 RS9101: the type, the size, the real type of the bytes and their hash; the same file and code, the same CLID.
