@@ -7,11 +7,8 @@ using System.Text.RegularExpressions;
 using System.Xml;
 using System.Xml.Linq;
 using WireMock;
-using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
-using WireMock.Server;
-using WireMock.Settings;
 using WireMock.Types;
 using WireMock.Util;
 
@@ -44,24 +41,23 @@ public sealed record NotificationReply(HttpStatusCode Status, string Body)
 /// no code with the hub's adapter on purpose, so a misreading of the document in one is not mirrored in the other.
 /// Where the document is silent the choice is marked "Assumption".
 /// </summary>
-public sealed partial class PublicSecuritySandbox : IAsyncDisposable
+public sealed partial class PublicSecuritySandbox : SandboxDepartment
 {
     public const string ApplicationsPath = "/population/v2/applications";
+    public const string MaterialsPath = "/population/v2/materials";
+    public const long MaxMaterialBytes = 5_242_880;
+    private const string SupplementType = "BZTJ";
+    private const string WithdrawalType = "CHSQ";
     public const string BureauCode = "GA320300";
     private const string Declaration = """<?xml version="1.0" encoding="GB18030"?>""";
     private const string Stamp = "yyyyMMddHHmmss";
     private const string Day = "yyyyMMdd";
 
-    private static readonly TimeSpan China = TimeSpan.FromHours(8);
     private static readonly TimeSpan TimestampWindow = TimeSpan.FromSeconds(300);
     private static readonly TimeSpan NonceMemory = TimeSpan.FromMinutes(10);
     private static readonly Encoding Gb18030 = StrictGb18030();
 
-    private static readonly HashSet<string> Districts =
-        ["320300", "320302", "320303", "320305", "320311", "320312", "320321", "320322", "320324", "320381", "320382"];
-
     private static readonly HashSet<string> Sexes = ["0", "1", "2", "9"];
-    private static readonly HashSet<string> Ethnicities = [.. Enumerable.Range(1, 56).Select(n => n.ToString("00", CultureInfo.InvariantCulture)), "97", "98"];
     private static readonly HashSet<string> ResidenceReasons = ["01", "02", "03", "04", "05", "99"];
     private static readonly HashSet<string> DwellingTypes = ["01", "02", "03", "04", "99"];
     private static readonly HashSet<string> Purposes = ["01", "02", "03", "04"];
@@ -82,20 +78,39 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
     };
 
     // What the local clerk notifies after a 0000, in order.
+    private static readonly int[] ResendAfter = [0, 1, 2, 4, 8, 16];
+
+    // v2.2: a CLID is usable for 7 days. Assumption: counted from the first upload of those bytes under that code.
+    private static readonly TimeSpan MaterialLifetime = TimeSpan.FromDays(7);
+    private static readonly HashSet<string> MaterialCodes = ["ZLHT", "JYZM", "JXZM", "ZSZM", "FCZM"];
+    private static readonly HashSet<string> MaterialTypes = [SandboxMaterials.Jpeg, SandboxMaterials.Png, SandboxMaterials.Pdf];
+
+    // v2.2 per YWLX: the codes an application may reference and the ones it must, from its SXXX values.
+    // Assumption: for JZZSL "one of" means only the proof matching JZSY is allowed; a conditional one outside its
+    // condition (JZDJ's ZLHT when not renting) is allowed and optional.
+    private static readonly Dictionary<string, Func<Dictionary<string, string>, (HashSet<string> Allowed, string[] Required)>> MaterialRules = new()
+    {
+        ["JZDJ"] = v => (["ZLHT"], v.GetValueOrDefault("ZSLX") == "02" ? ["ZLHT"] : []),
+        ["JZZSL"] = v => v.GetValueOrDefault("JZSY") switch
+        {
+            "01" or "02" => (["JYZM"], ["JYZM"]),
+            "04" => (["JXZM"], ["JXZM"]),
+            _ => (["ZSZM"], ["ZSZM"]),
+        },
+        ["CZFWDJ"] = _ => (["FCZM", "ZLHT"], ["FCZM", "ZLHT"]),
+    };
+
     private static readonly (string Status, string Opinion)[] DecisionSteps = [("01", "已受理"), ("04", "审核中"), ("05", "准予办理")];
 
-    private readonly WireMockServer _server;
     private readonly string _accessUnit;
     private readonly byte[] _key;
-    private readonly TimeProvider _time;
-    private readonly HttpClient _notifier;
-    private readonly Lock _gate = new();
     private readonly Dictionary<string, DateTimeOffset> _nonces = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Case> _cases = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _sequences = new(StringComparer.Ordinal);
+
+    // The LSH of each accepted BZTJ and CHSQ and its SLBH: a repeat is 2004 like a repeated application.
+    private readonly Dictionary<string, string> _caseRequests = new(StringComparer.Ordinal);
     private readonly List<ReceivedApplication> _received = [];
-    private readonly List<Task> _background = [];
-    private readonly CancellationTokenSource _stopping = new();
     private int _busy;
     private int _unavailable;
     private int _slow;
@@ -108,60 +123,28 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
     private string? _pickUpPlace;
     private (TimeSpan Delay, TimeSpan RetryUnit)? _autoDecide;
 
+    // The document: the connecting system answers a notification within 5 s, or the bureau counts it as no answer.
     public PublicSecuritySandbox(string accessUnitCode, byte[] signingKey, Uri? notifyUrl, TimeProvider timeProvider, int port = 0)
+        : base(timeProvider, port, callbackTimeout: TimeSpan.FromSeconds(5))
     {
         _accessUnit = accessUnitCode;
         _key = signingKey;
-        _time = timeProvider;
         NotifyUrl = notifyUrl;
-
-        // The document: the connecting system answers within 5 s, or the bureau counts it as no answer.
-        _notifier = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        _server = WireMockServer.Start(new WireMockServerSettings
-        {
-            Urls = [$"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"],
-            Logger = new WireMockNullLogger(),
-            MaxRequestLogCount = 200,
-        });
-        _server.Given(Request.Create().WithPath(ApplicationsPath).UsingPost())
+        Server.Given(Request.Create().WithPath(ApplicationsPath).UsingPost())
             .RespondWith(Response.Create().WithCallback(HandleAsync));
+        Server.Given(Request.Create().WithPath(MaterialsPath).UsingPost())
+            .RespondWith(Response.Create().WithCallback(HandleMaterial));
     }
-
-    /// <summary>The bureau's base address (give it to the hub as Departments:PublicSecurity:BaseUrl).</summary>
-    public Uri BaseUrl => new(_server.Urls[0]);
 
     /// <summary>The notification URL registered for the access unit (the document: registered once).</summary>
     public Uri? NotifyUrl { get; set; }
 
-    public IReadOnlyList<ReceivedApplication> ReceivedApplications
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _received];
-            }
-        }
-    }
+    public IReadOnlyList<ReceivedApplication> ReceivedApplications => Read(() => _received.ToList());
 
-    public int CaseCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _cases.Count;
-            }
-        }
-    }
+    public int CaseCount => Read(() => _cases.Count);
 
-    public string? CaseNumberFor(string lsh)
-    {
-        lock (_gate)
-        {
-            return _cases.GetValueOrDefault(lsh)?.Slbh;
-        }
-    }
+    public string? CaseNumberFor(string lsh) =>
+        Read(() => _cases.GetValueOrDefault(lsh)?.Slbh);
 
     /// <summary>The next <paramref name="times"/> authenticated requests are answered 9001 (busy).</summary>
     public void GivenBusy(int times = 1) => Set(() => _busy = times);
@@ -211,13 +194,28 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
     public void AutoDecide(TimeSpan delay, TimeSpan? retryUnit = null) =>
         Set(() => _autoDecide = (delay, retryUnit ?? TimeSpan.FromMinutes(1)));
 
+    /// <summary>
+    /// The clerk asks once for a supplement of <paramref name="codes"/> (一次性告知): the case waits for BZTJ, and the
+    /// signed BLZT 03 notification with BLYJ <paramref name="note"/> and BZCL is sent now. Throws when the case is not open
+    /// or was asked once already.
+    /// </summary>
+    public Task<NotificationReply> RequestSupplementAsync(string slbh, IReadOnlyList<string> codes, string note = "材料不全，请补正")
+    {
+        if (!Read(() => Cases.AskSupplement(slbh, codes)))
+        {
+            throw new InvalidOperationException($"Case {slbh} is not open or was asked for a supplement already.");
+        }
+
+        return SendNotificationAsync(slbh, "03", note, Now(), bzcl: string.Join(",", codes));
+    }
+
     /// <summary>POSTs one signed (or forged) GB18030 notification, as the bureau does, and returns the answer.</summary>
     public async Task<NotificationReply> SendNotificationAsync(
-        string slbh, string blzt, string blyj, DateTimeOffset blsj, Uri? to = null, bool forgeSignature = false)
+        string slbh, string blzt, string blyj, DateTimeOffset blsj, Uri? to = null, bool forgeSignature = false, string? bzcl = null)
     {
         var target = to ?? NotifyUrl ?? throw new InvalidOperationException("No notification URL is registered for the access unit.");
         string? lsh;
-        lock (_gate)
+        lock (Gate)
         {
             lsh = _cases.Values.FirstOrDefault(c => c.Slbh == slbh)?.Lsh;
         }
@@ -227,6 +225,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
             lsh is null ? null : new XElement("LSH", lsh),
             new XElement("BLZT", blzt),
             string.IsNullOrEmpty(blyj) ? null : new XElement("BLYJ", blyj),
+            bzcl is null ? null : new XElement("BZCL", bzcl),
             new XElement("BLSJ", blsj.ToOffset(China).ToString(Stamp, CultureInfo.InvariantCulture)));
         var body = Gb18030.GetBytes(Declaration + notify.ToString(SaveOptions.DisableFormatting));
         var timestamp = Now().ToString(Stamp, CultureInfo.InvariantCulture);
@@ -239,41 +238,9 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         request.Headers.Add("X-SJC", timestamp);
         request.Headers.Add("X-SJS", nonce);
         request.Headers.Add("X-QM", Sign(key, BureauCode, timestamp, nonce, body));
-        using var response = await _notifier.SendAsync(request, _stopping.Token).ConfigureAwait(false);
-        var answer = await response.Content.ReadAsByteArrayAsync(_stopping.Token).ConfigureAwait(false);
+        using var response = await Callbacks.SendAsync(request, Stopping).ConfigureAwait(false);
+        var answer = await response.Content.ReadAsByteArrayAsync(Stopping).ConfigureAwait(false);
         return new NotificationReply(response.StatusCode, Encoding.GetEncoding("GB18030").GetString(answer));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        Task[] pending;
-        lock (_gate)
-        {
-            pending = [.. _background];
-        }
-
-        try
-        {
-            await Task.WhenAll(pending).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Notifications still waiting are abandoned with the sandbox.
-        }
-
-        _server.Stop();
-        _server.Dispose();
-        _notifier.Dispose();
-        _stopping.Dispose();
-    }
-
-    private void Set(Action change)
-    {
-        lock (_gate)
-        {
-            change();
-        }
     }
 
     private async Task<IResponseMessage> HandleAsync(IRequestMessage request)
@@ -285,10 +252,10 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         Answer answer;
         var stall = TimeSpan.Zero;
         var fault = DrawFault();
-        lock (_gate)
+        lock (Gate)
         {
             answer = Injected(fault) ?? Respond(headers, body);
-            _received.Add(new ReceivedApplication(headers, xml, lsh, answer.HttpStatus, answer.Code, answer.Message, _time.GetUtcNow()));
+            _received.Add(new ReceivedApplication(headers, xml, lsh, answer.HttpStatus, answer.Code, answer.Message, Time.GetUtcNow()));
             if (_slow > 0)
             {
                 _slow--;
@@ -305,10 +272,75 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         // Decided first, answered late: the case exists even if the caller has given up waiting.
         if (stall > TimeSpan.Zero)
         {
-            await Task.Delay(stall, _time, _stopping.Token).ConfigureAwait(false);
+            await Task.Delay(stall, Time, Stopping).ConfigureAwait(false);
         }
 
         return fault.Kind == SandboxFaultKind.DroppedAnswer ? SandboxFaults.Dropped(answer.ToResponse()) : answer.ToResponse();
+    }
+
+    // v2.2 upload: availability and the signed headers as for applications, then X-CLBM, the declared type, the size,
+    // and the real type of the bytes.
+    private ResponseMessage HandleMaterial(IRequestMessage request)
+    {
+        var headers = request.Headers?.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase)
+            ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var body = request.BodyData?.BodyAsBytes ?? [];
+        lock (Gate)
+        {
+            return UploadMaterial(headers, body).ToResponse();
+        }
+    }
+
+    private Answer UploadMaterial(Dictionary<string, string> headers, byte[] body)
+    {
+        if (_unavailable > 0)
+        {
+            _unavailable--;
+            return Answer.Unavailable(((int)Math.Ceiling(_retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (Authenticate(headers, body) is { } refused)
+        {
+            return Answer.Of(refused);
+        }
+
+        if (_busy > 0)
+        {
+            _busy--;
+            return Answer.Of(new Fault("9001", "系统繁忙，请稍后重试"));
+        }
+
+        // Assumption: a missing X-CLBM is 2002 and an unknown one 2003, as for elements.
+        if (headers.GetValueOrDefault("X-CLBM") is not { Length: > 0 } code)
+        {
+            return Answer.Of(Missing("X-CLBM"));
+        }
+
+        if (!MaterialCodes.Contains(code))
+        {
+            return Answer.Of(Invalid("X-CLBM 不在材料代码表中"));
+        }
+
+        var declared = headers.TryGetValue("Content-Type", out var contentType) && MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+            ? mediaType.MediaType?.ToLowerInvariant()
+            : null;
+        if (declared is null || !MaterialTypes.Contains(declared))
+        {
+            return Answer.Of(new Fault("2005", "文件类型不允许"));
+        }
+
+        if (body.LongLength > MaxMaterialBytes)
+        {
+            return Answer.Of(new Fault("2006", "文件超过5242880字节"));
+        }
+
+        if (SandboxMaterials.Sniff(body) != declared)
+        {
+            return Answer.Of(new Fault("2005", "文件内容与 Content-Type 不符"));
+        }
+
+        var (material, _) = Materials.Store(code, declared, body, Time.GetUtcNow());
+        return Answer.Of(new Fault("0000", "上传成功"), clid: material.Id);
     }
 
     // For the record only, whatever the answer: what was sent and under which LSH, as far as it can be read.
@@ -338,7 +370,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         {
             _unavailable--;
             return Answer.Unavailable(_retryAfterAsDate
-                ? HttpDate(_time.GetUtcNow() + _retryAfter)
+                ? HttpDate(Time.GetUtcNow() + _retryAfter)
                 : ((int)Math.Ceiling(_retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
         }
 
@@ -409,7 +441,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         }
 
         // Only authenticated nonces are remembered, so a forger cannot burn a legitimate caller's nonces.
-        var now = _time.GetUtcNow();
+        var now = Time.GetUtcNow();
         foreach (var expired in _nonces.Where(n => now - n.Value > NonceMemory).Select(n => n.Key).ToList())
         {
             _nonces.Remove(expired);
@@ -441,7 +473,8 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
             return headFault;
         }
 
-        if (!Items.TryGetValue(h["YWLX"], out var item))
+        var isCaseRequest = h["YWLX"] is SupplementType or WithdrawalType;
+        if (!Items.TryGetValue(h["YWLX"], out var item) && !isCaseRequest)
         {
             return Invalid("YWLX 不在业务类型代码表中");
         }
@@ -449,7 +482,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         var headValues = Check("LSH", LshPattern().IsMatch(h["LSH"]))
             ?? Check("SQSJ", DateTime.TryParseExact(h["SQSJ"], Stamp, CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
             ?? Check("SQQD", h["SQQD"] == "SQPT")
-            ?? Check("SSXQ", Districts.Contains(h["SSXQ"]));
+            ?? Check("SSXQ", SandboxCodes.Districts.Contains(h["SSXQ"]));
         if (headValues is not null)
         {
             return headValues;
@@ -461,12 +494,78 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
             return Missing("Body");
         }
 
-        if (Open(requestBody, "Body", [], ["SQR", "SXXX"], out _) is { } bodyFault)
+        if (isCaseRequest)
+        {
+            return ValidateCaseRequest(requestBody, h["YWLX"]);
+        }
+
+        if (Open(requestBody, "Body", [], ["SQR", "SXXX", "CLLB"], out _) is { } bodyFault)
         {
             return bodyFault;
         }
 
-        return ValidateApplicant(requestBody.Element("SQR")) ?? ValidateItem(requestBody.Element("SXXX"), item);
+        return ValidateApplicant(requestBody.Element("SQR"))
+            ?? ValidateItem(requestBody.Element("SXXX"), item!)
+            ?? ValidateMaterials(requestBody, h["YWLX"]);
+    }
+
+    // v2.2: after SXXX, CLLB lists the files; unknown or unusable ones are 2003, a required one missing is 2002.
+    private Fault? ValidateMaterials(XElement requestBody, string businessType)
+    {
+        List<(string Code, string Id)> references = [];
+        if (requestBody.Element("CLLB") is { } list && ReadMaterials(list, references) is { } shape)
+        {
+            return shape;
+        }
+
+        var values = requestBody.Element("SXXX")!.Elements().Where(e => !e.HasElements).ToDictionary(e => e.Name.LocalName, e => e.Value);
+        var (allowed, required) = MaterialRules.TryGetValue(businessType, out var rule) ? rule(values) : ([], []);
+        if (Materials.Refused(references, allowed, MaterialLifetime, Time.GetUtcNow()) is { } refused)
+        {
+            return Invalid($"材料 {refused.Code}（{refused.Id}）不在代码表中、不适用于该事项、不存在或已过期");
+        }
+
+        return SandboxMaterials.Missing(references, required) is { } missing ? Missing(missing) : null;
+    }
+
+    private static Fault? ReadMaterials(XElement list, List<(string Code, string Id)> references)
+    {
+        if (Open(list, "CLLB", [], ["CL"], out _, allowRepeats: true) is { } fault)
+        {
+            return fault;
+        }
+
+        foreach (var material in list.Elements("CL"))
+        {
+            string[] leaves = ["CLBM", "CLID"];
+            if ((Open(material, "CL", leaves, [], out var m) ?? Require(m, leaves, "CL/")) is { } materialFault)
+            {
+                return materialFault;
+            }
+
+            references.Add((m["CLBM"], m["CLID"]));
+        }
+
+        return references.Count == 0 ? Invalid("CLLB 为空") : null;
+    }
+
+    // v2.2: BZTJ carries SLBH, BZSM and the files; CHSQ carries SLBH and CHYY. Both notes at most 200 characters.
+    private static Fault? ValidateCaseRequest(XElement requestBody, string businessType)
+    {
+        var note = businessType == SupplementType ? "BZSM" : "CHYY";
+        string[] leaves = ["SLBH", note];
+        string[] containers = businessType == SupplementType ? ["CLLB"] : [];
+        if ((Open(requestBody, "Body", leaves, containers, out var v) ?? Require(v, leaves)) is { } fault)
+        {
+            return fault;
+        }
+
+        if (v[note].EnumerateRunes().Count() > 200)
+        {
+            return Invalid($"{note} 超过200字");
+        }
+
+        return requestBody.Element("CLLB") is { } list ? ReadMaterials(list, []) : null;
     }
 
     // Assumption: the document marks no SQR element optional, so all six are required.
@@ -482,7 +581,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
             return fault;
         }
 
-        if (!IsCitizenId(a["GMSFHM"]))
+        if (!SandboxCodes.IsCitizenId(a["GMSFHM"]))
         {
             return new Fault("2001", "GMSFHM 不是有效的公民身份号码");
         }
@@ -497,7 +596,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
             return new Fault("2001", "CSRQ 与 GMSFHM 中的出生日期不一致");
         }
 
-        return Check("XBDM", Sexes.Contains(a["XBDM"])) ?? Check("MZDM", Ethnicities.Contains(a["MZDM"]));
+        return Check("XBDM", Sexes.Contains(a["XBDM"])) ?? Check("MZDM", SandboxCodes.Ethnicities.Contains(a["MZDM"]));
     }
 
     private Fault? ValidateItem(XElement? details, ItemSpec item)
@@ -545,7 +644,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         "YZJ" => Check(name, WholeNumberPattern().IsMatch(value)),
 
         // Assumption: any ID number in the request (landlord, tenant) is checked like GMSFHM and answered 2001.
-        "FZGMSFHM" => IsCitizenId(value) ? null : new Fault("2001", "FZGMSFHM 不是有效的公民身份号码"),
+        "FZGMSFHM" => SandboxCodes.IsCitizenId(value) ? null : new Fault("2001", "FZGMSFHM 不是有效的公民身份号码"),
         _ => null,
     };
 
@@ -574,7 +673,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
                 return tenantFault;
             }
 
-            if (!IsCitizenId(t["GMSFHM"]))
+            if (!SandboxCodes.IsCitizenId(t["GMSFHM"]))
             {
                 return new Fault("2001", "ZH/GMSFHM 不是有效的公民身份号码");
             }
@@ -600,6 +699,16 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
             return Answer.Of(new Fault("2004", "流水号重复"), existing.Slbh);
         }
 
+        if (_caseRequests.TryGetValue(lsh, out var asked))
+        {
+            return Answer.Of(new Fault("2004", "流水号重复"), asked);
+        }
+
+        if (businessType is SupplementType or WithdrawalType)
+        {
+            return DecideCaseRequest(lsh, businessType, request.Element("Body")!);
+        }
+
         if (_rejection is { } reason)
         {
             _rejection = null;
@@ -610,64 +719,157 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         var sequence = _sequences[today] = _sequences.GetValueOrDefault(today) + 1;
         var slbh = $"GA{head.Element("SSXQ")!.Value}{today}{sequence:D5}";
         _cases[lsh] = new Case(slbh, lsh, businessType);
+        var body = request.Element("Body")!;
+        List<(string Code, string Id)> references = [];
+        if (body.Element("CLLB") is { } list)
+        {
+            ReadMaterials(list, references);
+        }
+
+        Cases.Open(slbh, body.Element("SQR")!.Element("XM")!.Value, references.Select(r => r.Code));
 
         // Assumption: an instant item also gets a case number, so a repeat can be answered 2004 like any other.
         if (businessType == "SFZJD")
         {
+            Cases.Decide(slbh);
             var result = new XElement("Result", new XElement("JD", _progress), new XElement("LQDD", _pickUpPlace ?? PickUpPlace(head)));
             return Answer.Of(new Fault("0001", "办理完成"), slbh, result);
         }
 
         if (_autoDecide is { } auto)
         {
-            _background.Add(Detached.Run(() => Faults is { } faults
+            RunInBackground(() => Faults is { } faults
                 ? DecideLaterWithFaultsAsync(slbh, auto.Delay, auto.RetryUnit, faults)
-                : DecideLaterAsync(slbh, auto.Delay, auto.RetryUnit)));
+                : DecideLaterAsync(slbh, auto.Delay, auto.RetryUnit));
         }
 
         return Answer.Of(new Fault("0000", "接收成功"), slbh);
     }
 
+    private Answer DecideCaseRequest(string lsh, string businessType, XElement body)
+    {
+        var slbh = body.Element("SLBH")!.Value;
+        var now = Time.GetUtcNow();
+        CaseRequestResult result;
+        string? missing = null;
+        if (businessType == WithdrawalType)
+        {
+            result = Cases.Withdraw(slbh, body.Element("CHYY")!.Value, now);
+        }
+        else
+        {
+            List<(string Code, string Id)> references = [];
+            if (body.Element("CLLB") is { } list)
+            {
+                ReadMaterials(list, references);
+            }
+
+            if (Cases.State(slbh) is not null && Materials.Refused(references, MaterialCodes, MaterialLifetime, now) is { } refused)
+            {
+                return Answer.Of(Invalid($"材料 {refused.Code}（{refused.Id}）不在代码表中、不存在或已过期"));
+            }
+
+            result = Cases.Supplement(slbh, body.Element("BZSM")!.Value, references, now, out missing);
+        }
+
+        switch (result)
+        {
+            case CaseRequestResult.UnknownCase:
+                return Answer.Of(new Fault("3003", "受理编号不存在"));
+            case CaseRequestResult.NotAwaitingSupplement:
+                return Answer.Of(new Fault("3002", "案件不在待补正状态"));
+            case CaseRequestResult.AlreadyDecided:
+                return Answer.Of(new Fault("3002", "案件已办结或已撤回"));
+            case CaseRequestResult.MissingWantedMaterial:
+                return Answer.Of(Missing(missing!));
+        }
+
+        _caseRequests[lsh] = slbh;
+        var retryUnit = _autoDecide?.RetryUnit ?? TimeSpan.FromMinutes(1);
+        if (businessType == WithdrawalType)
+        {
+            // v2.2: the withdrawal is answered 0000, then notified 07 (final), by the bureau itself, clerk or not.
+            RunInBackground(() => NotifyUntilAcknowledgedAsync(slbh, "07", "已撤回", retryUnit));
+        }
+        else if (_autoDecide is { } auto)
+        {
+            RunInBackground(() => ContinueAfterSupplementAsync(slbh, auto.Delay, auto.RetryUnit));
+        }
+
+        return Answer.Of(new Fault("0000", "接收成功"), slbh);
+    }
+
+    // The clerk: 01, then by the rules of docs/sandboxes.md a supplement request (补正 in XM), a hold (撤回 in XM), or
+    // 04 and 05. A withdrawal stops it before its next step.
     private async Task DecideLaterAsync(string slbh, TimeSpan delay, TimeSpan retryUnit)
     {
-        foreach (var (status, opinion) in DecisionSteps)
+        if (!await StepAsync(slbh, delay, retryUnit, "01", "已受理").ConfigureAwait(false))
         {
-            await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
-            await NotifyUntilAcknowledgedAsync(slbh, status, opinion, retryUnit).ConfigureAwait(false);
+            return;
+        }
+
+        var wanted = Read(() => Cases.WantsSupplementByRule(slbh) ? Cases.Referenced(slbh) : null);
+        if (wanted is not null)
+        {
+            await Task.Delay(delay, Time, Stopping).ConfigureAwait(false);
+            if (Read(() => Cases.AskSupplement(slbh, wanted)))
+            {
+                var codes = string.Join(",", wanted);
+                await NotifyUntilAcknowledgedAsync(slbh, "03", $"材料不全，请补正{codes}", retryUnit, bzcl: codes).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (await StepAsync(slbh, delay, retryUnit, "04", "审核中").ConfigureAwait(false) && !Read(() => Cases.HeldByRule(slbh)))
+        {
+            await DecideAsync(slbh, delay, retryUnit).ConfigureAwait(false);
         }
     }
 
-    // The document: without an acknowledgement the bureau re-sends at 1, 2, 4, 8 and 16 minutes, then gives up.
-    private async Task NotifyUntilAcknowledgedAsync(string slbh, string status, string opinion, TimeSpan retryUnit, DateTimeOffset? happenedAt = null)
+    private async Task ContinueAfterSupplementAsync(string slbh, TimeSpan delay, TimeSpan retryUnit)
+    {
+        if (await StepAsync(slbh, delay, retryUnit, "04", "审核中").ConfigureAwait(false))
+        {
+            await DecideAsync(slbh, delay, retryUnit).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> StepAsync(string slbh, TimeSpan delay, TimeSpan retryUnit, string status, string opinion)
+    {
+        await Task.Delay(delay, Time, Stopping).ConfigureAwait(false);
+        if (!Read(() => Cases.IsOpen(slbh)))
+        {
+            return false;
+        }
+
+        await NotifyUntilAcknowledgedAsync(slbh, status, opinion, retryUnit).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task DecideAsync(string slbh, TimeSpan delay, TimeSpan retryUnit)
+    {
+        await Task.Delay(delay, Time, Stopping).ConfigureAwait(false);
+        if (Read(() => Cases.Decide(slbh)))
+        {
+            await NotifyUntilAcknowledgedAsync(slbh, "05", "准予办理", retryUnit).ConfigureAwait(false);
+        }
+    }
+
+    // The document: without an acknowledgement the bureau re-sends at 1, 2, 4, 8 and 16 minutes, then gives up. With
+    // nothing registered yet (the hub is still starting) nobody answers, so that attempt is spent.
+    private Task NotifyUntilAcknowledgedAsync(
+        string slbh, string status, string opinion, TimeSpan retryUnit, DateTimeOffset? happenedAt = null, string? bzcl = null)
     {
         var occurredAt = happenedAt ?? Now();
-        foreach (var wait in new[] { 0, 1, 2, 4, 8, 16 })
-        {
-            await Task.Delay(retryUnit * wait, _time, _stopping.Token).ConfigureAwait(false);
-            if (NotifyUrl is null)
-            {
-                // Nothing registered yet (the hub is still starting): nobody answered, so this attempt is spent.
-                continue;
-            }
-
-            try
-            {
-                if ((await SendNotificationAsync(slbh, status, opinion, occurredAt).ConfigureAwait(false)).Acknowledged)
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !_stopping.IsCancellationRequested))
-            {
-                // No answer within 5 s, or nobody listening: the same as no acknowledgement.
-            }
-        }
+        return DeliverUntilAcknowledgedAsync(
+            [.. ResendAfter.Select(n => retryUnit * n)],
+            async () => NotifyUrl is not null
+                && (await SendNotificationAsync(slbh, status, opinion, occurredAt, bzcl: bzcl).ConfigureAwait(false)).Acknowledged);
     }
 
     private static string PickUpPlace(XElement head) =>
         head.Element("SSXQ")!.Value == "320300" ? "徐州市公安局户政服务大厅" : $"徐州市公安局{head.Element("SSXQ")!.Value}分局户政服务大厅";
-
-    private DateTimeOffset Now() => _time.GetUtcNow().ToOffset(China);
 
     // Unknown, repeated or empty elements and stray text are all 2003 (the document: "an unknown or empty element").
     private static Fault? Open(XElement container, string path, string[] leaves, string[] containers,
@@ -722,24 +924,6 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
     private static bool IsDate(string value) =>
         DateTime.TryParseExact(value, Day, CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
 
-    // GB 11643-1999: weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2, sum mod 11 -> "10X98765432", and a real birth date.
-    private static bool IsCitizenId(string id)
-    {
-        if (!CitizenIdPattern().IsMatch(id) || !IsDate(id[6..14]))
-        {
-            return false;
-        }
-
-        int[] weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-        var sum = 0;
-        for (var i = 0; i < 17; i++)
-        {
-            sum += (id[i] - '0') * weights[i];
-        }
-
-        return "10X98765432"[sum % 11] == id[17];
-    }
-
     private static string Sign(byte[] key, string accessUnit, string timestamp, string nonce, byte[] body) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(key,
             Encoding.ASCII.GetBytes($"{accessUnit}\n{timestamp}\n{nonce}\n{Convert.ToHexStringLower(SHA256.HashData(body))}")));
@@ -756,11 +940,11 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
     [GeneratedRegex("^[A-Za-z0-9-]{1,40}\\z")]
     private static partial Regex LshPattern();
 
-    [GeneratedRegex("^[0-9]{17}[0-9X]\\z")]
-    private static partial Regex CitizenIdPattern();
-
     [GeneratedRegex("^(0|[1-9][0-9]*)\\z")]
     private static partial Regex WholeNumberPattern();
+
+    private protected override SandboxMaterials Materials { get; } =
+        new((at, n) => $"M320300{at.ToOffset(China).ToString(Day, CultureInfo.InvariantCulture)}{n:D5}");
 
     private sealed record Case(string Slbh, string Lsh, string BusinessType);
 
@@ -780,12 +964,13 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
 
     private sealed record Answer(int HttpStatus, string? Code, string? Message, byte[] Body, string? RetryAfter = null)
     {
-        public static Answer Of(Fault fault, string? slbh = null, XElement? result = null)
+        public static Answer Of(Fault fault, string? slbh = null, XElement? result = null, string? clid = null)
         {
             var response = new XElement("Response",
                 new XElement("Code", fault.Code),
                 new XElement("Message", fault.Message),
                 slbh is null ? null : new XElement("SLBH", slbh),
+                clid is null ? null : new XElement("CLID", clid),
                 result);
             return new Answer(200, fault.Code, fault.Message, Gb18030.GetBytes(Declaration + response.ToString(SaveOptions.DisableFormatting)));
         }

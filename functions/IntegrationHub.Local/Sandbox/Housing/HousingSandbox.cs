@@ -7,12 +7,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using WireMock;
-using WireMock.Logging;
 using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
-using WireMock.Server;
-using WireMock.Settings;
 using WireMock.Types;
 using WireMock.Util;
 
@@ -43,26 +40,35 @@ public sealed record HousingQuery(DateTimeOffset At, string TicketNo, int HttpSt
 /// adapter on purpose, so a misreading of the document in one is not mirrored in the other. Where the document is
 /// silent the choice is marked "Assumption".
 /// </summary>
-public sealed partial class HousingSandbox : IAsyncDisposable
+public sealed partial class HousingSandbox : SandboxDepartment
 {
     public const string TokenPath = "/oauth/token";
     public const string ApplicationsPath = "/api/v2/applications";
+    public const string FilesPath = "/api/v2/files";
+    public const long MaxFileBytes = 10 * 1024 * 1024;
     public const string SignatureHeader = "X-FG-Signature";
     public const int TokenRequestsPerMinute = 10;
     public const int RequestsPerSecond = 20;
 
-    private static readonly TimeSpan China = TimeSpan.FromHours(8);
     private static readonly TimeSpan ClockWindow = TimeSpan.FromSeconds(300);
 
-    private static readonly HashSet<string> Districts =
-        ["320300", "320302", "320303", "320305", "320311", "320312", "320321", "320322", "320324", "320381", "320382"];
-
-    private static readonly HashSet<string> Ethnicities = [.. Enumerable.Range(1, 56).Select(n => n.ToString("00", CultureInfo.InvariantCulture)), "97", "98"];
     private static readonly HashSet<string> Genders = ["male", "female"];
     private static readonly HashSet<string> Relations = ["self", "spouse", "child", "parent", "other"];
     private static readonly HashSet<string> Purposes = ["loan", "school", "subsidy", "other"];
     private static readonly HashSet<string> WebhookStatuses = ["accepted", "rejected", "supplement_required", "approved", "denied"];
     private static readonly string[] TopLevel = ["request_id", "service_code", "district_code", "submitted_at", "applicant", "payload"];
+    private static readonly string[] AttachmentFields = ["type_code", "file_id"];
+    private static readonly HashSet<string> FileTypes = [SandboxMaterials.Jpeg, SandboxMaterials.Png, SandboxMaterials.Pdf];
+
+    // v2.3 per service_code: the attachment types allowed, and the required ones among them.
+    private static readonly Dictionary<string, (HashSet<string> Allowed, string[] Required)> AttachmentRules = new(StringComparer.Ordinal)
+    {
+        ["PRH_APPLY"] = (["income_proof", "household_register", "housing_status_statement"], ["income_proof", "household_register"]),
+        ["LEASE_FILING"] = (["lease_contract", "property_certificate"], ["lease_contract", "property_certificate"]),
+        ["PRH_REVIEW"] = (["income_proof"], ["income_proof"]),
+    };
+
+    private static readonly HashSet<string> TypeCodes = [.. AttachmentRules.Values.SelectMany(r => r.Allowed)];
     private static readonly string[] ApplicantFields = ["name", "id_card_no", "gender", "mobile", "ethnicity_code"];
     private static readonly string[] MemberFields = ["name", "id_card_no", "relation"];
     private static readonly string[] LandlordFields = ["name", "id_card_no"];
@@ -84,14 +90,10 @@ public sealed partial class HousingSandbox : IAsyncDisposable
     // What the local clerk decides after a 202, in order.
     private static readonly (string Status, string? Reason)[] DecisionSteps = [("accepted", null), ("approved", null)];
 
-    private readonly WireMockServer _server;
     private readonly string _clientId;
     private readonly string _clientSecret;
     private readonly byte[] _webhookKey;
     private readonly TimeSpan _tokenLifetime;
-    private readonly TimeProvider _time;
-    private readonly HttpClient _webhooks;
-    private readonly Lock _gate = new();
     private readonly Dictionary<string, IssuedToken> _tokens = new(StringComparer.Ordinal);
     private readonly Queue<DateTimeOffset> _issued = new();
     private readonly Queue<DateTimeOffset> _admitted = new();
@@ -104,8 +106,9 @@ public sealed partial class HousingSandbox : IAsyncDisposable
     // The document's 20 by default; a test may lower it so that a small load already meets it.
     private readonly int _requestsPerSecond;
     private readonly List<HousingQuery> _queries = [];
-    private readonly List<Task> _background = [];
-    private readonly CancellationTokenSource _stopping = new();
+
+    // The request_id of each accepted supplement and withdrawal, and the body first answered.
+    private readonly Dictionary<string, byte[]> _caseRequests = new(StringComparer.Ordinal);
     private int _invalidTokens;
     private int _rateLimited;
     private TimeSpan _rateLimitedFor;
@@ -113,35 +116,28 @@ public sealed partial class HousingSandbox : IAsyncDisposable
     private string? _notEligible;
     private (TimeSpan Delay, TimeSpan RetryUnit)? _autoDecide;
 
+    // The document: the connecting system answers a webhook within 10 s, or the bureau counts it as not delivered.
     public HousingSandbox(string clientId, string clientSecret, string webhookSecret, TimeProvider timeProvider,
         Uri? webhookUrl = null, TimeSpan? tokenLifetime = null, int port = 0, int requestsPerSecond = RequestsPerSecond)
+        : base(timeProvider, port, callbackTimeout: TimeSpan.FromSeconds(10))
     {
         _requestsPerSecond = requestsPerSecond;
         _clientId = clientId;
         _clientSecret = clientSecret;
         _webhookKey = Encoding.UTF8.GetBytes(webhookSecret);
-        _time = timeProvider;
         _tokenLifetime = tokenLifetime ?? TimeSpan.FromSeconds(7200);
         WebhookUrl = webhookUrl;
-
-        // The document: the connecting system answers within 10 s, or the bureau counts it as not delivered.
-        _webhooks = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        _server = WireMockServer.Start(new WireMockServerSettings
-        {
-            Urls = [$"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"],
-            Logger = new WireMockNullLogger(),
-            MaxRequestLogCount = 200,
-        });
-        _server.Given(Request.Create().WithPath(TokenPath).UsingPost())
+        Server.Given(Request.Create().WithPath(TokenPath).UsingPost())
             .RespondWith(Response.Create().WithCallback(request => Token(request)));
-        _server.Given(Request.Create().WithPath(ApplicationsPath).UsingPost())
+        Server.Given(Request.Create().WithPath(ApplicationsPath).UsingPost())
             .RespondWith(Response.Create().WithCallback(ApiAsync));
-        _server.Given(Request.Create().WithPath(new WildcardMatcher(ApplicationsPath + "/*")).UsingGet())
+        Server.Given(Request.Create().WithPath(new WildcardMatcher(ApplicationsPath + "/*")).UsingGet())
+            .RespondWith(Response.Create().WithCallback(ApiAsync));
+        Server.Given(Request.Create().WithPath(new WildcardMatcher(ApplicationsPath + "/*")).UsingPost())
+            .RespondWith(Response.Create().WithCallback(ApiAsync));
+        Server.Given(Request.Create().WithPath(FilesPath).UsingPost())
             .RespondWith(Response.Create().WithCallback(ApiAsync));
     }
-
-    /// <summary>The bureau's base address (give it to the hub as Departments:Housing:BaseUrl).</summary>
-    public Uri BaseUrl => new(_server.Urls[0]);
 
     /// <summary>The webhook URL registered for the client.</summary>
     public Uri? WebhookUrl { get; set; }
@@ -207,9 +203,25 @@ public sealed partial class HousingSandbox : IAsyncDisposable
     public void AutoDecide(TimeSpan delay, TimeSpan? retryUnit = null) =>
         Set(() => _autoDecide = (delay, retryUnit ?? TimeSpan.FromMinutes(1)));
 
+    /// <summary>
+    /// The clerk asks once for a supplement of <paramref name="missing"/>: the ticket waits for POST …/supplements and the
+    /// signed supplement_required webhook is sent now; returns its HTTP status. Throws when the ticket is not open or was
+    /// asked once already.
+    /// </summary>
+    public Task<HttpStatusCode> RequestSupplementAsync(string ticket, IReadOnlyList<string> missing, string reason = "材料不全，请补正")
+    {
+        if (!Read(() => Cases.AskSupplement(ticket, missing)))
+        {
+            throw new InvalidOperationException($"Ticket {ticket} is not open or was asked for a supplement already.");
+        }
+
+        SetStatus(ticket, "supplement_required", reason);
+        return SendWebhookAsync(ticket, "supplement_required", reason, Now(), missing: missing);
+    }
+
     /// <summary>POSTs one signed (or forged) webhook, as the bureau does, and returns the HTTP status it got.</summary>
     public async Task<HttpStatusCode> SendWebhookAsync(string ticket, string status, string? reason, DateTimeOffset occurredAt,
-        string? eventId = null, bool forgeSignature = false, Uri? to = null)
+        string? eventId = null, bool forgeSignature = false, Uri? to = null, IReadOnlyList<string>? missing = null)
     {
         var target = to ?? WebhookUrl ?? throw new InvalidOperationException("No webhook URL is registered for the client.");
         var requestId = Read(() => _byTicket.GetValueOrDefault(ticket)?.RequestId);
@@ -227,6 +239,11 @@ public sealed partial class HousingSandbox : IAsyncDisposable
 
         // Assumption: a webhook without a reason (accepted, approved) carries an empty string, as the example's key suggests.
         webhook["reason"] = reason ?? "";
+        if (missing is not null)
+        {
+            webhook["missing"] = new JsonArray([.. missing.Select(m => (JsonNode)m)]);
+        }
+
         webhook["occurred_at"] = Iso(occurredAt);
         var body = Encoding.UTF8.GetBytes(webhook.ToJsonString(Wire));
         var key = forgeSignature ? RandomNumberGenerator.GetBytes(32) : _webhookKey;
@@ -234,57 +251,15 @@ public sealed partial class HousingSandbox : IAsyncDisposable
         using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         request.Headers.Add(SignatureHeader, "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(key, body)));
-        using var response = await _webhooks.SendAsync(request, _stopping.Token).ConfigureAwait(false);
+        using var response = await Callbacks.SendAsync(request, Stopping).ConfigureAwait(false);
         return response.StatusCode;
     }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        Task[] pending;
-        lock (_gate)
-        {
-            pending = [.. _background];
-        }
-
-        try
-        {
-            await Task.WhenAll(pending).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Webhooks still waiting are abandoned with the sandbox.
-        }
-
-        _server.Stop();
-        _server.Dispose();
-        _webhooks.Dispose();
-        _stopping.Dispose();
-    }
-
-    private T Read<T>(Func<T> read)
-    {
-        lock (_gate)
-        {
-            return read();
-        }
-    }
-
-    private void Set(Action change)
-    {
-        lock (_gate)
-        {
-            change();
-        }
-    }
-
-    private DateTimeOffset Now() => _time.GetUtcNow().ToOffset(China);
 
     private static string Iso(DateTimeOffset at) => at.ToOffset(China).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 
     private ResponseMessage Token(IRequestMessage request)
     {
-        lock (_gate)
+        lock (Gate)
         {
             var answer = IssueToken(request);
             _tokenRequests.Add(new HousingTokenRequest(Now(), answer.Status, ErrorOf(answer.Body)));
@@ -323,7 +298,7 @@ public sealed partial class HousingSandbox : IAsyncDisposable
 
         // The document: 10 token requests per minute per client. Assumption: a rolling minute counting the tokens issued;
         // Retry-After says when the oldest of them leaves the window.
-        var now = _time.GetUtcNow();
+        var now = Time.GetUtcNow();
         while (_issued.TryPeek(out var oldest) && now - oldest >= TimeSpan.FromMinutes(1))
         {
             _issued.Dequeue();
@@ -380,17 +355,26 @@ public sealed partial class HousingSandbox : IAsyncDisposable
         var headers = request.Headers?.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase)
             ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var body = request.BodyData?.BodyAsBytes ?? [];
-        var isSubmit = string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase);
-        lock (_gate)
+        var isPost = string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase);
+        var isSubmit = isPost && request.Path == ApplicationsPath;
+        lock (Gate)
         {
-            var answer = Injected(fault) ?? Gate(headers) ?? (isSubmit ? Submit(headers, body) : Lookup(request.Path));
+            var answer = Injected(fault) ?? Admit(headers) ?? (isPost, request.Path) switch
+            {
+                (true, ApplicationsPath) => Submit(headers, body),
+                (true, FilesPath) => Upload(headers, body),
+                (true, var path) when path.EndsWith("/supplements", StringComparison.Ordinal) => CaseRequest(headers, body, TicketIn(path), supplement: true),
+                (true, var path) when path.EndsWith("/withdrawal", StringComparison.Ordinal) => CaseRequest(headers, body, TicketIn(path), supplement: false),
+                (true, _) => Answer.Json(404, new JsonObject { ["error"] = "not_found" }),
+                _ => Lookup(request.Path),
+            };
             if (isSubmit)
             {
                 var text = Decode(body);
                 _submissions.Add(new HousingSubmission(Now(), headers, text, PeekRequestId(text), answer.Status,
                     answer.Body is null ? null : Encoding.UTF8.GetString(answer.Body), TicketOf(answer.Body), ErrorOf(answer.Body)));
             }
-            else
+            else if (!isPost)
             {
                 _queries.Add(new HousingQuery(Now(), Uri.UnescapeDataString(request.Path[(ApplicationsPath.Length + 1)..]), answer.Status));
             }
@@ -400,9 +384,9 @@ public sealed partial class HousingSandbox : IAsyncDisposable
     }
 
     // Who is calling, then whether they may call now; only then is the request itself looked at.
-    private Answer? Gate(Dictionary<string, string> headers)
+    private Answer? Admit(Dictionary<string, string> headers)
     {
-        var now = _time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var presented = headers.GetValueOrDefault("Authorization") is { } authorization
             && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                 ? authorization["Bearer ".Length..].Trim()
@@ -467,7 +451,14 @@ public sealed partial class HousingSandbox : IAsyncDisposable
         });
     }
 
-    private Answer Submit(Dictionary<string, string> headers, byte[] body)
+    private Answer Submit(Dictionary<string, string> headers, byte[] body) => WithJson(headers, body, (root, check) =>
+    {
+        var serviceCode = Validate(root, check);
+        return check.Failed ? check.Refusal() : Decide(root, serviceCode!);
+    });
+
+    // Every JSON request: declared as UTF-8 JSON, parsed strictly, an object; then handled.
+    private static Answer WithJson(Dictionary<string, string> headers, byte[] body, Func<JsonElement, Check, Answer> handle)
     {
         var check = new Check();
         if (!headers.TryGetValue("Content-Type", out var contentType)
@@ -497,41 +488,33 @@ public sealed partial class HousingSandbox : IAsyncDisposable
                 return check.Refuse("body", "must be a JSON object");
             }
 
-            string? serviceCode;
             try
             {
-                serviceCode = Validate(root, check);
+                return handle(root, check);
             }
             catch (InvalidOperationException)
             {
                 // A lone surrogate escape ("\ud800") parses, and only fails when the string is read: not Unicode text.
                 return check.Refuse("body", "holds text that is not Unicode (a lone surrogate)");
             }
-
-            if (check.Failed)
-            {
-                return check.Refusal();
-            }
-
-            return Decide(root.GetProperty("request_id").GetString()!, serviceCode!, root.GetProperty("district_code").GetString()!);
         }
     }
 
     private string? Validate(JsonElement root, Check check)
     {
-        var fields = check.Fields(root, "", TopLevel, []);
+        var fields = check.Fields(root, "", TopLevel, ["attachments"]);
         check.Text(fields, "request_id", "", v => v.Length <= 64, "must be 1-64 characters");
         var serviceCode = check.Text(fields, "service_code", "", Payloads.ContainsKey, "is not a known service_code");
-        check.Text(fields, "district_code", "", Districts.Contains, "is not in the GB/T 2260 Xuzhou code table");
+        check.Text(fields, "district_code", "", SandboxCodes.Districts.Contains, "is not in the GB/T 2260 Xuzhou code table");
         check.Text(fields, "submitted_at", "", IsSubmittedAt, "must be ISO 8601 in +08:00 and not in the future");
         if (check.Object(fields, "applicant", "") is { } applicant)
         {
             var a = check.Fields(applicant, "applicant.", ApplicantFields, []);
             check.Text(a, "name", "applicant.");
-            check.Text(a, "id_card_no", "applicant.", IsCitizenId, "is not a valid citizen ID number (GB 11643)");
+            check.Text(a, "id_card_no", "applicant.", SandboxCodes.IsCitizenId, "is not a valid citizen ID number (GB 11643)");
             check.Text(a, "gender", "applicant.", Genders.Contains, "must be male or female");
             check.Text(a, "mobile", "applicant.", MobilePattern().IsMatch, "must be 11 digits");
-            check.Text(a, "ethnicity_code", "applicant.", Ethnicities.Contains, "is not in the GB 3304 code table");
+            check.Text(a, "ethnicity_code", "applicant.", SandboxCodes.Ethnicities.Contains, "is not in the GB 3304 code table");
         }
 
         var payload = check.Object(fields, "payload", "");
@@ -555,7 +538,7 @@ public sealed partial class HousingSandbox : IAsyncDisposable
                 {
                     var l = check.Fields(landlord, "payload.landlord.", LandlordFields, []);
                     check.Text(l, "name", "payload.landlord.");
-                    check.Text(l, "id_card_no", "payload.landlord.", IsCitizenId, "is not a valid citizen ID number (GB 11643)");
+                    check.Text(l, "id_card_no", "payload.landlord.", SandboxCodes.IsCitizenId, "is not a valid citizen ID number (GB 11643)");
                 }
 
                 check.Text(p, "property_cert_no", "payload.");
@@ -585,6 +568,18 @@ public sealed partial class HousingSandbox : IAsyncDisposable
                 // Assumption: "≤ 500" counts characters (Unicode scalar values), not bytes.
                 check.Text(p, "changes", "payload.", v => v.EnumerateRunes().Count() <= 500, "must be at most 500 characters");
                 break;
+        }
+
+        var attachments = Attachments(fields, check);
+        var rules = AttachmentRules.GetValueOrDefault(serviceCode, ([], []));
+        if (!check.Failed && Materials.Refused(attachments, rules.Allowed) is { } refused)
+        {
+            check.Fail("attachments", $"{refused.Code} / {refused.Id}: unknown type, a type not allowed for {serviceCode}, or an unknown file_id");
+        }
+
+        if (!check.Failed && SandboxMaterials.Missing(attachments, rules.Required) is { } missing)
+        {
+            check.Fail("attachments", $"{missing} is required for {serviceCode}");
         }
 
         return serviceCode;
@@ -623,7 +618,7 @@ public sealed partial class HousingSandbox : IAsyncDisposable
 
             var m = check.Fields(member, path, MemberFields, []);
             check.Text(m, "name", path);
-            check.Text(m, "id_card_no", path, IsCitizenId, "is not a valid citizen ID number (GB 11643)");
+            check.Text(m, "id_card_no", path, SandboxCodes.IsCitizenId, "is not a valid citizen ID number (GB 11643)");
             if (check.Text(m, "relation", path, Relations.Contains, "must be self, spouse, child, parent or other") == "self")
             {
                 selves++;
@@ -639,10 +634,12 @@ public sealed partial class HousingSandbox : IAsyncDisposable
     private bool IsSubmittedAt(string value) =>
         SubmittedAtPattern().IsMatch(value)
         && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
-        && at - _time.GetUtcNow() <= ClockWindow;
+        && at - Time.GetUtcNow() <= ClockWindow;
 
-    private Answer Decide(string requestId, string serviceCode, string district)
+    private Answer Decide(JsonElement root, string serviceCode)
     {
+        var requestId = root.GetProperty("request_id").GetString()!;
+        var district = root.GetProperty("district_code").GetString()!;
         // The document: a repeated request_id is idempotent — 200 with the first answer's body, never a second ticket.
         // Assumption: the repeat's body is not compared with the first one.
         if (_byRequestId.TryGetValue(requestId, out var existing))
@@ -668,11 +665,17 @@ public sealed partial class HousingSandbox : IAsyncDisposable
         var found = new Case(ticket, requestId, instant is null ? "received" : "completed", null, now, first.Body!);
         _byRequestId[requestId] = found;
         _byTicket[ticket] = found;
+        Cases.Open(ticket, root.GetProperty("applicant").GetProperty("name").GetString(), Attachments(root).Select(a => a.Code));
+        if (instant is not null)
+        {
+            Cases.Decide(ticket);
+        }
+
         if (instant is null && _autoDecide is { } auto)
         {
-            _background.Add(Detached.Run(() => Faults is { } faults
+            RunInBackground(() => Faults is { } faults
                 ? DecideLaterWithFaultsAsync(ticket, auto.Delay, auto.RetryUnit, faults)
-                : DecideLaterAsync(ticket, auto.Delay, auto.RetryUnit)));
+                : DecideLaterAsync(ticket, auto.Delay, auto.RetryUnit));
         }
 
         return first;
@@ -699,52 +702,252 @@ public sealed partial class HousingSandbox : IAsyncDisposable
         _ => null,
     };
 
+    // The clerk: accepted, then by the rules of docs/sandboxes.md a supplement request (补正 in the name), a hold (撤回),
+    // or approved. A withdrawal stops it before its next step.
     private async Task DecideLaterAsync(string ticket, TimeSpan delay, TimeSpan retryUnit)
     {
-        foreach (var (status, reason) in DecisionSteps)
+        if (!await StepAsync(ticket, delay, retryUnit, "accepted").ConfigureAwait(false))
         {
-            await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
-            SetStatus(ticket, status, reason);
-            var occurredAt = Now();
-            var eventId = Guid.NewGuid().ToString();
-
-            // At least once: the same event, twice.
-            await HandOffAsync(ticket, status, reason, occurredAt, eventId, retryUnit).ConfigureAwait(false);
-            await HandOffAsync(ticket, status, reason, occurredAt, eventId, retryUnit).ConfigureAwait(false);
+            return;
         }
+
+        var missing = Read(() => Cases.WantsSupplementByRule(ticket) ? Cases.Referenced(ticket) : null);
+        if (missing is not null)
+        {
+            await Task.Delay(delay, Time, Stopping).ConfigureAwait(false);
+            if (Read(() => Cases.AskSupplement(ticket, missing)))
+            {
+                var reason = $"材料不全，请补正：{string.Join("、", missing)}";
+                SetStatus(ticket, "supplement_required", reason);
+                await WebhookTwiceAsync(ticket, "supplement_required", reason, retryUnit, missing).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (!Read(() => Cases.HeldByRule(ticket)))
+        {
+            await DecideAsync(ticket, delay, retryUnit).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ContinueAfterSupplementAsync(string ticket, TimeSpan delay, TimeSpan retryUnit)
+    {
+        if (await StepAsync(ticket, delay, retryUnit, "accepted").ConfigureAwait(false))
+        {
+            await DecideAsync(ticket, delay, retryUnit).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> StepAsync(string ticket, TimeSpan delay, TimeSpan retryUnit, string status)
+    {
+        await Task.Delay(delay, Time, Stopping).ConfigureAwait(false);
+        if (!Read(() => Cases.IsOpen(ticket)))
+        {
+            return false;
+        }
+
+        SetStatus(ticket, status, null);
+        await WebhookTwiceAsync(ticket, status, null, retryUnit).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task DecideAsync(string ticket, TimeSpan delay, TimeSpan retryUnit)
+    {
+        await Task.Delay(delay, Time, Stopping).ConfigureAwait(false);
+        if (Read(() => Cases.Decide(ticket)))
+        {
+            SetStatus(ticket, "approved", null);
+            await WebhookTwiceAsync(ticket, "approved", null, retryUnit).ConfigureAwait(false);
+        }
+    }
+
+    // At least once, as the document warns: the same event, twice.
+    private async Task WebhookTwiceAsync(string ticket, string status, string? reason, TimeSpan retryUnit, IReadOnlyList<string>? missing = null)
+    {
+        var occurredAt = Now();
+        var eventId = Guid.NewGuid().ToString();
+        await HandOffAsync(ticket, status, reason, occurredAt, eventId, retryUnit, missing).ConfigureAwait(false);
+        await HandOffAsync(ticket, status, reason, occurredAt, eventId, retryUnit, missing).ConfigureAwait(false);
     }
 
     // The document: "answer 2xx within 10 s; otherwise the bureau retries with backoff for 24 hours".
     // Assumption: the backoff doubles from one retry unit up to 64 and gives up after 1440 units.
-    private async Task HandOffAsync(string ticket, string status, string? reason, DateTimeOffset occurredAt, string eventId, TimeSpan retryUnit)
+    private Task HandOffAsync(string ticket, string status, string? reason, DateTimeOffset occurredAt, string eventId, TimeSpan retryUnit,
+        IReadOnlyList<string>? missing = null) =>
+        DeliverUntilAcknowledgedAsync(Backoff(retryUnit), async () => WebhookUrl is not null
+            && (int)await SendWebhookAsync(ticket, status, reason, occurredAt, eventId, missing: missing).ConfigureAwait(false) is >= 200 and < 300);
+
+    private static string TicketIn(string path) => Uri.UnescapeDataString(path[(ApplicationsPath.Length + 1)..path.LastIndexOf('/')]);
+
+    // v2.3: the attachments of an accepted application (already checked).
+    private static List<(string Code, string Id)> Attachments(JsonElement root) =>
+        root.TryGetProperty("attachments", out var list) && list.ValueKind == JsonValueKind.Array
+            ? [.. list.EnumerateArray().Select(a => (a.GetProperty("type_code").GetString()!, a.GetProperty("file_id").GetString()!))]
+            : [];
+
+    private static List<(string Code, string Id)> Attachments(Dictionary<string, JsonElement> fields, Check check)
     {
-        var giveUpAt = _time.GetUtcNow() + retryUnit * 1440;
-        var wait = retryUnit;
-        while (true)
+        List<(string Code, string Id)> attachments = [];
+        if (!fields.TryGetValue("attachments", out var list))
         {
-            if (WebhookUrl is not null)
+            return attachments;
+        }
+
+        if (list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
+        {
+            check.Fail("attachments", "must be a non-empty array (omit it when there are none)");
+            return attachments;
+        }
+
+        var index = 0;
+        foreach (var attachment in list.EnumerateArray())
+        {
+            var path = $"attachments[{index++}].";
+            if (attachment.ValueKind != JsonValueKind.Object)
             {
-                try
-                {
-                    var answered = (int)await SendWebhookAsync(ticket, status, reason, occurredAt, eventId).ConfigureAwait(false);
-                    if (answered is >= 200 and < 300)
-                    {
-                        return;
-                    }
-                }
-                catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !_stopping.IsCancellationRequested))
-                {
-                    // No answer within 10 s, or nobody listening: not delivered.
-                }
+                check.Fail(path.TrimEnd('.'), "must be an object");
+                continue;
             }
 
-            if (_time.GetUtcNow() + wait > giveUpAt)
+            var a = check.Fields(attachment, path, AttachmentFields, []);
+            var code = check.Text(a, "type_code", path);
+            var id = check.Text(a, "file_id", path);
+            if (code is not null && id is not null)
             {
-                return;
+                attachments.Add((code, id));
             }
+        }
 
-            await Task.Delay(wait, _time, _stopping.Token).ConfigureAwait(false);
-            wait = wait * 2 < retryUnit * 64 ? wait * 2 : retryUnit * 64;
+        return attachments;
+    }
+
+    // v2.3: POST …/supplements {request_id, note, attachments} and POST …/withdrawal {request_id, reason}.
+    private Answer CaseRequest(Dictionary<string, string> headers, byte[] body, string ticket, bool supplement) => WithJson(headers, body, (root, check) =>
+    {
+        var note = supplement ? "note" : "reason";
+        var fields = check.Fields(root, "", ["request_id", note], supplement ? ["attachments"] : []);
+        var requestId = check.Text(fields, "request_id", "", v => v.Length <= 64, "must be 1-64 characters");
+        var text = check.Text(fields, note, "");
+        var attachments = supplement ? Attachments(fields, check) : [];
+        if (check.Failed)
+        {
+            return check.Refusal();
+        }
+
+        // Assumption: a repeated request_id of a supplement or withdrawal answers 200 with the first body, whatever it carries.
+        if (_caseRequests.TryGetValue(requestId!, out var first))
+        {
+            return new Answer(200, first);
+        }
+
+        if (!_byTicket.TryGetValue(ticket, out var found))
+        {
+            return Answer.Json(404, new JsonObject { ["error"] = "not_found" });
+        }
+
+        if (supplement && Cases.State(ticket) == SandboxCaseState.AwaitingSupplement && Materials.Refused(attachments, TypeCodes) is { } refused)
+        {
+            return check.Refuse("attachments", $"{refused.Code} / {refused.Id}: unknown type or unknown file_id");
+        }
+
+        var now = Time.GetUtcNow();
+        string? missing = null;
+        var result = supplement ? Cases.Supplement(ticket, text!, attachments, now, out missing) : Cases.Withdraw(ticket, text!, now);
+        switch (result)
+        {
+            case CaseRequestResult.NotAwaitingSupplement:
+                return Answer.Json(409, new JsonObject { ["error"] = "not_awaiting_supplement" });
+            case CaseRequestResult.AlreadyDecided:
+                return Answer.Json(409, new JsonObject { ["error"] = "already_decided" });
+            case CaseRequestResult.MissingWantedMaterial:
+                return check.Refuse("attachments", $"{missing} is missing: the supplement request listed it");
+        }
+
+        var answer = Answer.Json(202, new JsonObject { ["ticket_no"] = ticket, ["status"] = supplement ? "supplement_received" : "withdrawal_received" });
+        _caseRequests[requestId!] = answer.Body!;
+
+        // Assumption: reconciliation shows a supplemented ticket as received again until the clerk's next step.
+        found.Status = supplement ? "received" : "withdrawn";
+        found.Reason = supplement ? null : text;
+        found.UpdatedAt = Now();
+        var retryUnit = _autoDecide?.RetryUnit ?? TimeSpan.FromMinutes(1);
+        if (!supplement)
+        {
+            // v2.3: the withdrawal is answered 202, then a withdrawn webhook (final), by the bureau itself, clerk or not.
+            RunInBackground(() => WebhookTwiceAsync(ticket, "withdrawn", text, retryUnit));
+        }
+        else if (_autoDecide is { } auto)
+        {
+            RunInBackground(() => ContinueAfterSupplementAsync(ticket, auto.Delay, auto.RetryUnit));
+        }
+
+        return answer;
+    });
+
+    // v2.3 upload: multipart with the parts file and type_code; 201 the first time, 200 with the same file_id after.
+    private Answer Upload(Dictionary<string, string> headers, byte[] body)
+    {
+        var check = new Check();
+        if (!headers.TryGetValue("Content-Type", out var contentType)
+            || !MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+            || !string.Equals(mediaType.MediaType, "multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Parameters.FirstOrDefault(p => p.Name.Equals("boundary", StringComparison.OrdinalIgnoreCase))?.Value?.Trim('"') is not { Length: > 0 } boundary)
+        {
+            return check.Refuse("Content-Type", "must be multipart/form-data with a boundary");
+        }
+
+        if (MultipartParts.Read(body, boundary) is not { } parts)
+        {
+            return check.Refuse("body", "is not a readable multipart/form-data body");
+        }
+
+        if (!parts.TryGetValue("type_code", out var typePart) || Encoding.UTF8.GetString(typePart.Bytes) is not { Length: > 0 } typeCode)
+        {
+            return check.Refuse("type_code", "is required");
+        }
+
+        if (!TypeCodes.Contains(typeCode))
+        {
+            return check.Refuse("type_code", "is not a known attachment type");
+        }
+
+        if (!parts.TryGetValue("file", out var file))
+        {
+            return check.Refuse("file", "is required");
+        }
+
+        if (file.Bytes.LongLength > MaxFileBytes)
+        {
+            return Answer.Json(413, new JsonObject { ["error"] = "file_too_large" });
+        }
+
+        var declared = file.ContentType is { } partType && MediaTypeHeaderValue.TryParse(partType, out var partMedia)
+            ? partMedia.MediaType?.ToLowerInvariant()
+            : null;
+        if (declared is null || !FileTypes.Contains(declared) || SandboxMaterials.Sniff(file.Bytes) != declared)
+        {
+            return Answer.Json(400, new JsonObject { ["error"] = "bad_file" });
+        }
+
+        var (material, created) = Materials.Store(typeCode, declared, file.Bytes, Time.GetUtcNow());
+        return Answer.Json(created ? 201 : 200, new JsonObject
+        {
+            ["file_id"] = material.Id,
+            ["type_code"] = material.Code,
+            ["sha256"] = material.Sha256,
+            ["size"] = material.Size,
+        });
+    }
+
+    private static IEnumerable<TimeSpan> Backoff(TimeSpan unit)
+    {
+        yield return TimeSpan.Zero;
+        var waited = TimeSpan.Zero;
+        for (var wait = unit; waited + wait <= unit * 1440; wait = wait * 2 < unit * 64 ? wait * 2 : unit * 64)
+        {
+            waited += wait;
+            yield return wait;
         }
     }
 
@@ -798,34 +1001,15 @@ public sealed partial class HousingSandbox : IAsyncDisposable
         }
     }
 
-    // GB 11643-1999: weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2, sum mod 11 -> "10X98765432", and a real birth date.
-    private static bool IsCitizenId(string id)
-    {
-        if (!CitizenIdPattern().IsMatch(id)
-            || !DateTime.TryParseExact(id[6..14], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
-        {
-            return false;
-        }
-
-        int[] weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-        var sum = 0;
-        for (var i = 0; i < 17; i++)
-        {
-            sum += (id[i] - '0') * weights[i];
-        }
-
-        return "10X98765432"[sum % 11] == id[17];
-    }
-
-    [GeneratedRegex("^[0-9]{17}[0-9X]\\z")]
-    private static partial Regex CitizenIdPattern();
-
     [GeneratedRegex("^[0-9]{11}\\z")]
     private static partial Regex MobilePattern();
 
     // Assumption: the document's example form exactly — seconds, optional fraction, and the +08:00 offset spelled out.
     [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7})?\+08:00\z")]
     private static partial Regex SubmittedAtPattern();
+
+    private protected override SandboxMaterials Materials { get; } =
+        new((at, n) => $"F{at.ToOffset(China).ToString("yyyyMMdd", CultureInfo.InvariantCulture)}{n:D6}");
 
     private sealed class IssuedToken(DateTimeOffset expiresAt)
     {
