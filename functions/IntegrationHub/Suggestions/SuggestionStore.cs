@@ -287,7 +287,7 @@ public sealed class SuggestionStore(SuggestionStorage storage, EnvelopeCipher ci
     public async Task<(bool Erased, DateTimeOffset? ClosedAt)> EraseAsync(string id, DateTimeOffset cutoff, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var suggestion = await FindAsync(id, cancellationToken);
-        if (suggestion is null || suggestion.ErasedAt is not null || suggestion.Status != nameof(Contracts.SuggestionStatus.Closed))
+        if (suggestion is null || suggestion.ErasedAt is not null || suggestion.Status != Contracts.SuggestionStatus.Closed)
         {
             return (false, null);
         }
