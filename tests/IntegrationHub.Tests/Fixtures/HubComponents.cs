@@ -32,6 +32,9 @@ internal sealed class HubComponents : IAsyncDisposable
         settings["Platforms:Clients:0:Name"] = Platform;
         settings["Platforms:Clients:0:ApiKey"] = "component-tests-api-key-0123456789";
         settings["Portal:SessionKey"] = "component-tests-session-key-0123456789abcdef";
+        settings["Portal:Accounts:0:User"] = "operator";
+        settings["Portal:Accounts:0:Password"] = "component-tests-password";
+        settings["Portal:Accounts:0:Role"] = "operator";
         settings["Handoff:MaxAttempts"] = "3";
         settings["Handoff:RetryBaseDelay"] = "00:00:10";
         settings["Handoff:RetryMaxDelay"] = "00:05:00";
