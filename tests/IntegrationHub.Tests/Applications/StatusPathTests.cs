@@ -1,9 +1,6 @@
-using System.Text.Json;
 using IntegrationHub.Applications;
 using IntegrationHub.Contracts;
 using IntegrationHub.Departments;
-using IntegrationHub.Handoff;
-using IntegrationHub.Storage;
 using IntegrationHub.Tests.Fixtures;
 
 namespace IntegrationHub.Tests.Applications;
@@ -20,7 +17,7 @@ public sealed class StatusPathTests : IAsyncDisposable
     [Fact]
     public async Task ApplyAsync_FinalReport_AppliedAndTheRetentionClockStartsAtTheClocksTime()
     {
-        var id = await DeliveredAsync();
+        var id = await _hub.DeliveredAsync();
         _hub.Time.Advance(TimeSpan.FromDays(2));
 
         var outcome = await Path.ApplyAsync(Report(id, ApplicationStatus.Approved, "e1", _hub.Time.GetUtcNow()), CancellationToken.None);
@@ -35,7 +32,7 @@ public sealed class StatusPathTests : IAsyncDisposable
     [Fact]
     public async Task ApplyAsync_SameEventTwice_SecondIsADuplicateAndWritesNothing()
     {
-        var id = await DeliveredAsync();
+        var id = await _hub.DeliveredAsync();
         var report = Report(id, ApplicationStatus.Accepted, "e1", _hub.Time.GetUtcNow());
         await Path.ApplyAsync(report, CancellationToken.None);
         var entries = (await _hub.Store.TimelineAsync(id, CancellationToken.None)).Count;
@@ -49,7 +46,7 @@ public sealed class StatusPathTests : IAsyncDisposable
     [Fact]
     public async Task ApplyAsync_ReportOlderThanTheLastApplied_StaleKeptOnTheTimelineAndTheStatusStands()
     {
-        var id = await DeliveredAsync();
+        var id = await _hub.DeliveredAsync();
         var earlier = _hub.Time.GetUtcNow();
         _hub.Time.Advance(TimeSpan.FromHours(1));
         await Path.ApplyAsync(Report(id, ApplicationStatus.InReview, "e2", _hub.Time.GetUtcNow()), CancellationToken.None);
@@ -64,7 +61,7 @@ public sealed class StatusPathTests : IAsyncDisposable
     [Fact]
     public async Task ApplyAsync_ReportFromAnotherDepartment_UnknownApplicationAndNothingChanges()
     {
-        var id = await DeliveredAsync();
+        var id = await _hub.DeliveredAsync();
 
         var outcome = await Path.ApplyAsync(Report(id, ApplicationStatus.Approved, "e1", _hub.Time.GetUtcNow()) with { Department = "RS" }, CancellationToken.None);
 
@@ -75,7 +72,7 @@ public sealed class StatusPathTests : IAsyncDisposable
     [Fact]
     public async Task ApplyAsync_ByCaseNumberOnly_FindsTheApplication()
     {
-        var id = await DeliveredAsync();
+        var id = await _hub.DeliveredAsync();
 
         var outcome = await Path.ApplyAsync(Report(id, ApplicationStatus.Accepted, "e1", _hub.Time.GetUtcNow()) with { HandoffKey = null }, CancellationToken.None);
 
@@ -83,14 +80,6 @@ public sealed class StatusPathTests : IAsyncDisposable
         Assert.Equal(ApplicationStatus.Accepted, (await _hub.ReadAsync(id)).Status);
     }
 
-    private async Task<string> DeliveredAsync()
-    {
-        var id = await _hub.SubmitAsync();
-        _hub.Department.Answers(new HandoffOutcome(HandoffOutcomeKind.Received, CaseNumber: "GA-" + id[..8]));
-        await _hub.Get<HandoffDispatcher>().HandleAsync(JsonSerializer.Serialize(new HandoffMessage(id)), CancellationToken.None);
-        return id;
-    }
-
     private static DepartmentStatusReport Report(string id, ApplicationStatus status, string eventKey, DateTimeOffset at) =>
-        new("GA", id, "GA-" + id[..8], status, Reason: null, at, eventKey, DepartmentCode: "00");
+        new("GA", id, HubComponents.CaseNumber(id), status, Reason: null, at, eventKey, DepartmentCode: "00");
 }

@@ -1,7 +1,9 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using IntegrationHub.Composition;
 using IntegrationHub.Contracts;
 using IntegrationHub.Departments;
+using IntegrationHub.Handoff;
 using IntegrationHub.Privacy;
 using IntegrationHub.Storage;
 using Microsoft.Extensions.Configuration;
@@ -88,6 +90,19 @@ internal sealed class HubComponents : IAsyncDisposable
             CancellationToken.None);
         return created.Outcome == CreationOutcome.Created ? id : throw new InvalidOperationException($"Creating {id} answered {created.Outcome}.");
     }
+
+    /// <summary>An application the department received (case number <see cref="CaseNumber"/>) through the dispatcher.</summary>
+    public async Task<string> DeliveredAsync()
+    {
+        var id = await SubmitAsync();
+        Department.Answers(new HandoffOutcome(HandoffOutcomeKind.Received, CaseNumber: CaseNumber(id)));
+        await Get<HandoffDispatcher>().HandleAsync(Message(id), CancellationToken.None);
+        return id;
+    }
+
+    public static string CaseNumber(string id) => "GA-" + id[..8];
+
+    public static string Message(string id) => JsonSerializer.Serialize(new HandoffMessage(id));
 
     public async Task<ApplicationEntity> ReadAsync(string id) =>
         await Store.ReadAsync(id, CancellationToken.None) ?? throw new InvalidOperationException($"No application {id}.");

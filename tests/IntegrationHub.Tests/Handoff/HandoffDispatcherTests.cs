@@ -1,4 +1,3 @@
-using System.Text.Json;
 using IntegrationHub.Contracts;
 using IntegrationHub.Departments;
 using IntegrationHub.Handoff;
@@ -24,7 +23,7 @@ public sealed class HandoffDispatcherTests : IAsyncDisposable
         _hub.Department.Interval = TimeSpan.FromMinutes(7);
         _hub.Department.Answers(new HandoffOutcome(HandoffOutcomeKind.Received, CaseNumber: "GA-CASE-1"));
 
-        await Dispatcher.HandleAsync(Message(id), CancellationToken.None);
+        await Dispatcher.HandleAsync(HubComponents.Message(id), CancellationToken.None);
 
         var application = await _hub.ReadAsync(id);
         Assert.Equal((ApplicationStatus.Delivered, HandoffState.Delivered, "GA-CASE-1"), (application.Status, application.Handoff, application.CaseNumber));
@@ -44,7 +43,7 @@ public sealed class HandoffDispatcherTests : IAsyncDisposable
         // Attempt n waits a full-jitter backoff in the upper half of 10 s × 2^(n-1) (Handoff:RetryBaseDelay = 10 s).
         foreach (var (attempt, ceiling) in new[] { (1, TimeSpan.FromSeconds(10)), (2, TimeSpan.FromSeconds(20)) })
         {
-            await Dispatcher.HandleAsync(Message(id), CancellationToken.None);
+            await Dispatcher.HandleAsync(HubComponents.Message(id), CancellationToken.None);
 
             var now = _hub.Time.GetUtcNow();
             Assert.Equal((HandoffState.Retrying, attempt), ((await _hub.ReadAsync(id)).Handoff, (await _hub.ReadAsync(id)).FailedAttempts));
@@ -54,7 +53,7 @@ public sealed class HandoffDispatcherTests : IAsyncDisposable
         }
 
         _hub.Time.Advance(TimeSpan.FromSeconds(1));
-        await Dispatcher.HandleAsync(Message(id), CancellationToken.None);
+        await Dispatcher.HandleAsync(HubComponents.Message(id), CancellationToken.None);
 
         var failed = await _hub.ReadAsync(id);
         Assert.Equal((HandoffState.Failed, 3, _hub.Time.GetUtcNow()), (failed.Handoff, failed.FailedAttempts, failed.LastFailedAt));
@@ -69,7 +68,7 @@ public sealed class HandoffDispatcherTests : IAsyncDisposable
         var id = await _hub.SubmitAsync();
         _hub.Department.Answers(new HandoffOutcome(HandoffOutcomeKind.Transient, DepartmentCode: "429", RetryAfter: TimeSpan.FromSeconds(90.2)));
 
-        await Dispatcher.HandleAsync(Message(id), CancellationToken.None);
+        await Dispatcher.HandleAsync(HubComponents.Message(id), CancellationToken.None);
 
         Assert.Equal(HandoffState.Retrying, (await _hub.ReadAsync(id)).Handoff);
         Assert.Equal(_hub.Time.GetUtcNow() + TimeSpan.FromSeconds(91), (await _hub.PendingAsync(id))!.VisibleAt);
@@ -81,7 +80,7 @@ public sealed class HandoffDispatcherTests : IAsyncDisposable
         var id = await _hub.SubmitAsync();
         _hub.Department.Answers(new HandoffOutcome(HandoffOutcomeKind.Held, RetryAfter: TimeSpan.FromMinutes(30)));
 
-        await Dispatcher.HandleAsync(Message(id), CancellationToken.None);
+        await Dispatcher.HandleAsync(HubComponents.Message(id), CancellationToken.None);
 
         var held = await _hub.ReadAsync(id);
         Assert.Equal((HandoffState.Held, 0), (held.Handoff, held.FailedAttempts));
@@ -94,7 +93,7 @@ public sealed class HandoffDispatcherTests : IAsyncDisposable
         var id = await _hub.SubmitAsync();
         _hub.Time.Advance(TimeSpan.FromHours(1));
 
-        await Dispatcher.HandlePoisonAsync(Message(id), CancellationToken.None);
+        await Dispatcher.HandlePoisonAsync(HubComponents.Message(id), CancellationToken.None);
 
         var failed = await _hub.ReadAsync(id);
         Assert.Equal((HandoffState.Failed, _hub.Time.GetUtcNow()), (failed.Handoff, failed.LastFailedAt));
@@ -107,9 +106,9 @@ public sealed class HandoffDispatcherTests : IAsyncDisposable
     {
         var id = await _hub.SubmitAsync();
         _hub.Department.Answers(new HandoffOutcome(HandoffOutcomeKind.Received, CaseNumber: "GA-CASE-2"));
-        await Dispatcher.HandleAsync(Message(id), CancellationToken.None);
+        await Dispatcher.HandleAsync(HubComponents.Message(id), CancellationToken.None);
 
-        await Dispatcher.HandleAsync(Message(id), CancellationToken.None);
+        await Dispatcher.HandleAsync(HubComponents.Message(id), CancellationToken.None);
 
         Assert.Equal(1, _hub.Department.HandoffsReceived);
         Assert.Equal(HandoffState.Delivered, (await _hub.ReadAsync(id)).Handoff);
@@ -118,10 +117,8 @@ public sealed class HandoffDispatcherTests : IAsyncDisposable
     [Fact]
     public async Task HandleAsync_UnknownApplication_DroppedWithoutAskingTheDepartment()
     {
-        await Dispatcher.HandleAsync(Message(Guid.NewGuid().ToString("N")), CancellationToken.None);
+        await Dispatcher.HandleAsync(HubComponents.Message(Guid.NewGuid().ToString("N")), CancellationToken.None);
 
         Assert.Equal(0, _hub.Department.HandoffsReceived);
     }
-
-    private static string Message(string id) => JsonSerializer.Serialize(new HandoffMessage(id));
 }

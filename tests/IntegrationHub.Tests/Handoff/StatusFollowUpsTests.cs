@@ -1,4 +1,3 @@
-using System.Text.Json;
 using IntegrationHub.Contracts;
 using IntegrationHub.Departments;
 using IntegrationHub.Handoff;
@@ -55,7 +54,7 @@ public sealed class StatusFollowUpsTests : IAsyncDisposable
         var id = await DeliveredAsync(TimeSpan.FromMinutes(10));
         _hub.Time.Advance(TimeSpan.FromMinutes(10));
         _hub.Department.Reports(new StatusQueryResult(
-            new DepartmentStatusReport("GA", id, "GA-" + id[..8], ApplicationStatus.Approved, null, _hub.Time.GetUtcNow(), "poll-1", "00")));
+            new DepartmentStatusReport("GA", id, HubComponents.CaseNumber(id), ApplicationStatus.Approved, null, _hub.Time.GetUtcNow(), "poll-1", "00")));
 
         await FollowUps.RunAsync(CancellationToken.None);
 
@@ -66,12 +65,9 @@ public sealed class StatusFollowUpsTests : IAsyncDisposable
         Assert.Equal(1, _hub.Department.QuestionsAsked);
     }
 
-    private async Task<string> DeliveredAsync(TimeSpan interval)
+    private Task<string> DeliveredAsync(TimeSpan interval)
     {
         _hub.Department.Interval = interval;
-        var id = await _hub.SubmitAsync();
-        _hub.Department.Answers(new HandoffOutcome(HandoffOutcomeKind.Received, CaseNumber: "GA-" + id[..8]));
-        await _hub.Get<HandoffDispatcher>().HandleAsync(JsonSerializer.Serialize(new HandoffMessage(id)), CancellationToken.None);
-        return id;
+        return _hub.DeliveredAsync();
     }
 }
