@@ -113,7 +113,7 @@ public sealed class ApplicationsApi(
             request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
         }
 
-        var status = created ? ApplicationStatus.Submitted : Enum.Parse<ApplicationStatus>(application.Status);
+        var status = created ? ApplicationStatus.Submitted : application.Status;
         return Results.Json(new ApplicationAccepted(applicationId, status, location), HubJson.Info<ApplicationAccepted>(),
             contentType: "application/json", statusCode: StatusCodes.Status202Accepted)
             .WithLocation(request, location);
@@ -187,8 +187,8 @@ public sealed class ApplicationsApi(
             ItemCode = valid.ItemCode,
             Department = department,
             HandoffKey = applicationId,
-            Status = nameof(ApplicationStatus.Submitted),
-            Handoff = nameof(HandoffState.Waiting),
+            Status = ApplicationStatus.Submitted,
+            Handoff = HandoffState.Waiting,
             ApplicantNameMasked = Masking.Name(valid.Applicant.Name),
             IdNumberHash = idHasher.Hash(valid.Applicant.IdNumber),
             NameHash = idHasher.HashName(valid.Applicant.Name),
@@ -202,7 +202,7 @@ public sealed class ApplicationsApi(
         {
             Kind = "received",
             Summary = $"Received {valid.ItemCode} from {platform}",
-            Status = nameof(ApplicationStatus.Submitted),
+            Status = ApplicationStatus.Submitted,
             TraceId = Activity.Current?.TraceId.ToString(),
             At = now,
         };
@@ -215,7 +215,7 @@ public sealed class ApplicationsApi(
         }
 
         await queue.SendAsync(new HandoffMessage(applicationId), TimeSpan.Zero, cancellationToken);
-        logger.LogInformation("Accepted application {ApplicationId} for {ItemCode} from {Platform}", applicationId, valid.ItemCode, platform);
+        ApplicationsLog.Accepted(logger, applicationId, valid.ItemCode, platform);
         return (application, true);
     }
 }

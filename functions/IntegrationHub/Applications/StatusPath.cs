@@ -94,7 +94,7 @@ public sealed class StatusPath(
                 return null;
             }
 
-            var from = Enum.Parse<ApplicationStatus>(application.Status);
+            var from = application.Status;
             var verdict = StatusMachine.Judge(from, application.LastReportAt, report.Status, report.OccurredAt);
             if (verdict == TransitionVerdict.Duplicate)
             {
@@ -114,12 +114,12 @@ public sealed class StatusPath(
                 outcome = ReportOutcome.Stale;
                 entry.Kind = "status-ignored";
                 entry.Summary = $"Ignored {verdict.ToString().ToLowerInvariant()} report {report.Status} (now {from}) from {report.Department}";
-                entry.Status = from.ToString();
+                entry.Status = from;
                 return (StatusChange.Of(entry), false);
             }
 
             outcome = ReportOutcome.Applied;
-            application.Status = report.Status.ToString();
+            application.Status = report.Status;
             application.Reason = report.Reason ?? application.Reason;
             application.LastReportAt = report.OccurredAt;
             StatusChanges.CloseIfFinal(application, report.Status, entry.At);
@@ -129,14 +129,14 @@ public sealed class StatusPath(
         switch (result.Outcome)
         {
             case StepOutcome.Missing:
-                logger.LogWarning("{Department} reported {Status} for an unknown application", report.Department, report.Status);
+                ApplicationsLog.ReportForUnknown(logger, report.Department, report.Status);
                 return ReportOutcome.UnknownApplication;
             case StepOutcome.Duplicate:
                 return ReportOutcome.Duplicate;
             default:
                 if (outcome == ReportOutcome.UnknownApplication)
                 {
-                    logger.LogWarning("{Department} reported {Status} for an application of another department", report.Department, report.Status);
+                    ApplicationsLog.ReportForOtherDepartment(logger, report.Department, report.Status);
                 }
 
                 return outcome;
@@ -154,7 +154,7 @@ public sealed class StatusPath(
     public async Task EnsureFollowUpAsync(ApplicationEntity application, FollowUpStore followUps)
     {
         if (QueryFor(application.Department) is { } query && application.CaseNumber is not null
-            && !StatusMachine.IsFinal(Enum.Parse<ApplicationStatus>(application.Status)))
+            && !StatusMachine.IsFinal(application.Status))
         {
             await followUps.ScheduleAsync(application.Department, application.PartitionKey, time.GetUtcNow() + query.Interval);
         }
@@ -187,14 +187,14 @@ public sealed class StatusPath(
     // final, so the poller writes down the queries it has not yet and ends it; unchanged otherwise.
     private DateTimeOffset? FollowUp(ApplicationEntity before, ApplicationEntity after, bool news)
     {
-        if (QueryFor(after.Department) is not { } query || after.CaseNumber is null || after.Handoff != nameof(HandoffState.Delivered))
+        if (QueryFor(after.Department) is not { } query || after.CaseNumber is null || after.Handoff != HandoffState.Delivered)
         {
             return null;
         }
 
-        var followed = before.Handoff == nameof(HandoffState.Delivered) && before.CaseNumber is not null
-            && !StatusMachine.IsFinal(Enum.Parse<ApplicationStatus>(before.Status));
-        if (StatusMachine.IsFinal(Enum.Parse<ApplicationStatus>(after.Status)))
+        var followed = before.Handoff == HandoffState.Delivered && before.CaseNumber is not null
+            && !StatusMachine.IsFinal(before.Status);
+        if (StatusMachine.IsFinal(after.Status))
         {
             return followed ? time.GetUtcNow() : null;
         }
@@ -209,13 +209,13 @@ public static class StatusChanges
     /// <summary>A change the hub itself observed (a receipt, an instant answer): applied only when legal.</summary>
     public static IEnumerable<TimelineEntity> Move(ApplicationEntity application, ApplicationStatus to, string? reason, string source, TimeProvider time)
     {
-        var from = Enum.Parse<ApplicationStatus>(application.Status);
+        var from = application.Status;
         if (!StatusMachine.CanMove(from, to))
         {
             yield break;
         }
 
-        application.Status = to.ToString();
+        application.Status = to;
         application.Reason = reason ?? application.Reason;
         CloseIfFinal(application, to, time.GetUtcNow());
         yield return Entry(from, to, reason, source, time.GetUtcNow());
@@ -234,8 +234,8 @@ public static class StatusChanges
     {
         Kind = "status",
         Summary = $"{from} → {to} ({source}){(reason is null ? "" : ": " + reason)}",
-        Status = to.ToString(),
-        PreviousStatus = from.ToString(),
+        Status = to,
+        PreviousStatus = from,
         DepartmentMessage = reason,
         At = at,
         // Telemetry hook (issue 14): every status entry names the trace it was made in (the application's, see StatusPath).

@@ -43,14 +43,9 @@ public sealed class EventsApi(EventFeed feed, PlatformAuth auth)
     /// <summary>A feed row as the platform sees it; issue 12: the feed also holds suggestion events, told apart by their type.</summary>
     public static HubEvent ToHubEvent(EventEntity row) => SuggestionFeed.Is(row) ? SuggestionFeed.ToEvent(row) : ToEvent(row);
 
-    public static ApplicationStatusChanged ToEvent(EventEntity row) => new(
-        row.EventId,
-        row.RowKey,
-        row.ApplicationId,
-        row.ItemCode,
-        Enum.Parse<ApplicationStatus>(row.Status),
-        Enum.Parse<ApplicationStatus>(row.PreviousStatus),
-        row.CaseNumber,
-        row.Reason,
-        row.OccurredAt);
+    public static ApplicationStatusChanged ToEvent(EventEntity row)
+    {
+        var (status, previous) = row.ApplicationStates();
+        return new(row.EventId, row.RowKey, row.ApplicationId, row.ItemCode, status, previous, row.CaseNumber, row.Reason, row.OccurredAt);
+    }
 }

@@ -126,7 +126,7 @@ internal sealed class FeedPump(
             }
             catch (Azure.RequestFailedException ex)
             {
-                logger.LogWarning("Feed pump {Sink}/{Platform} could not reach storage: {Error}", sink.Name, platform, ex.Message);
+                EventsLog.PumpUnreachable(logger, sink.Name, platform, ex.Message);
             }
         }
     }
@@ -254,7 +254,7 @@ internal sealed class FeedPump(
             }
 
             _catchUp = true;
-            logger.LogInformation("Feed pump {Sink}/{Platform} held by this instance from position {Through}", sink.Name, platform, through);
+            EventsLog.PumpHeld(logger, sink.Name, platform, through);
         }
 
         return true;

@@ -70,7 +70,7 @@ public sealed class PlatformWebhooks(
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                logger.LogWarning("Webhook {EventId} to {Platform} failed: {Error}", row.EventId, platform, ex.GetType().Name);
+                EventsLog.WebhookFailed(logger, row.EventId, platform, ex.GetType().Name);
             }
 
             if (status is >= 200 and < 300)
@@ -86,7 +86,7 @@ public sealed class PlatformWebhooks(
             // the event stays in the pull feed. Anything else (5xx, 408, 429, no answer) is tried until it is taken.
             if (status is >= 400 and < 500 and not 408 and not 429 && ++refusals >= options.Value.MaxRefusals)
             {
-                logger.LogError("Webhook {EventId} to {Platform} refused {Refusals} times ({Status}); left to the pull feed", row.EventId, platform, refusals, status);
+                EventsLog.WebhookRefused(logger, row.EventId, platform, refusals, status);
                 activity?.SetTag(HubTelemetry.OutcomeTag, "refused");
                 return;
             }
@@ -99,7 +99,7 @@ public sealed class PlatformWebhooks(
     private async Task AcknowledgedAsync(string platform, EventEntity row, int status, CancellationToken cancellationToken)
     {
         // A suggestion's event (issue 12) has no application timeline to note it on.
-        if (SuggestionFeed.Is(row) || !StatusMachine.IsFinal(Enum.Parse<ApplicationStatus>(row.Status)))
+        if (SuggestionFeed.Is(row) || !StatusMachine.IsFinal(row.ApplicationStates().Status))
         {
             return;
         }
@@ -109,7 +109,7 @@ public sealed class PlatformWebhooks(
         {
             Kind = "platform-notified",
             Summary = $"Platform {platform} acknowledged the final status {row.Status} (event {row.EventId}) with {status}",
-            Status = row.Status,
+            Status = row.ApplicationStates().Status,
         }), cancellationToken);
     }
 }

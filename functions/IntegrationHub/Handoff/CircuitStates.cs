@@ -74,7 +74,7 @@ public sealed class CircuitStates(TimeProvider time, DepartmentStateTable table,
         }
         catch (RequestFailedException e)
         {
-            logger.LogWarning("{Department} circuit state not shared: {Status} {Error}", department, e.Status, e.ErrorCode);
+            HandoffLog.CircuitNotShared(logger, department, e.Status, e.ErrorCode);
         }
     }
 }

@@ -39,11 +39,11 @@ public sealed class HandoffDispatcher(
         var application = await store.FindAsync(message.ApplicationId, cancellationToken);
         if (application is null)
         {
-            logger.LogWarning("Hand-off for unknown application {ApplicationId} dropped", message.ApplicationId);
+            HandoffLog.UnknownApplication(logger, message.ApplicationId);
             return;
         }
 
-        var handoff = Enum.Parse<HandoffState>(application.Handoff);
+        var handoff = application.Handoff;
         if (handoff is HandoffState.Delivered or HandoffState.Resolved || (handoff == HandoffState.Failed && message.ReplayOf is null))
         {
             // A duplicate message (sweep, redelivery) for work that has already ended. A crash between recording a
@@ -89,12 +89,12 @@ public sealed class HandoffDispatcher(
         var message = HandoffQueue.Parse(messageText);
         await statusPath.ChangeAsync(message.ApplicationId, application =>
         {
-            if (Enum.Parse<HandoffState>(application.Handoff) is HandoffState.Delivered or HandoffState.Resolved or HandoffState.Failed)
+            if (application.Handoff is HandoffState.Delivered or HandoffState.Resolved or HandoffState.Failed)
             {
                 return null;
             }
 
-            application.Handoff = nameof(HandoffState.Failed);
+            application.Handoff = HandoffState.Failed;
             application.LastFailedAt = time.GetUtcNow();
             return StatusChange.Of(new TimelineEntity
             {
@@ -103,14 +103,14 @@ public sealed class HandoffDispatcher(
                 Outcome = "Poison",
             });
         }, cancellationToken);
-        logger.LogError("Hand-off of application {ApplicationId} failed past the dequeue limit", message.ApplicationId);
+        HandoffLog.Poisoned(logger, message.ApplicationId);
     }
 
     // A replay of an application whose personal data retention already erased: nothing is left to deliver.
     private async Task FailErasedAsync(string applicationId, CancellationToken cancellationToken) =>
         await statusPath.ChangeAsync(applicationId, application =>
         {
-            application.Handoff = nameof(HandoffState.Failed);
+            application.Handoff = HandoffState.Failed;
             application.LastFailedAt = time.GetUtcNow();
             return StatusChange.Of(new TimelineEntity { Kind = "handoff-failed", Summary = "Not delivered: the personal data was erased (retention)", Outcome = "Erased" });
         }, cancellationToken);
@@ -147,25 +147,25 @@ public sealed class HandoffDispatcher(
                     break;
                 case HandoffOutcomeKind.Invalid:
                 case HandoffOutcomeKind.ConfigurationFault:
-                    application.Handoff = nameof(HandoffState.Failed);
+                    application.Handoff = HandoffState.Failed;
                     application.LastFailedAt = time.GetUtcNow();
                     change.Entries.Add(new TimelineEntity { Kind = "handoff-failed", Summary = $"Hand-off failed permanently: {outcome.Kind}", Outcome = outcome.Kind.ToString() });
                     break;
                 case HandoffOutcomeKind.Held:
-                    application.Handoff = nameof(HandoffState.Held);
+                    application.Handoff = HandoffState.Held;
                     retryIn = Promised(Max(hold, outcome.RetryAfter ?? options.Value.RetryBaseDelay));
                     break;
                 default:
                     application.FailedAttempts++;
                     if (application.FailedAttempts >= options.Value.MaxAttempts)
                     {
-                        application.Handoff = nameof(HandoffState.Failed);
+                        application.Handoff = HandoffState.Failed;
                         application.LastFailedAt = time.GetUtcNow();
                         change.Entries.Add(new TimelineEntity { Kind = "handoff-failed", Summary = $"Hand-off failed {application.FailedAttempts} times; retry budget used up", Outcome = outcome.Kind.ToString() });
                     }
                     else
                     {
-                        application.Handoff = nameof(HandoffState.Retrying);
+                        application.Handoff = HandoffState.Retrying;
                         var backoff = Backoff(application.FailedAttempts);
                         var promised = Max(hold, outcome.RetryAfter ?? TimeSpan.Zero);
                         retryIn = promised > backoff ? Promised(promised) : backoff;
@@ -191,8 +191,7 @@ public sealed class HandoffDispatcher(
 
         var committed = result.Application!;
         metrics.Delivered(committed, outcome.Kind.ToString(), duration);
-        logger.LogInformation("Hand-off of {ApplicationId} to {Department}: {Outcome} {DepartmentCode} in {DurationMs} ms",
-            canonical.ApplicationId, committed.Department, outcome.Kind, outcome.DepartmentCode, (long)duration.TotalMilliseconds);
+        HandoffLog.Attempted(logger, canonical.ApplicationId, committed.Department, outcome.Kind, outcome.DepartmentCode, (long)duration.TotalMilliseconds);
     }
 
     private TimelineEntity AttemptEntry(HandoffMessage message, HandoffOutcome outcome, TimeSpan duration, ApplicationEntity application) => new TimelineEntity
@@ -214,7 +213,7 @@ public sealed class HandoffDispatcher(
 
     private void Delivered(ApplicationEntity application, HandoffOutcome outcome)
     {
-        application.Handoff = nameof(HandoffState.Delivered);
+        application.Handoff = HandoffState.Delivered;
         application.CaseNumber = outcome.CaseNumber ?? application.CaseNumber;
         application.DeliveredAt ??= time.GetUtcNow();
     }

@@ -29,7 +29,7 @@ public sealed class PeriodicSweep(IServiceProvider services, IOptions<HandoffOpt
             }
             catch (Azure.RequestFailedException ex)
             {
-                logger.LogWarning("Sweep could not reach storage: {Error}", ex.Message);
+                HandoffLog.SweepUnreachable(logger, ex.Message);
             }
         }
     }

@@ -73,7 +73,7 @@ public sealed class QueueWorker(
         }
         catch (Azure.RequestFailedException ex)
         {
-            logger.LogWarning("Queue {Queue} unreachable: {Error}", name, ex.Message);
+            HandoffLog.QueueUnreachable(logger, name, ex.Message);
             return null;
         }
     }
@@ -105,7 +105,7 @@ public sealed class QueueWorker(
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            logger.LogError(ex, "Message {MessageId} on {Queue} failed (dequeue {DequeueCount})", message.MessageId, name, message.DequeueCount);
+            HandoffLog.MessageFailed(logger, ex, message.MessageId, name, message.DequeueCount);
             if (message.DequeueCount >= options.Value.MaxDequeueCount && poisonQueue is not null)
             {
                 var poison = await poisonQueue();

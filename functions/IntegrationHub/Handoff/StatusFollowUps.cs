@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using IntegrationHub.Applications;
-using IntegrationHub.Contracts;
 using IntegrationHub.Departments;
 using IntegrationHub.Storage;
 using IntegrationHub.Telemetry;
@@ -47,7 +46,7 @@ public sealed class StatusFollowUps(
             }
 
             if (application.CaseNumber is null
-                || StatusMachine.IsFinal(Enum.Parse<ApplicationStatus>(application.Status))
+                || StatusMachine.IsFinal(application.Status)
                 || statusPath.QueryFor(application.Department) is not { } query)
             {
                 // Settled meanwhile (a notification, a webhook): nothing more to ask.
@@ -64,7 +63,7 @@ public sealed class StatusFollowUps(
             if (result.Report is { } report)
             {
                 var outcome = await statusPath.ApplyAsync(report with { Calls = unwritten }, cancellationToken);
-                logger.LogInformation("Asked {Department} about {ApplicationId}: {Status} ({Outcome})", application.Department, application.PartitionKey, report.Status, outcome);
+                HandoffLog.Asked(logger, application.Department, application.PartitionKey, report.Status, outcome);
 
                 // Applied and stale reports are written with the calls; a duplicate writes nothing, so they wait on the row.
                 if (outcome is ReportOutcome.Applied or ReportOutcome.Stale)
@@ -75,7 +74,7 @@ public sealed class StatusFollowUps(
                 application = await store.FindAsync(due.ApplicationId, cancellationToken) ?? application;
             }
 
-            if (StatusMachine.IsFinal(Enum.Parse<ApplicationStatus>(application.Status)))
+            if (StatusMachine.IsFinal(application.Status))
             {
                 await EndAsync(application, unwritten, cancellationToken);
                 continue;

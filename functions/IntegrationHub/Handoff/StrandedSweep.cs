@@ -26,7 +26,7 @@ public sealed class StrandedSweep(
         foreach (var intent in unfinished)
         {
             var committed = await store.RepairAsync(intent, cancellationToken);
-            logger.LogWarning("Finished interrupted step {Step} of {ApplicationId} (committed: {Committed})", intent.Step, intent.ApplicationId, committed);
+            HandoffLog.StepRepaired(logger, intent.Step, intent.ApplicationId, committed);
             repaired++;
         }
 
@@ -39,7 +39,7 @@ public sealed class StrandedSweep(
         // Assumption: the storage service's clock (InsertedOn) and the hub's agree within seconds; StrandedAfter is minutes.
         if (stranded.Count > 0 && await queue.OldestWaitingAsync(cancellationToken) is { } oldest && oldest < overdue)
         {
-            logger.LogWarning("Hand-off queue behind (oldest message waiting since {Oldest:o}): {Count} overdue hand-offs left to it", oldest, stranded.Count);
+            HandoffLog.QueueBehind(logger, oldest, stranded.Count);
             stranded = [];
         }
 
@@ -49,7 +49,7 @@ public sealed class StrandedSweep(
             if (application is null)
             {
                 await store.AbandonIntakeAsync(pending, cancellationToken);
-                logger.LogWarning("Took back the intake of {ApplicationId}: its application was never written", pending.ApplicationId);
+                HandoffLog.IntakeTakenBack(logger, pending.ApplicationId);
             }
             else if (!StepEffects.InFlight(application))
             {
@@ -60,7 +60,7 @@ public sealed class StrandedSweep(
                 await work.MarkPendingAsync(pending.ApplicationId, now);
                 // Telemetry hook (issue 14): the re-sent message continues the application's trace, not the sweep's.
                 await queue.SendAsync(new HandoffMessage(pending.ApplicationId, TraceParent: application.TraceParent), TimeSpan.Zero, cancellationToken);
-                logger.LogWarning("Re-enqueued stranded hand-off {ApplicationId} ({Handoff})", pending.ApplicationId, application.Handoff);
+                HandoffLog.Reenqueued(logger, pending.ApplicationId, application.Handoff);
             }
 
             repaired++;

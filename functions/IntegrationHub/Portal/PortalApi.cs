@@ -269,7 +269,7 @@ public sealed class PortalApi(
             application.TraceParent,
             [.. PersonalValues(application, submission, result).Select(v => new RevealableField(v.Field, v.Label))],
             application.ErasedAt,
-            [.. timeline.Select(e => new PortalTimelineEntry(e.Sequence, e.At, e.Kind, e.Summary, e.Status, e.Outcome, e.DurationMs,
+            [.. timeline.Select(e => new PortalTimelineEntry(e.Sequence, e.At, e.Kind, e.Summary, e.Status?.ToString(), e.Outcome, e.DurationMs,
                 e.DepartmentCode, e.DepartmentMessage, e.CaseNumber, e.TraceId, e.RequestPayload, e.ResponsePayload, e.Actor,
                 e.CallCount, e.Calls is null ? null : DepartmentCall.FromJson(e.Calls),
                 PortalText.Kind(e.Kind), PortalText.Sentence(e, application.Department), PortalText.Outcome(e.Outcome), PortalText.Status(e.Status),
@@ -381,13 +381,13 @@ public sealed class PortalApi(
         var wasFailed = false;
         var committed = await statusPath.ChangeAsync(id, application =>
         {
-            wasFailed = application.Handoff == nameof(HandoffState.Failed);
+            wasFailed = application.Handoff == HandoffState.Failed;
             if (!wasFailed)
             {
                 return null;
             }
 
-            application.Handoff = nameof(HandoffState.Resolved);
+            application.Handoff = HandoffState.Resolved;
 
             // Assumption: a resolved hand-off is closed for the hub (handled outside it), so retention starts as for a final status.
             application.ClosedAt ??= time.GetUtcNow();
@@ -520,12 +520,12 @@ public sealed class PortalApi(
 
         var committed = await statusPath.ChangeAsync(id, current =>
         {
-            if (current.Handoff != nameof(HandoffState.Failed))
+            if (current.Handoff != HandoffState.Failed)
             {
                 return null;
             }
 
-            current.Handoff = nameof(HandoffState.Waiting);
+            current.Handoff = HandoffState.Waiting;
             current.FailedAttempts = 0;
             return new StatusChange { HandoffVisibleAt = time.GetUtcNow() }
                 .With(new TimelineEntity { Kind = "replay-requested", Summary = $"Replay requested by {user.Name}", Actor = user.Name });
@@ -581,8 +581,8 @@ public sealed class PortalApi(
         a.ItemCode,
         catalog.Find(a.ItemCode)?.Item.NameZh ?? a.ItemCode,
         a.Department,
-        Enum.Parse<ApplicationStatus>(a.Status),
-        Enum.Parse<HandoffState>(a.Handoff),
+        a.Status,
+        a.Handoff,
         a.CaseNumber,
         a.ApplicantNameMasked,
         a.SubmittedAt,

@@ -179,7 +179,7 @@ public sealed record SearchCriteria(
     public bool Matches(ApplicationEntity a) =>
         (Department is null || a.Department == Department)
         && (Item is null || a.ItemCode == Item)
-        && (State is null || a.Handoff == State.ToString())
+        && (State is null || a.Handoff == State)
         && (From is null || a.SubmittedAt >= From)
         && (To is null || a.SubmittedAt < To)
         && (CaseNumber is null || a.CaseNumber == CaseNumber)

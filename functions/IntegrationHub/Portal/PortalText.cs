@@ -59,6 +59,8 @@ internal static class PortalText
 
     public static string? Status(string? status) => status is null ? null : Statuses.GetValueOrDefault(status, status);
 
+    public static string? Status(ApplicationStatus? status) => status is { } s ? Status(s.ToString()) : null;
+
     public static string Kind(string kind) => Kinds.GetValueOrDefault(kind, kind);
 
     /// <summary>The entry as one Chinese sentence. A kind this table does not know keeps its stored summary, so nothing is hidden.</summary>

@@ -40,7 +40,7 @@ public sealed class PersonalDataRetention(ApplicationStore store, RetentionIndex
         }
 
         await index.ForgetAsync(due);
-        logger.LogInformation("Retention erased the personal data of {Erased} applications ({Rows} index rows done)", erased, due.Count);
+        PrivacyLog.RetentionErased(logger, erased, due.Count);
         return erased;
     }
 }

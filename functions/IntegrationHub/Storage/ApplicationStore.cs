@@ -266,8 +266,8 @@ public sealed class ApplicationStore(
             Platform = pending.Platform,
             Department = pending.Department,
             ItemCode = pending.ItemCode,
-            Status = nameof(Contracts.ApplicationStatus.Submitted),
-            Handoff = nameof(Contracts.HandoffState.Waiting),
+            Status = Contracts.ApplicationStatus.Submitted,
+            Handoff = Contracts.HandoffState.Waiting,
             SubmittedAt = pending.SubmittedAt,
         };
         var undo = StepEffects.Between(null, intake, new StepPlan(), [], pending.SubmittedAt).Undone();
@@ -333,7 +333,7 @@ public sealed class ApplicationStore(
         if ((await work.WriteAsync(WorkIndex.Effects(effects, intent))).Outcome == BatchOutcome.Missing)
         {
             // The sweep finished this step first (it took the intent with it): its counters are in, so these are not.
-            logger.LogWarning("Step {Intent} was finished by the sweep meanwhile", intent);
+            StorageLog.StepFinishedBySweep(logger, intent);
         }
     }
 

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using IntegrationHub.Contracts;
 
 namespace IntegrationHub.Storage;
 
@@ -19,8 +20,10 @@ public sealed class ApplicationEntity : ITableEntity
     public string ItemCode { get; set; } = "";
     public string Department { get; set; } = "";
     public string HandoffKey { get; set; } = "";
-    public string Status { get; set; } = "";
-    public string Handoff { get; set; } = "";
+    // States are typed from here on: the table SDK writes an enum as its name and parses it back when it reads the row, so
+    // the stored form stays the name and no code past this entity parses a state again.
+    public ApplicationStatus Status { get; set; }
+    public HandoffState Handoff { get; set; }
     public string? CaseNumber { get; set; }
     public string? Reason { get; set; }
 
@@ -76,8 +79,8 @@ public sealed class TimelineEntity : ITableEntity
     public DateTimeOffset At { get; set; }
     public string Kind { get; set; } = "";
     public string Summary { get; set; } = "";
-    public string? Status { get; set; }
-    public string? PreviousStatus { get; set; }
+    public ApplicationStatus? Status { get; set; }
+    public ApplicationStatus? PreviousStatus { get; set; }
     public string? Outcome { get; set; }
     public long? DurationMs { get; set; }
     public string? DepartmentCode { get; set; }
@@ -130,4 +133,14 @@ public sealed class EventEntity : ITableEntity
     public string? Note { get; set; }
     public string? Department { get; set; }
     public string? Rating { get; set; }
+
+    // Methods, not properties, so the table SDK does not store them: the one place a feed row's state names are parsed.
+
+    /// <summary>An application's event: its status and the one before, typed.</summary>
+    public (ApplicationStatus Status, ApplicationStatus Previous) ApplicationStates() =>
+        (Enum.Parse<ApplicationStatus>(Status), Enum.Parse<ApplicationStatus>(PreviousStatus));
+
+    /// <summary>A suggestion's event (issue 12): its status and the one before, typed.</summary>
+    public (SuggestionStatus Status, SuggestionStatus Previous) SuggestionStates() =>
+        (Enum.Parse<SuggestionStatus>(Status), Enum.Parse<SuggestionStatus>(PreviousStatus));
 }

@@ -312,7 +312,7 @@ public sealed class GroupCommit(HubTables tables, IOptions<StorageOptions> optio
                 }
                 catch (RequestFailedException ex) when (ex is not TableTransactionFailedException && ex.Status is 0 or 408 or >= 500 && attempt < 5)
                 {
-                    logger.LogWarning("Group commit to partition {Partition} failed ({Status}); retrying", partition, ex.Status);
+                    StorageLog.GroupCommitRetry(logger, partition, ex.Status);
                     await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt));
                 }
             }

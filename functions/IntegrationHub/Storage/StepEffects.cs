@@ -95,7 +95,7 @@ internal sealed record StepEffects(
         var wasInFlight = before is not null && InFlight(before);
         if (InFlight(after) && (!wasInFlight || plan.HandoffVisibleAt is not null || before!.Handoff != after.Handoff))
         {
-            pending = new PendingChange(after.Handoff, plan.HandoffVisibleAt ?? now, after.ItemCode, after.SubmittedAt, after.IdNumberHash, after.NameHash, after.TraceParent);
+            pending = new PendingChange(after.Handoff.ToString(), plan.HandoffVisibleAt ?? now, after.ItemCode, after.SubmittedAt, after.IdNumberHash, after.NameHash, after.TraceParent);
         }
         else if (wasInFlight && !InFlight(after))
         {
@@ -103,7 +103,7 @@ internal sealed record StepEffects(
         }
 
         var feed = entries.Where(e => e.Kind == "status").Select(e => new FeedEvent(
-            $"{after.PartitionKey}-{e.Sequence}", after.ItemCode, e.Status!, e.PreviousStatus!, after.CaseNumber, e.DepartmentMessage, e.At,
+            $"{after.PartitionKey}-{e.Sequence}", after.ItemCode, e.Status!.Value, e.PreviousStatus!.Value, after.CaseNumber, e.DepartmentMessage, e.At,
             after.TraceParent)).ToList();
 
         return new StepEffects(
@@ -120,17 +120,17 @@ internal sealed record StepEffects(
 
     /// <summary>The awaiting set's members: nothing from the department yet beyond the receipt, and not resolved by hand.</summary>
     public static bool Awaiting(ApplicationEntity a) =>
-        a.Status is nameof(ApplicationStatus.Submitted) or nameof(ApplicationStatus.Delivered) && a.Handoff != nameof(HandoffState.Resolved);
+        a.Status is ApplicationStatus.Submitted or ApplicationStatus.Delivered && a.Handoff != HandoffState.Resolved;
 
     /// <summary>A hand-off that has not ended has a pending row.</summary>
     public static bool InFlight(ApplicationEntity a) =>
-        a.Handoff is nameof(HandoffState.Waiting) or nameof(HandoffState.Retrying) or nameof(HandoffState.Held);
+        a.Handoff is HandoffState.Waiting or HandoffState.Retrying or HandoffState.Held;
 
     /// <summary>The counters one application stands for (each +1): what the dashboard adds up.</summary>
     public static IEnumerable<(string Row, string Property)> Counted(ApplicationEntity a)
     {
         var submitted = Keys.HourCounter(a.SubmittedAt, a.Department);
-        yield return (Keys.StateCounter(a.Department), a.Handoff);
+        yield return (Keys.StateCounter(a.Department), a.Handoff.ToString());
         yield return (submitted, "Submitted");
         if (a.LastFailedAt is { } failed)
         {
@@ -147,14 +147,14 @@ internal sealed record StepEffects(
     private static readonly (Func<ApplicationEntity, bool> Contains, Func<ApplicationEntity, string> Key)[] Memberships =
     [
         (Awaiting, a => Keys.Awaiting(a.SubmittedAt, a.PartitionKey)),
-        (a => a.Handoff == nameof(HandoffState.Failed), a => Keys.Failed(a.PartitionKey)),
-        (a => a.Handoff == nameof(HandoffState.Resolved), a => Keys.Resolved(a.PartitionKey)),
+        (a => a.Handoff == HandoffState.Failed, a => Keys.Failed(a.PartitionKey)),
+        (a => a.Handoff == HandoffState.Resolved, a => Keys.Resolved(a.PartitionKey)),
     ];
 }
 
 /// <summary>One status event for the feed; <c>TraceParent</c> is the application's trace (telemetry hook, issue 14), so the platform's webhook is a span in it.</summary>
 internal sealed record FeedEvent(
-    string EventId, string ItemCode, string Status, string PreviousStatus, string? CaseNumber, string? Reason, DateTimeOffset OccurredAt,
+    string EventId, string ItemCode, ApplicationStatus Status, ApplicationStatus PreviousStatus, string? CaseNumber, string? Reason, DateTimeOffset OccurredAt,
     string? TraceParent = null);
 
 internal sealed record CounterChange(string Row, string Property, long Amount);

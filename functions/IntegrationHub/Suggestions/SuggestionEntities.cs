@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using IntegrationHub.Contracts;
 
 namespace IntegrationHub.Suggestions;
 
@@ -20,7 +21,7 @@ public sealed class SuggestionEntity : ITableEntity
     public string Community { get; set; } = "";
     public string Street { get; set; } = "";
     public string Category { get; set; } = "";
-    public string Status { get; set; } = "";
+    public SuggestionStatus Status { get; set; }
 
     /// <summary>The resident's words, address, location and contact (<see cref="ResidentPart"/>), sealed.</summary>
     public byte[]? SealedResident { get; set; }
@@ -59,8 +60,8 @@ public sealed class SuggestionStepEntity : ITableEntity
     public int Sequence { get; set; }
     public DateTimeOffset At { get; set; }
     public string Step { get; set; } = "";
-    public string Status { get; set; } = "";
-    public string PreviousStatus { get; set; } = "";
+    public SuggestionStatus Status { get; set; }
+    public SuggestionStatus PreviousStatus { get; set; }
     public string Summary { get; set; } = "";
 
     /// <summary>Staff feedback or a transfer's reason (the community's own words, sent to the platform).</summary>

@@ -27,24 +27,18 @@ public sealed class SuggestionFeed(EventFeed feed)
             SuggestionId = suggestion.PartitionKey,
             Community = suggestion.Community,
             Step = step.Step,
-            Status = step.Status,
-            PreviousStatus = step.PreviousStatus,
+            Status = step.Status.ToString(),
+            PreviousStatus = step.PreviousStatus.ToString(),
             Note = step.Note,
             Department = step.Department,
             Rating = step.Rating,
             OccurredAt = step.At,
         })]);
 
-    public static SuggestionChanged ToEvent(EventEntity row) => new(
-        row.EventId,
-        row.RowKey,
-        row.SuggestionId!,
-        row.Community!,
-        row.Step!,
-        Enum.Parse<SuggestionStatus>(row.Status),
-        Enum.Parse<SuggestionStatus>(row.PreviousStatus),
-        row.Note,
-        row.Department,
-        row.Rating,
-        row.OccurredAt);
+    public static SuggestionChanged ToEvent(EventEntity row)
+    {
+        var (status, previous) = row.SuggestionStates();
+        return new(row.EventId, row.RowKey, row.SuggestionId!, row.Community!, row.Step!, status, previous, row.Note, row.Department, row.Rating,
+            row.OccurredAt);
+    }
 }

@@ -12,7 +12,7 @@ namespace IntegrationHub.Suggestions;
 /// platform's feed and webhook. A "due" row written before the change (an intent) is cleared after publishing, so the
 /// deadline job republishes whatever a crash in between left unpublished; the same job drives the 24-hour clock.
 /// </summary>
-public sealed partial class SuggestionService(
+public sealed class SuggestionService(
     SuggestionStore store,
     SuggestionFeed feed,
     CommunityRegistry communities,
@@ -46,7 +46,7 @@ public sealed partial class SuggestionService(
             Community = submission.Community.Code,
             Street = submission.Community.Street.Code,
             Category = submission.Category,
-            Status = nameof(SuggestionStatus.Submitted),
+            Status = SuggestionStatus.Submitted,
             ContactNameMasked = submission.Resident.ContactName is { } name ? Masking.Name(name) : null,
             ContactPhoneMasked = Masking.Phone(submission.Resident.ContactPhone),
             BodyHash = submission.BodyHash,
@@ -79,7 +79,7 @@ public sealed partial class SuggestionService(
 
         await feed.PublishAsync(suggestion, [first], cancellationToken);
         await store.MoveDueAsync(Due(intent), [], cancellationToken);
-        Log.Received(logger, id, suggestion.Community, submission.Photos.Count);
+        SuggestionsLog.Received(logger, id, suggestion.Community, submission.Photos.Count);
         return suggestion;
     }
 
@@ -133,7 +133,7 @@ public sealed partial class SuggestionService(
                 var (erased, closedAt) = await store.EraseAsync(row.SuggestionId, now - retention.Value.EraseAfter, now, cancellationToken);
                 if (erased)
                 {
-                    Log.Erased(logger, row.SuggestionId);
+                    SuggestionsLog.Erased(logger, row.SuggestionId);
                 }
 
                 await store.MoveDueAsync(row, !erased && closedAt is { } later ? [(later + retention.Value.EraseAfter, row.SuggestionId, EraseDue)] : [], cancellationToken);
@@ -154,7 +154,7 @@ public sealed partial class SuggestionService(
                 steps += done.Added.Count;
                 foreach (var step in done.Added)
                 {
-                    Log.Clock(logger, done.Suggestion.PartitionKey, step.Step, done.Suggestion.Community);
+                    SuggestionsLog.Clock(logger, done.Suggestion.PartitionKey, step.Step, done.Suggestion.Community);
                 }
             }
             else if (done.Suggestion.AnsweredAt is null && (done.Suggestion.Warned || done.Suggestion.Breached))
@@ -173,7 +173,7 @@ public sealed partial class SuggestionService(
 
     // A closed suggestion not yet erased gets its erase row (an upsert: writing it twice is harmless).
     private IReadOnlyList<(DateTimeOffset At, string Id, string Kind)> ErasureOf(SuggestionEntity? suggestion) =>
-        suggestion is { Status: nameof(SuggestionStatus.Closed), ErasedAt: null }
+        suggestion is { Status: SuggestionStatus.Closed, ErasedAt: null }
             ? [(suggestion.UpdatedAt + retention.Value.EraseAfter, suggestion.PartitionKey, EraseDue)]
             : [];
 
@@ -183,16 +183,4 @@ public sealed partial class SuggestionService(
         RowKey = SuggestionStore.DueKey(row.At, row.Id, row.Kind),
         SuggestionId = row.Id,
     };
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 12001, Level = LogLevel.Information, Message = "Received suggestion {SuggestionId} for community {Community} with {Photos} photos")]
-        public static partial void Received(ILogger logger, string suggestionId, string community, int photos);
-
-        [LoggerMessage(EventId = 12002, Level = LogLevel.Warning, Message = "Suggestion {SuggestionId} of community {Community}: {Step}")]
-        public static partial void Clock(ILogger logger, string suggestionId, string step, string community);
-
-        [LoggerMessage(EventId = 12003, Level = LogLevel.Information, Message = "Retention erased the resident's data of suggestion {SuggestionId}")]
-        public static partial void Erased(ILogger logger, string suggestionId);
-    }
 }

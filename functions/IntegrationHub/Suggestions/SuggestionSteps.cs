@@ -29,7 +29,7 @@ public static class SuggestionSteps
 
     private static readonly SuggestionStatus[] Handling = [SuggestionStatus.Accepted, SuggestionStatus.InProgress, SuggestionStatus.Reopened];
 
-    public static SuggestionStatus StatusOf(SuggestionEntity s) => Enum.Parse<SuggestionStatus>(s.Status);
+    public static SuggestionStatus StatusOf(SuggestionEntity s) => s.Status;
 
     /// <summary>
     /// A worker's step, or why it cannot be taken now. The clock stops at the first answer after acceptance: a result,
@@ -53,7 +53,7 @@ public static class SuggestionSteps
                 : $"is {from}: feedback, a result or a transfer needs an accepted suggestion that is not yet answered.");
         }
 
-        s.Status = to.ToString();
+        s.Status = to;
         if (step == Accept)
         {
             s.AcceptedBy = actor;
@@ -70,7 +70,7 @@ public static class SuggestionSteps
             Resolve => $"结果反馈（{actor}）",
             _ => $"转办至{department}（{actor}）",
         };
-        return (new SuggestionStepEntity { Step = step, Status = s.Status, PreviousStatus = from.ToString(), Summary = summary, Note = note, Actor = actor, Department = department, At = now }, null);
+        return (new SuggestionStepEntity { Step = step, Status = s.Status, PreviousStatus = from, Summary = summary, Note = note, Actor = actor, Department = department, At = now }, null);
     }
 
     /// <summary>The resident's rating: closes the suggestion, except that the first 不满意 reopens it.</summary>
@@ -83,11 +83,11 @@ public static class SuggestionSteps
         }
 
         var reopen = rating == Unsatisfied && !s.Reopened;
-        s.Status = (reopen ? SuggestionStatus.Reopened : SuggestionStatus.Closed).ToString();
+        s.Status = (reopen ? SuggestionStatus.Reopened : SuggestionStatus.Closed);
         s.Reopened |= reopen;
         s.Rating = rating;
         var summary = reopen ? $"居民评价：{rating}，重新办理（仅一次）" : $"居民评价：{rating}，办结";
-        return (new SuggestionStepEntity { Step = Rated, Status = s.Status, PreviousStatus = from.ToString(), Summary = summary, Rating = rating, At = now }, null);
+        return (new SuggestionStepEntity { Step = Rated, Status = s.Status, PreviousStatus = from, Summary = summary, Rating = rating, At = now }, null);
     }
 
     /// <summary>The clock's steps due at <paramref name="now"/>: the warning, then the breach, each once, while no answer has come.</summary>

@@ -287,7 +287,7 @@ public sealed class SuggestionStore(SuggestionStorage storage, EnvelopeCipher ci
     public async Task<(bool Erased, DateTimeOffset? ClosedAt)> EraseAsync(string id, DateTimeOffset cutoff, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var suggestion = await FindAsync(id, cancellationToken);
-        if (suggestion is null || suggestion.ErasedAt is not null || suggestion.Status != nameof(Contracts.SuggestionStatus.Closed))
+        if (suggestion is null || suggestion.ErasedAt is not null || suggestion.Status != Contracts.SuggestionStatus.Closed)
         {
             return (false, null);
         }
@@ -374,13 +374,14 @@ public sealed class SuggestionStore(SuggestionStorage storage, EnvelopeCipher ci
     private static T Convert<T>(TableEntity row) where T : class, ITableEntity, new()
     {
         var entity = new T { PartitionKey = row.PartitionKey, RowKey = row.RowKey, Timestamp = row.Timestamp, ETag = row.ETag };
-        // Both row types hold only strings, numbers, booleans, times and bytes, which the table returns as the same types.
+        // Both row types hold strings, numbers, booleans, times and bytes, which the table returns as the same types, and
+        // states, which it stores by name (as the SDK writes an enum): parsed here, at the storage boundary, once.
         foreach (var property in typeof(T).GetProperties())
         {
             if (property.CanWrite && property.Name is not (nameof(ITableEntity.PartitionKey) or nameof(ITableEntity.RowKey) or nameof(ITableEntity.Timestamp) or nameof(ITableEntity.ETag))
                 && row.TryGetValue(property.Name, out var value))
             {
-                property.SetValue(entity, value);
+                property.SetValue(entity, property.PropertyType.IsEnum && value is string name ? Enum.Parse(property.PropertyType, name) : value);
             }
         }
 

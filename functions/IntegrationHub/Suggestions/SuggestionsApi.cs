@@ -53,7 +53,7 @@ public sealed class SuggestionsApi(
             request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
         }
 
-        return Results.Json(new SuggestionAccepted(id, Enum.Parse<SuggestionStatus>(status), location), HubJson.Info<SuggestionAccepted>(),
+        return Results.Json(new SuggestionAccepted(id, status, location), HubJson.Info<SuggestionAccepted>(),
             contentType: "application/json", statusCode: StatusCodes.Status202Accepted);
     }
 
@@ -163,7 +163,7 @@ public sealed class SuggestionsApi(
             SuggestionSteps.ClockOf(s),
             s.Rating,
             links.For(s),
-            [.. steps.Select(e => new SuggestionStep(e.Sequence, e.At, e.Step, Enum.Parse<SuggestionStatus>(e.Status), e.Summary,
+            [.. steps.Select(e => new SuggestionStep(e.Sequence, e.At, e.Step, e.Status, e.Summary,
                 e.SealedComment is null ? e.Note : store.OpenComment(e), e.Actor, e.Department, e.Rating))],
             s.ErasedAt);
     }

@@ -69,7 +69,7 @@ internal sealed class SuggestionSweep(IServiceProvider services, IOptions<Sugges
             }
             catch (Azure.RequestFailedException ex)
             {
-                logger.LogWarning("Suggestion deadlines could not reach storage: {Status}", ex.Status);
+                SuggestionsLog.DeadlinesUnreachable(logger, ex.Status);
             }
         }
     }

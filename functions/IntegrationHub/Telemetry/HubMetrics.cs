@@ -59,7 +59,7 @@ public sealed class HubMetrics
         var department = Tag(HubTelemetry.DepartmentTag, application.Department);
         _handoff.Record(duration.TotalSeconds, department, Tag(HubTelemetry.ItemTag, application.ItemCode), Tag(HubTelemetry.OutcomeTag, outcome));
         _answers.Add(1, department, Tag(HubTelemetry.OutcomeTag, outcome));
-        if (application.Handoff == nameof(HandoffState.Retrying))
+        if (application.Handoff == HandoffState.Retrying)
         {
             _retries.Add(1, department);
         }

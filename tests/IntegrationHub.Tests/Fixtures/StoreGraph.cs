@@ -52,8 +52,8 @@ internal sealed class StoreGraph
             ItemCode = "GA-001",
             Department = "GA",
             HandoffKey = id,
-            Status = nameof(ApplicationStatus.Submitted),
-            Handoff = nameof(HandoffState.Waiting),
+            Status = ApplicationStatus.Submitted,
+            Handoff = HandoffState.Waiting,
             SubmittedAt = _time.GetUtcNow(),
             UpdatedAt = _time.GetUtcNow(),
         };

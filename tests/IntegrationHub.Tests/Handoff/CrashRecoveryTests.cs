@@ -70,8 +70,8 @@ public sealed class CrashRecoveryTests(HubFixture hub)
             ItemCode = item,
             Department = department,
             HandoffKey = id,
-            Status = delivered is null ? nameof(ApplicationStatus.Submitted) : nameof(ApplicationStatus.Delivered),
-            Handoff = delivered is null ? nameof(HandoffState.Waiting) : nameof(HandoffState.Delivered),
+            Status = delivered is null ? ApplicationStatus.Submitted : ApplicationStatus.Delivered,
+            Handoff = delivered is null ? HandoffState.Waiting : HandoffState.Delivered,
             CaseNumber = delivered,
             ApplicantNameMasked = Masking.Name(applicant.Name),
             SubmittedAt = TimeProvider.System.GetUtcNow(),
@@ -89,7 +89,7 @@ public sealed class CrashRecoveryTests(HubFixture hub)
             personalData.Seal(application, submission);
         }
 
-        await store.CreateAsync(application, new TimelineEntity { Kind = "received", Summary = "stored by the test", Status = nameof(ApplicationStatus.Submitted) }, CancellationToken.None);
+        await store.CreateAsync(application, new TimelineEntity { Kind = "received", Summary = "stored by the test", Status = ApplicationStatus.Submitted }, CancellationToken.None);
         return id;
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using IntegrationHub.Contracts;
 using IntegrationHub.Departments;
 using IntegrationHub.Storage;
 using IntegrationHub.Tests.Applications;
@@ -121,7 +122,7 @@ public sealed class DepartmentHoldTests(HubFixture hub)
         await hub.WaitForAsync(id, a => a["status"]!.GetValue<string>() == "Approved", TimeSpan.FromSeconds(30));
         await WaitUntilAsync(async () => (await FollowUpRowAsync(id)) is null);
 
-        var decision = Assert.Single(await TimelineAsync(id), e => e.Kind == "status" && e.Status == "Approved");
+        var decision = Assert.Single(await TimelineAsync(id), e => e.Kind == "status" && e.Status == ApplicationStatus.Approved);
         var queries = hub.SocialSecurity.QueriesFor(caseNumber);
         Assert.Equal(queries.Count, decision.CallCount);
         var folded = Assert.Single(DepartmentCall.FromJson(decision.Calls));

@@ -50,7 +50,7 @@ public sealed class CityPortalTests(CityHubFixture hub)
         {
             foreach (var state in Enum.GetNames<HandoffState>())
             {
-                Assert.Equal(all.Count(a => a.Department == department.Department && a.Handoff == state), department.Counts[state]);
+                Assert.Equal(all.Count(a => a.Department == department.Department && a.Handoff.ToString() == state), department.Counts[state]);
             }
         }
 
@@ -120,8 +120,8 @@ public sealed class CityPortalTests(CityHubFixture hub)
     }
 
     private static bool Unacknowledged(ApplicationEntity a, DateTimeOffset now) =>
-        a.Status is nameof(ApplicationStatus.Submitted) or nameof(ApplicationStatus.Delivered)
-        && a.Handoff != nameof(HandoffState.Resolved) && now - a.SubmittedAt > TimeSpan.FromHours(24);
+        a.Status is ApplicationStatus.Submitted or ApplicationStatus.Delivered
+        && a.Handoff != HandoffState.Resolved && now - a.SubmittedAt > TimeSpan.FromHours(24);
 
     // The test's own scan of every application (what the hub must never do).
     private async Task<List<ApplicationEntity>> ScanAsync()

@@ -47,13 +47,13 @@ public sealed partial class PortalTextTests
     [InlineData("attempt", "Transient", null, "wang", "wang 发起的重新投递：公安答复“暂时故障”")]
     [InlineData("handoff-failed", "Transient", null, null, "重试次数已用尽，投递失败（最后一次：暂时故障）")]
     [InlineData("handoff-failed", "ConfigurationFault", null, null, "投递永久失败（配置错误），不再自动重试")]
-    [InlineData("status", null, "InReview", null, "办理状态由“已受理”变为“审核中”")]
-    [InlineData("status-ignored", null, "Approved", null, "公安的状态通知早于已记录的进度或不合流程，已忽略；办理状态仍为“办结·准予”")]
-    public void Sentence_FromTheEntrysFields_IsChinese(string kind, string? outcome, string? status, string? actor, string expected)
+    [InlineData("status", null, ApplicationStatus.InReview, null, "办理状态由“已受理”变为“审核中”")]
+    [InlineData("status-ignored", null, ApplicationStatus.Approved, null, "公安的状态通知早于已记录的进度或不合流程，已忽略；办理状态仍为“办结·准予”")]
+    public void Sentence_FromTheEntrysFields_IsChinese(string kind, string? outcome, ApplicationStatus? status, string? actor, string expected)
     {
         var entry = new TimelineEntity
         {
-            Kind = kind, Outcome = outcome, Status = status, Actor = actor, PreviousStatus = status is null ? null : "Accepted",
+            Kind = kind, Outcome = outcome, Status = status, Actor = actor, PreviousStatus = status is null ? null : ApplicationStatus.Accepted,
             Summary = "the stored English summary",
         };
 

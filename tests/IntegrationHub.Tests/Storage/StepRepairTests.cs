@@ -51,7 +51,7 @@ public sealed class StepRepairTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<Exception>(() => MoveAsync(id, ApplicationStatus.Accepted));
 
         // Committed: the status is on the application, but no platform has heard of it and the counters have not moved.
-        Assert.Equal(nameof(ApplicationStatus.Accepted), (await _graph.Store.ReadAsync(id, CancellationToken.None))!.Status);
+        Assert.Equal(ApplicationStatus.Accepted, (await _graph.Store.ReadAsync(id, CancellationToken.None))!.Status);
         Assert.Equal(["Delivered"], await FeedStatusesAsync(id));
         Assert.Equal(awaiting, await AwaitingCountAsync());
 
@@ -80,7 +80,7 @@ public sealed class StepRepairTests : IAsyncLifetime
         _time.Advance(TimeSpan.FromMinutes(5));
         Assert.Equal(1, await _sweep.RunAsync(CancellationToken.None));
 
-        Assert.Equal(nameof(ApplicationStatus.Delivered), (await _graph.Store.ReadAsync(id, CancellationToken.None))!.Status);
+        Assert.Equal(ApplicationStatus.Delivered, (await _graph.Store.ReadAsync(id, CancellationToken.None))!.Status);
         Assert.Equal(["Delivered"], await FeedStatusesAsync(id));
         Assert.Equal(awaiting, await AwaitingCountAsync());
         Assert.Equal(0, await _sweep.RunAsync(CancellationToken.None));
@@ -91,7 +91,7 @@ public sealed class StepRepairTests : IAsyncLifetime
         var id = await _graph.SubmitAsync("p");
         var delivered = await _graph.Store.StepAsync(id, a =>
         {
-            a.Handoff = nameof(HandoffState.Delivered);
+            a.Handoff = HandoffState.Delivered;
             a.CaseNumber = "GA" + id[..8];
             return new StepPlan { Entries = [.. StatusChanges.Move(a, ApplicationStatus.Delivered, null, "test", _time)] };
         }, CancellationToken.None);

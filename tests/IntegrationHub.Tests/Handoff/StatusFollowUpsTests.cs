@@ -1,0 +1,73 @@
+using IntegrationHub.Contracts;
+using IntegrationHub.Departments;
+using IntegrationHub.Handoff;
+using IntegrationHub.Storage;
+using IntegrationHub.Tests.Fixtures;
+
+namespace IntegrationHub.Tests.Handoff;
+
+/// <summary>The poller alone: it asks only when a case is due by the clock the test moves, and ends with the case.</summary>
+public sealed class StatusFollowUpsTests : IAsyncDisposable
+{
+    private readonly HubComponents _hub = new();
+
+    public ValueTask DisposeAsync() => _hub.DisposeAsync();
+
+    private StatusFollowUps FollowUps => _hub.Get<StatusFollowUps>();
+
+    [Fact]
+    public async Task RunAsync_BeforeAndAfterTheInterval_AsksOnlyOnceItIsDue()
+    {
+        var id = await DeliveredAsync(TimeSpan.FromMinutes(10));
+
+        _hub.Time.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await FollowUps.RunAsync(CancellationToken.None));
+        Assert.Equal(0, _hub.Department.QuestionsAsked);
+
+        _hub.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await FollowUps.RunAsync(CancellationToken.None));
+        Assert.Equal(1, _hub.Department.QuestionsAsked);
+
+        // Nothing new: the next question is a whole interval after this one.
+        var next = await _hub.Get<FollowUpStore>().FindAsync("GA", id, CancellationToken.None);
+        Assert.Equal(_hub.Time.GetUtcNow() + TimeSpan.FromMinutes(10), next?.DueAt);
+    }
+
+    [Fact]
+    public async Task RunAsync_DepartmentSaysRetryAfter_NextQuestionWaitsThatLong()
+    {
+        var id = await DeliveredAsync(TimeSpan.FromMinutes(10));
+        _hub.Department.Reports(new StatusQueryResult(null, RetryAfter: TimeSpan.FromHours(1), DepartmentCode: "429"));
+        _hub.Time.Advance(TimeSpan.FromMinutes(10));
+
+        await FollowUps.RunAsync(CancellationToken.None);
+
+        var next = await _hub.Get<FollowUpStore>().FindAsync("GA", id, CancellationToken.None);
+        Assert.Equal(_hub.Time.GetUtcNow() + TimeSpan.FromHours(1), next?.DueAt);
+        _hub.Time.Advance(TimeSpan.FromMinutes(59));
+        Assert.Equal(0, await FollowUps.RunAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RunAsync_FinalAnswer_AppliedAndTheCaseIsNotAskedAboutAgain()
+    {
+        var id = await DeliveredAsync(TimeSpan.FromMinutes(10));
+        _hub.Time.Advance(TimeSpan.FromMinutes(10));
+        _hub.Department.Reports(new StatusQueryResult(
+            new DepartmentStatusReport("GA", id, HubComponents.CaseNumber(id), ApplicationStatus.Approved, null, _hub.Time.GetUtcNow(), "poll-1", "00")));
+
+        await FollowUps.RunAsync(CancellationToken.None);
+
+        Assert.Equal(ApplicationStatus.Approved, (await _hub.ReadAsync(id)).Status);
+        Assert.Null(await _hub.Get<FollowUpStore>().FindAsync("GA", id, CancellationToken.None));
+        _hub.Time.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(0, await FollowUps.RunAsync(CancellationToken.None));
+        Assert.Equal(1, _hub.Department.QuestionsAsked);
+    }
+
+    private Task<string> DeliveredAsync(TimeSpan interval)
+    {
+        _hub.Department.Interval = interval;
+        return _hub.DeliveredAsync();
+    }
+}
