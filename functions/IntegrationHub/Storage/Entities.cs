@@ -130,4 +130,14 @@ public sealed class EventEntity : ITableEntity
     public string? Note { get; set; }
     public string? Department { get; set; }
     public string? Rating { get; set; }
+
+    // Issue 13: appointment events (Type "appointment-changed") fill Community, ItemCode, Step, Status and PreviousStatus
+    // (an AppointmentStatus) and the columns below.
+
+    public string? AppointmentId { get; set; }
+    public DateTimeOffset? SlotStart { get; set; }
+    public DateTimeOffset? SlotEnd { get; set; }
+
+    /// <summary>An application's status event (written before issue 12 without a type), not a suggestion's or an appointment's.</summary>
+    public static bool IsApplicationEvent(EventEntity row) => row.Type is null;
 }
