@@ -3,6 +3,7 @@ using IntegrationHub.Communities;
 using IntegrationHub.Contracts;
 using IntegrationHub.Http;
 using IntegrationHub.Portal;
+using IntegrationHub.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace IntegrationHub.Appointments;
@@ -99,6 +100,7 @@ internal sealed class AppointmentPortalApi(
                 detail: "Only a community worker (全科社工) of the hall records a visit's outcome.");
         }
 
+        using var calls = StorageCalls.Begin("appointment-outcome");
         var appointment = await store.FindAsync(id, cancellationToken);
         if (appointment is null || appointment.Community != user.Scope)
         {

@@ -1,6 +1,7 @@
 using IntegrationHub.Communities;
 using IntegrationHub.Contracts;
 using IntegrationHub.Privacy;
+using IntegrationHub.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -113,6 +114,7 @@ internal sealed partial class AppointmentService(
     /// </summary>
     public async Task<int> RunRemindersAsync(CancellationToken cancellationToken)
     {
+        using var calls = StorageCalls.Begin("appointment-reminders");
         var now = time.GetUtcNow();
         var until = now + options.Value.ReminderBefore;
         var sent = 0;
@@ -138,6 +140,11 @@ internal sealed partial class AppointmentService(
                     }
                 }
             }
+        }
+
+        if (sent == 0)
+        {
+            calls.MarkIdle();
         }
 
         return sent;

@@ -9,6 +9,7 @@ using IntegrationHub.Communities;
 using IntegrationHub.Contracts;
 using IntegrationHub.Http;
 using IntegrationHub.Platforms;
+using IntegrationHub.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace IntegrationHub.Appointments;
@@ -43,6 +44,7 @@ internal sealed class AppointmentsApi(
             return Problems.Fields(errors);
         }
 
+        using var calls = StorageCalls.Begin("appointment-slots");
         var day = planner.Plan(community, date);
         var open = day.Slots.Where(s => service.OutsideWindow(s) is null).ToList();
         var counts = open.Count > 0 ? await store.CountsAsync(community.Code, date, cancellationToken) : new Dictionary<string, int>();
@@ -85,6 +87,7 @@ internal sealed class AppointmentsApi(
             return problem;
         }
 
+        using var calls = StorageCalls.Begin("appointment-book");
         var (id, replayed, conflict) = await store.ClaimAsync(platform.Name, idempotencyKey!,
             booking!.BodyHash, AppointmentStore.NewId(booking.Community.Code, SlotPlanner.Today(booking.Slot.Start)), cancellationToken);
         if (conflict)
@@ -136,6 +139,7 @@ internal sealed class AppointmentsApi(
             return PlatformAuth.Unauthorized();
         }
 
+        using var calls = StorageCalls.Begin("appointment-cancel");
         var appointment = await store.FindAsync(id, cancellationToken);
         if (appointment is null || appointment.Platform != platform.Name)
         {
