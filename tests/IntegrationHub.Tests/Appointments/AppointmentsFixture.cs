@@ -17,10 +17,14 @@ public class AppointmentsFixture : SuggestionsFixture
     public const string Item = "MZ-001";
 
     private int _residents;
+    private FakeTimeProvider? _clock;
 
-    public FakeTimeProvider Clock { get; } = new(Start);
+    public FakeTimeProvider Clock => _clock ??= new(StartAt);
 
     public static DateTimeOffset Start => new(2026, 9, 17, 1, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Where the fixture's clock starts.</summary>
+    protected virtual DateTimeOffset StartAt => Start;
 
     protected override void Configure(Dictionary<string, string> settings)
     {
@@ -101,8 +105,41 @@ public class AppointmentsFixture : SuggestionsFixture
     }
 }
 
+/// <summary>
+/// For the browser: the portal's session cookie carries an expiry on the hub's clock, which the browser judges on the real
+/// one, so this clock starts at 09:00 (+08:00) on the first day after the real today on which 蝶梦's hall is open that day
+/// and the next (Monday to Thursday, no holiday): never behind the browser.
+/// </summary>
+public sealed class AppointmentPortalFixture : AppointmentsFixture
+{
+    private static readonly TimeSpan China = TimeSpan.FromHours(8);
+
+    protected override DateTimeOffset StartAt
+    {
+        get
+        {
+            var calendar = IntegrationHub.Appointments.HolidayCalendar.LoadEmbedded();
+            var day = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().ToOffset(China).DateTime).AddDays(1);
+            bool Open(DateOnly d) => d.DayOfWeek is >= DayOfWeek.Monday and <= DayOfWeek.Friday
+                && calendar.Of(d).Kind == IntegrationHub.Appointments.DayKind.Ordinary;
+            while (!Open(day) || !Open(day.AddDays(1)))
+            {
+                day = day.AddDays(1);
+            }
+
+            return new DateTimeOffset(day.ToDateTime(new TimeOnly(9, 0)), China);
+        }
+    }
+}
+
 [CollectionDefinition(Name)]
-public sealed class AppointmentsCollection : ICollectionFixture<AppointmentsFixture>, ICollectionFixture<Portal.PortalBrowser>
+public sealed class AppointmentPortalCollection : ICollectionFixture<AppointmentPortalFixture>, ICollectionFixture<Portal.PortalBrowser>
+{
+    public const string Name = "appointment-portal";
+}
+
+[CollectionDefinition(Name)]
+public sealed class AppointmentsCollection : ICollectionFixture<AppointmentsFixture>
 {
     public const string Name = "appointments";
 }
