@@ -84,6 +84,12 @@ public sealed class AppointmentClockTests(AppointmentClockFixture hub)
 
         // The morning of the visit (a fresh session: the clock jumped past the last one's lifetime).
         hub.Clock.SetUtcNow(new DateTimeOffset(DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture).ToDateTime(new TimeOnly(9, 0)), China));
+        using (var otherHall = await hub.CreatePortalClientAsync(AppointmentsFixture.OtherWorker))
+        using (var foreign = await MarkAsync(otherHall, ids[0], "no-show"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        }
+
         using var worker = await hub.CreatePortalClientAsync(AppointmentsFixture.Worker);
         foreach (var id in ids)
         {
