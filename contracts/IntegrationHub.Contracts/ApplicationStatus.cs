@@ -32,13 +32,16 @@ public enum ApplicationStatus
 
     /// <summary>办结·不予: denied. Final.</summary>
     Denied,
+
+    /// <summary>已撤回: the resident withdrew before the decision. Final.</summary>
+    Withdrawn,
 }
 
 /// <summary>Where the hand-off to the department stands, for operators and the platform.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<HandoffState>))]
 public enum HandoffState
 {
-    /// <summary>Queued for its first delivery attempt.</summary>
+    /// <summary>Queued for its first hand-off attempt.</summary>
     Waiting,
 
     /// <summary>An attempt failed transiently; another will follow.</summary>
@@ -50,7 +53,7 @@ public enum HandoffState
     /// <summary>The department has it.</summary>
     Delivered,
 
-    /// <summary>Delivery failed for good; an operator can replay or resolve it.</summary>
+    /// <summary>The hand-off failed for good; an operator can replay or resolve it.</summary>
     Failed,
 
     /// <summary>An operator closed it by hand.</summary>

@@ -1,4 +1,4 @@
-using IntegrationHub.Delivery;
+using IntegrationHub.Handoff;
 using IntegrationHub.Events;
 using IntegrationHub.Privacy;
 using IntegrationHub.Telemetry;
@@ -14,8 +14,8 @@ public sealed class PipelineFunctions(
     HandoffDispatcher dispatcher, FeedPumps pumps, StrandedSweep sweep, StatusFollowUps followUps, PersonalDataRetention retention,
     QueueProbe queues)
 {
-    [Function(nameof(DeliverHandoff))]
-    public Task DeliverHandoff([QueueTrigger("handoffs", Connection = "Storage")] string message, CancellationToken cancellationToken) =>
+    [Function(nameof(HandOff))]
+    public Task HandOff([QueueTrigger("handoffs", Connection = "Storage")] string message, CancellationToken cancellationToken) =>
         dispatcher.HandleAsync(message, cancellationToken);
 
     [Function(nameof(FailPoisonedHandoff))]

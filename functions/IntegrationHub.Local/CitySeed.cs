@@ -121,7 +121,7 @@ public static class CitySeed
             Platform = LocalHub.LocalPlatform,
             ItemCode = item,
             Department = department,
-            DeliveryKey = Id(index),
+            HandoffKey = Id(index),
             Status = status.ToString(),
             Handoff = handoff.ToString(),
             ApplicantNameMasked = Masking.Name(name),
@@ -154,7 +154,7 @@ public static class CitySeed
         if (handoff is HandoffState.Failed or HandoffState.Resolved)
         {
             application.LastFailedAt = submitted.AddMinutes(5);
-            timeline.Add(new TimelineEntity { Kind = "handoff-failed", Summary = "Delivery failed permanently: Invalid (seeded)", Outcome = "Invalid", At = application.LastFailedAt.Value });
+            timeline.Add(new TimelineEntity { Kind = "handoff-failed", Summary = "Hand-off failed permanently: Invalid (seeded)", Outcome = "Invalid", At = application.LastFailedAt.Value });
         }
 
         if (StepEffects.InFlight(application))

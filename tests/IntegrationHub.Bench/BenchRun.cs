@@ -128,7 +128,7 @@ internal static class BenchRun
         Console.WriteLine($"bench on commit {commit}, {Environment.ProcessorCount} cores; run folder {runDirectory}; results {resultsDirectory}");
         Console.WriteLine("  departments: the strict sandboxes in the bench's process, immediate timing (公安/房管 decide 0.1 s apart, 人社 at once)");
         Console.WriteLine($"  Azurite: {(options.AzuriteOnDisk ? "on disk (--location)" : "in memory")}; hub logging at Warning");
-        foreach (var mode in new[] { HubMode.IntakeOnly, HubMode.Dispatching })
+        foreach (var mode in new[] { HubMode.IntakeOnly, HubMode.HandingOff })
         {
             Console.WriteLine($"  hub settings ({mode}): {string.Join(", ", BenchStack.Timing(mode).Concat(options.HubSettings).Select(s => $"{s.Key}={s.Value}"))}; everything else at its default");
         }

@@ -10,13 +10,13 @@ internal enum HubMode
 {
     /// <summary>
     /// Intake alone: the queue workers find the queue empty at start and then sleep for ten minutes (the longest
-    /// <c>Delivery:PollInterval</c>), the sweep runs once a day. What is accepted stays queued, and intake is measured
+    /// <c>Handoff:PollInterval</c>), the sweep runs once a day. What is accepted stays queued, and intake is measured
     /// without the dispatcher competing for the machine, like the storage floor it is compared with.
     /// </summary>
     IntakeOnly,
 
     /// <summary>The hub as it runs: workers, sweep and follow-ups on their default timing.</summary>
-    Dispatching,
+    HandingOff,
 }
 
 /// <summary>
@@ -76,8 +76,8 @@ internal sealed class BenchStack : IAsyncDisposable
     public static IReadOnlyDictionary<string, string> Timing(HubMode mode) => mode == HubMode.IntakeOnly
         ? new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["Delivery:PollInterval"] = "00:10:00",
-            ["Delivery:SweepInterval"] = "1.00:00:00",
+            ["Handoff:PollInterval"] = "00:10:00",
+            ["Handoff:SweepInterval"] = "1.00:00:00",
         }
         : new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
@@ -129,7 +129,7 @@ internal sealed class BenchStack : IAsyncDisposable
     /// <summary>Starts the hub in <paramref name="mode"/> and waits until it answers its health check (in IntakeOnly, two seconds more).</summary>
     public async Task<TimeSpan> StartHubAsync(HubMode mode, CancellationToken cancellationToken)
     {
-        foreach (var key in Timing(HubMode.IntakeOnly).Keys.Concat(Timing(HubMode.Dispatching).Keys))
+        foreach (var key in Timing(HubMode.IntakeOnly).Keys.Concat(Timing(HubMode.HandingOff).Keys))
         {
             Hub.Configure(key, null);
         }

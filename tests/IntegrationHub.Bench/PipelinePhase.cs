@@ -49,7 +49,7 @@ internal static class PipelinePhase
 
     public static async Task<IReadOnlyList<PipelineResults>> RunAsync(BenchStack stack, BenchOptions options, ApplicationSource source, CancellationToken cancellationToken)
     {
-        await stack.StartHubAsync(HubMode.Dispatching, cancellationToken);
+        await stack.StartHubAsync(HubMode.HandingOff, cancellationToken);
 
         // The hub idle: what its workers and sweep cost with nothing to do, taken off each department's window.
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
@@ -167,7 +167,7 @@ internal static class PipelinePhase
             known?.Application.Application, known?.Id);
     }
 
-    /// <summary>When each department first took each delivery key (the application id) as a new case, by its own clock.</summary>
+    /// <summary>When each department first took each hand-off key (the application id) as a new case, by its own clock.</summary>
     private static Dictionary<string, DateTimeOffset> ReceivedAt(SoakDepartments departments, string item) => item[..2] switch
     {
         "GA" => departments.PublicSecurity.ReceivedApplications.Where(r => r.Lsh is not null && r.Code is "0000" or "0001")

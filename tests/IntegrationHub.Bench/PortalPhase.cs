@@ -130,7 +130,7 @@ internal static class PortalPhase
         Console.WriteLine($"  seeding {options.Seed:N0} applications: {run.File} {string.Join(' ', run.Arguments)} (pid {process.Pid}, log {log})");
         await process.WaitForExitAsync(cancellationToken);
         var took = Stopwatch.GetElapsedTime(clock);
-        await stack.StartHubAsync(HubMode.Dispatching, cancellationToken);
+        await stack.StartHubAsync(HubMode.HandingOff, cancellationToken);
         return process.ExitCode == 0
             ? ($"{options.Seed:N0} applications seeded in {took.TotalSeconds:0} s", options.Seed)
             : ($"the seed command failed (exit {process.ExitCode}, see {log})", 0);

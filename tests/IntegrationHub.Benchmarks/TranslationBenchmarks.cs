@@ -42,19 +42,19 @@ public class AnswerBenchmarks
     private static readonly SocialSecurityRequest RsQuery = new("RS9001", "0193e4b0c6d47a61b3f0a1d2c3b4a597", "{}");
 
     [Benchmark]
-    public DeliveryOutcome GaAnswer() => PublicSecurityTranslator.ToOutcome(Samples.GaAnswer);
+    public HandoffOutcome GaAnswer() => PublicSecurityTranslator.ToOutcome(Samples.GaAnswer);
 
     [Benchmark]
     public DepartmentStatusReport GaNotification() => PublicSecurityTranslator.ToReport(Samples.GaNotification);
 
     [Benchmark]
-    public DeliveryOutcome FgAnswer() => HousingTranslator.ToOutcome(202, Samples.FgAnswer);
+    public HandoffOutcome FgAnswer() => HousingTranslator.ToOutcome(202, Samples.FgAnswer);
 
     [Benchmark]
     public DepartmentStatusReport FgWebhook() => HousingTranslator.ToReport(Samples.FgWebhook);
 
     [Benchmark]
-    public DeliveryOutcome RsAnswer() =>
+    public HandoffOutcome RsAnswer() =>
         SocialSecurityTranslator.ToOutcome(RsRequest, SocialSecurityTranslator.ParseAnswer(Samples.RsAnswer), TimeSpan.FromHours(1));
 
     [Benchmark]
@@ -66,8 +66,8 @@ public class AnswerBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        Expect(GaAnswer().Kind == DeliveryOutcomeKind.Received && FgAnswer().Kind == DeliveryOutcomeKind.Received
-            && RsAnswer().Kind == DeliveryOutcomeKind.Received, "an answer is not read as received");
+        Expect(GaAnswer().Kind == HandoffOutcomeKind.Received && FgAnswer().Kind == HandoffOutcomeKind.Received
+            && RsAnswer().Kind == HandoffOutcomeKind.Received, "an answer is not read as received");
         Expect(GaNotification().Status == ApplicationStatus.Approved && FgWebhook().Status == ApplicationStatus.Approved
             && RsPollAnswer().Report?.Status == ApplicationStatus.Approved, "a status is not read as approved");
     }

@@ -76,7 +76,7 @@ internal sealed class HubStack : IAsyncDisposable
         return new HubStack(RepoRoot(), runDirectory, port, environment);
     }
 
-    /// <summary>Sets (or, with null, removes) one hub setting for the next start, e.g. <c>Delivery:PollInterval</c>.</summary>
+    /// <summary>Sets (or, with null, removes) one hub setting for the next start, e.g. <c>Handoff:PollInterval</c>.</summary>
     public void Configure(string key, string? value)
     {
         var name = key.Replace(":", "__", StringComparison.Ordinal);

@@ -17,7 +17,7 @@ internal sealed record MaintenancePlan(
 internal sealed record DepartmentCase(string Department, string CaseNumber, string? Key, string? IdNumber);
 
 /// <summary>What one department received and opened during the run, counted on the department's side; <paramref name="AnswersByKey"/>
-/// lists what it answered to each delivery key (LSH, request_id, trans_id), in order, for the evidence of a finding.</summary>
+/// lists what it answered to each hand-off key (LSH, request_id, trans_id), in order, for the evidence of a finding.</summary>
 internal sealed record DepartmentTally(string Department, IReadOnlyDictionary<string, int> CallsByKind, IReadOnlyList<DepartmentCase> Cases,
     int CasesByItsOwnCount, IReadOnlyDictionary<string, int> Faults, ILookup<string, string> AnswersByKey, IReadOnlyDictionary<string, int> LostAnswers)
 {

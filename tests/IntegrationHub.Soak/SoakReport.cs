@@ -190,7 +190,7 @@ internal sealed partial class SoakReport
         Add($"    final events read from the feed    {views.Values.Count(v => v is not null && platformSide.FinalsInFeed.ContainsKey(v.ApplicationId))} of {Final} final applications ({platformSide.EventsRead} events)");
         Add($"    cases opened for unknown persons   {casesByPerson.Where(p => !soakPersons.Contains(p.Key)).Sum(p => p.Value.Count)}");
         Add($"    accepted without any department case {accepted.Count(s => !casesByPerson.ContainsKey(s.Application.IdNumber))}");
-        Add($"    hub timeline: {timelines.Count(e => e.Kind == "attempt")} delivery attempts (the departments received {departments.Sum(d => d.CallsByKind.GetValueOrDefault("applications"))} "
+        Add($"    hub timeline: {timelines.Count(e => e.Kind == "attempt")} hand-off attempts (the departments received {departments.Sum(d => d.CallsByKind.GetValueOrDefault("applications"))} "
             + $"application calls), {timelines.Count(e => e.Kind == "status-ignored")} reports ignored (stale or illegal), {timelines.Count(e => e.Kind == "handoff-failed")} hand-offs failed");
         Add("");
         Add("  by department (counted by the department)");

@@ -17,15 +17,15 @@ internal static class SoakRun
     /// <summary>The hub's timing for the soak: retries in seconds, a sweep every two seconds, polls in seconds.</summary>
     public static IReadOnlyDictionary<string, string> Timing(MaintenancePlan? plan) => new SortedDictionary<string, string>(StringComparer.Ordinal)
     {
-        ["Delivery:MaxAttempts"] = "8",
-        ["Delivery:RetryBaseDelay"] = "00:00:01",
-        ["Delivery:RetryMaxDelay"] = "00:00:15",
-        ["Delivery:MaxDequeueCount"] = "5",
+        ["Handoff:MaxAttempts"] = "8",
+        ["Handoff:RetryBaseDelay"] = "00:00:01",
+        ["Handoff:RetryMaxDelay"] = "00:00:15",
+        ["Handoff:MaxDequeueCount"] = "5",
         // Longer than a message may wait in a queue backlog: a hand-off waiting its turn is not stranded.
-        ["Delivery:StrandedAfter"] = "00:01:00",
-        ["Delivery:SweepInterval"] = "00:00:02",
-        ["Delivery:PollInterval"] = "00:00:00.200",
-        ["Delivery:VisibilityTimeout"] = "00:00:30",
+        ["Handoff:StrandedAfter"] = "00:01:00",
+        ["Handoff:SweepInterval"] = "00:00:02",
+        ["Handoff:PollInterval"] = "00:00:00.200",
+        ["Handoff:VisibilityTimeout"] = "00:00:30",
         ["Departments:Housing:ReconcileAfter"] = "00:00:10",
         ["Departments:SocialSecurity:PollInterval"] = "00:00:03",
         ["Departments:SocialSecurity:MinQueryInterval"] = "00:00:02",

@@ -186,7 +186,7 @@ public sealed class ApplicationsApi(
             Platform = platform,
             ItemCode = valid.ItemCode,
             Department = department,
-            DeliveryKey = applicationId,
+            HandoffKey = applicationId,
             Status = nameof(ApplicationStatus.Submitted),
             Handoff = nameof(HandoffState.Waiting),
             ApplicantNameMasked = Masking.Name(valid.Applicant.Name),

@@ -78,7 +78,7 @@ public sealed class StatusPath(
     private async Task<ReportOutcome> ApplyAsync(DepartmentStatusReport report, Func<ApplicationEntity, Activity?> trace, CancellationToken cancellationToken)
     {
         using var calls = StorageCalls.BeginUnlessScoped("report");
-        var applicationId = report.DeliveryKey;
+        var applicationId = report.HandoffKey;
         if (applicationId is null && report.CaseNumber is { } caseNumber)
         {
             applicationId = await lookups.ByCaseNumberAsync(caseNumber, [report.Department], cancellationToken) is [var found, ..] ? found : null;

@@ -4,7 +4,7 @@ using IntegrationHub.Appointments;
 using IntegrationHub.Catalog;
 using IntegrationHub.Communities;
 using IntegrationHub.Contracts;
-using IntegrationHub.Delivery;
+using IntegrationHub.Handoff;
 using IntegrationHub.Departments;
 using IntegrationHub.Departments.SharedState;
 using IntegrationHub.Departments.Housing;
@@ -48,7 +48,7 @@ public static class HubRegistration
         services.AddCatalog();
         services.AddApplications(configuration);
         services.AddPrivacy(configuration);
-        services.AddDelivery(configuration);
+        services.AddHandoff(configuration);
         services.AddPlatformEvents(configuration);
         services.AddPublicSecurity(configuration);
         services.AddSocialSecurity(configuration);
@@ -90,9 +90,9 @@ public static class HubRegistration
         return services;
     }
 
-    public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddHandoff(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<DeliveryOptions>(configuration, DeliveryOptions.Section);
+        services.AddValidatedOptions<HandoffOptions>(configuration, HandoffOptions.Section);
         services.AddSharedDepartmentState(configuration);
         services.AddSingleton<CircuitStates>();
         services.TryAddSingleton<DepartmentHolds>();
@@ -141,7 +141,7 @@ public static class HubRegistration
 
     private static QueueWorker Worker(IServiceProvider sp, string name, Func<Task<Azure.Storage.Queues.QueueClient>> queue,
         Func<Task<Azure.Storage.Queues.QueueClient>>? poison, Func<IServiceProvider, string, CancellationToken, Task> handle) =>
-        new(name, queue, poison, handle, sp, sp.GetRequiredService<IOptions<DeliveryOptions>>(), sp.GetRequiredService<ILogger<QueueWorker>>());
+        new(name, queue, poison, handle, sp, sp.GetRequiredService<IOptions<HandoffOptions>>(), sp.GetRequiredService<ILogger<QueueWorker>>());
 
     /// <summary>The local host's route table; the Functions app declares the same routes as triggers.</summary>
     public static RouteGroupBuilder MapHubApi(this IEndpointRouteBuilder endpoints)

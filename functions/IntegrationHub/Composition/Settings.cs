@@ -24,7 +24,7 @@ public static class Settings
         return services.AddOptions<T>().Bind(bound).ValidateOnStart();
     }
 
-    /// <summary>"<c>Delivery:MaxAttempts</c> (environment variable <c>Delivery__MaxAttempts</c>): rule".</summary>
+    /// <summary>"<c>Handoff:MaxAttempts</c> (environment variable <c>Handoff__MaxAttempts</c>): rule".</summary>
     public static string Describe(string key, string rule) =>
         key.Contains(':', StringComparison.Ordinal)
             ? $"{key} (environment variable {key.Replace(":", "__", StringComparison.Ordinal)}): {rule}"

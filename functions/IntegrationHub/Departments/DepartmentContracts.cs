@@ -10,12 +10,16 @@ namespace IntegrationHub.Departments;
 public sealed record CanonicalApplication(
     string ApplicationId,
     string ItemCode,
-    string DeliveryKey,
+    string HandoffKey,
     DateTimeOffset SubmittedAt,
     Applicant Applicant,
     JsonObject Form,
     IReadOnlyList<string> Attachments,
-    string? TraceParent);
+    string? TraceParent)
+{
+    /// <summary>The materials to reference in the application, already uploaded to this department.</summary>
+    public IReadOnlyList<MaterialReference> Materials { get; init; } = [];
+}
 
 /// <summary>The applicant. <see cref="SexCode"/> is GB/T 2261.1, <see cref="EthnicityCode"/> GB 3304, <see cref="DistrictCode"/> GB/T 2260.</summary>
 public sealed record Applicant(
@@ -27,8 +31,8 @@ public sealed record Applicant(
     string SexCode,
     DateOnly BirthDate);
 
-/// <summary>How one delivery attempt ended, in the hub's terms.</summary>
-public enum DeliveryOutcomeKind
+/// <summary>How one hand-off attempt ended, in the hub's terms.</summary>
+public enum HandoffOutcomeKind
 {
     /// <summary>The department has it and will decide later (case number in the outcome).</summary>
     Received,
@@ -48,13 +52,19 @@ public enum DeliveryOutcomeKind
     /// <summary>Busy, 5xx, timeout, connection failure, circuit open: try again later.</summary>
     Transient,
 
-    /// <summary>The department is in a planned maintenance window: hold until <see cref="DeliveryOutcome.RetryAfter"/>, not a failure.</summary>
+    /// <summary>The department is in a planned maintenance window: hold until <see cref="HandoffOutcome.RetryAfter"/>, not a failure.</summary>
     Held,
+
+    /// <summary>
+    /// The department refused a supplement or withdrawal because of the case's state (not waiting for a supplement,
+    /// already decided): final for that request, the application's status unchanged; never a failed hand-off.
+    /// </summary>
+    Conflict,
 }
 
-/// <summary>The result of one delivery attempt. <see cref="Calls"/> are the requests it sent (none when held or invalid).</summary>
-public sealed record DeliveryOutcome(
-    DeliveryOutcomeKind Kind,
+/// <summary>The result of one hand-off attempt. <see cref="Calls"/> are the requests it sent (none when held or invalid).</summary>
+public sealed record HandoffOutcome(
+    HandoffOutcomeKind Kind,
     string? DepartmentCode = null,
     string? DepartmentMessage = null,
     string? CaseNumber = null,
@@ -75,12 +85,12 @@ public interface IDepartmentAdapter
     /// Delivers one application; retries, timeouts and the circuit breaker live in the typed client. A department that
     /// is held (<see cref="DepartmentHolds"/>) is not called: the outcome is Held with the remaining time.
     /// </summary>
-    Task<DeliveryOutcome> DeliverAsync(CanonicalApplication application, CancellationToken cancellationToken);
+    Task<HandoffOutcome> HandOffAsync(CanonicalApplication application, CancellationToken cancellationToken);
 }
 
 /// <summary>A status the department reported later (notification, webhook, poll).</summary>
 /// <param name="Department">GA, FG or RS.</param>
-/// <param name="DeliveryKey">The hub's idempotency key the department echoes (LSH, request_id, trans_id), if it does.</param>
+/// <param name="HandoffKey">The hub's idempotency key the department echoes (LSH, request_id, trans_id), if it does.</param>
 /// <param name="CaseNumber">The department's case number, if given.</param>
 /// <param name="Status">The unified status.</param>
 /// <param name="Reason">The department's reason or opinion text.</param>
@@ -90,14 +100,18 @@ public interface IDepartmentAdapter
 /// <param name="Calls">For a report the hub asked for: the requests that brought it, and earlier ones that brought nothing new.</param>
 public sealed record DepartmentStatusReport(
     string Department,
-    string? DeliveryKey,
+    string? HandoffKey,
     string? CaseNumber,
     ApplicationStatus Status,
     string? Reason,
     DateTimeOffset OccurredAt,
     string EventKey,
     string DepartmentCode,
-    IReadOnlyList<DepartmentCall>? Calls = null);
+    IReadOnlyList<DepartmentCall>? Calls = null)
+{
+    /// <summary>With <see cref="ApplicationStatus.SupplementRequired"/>: the catalog material codes the department wants (may be empty).</summary>
+    public IReadOnlyList<string> MissingMaterials { get; init; } = [];
+}
 
 /// <summary>What applying a department report did.</summary>
 public enum ReportOutcome

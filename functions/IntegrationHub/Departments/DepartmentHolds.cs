@@ -16,7 +16,7 @@ namespace IntegrationHub.Departments;
 /// ETag, and the growth step beside it). Its members are asynchronous already, so no caller changes; the cost is one
 /// read per outgoing call (cacheable until the known hold ends) and one write per hold started.
 /// </remarks>
-public sealed class DepartmentHolds(TimeProvider time, ILogger<DepartmentHolds> logger)
+public sealed partial class DepartmentHolds(TimeProvider time, ILogger<DepartmentHolds> logger)
 {
     private readonly Dictionary<string, Hold> _holds = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _gate = new();
@@ -51,7 +51,7 @@ public sealed class DepartmentHolds(TimeProvider time, ILogger<DepartmentHolds> 
             _holds[department] = new Hold(until, reason, current?.Step);
         }
 
-        logger.LogWarning("{Department} held until {Until:O}: {Reason}", department, until, reason);
+        Log.Held(logger, department, until, reason);
         return ValueTask.CompletedTask;
     }
 
@@ -76,7 +76,7 @@ public sealed class DepartmentHolds(TimeProvider time, ILogger<DepartmentHolds> 
             _holds[department] = new Hold(now + step, reason, step);
         }
 
-        logger.LogWarning("{Department} held for {Hold} (a growing hold): {Reason}", department, step, reason);
+        Log.HeldGrowing(logger, department, step, reason);
         return ValueTask.FromResult(step);
     }
 
@@ -116,8 +116,8 @@ public sealed class DepartmentHolds(TimeProvider time, ILogger<DepartmentHolds> 
     }
 
     /// <summary>What a client returns instead of calling a held department: not a failure, come back when it ends.</summary>
-    public static DeliveryOutcome Held(TimeSpan remaining) => new(
-        DeliveryOutcomeKind.Held,
+    public static HandoffOutcome Held(TimeSpan remaining) => new(
+        HandoffOutcomeKind.Held,
         "held",
         $"Not called: the department asked for no calls yet ({Seconds(remaining)} s to go).",
         RetryAfter: remaining);
@@ -129,7 +129,7 @@ public sealed class DepartmentHolds(TimeProvider time, ILogger<DepartmentHolds> 
     /// </summary>
     // Assumption: a 503 with Retry-After is maintenance for every department (only 公安's document names it); a 503
     // without it is an ordinary transient failure, retried in the client.
-    public static DeliveryOutcome? Announced(HttpResponseMessage response, TimeProvider time)
+    public static HandoffOutcome? Announced(HttpResponseMessage response, TimeProvider time)
     {
         if (RetryAfter(response, time) is not { } wait)
         {
@@ -138,8 +138,17 @@ public sealed class DepartmentHolds(TimeProvider time, ILogger<DepartmentHolds> 
 
         var status = (int)response.StatusCode;
         return status == 503
-            ? new DeliveryOutcome(DeliveryOutcomeKind.Held, "HTTP 503", $"Planned maintenance: no calls for {Seconds(wait)} s (Retry-After).", RetryAfter: wait)
-            : new DeliveryOutcome(DeliveryOutcomeKind.Transient, $"HTTP {status}", $"Called too often: no calls for {Seconds(wait)} s (Retry-After).", RetryAfter: wait);
+            ? new HandoffOutcome(HandoffOutcomeKind.Held, "HTTP 503", $"Planned maintenance: no calls for {Seconds(wait)} s (Retry-After).", RetryAfter: wait)
+            : new HandoffOutcome(HandoffOutcomeKind.Transient, $"HTTP {status}", $"Called too often: no calls for {Seconds(wait)} s (Retry-After).", RetryAfter: wait);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 7011, Level = LogLevel.Warning, Message = "{Department} held until {Until:O}: {Reason}")]
+        public static partial void Held(ILogger logger, string department, DateTimeOffset until, string reason);
+
+        [LoggerMessage(EventId = 7012, Level = LogLevel.Warning, Message = "{Department} held for {Hold} (a growing hold): {Reason}")]
+        public static partial void HeldGrowing(ILogger logger, string department, TimeSpan hold, string reason);
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
@@ -154,7 +163,7 @@ public sealed class DepartmentHolds(TimeProvider time, ILogger<DepartmentHolds> 
 
 /// <summary>
 /// Thrown instead of calling a department that is held (see <see cref="DepartmentHolds"/>); the clients turn it into a
-/// <see cref="DeliveryOutcomeKind.Held"/> outcome carrying <see cref="Remaining"/>. Never retried: nothing was sent.
+/// <see cref="HandoffOutcomeKind.Held"/> outcome carrying <see cref="Remaining"/>. Never retried: nothing was sent.
 /// </summary>
 public sealed class DepartmentHeldException(string department, TimeSpan remaining)
     : Exception($"{department} is held for another {remaining}; nothing was sent.")

@@ -11,7 +11,7 @@ public interface IDepartmentPersonalData
     /// <summary>The department code (GA, FG, RS).</summary>
     string Department { get; }
 
-    /// <summary>The personal members of the instant result the adapter passes on (<see cref="DeliveryOutcome.Result"/>).</summary>
+    /// <summary>The personal members of the instant result the adapter passes on (<see cref="HandoffOutcome.Result"/>).</summary>
     PersonalJson Result { get; }
 
     /// <summary>

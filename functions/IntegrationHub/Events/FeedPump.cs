@@ -17,7 +17,7 @@ public interface IFeedSink
     IEnumerable<string> Platforms { get; }
 
     /// <summary>Delivers every event, retrying until each is taken (or refused for good); returns when done or cancelled.</summary>
-    Task DeliverAsync(string platform, IReadOnlyList<EventEntity> events, CancellationToken cancellationToken);
+    Task HandOffAsync(string platform, IReadOnlyList<EventEntity> events, CancellationToken cancellationToken);
 }
 
 /// <summary>How the feed pumps deliver and keep their place.</summary>
@@ -162,7 +162,7 @@ internal sealed class FeedPump(
                 return;
             }
 
-            await sink.DeliverAsync(platform, batch, cancellationToken);
+            await sink.HandOffAsync(platform, batch, cancellationToken);
             lock (_gate)
             {
                 _through = EventFeed.PositionOf(batch[^1]);

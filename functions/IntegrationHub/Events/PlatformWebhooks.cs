@@ -36,7 +36,7 @@ public sealed class PlatformWebhooks(
 
     public IEnumerable<string> Platforms => platformOptions.CurrentValue.Clients.Where(c => c.WebhookUrl is not null && c.WebhookSecret is not null).Select(c => c.Name);
 
-    public async Task DeliverAsync(string platform, IReadOnlyList<EventEntity> events, CancellationToken cancellationToken)
+    public async Task HandOffAsync(string platform, IReadOnlyList<EventEntity> events, CancellationToken cancellationToken)
     {
         if (platforms.Find(platform) is not { WebhookUrl: { } url, WebhookSecret: { } secret })
         {
@@ -44,10 +44,10 @@ public sealed class PlatformWebhooks(
         }
 
         var http = clients.CreateClient(ClientName);
-        await Task.WhenAll(events.Select(e => DeliverAsync(http, platform, url, secret, e, cancellationToken)));
+        await Task.WhenAll(events.Select(e => HandOffAsync(http, platform, url, secret, e, cancellationToken)));
     }
 
-    private async Task DeliverAsync(HttpClient http, string platform, Uri url, string secret, EventEntity row, CancellationToken cancellationToken)
+    private async Task HandOffAsync(HttpClient http, string platform, Uri url, string secret, EventEntity row, CancellationToken cancellationToken)
     {
         // Telemetry hook (issue 14): the webhook (every attempt of it) is a span in the application's trace, which the
         // event row carries; an event from before it did starts a trace of its own, still found by the application id.

@@ -26,7 +26,7 @@ public sealed class StatusTopic(ServiceBusSender sender, IOptionsMonitor<Platfor
 
     public IEnumerable<string> Platforms => platforms.CurrentValue.Clients.Select(c => c.Name);
 
-    public async Task DeliverAsync(string platform, IReadOnlyList<EventEntity> events, CancellationToken cancellationToken)
+    public async Task HandOffAsync(string platform, IReadOnlyList<EventEntity> events, CancellationToken cancellationToken)
     {
         // The sender retries transient faults itself; what still fails escapes, and the pump tries the batch again.
         // Issues 12 and 13: suggestion and appointment events share the feed but not the topic (application status events only).

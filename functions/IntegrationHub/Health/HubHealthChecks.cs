@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
-using IntegrationHub.Delivery;
+using IntegrationHub.Handoff;
 using IntegrationHub.Storage;
 using IntegrationHub.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
@@ -82,8 +82,8 @@ internal sealed class QueueStorageCheck(QueueServiceClient queues) : IHealthChec
         }, context.Registration.FailureStatus, cancellationToken);
 }
 
-/// <summary>Degraded while a hand-off message has waited visibly longer than <c>Delivery:StrandedAfter</c>.</summary>
-internal sealed class BacklogCheck(QueueProbe probe, HandoffQueue handoffs, IOptions<DeliveryOptions> options) : IHealthCheck
+/// <summary>Degraded while a hand-off message has waited visibly longer than <c>Handoff:StrandedAfter</c>.</summary>
+internal sealed class BacklogCheck(QueueProbe probe, HandoffQueue handoffs, IOptions<HandoffOptions> options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using IntegrationHub.Applications;
 using IntegrationHub.Catalog;
 using IntegrationHub.Contracts;
-using IntegrationHub.Delivery;
+using IntegrationHub.Handoff;
 using IntegrationHub.Departments;
 using IntegrationHub.Http;
 using IntegrationHub.Privacy;
@@ -503,7 +503,7 @@ public sealed class PortalApi(
 
     /// <summary>
     /// Moves a failed hand-off back to waiting (ETag-guarded, so two clicks cannot send two messages) and
-    /// enqueues it with its lineage; the dispatcher reuses the application's fixed delivery key.
+    /// enqueues it with its lineage; the dispatcher reuses the application's fixed hand-off key.
     /// </summary>
     private async Task<(string? Detail, IResult? Problem)> ReplayOneAsync(PortalUser user, string id, CancellationToken cancellationToken)
     {

@@ -27,16 +27,17 @@ internal static class PortalText
         ["erased"] = "个人信息已删除",
     }.ToFrozenDictionary();
 
-    /// <summary>Every <see cref="DeliveryOutcomeKind"/>, and the two outcomes the dispatcher writes of its own (Poison, Erased).</summary>
+    /// <summary>Every <see cref="HandoffOutcomeKind"/>, and the two outcomes the dispatcher writes of its own (Poison, Erased).</summary>
     public static readonly FrozenDictionary<string, string> Outcomes = new Dictionary<string, string>
     {
-        [nameof(DeliveryOutcomeKind.Received)] = "部门已接收",
-        [nameof(DeliveryOutcomeKind.Completed)] = "即时办结",
-        [nameof(DeliveryOutcomeKind.Rejected)] = "业务拒绝",
-        [nameof(DeliveryOutcomeKind.Invalid)] = "请求无效",
-        [nameof(DeliveryOutcomeKind.ConfigurationFault)] = "配置错误",
-        [nameof(DeliveryOutcomeKind.Transient)] = "暂时故障",
-        [nameof(DeliveryOutcomeKind.Held)] = "暂缓投递",
+        [nameof(HandoffOutcomeKind.Received)] = "部门已接收",
+        [nameof(HandoffOutcomeKind.Completed)] = "即时办结",
+        [nameof(HandoffOutcomeKind.Rejected)] = "业务拒绝",
+        [nameof(HandoffOutcomeKind.Invalid)] = "请求无效",
+        [nameof(HandoffOutcomeKind.ConfigurationFault)] = "配置错误",
+        [nameof(HandoffOutcomeKind.Transient)] = "暂时故障",
+        [nameof(HandoffOutcomeKind.Held)] = "暂缓投递",
+        [nameof(HandoffOutcomeKind.Conflict)] = "办件状态不符",
         ["Poison"] = "异常终止",
         ["Erased"] = "个人信息已删除",
     }.ToFrozenDictionary();
@@ -51,6 +52,7 @@ internal static class PortalText
         [nameof(ApplicationStatus.Rejected)] = "不予受理",
         [nameof(ApplicationStatus.Approved)] = "办结·准予",
         [nameof(ApplicationStatus.Denied)] = "办结·不予",
+        [nameof(ApplicationStatus.Withdrawn)] = "已撤回",
     }.ToFrozenDictionary();
 
     public static string? Outcome(string? outcome) => outcome is null ? null : Outcomes.GetValueOrDefault(outcome, outcome);
@@ -72,7 +74,7 @@ internal static class PortalText
             "attempt" => $"向{to}投递：{to}答复“{outcome}”",
             "handoff-failed" => entry.Outcome switch
             {
-                nameof(DeliveryOutcomeKind.Invalid) or nameof(DeliveryOutcomeKind.ConfigurationFault) => $"投递永久失败（{outcome}），不再自动重试",
+                nameof(HandoffOutcomeKind.Invalid) or nameof(HandoffOutcomeKind.ConfigurationFault) => $"投递永久失败（{outcome}），不再自动重试",
                 "Poison" => "多次出现意外错误，投递已终止",
                 "Erased" => "个人信息已按保存期限删除，无法再投递",
                 _ => $"重试次数已用尽，投递失败（最后一次：{outcome}）",

@@ -42,7 +42,7 @@ public sealed class PersonalData(EnvelopeCipher cipher)
         return new CanonicalApplication(
             application.PartitionKey,
             application.ItemCode,
-            application.DeliveryKey,
+            application.HandoffKey,
             application.SubmittedAt,
             submission.Applicant,
             submission.Form,

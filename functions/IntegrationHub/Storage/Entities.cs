@@ -18,7 +18,7 @@ public sealed class ApplicationEntity : ITableEntity
     public string Platform { get; set; } = "";
     public string ItemCode { get; set; } = "";
     public string Department { get; set; } = "";
-    public string DeliveryKey { get; set; } = "";
+    public string HandoffKey { get; set; } = "";
     public string Status { get; set; } = "";
     public string Handoff { get; set; } = "";
     public string? CaseNumber { get; set; }
@@ -49,7 +49,7 @@ public sealed class ApplicationEntity : ITableEntity
     public DateTimeOffset? LastFailedAt { get; set; }
     public int TimelineCount { get; set; }
 
-    /// <summary>The timeline sequence of the last delivery attempt, the one a replay names.</summary>
+    /// <summary>The timeline sequence of the last hand-off attempt, the one a replay names.</summary>
     public int? LastAttempt { get; set; }
     public int FailedAttempts { get; set; }
     public string? TraceParent { get; set; }

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using IntegrationHub.Catalog;
 using IntegrationHub.Contracts;
-using IntegrationHub.Delivery;
+using IntegrationHub.Handoff;
 using IntegrationHub.Departments;
 using IntegrationHub.Portal;
 using IntegrationHub.Storage;
@@ -53,7 +53,7 @@ public sealed class HubMetrics
     public void Intake(string outcome, string? itemCode, string? department) =>
         _intake.Add(1, Tag(HubTelemetry.OutcomeTag, outcome), Tag(HubTelemetry.ItemTag, itemCode ?? "none"), Tag(HubTelemetry.DepartmentTag, department ?? "none"));
 
-    /// <summary>One delivery attempt, recorded after its outcome was committed to <paramref name="application"/>.</summary>
+    /// <summary>One hand-off attempt, recorded after its outcome was committed to <paramref name="application"/>.</summary>
     public void Delivered(ApplicationEntity application, string outcome, TimeSpan duration)
     {
         var department = Tag(HubTelemetry.DepartmentTag, application.Department);
@@ -67,7 +67,7 @@ public sealed class HubMetrics
         // Assumption: the 24-hour rule is broken when the department's first acknowledgement (its receipt or instant answer,
         // which sets DeliveredAt) comes later than Portal:UnacknowledgedAfter; applications still waiting are the portal's
         // unacknowledged list, and the oldest-message age shows a backlog before it breaks the rule.
-        if (outcome is nameof(DeliveryOutcomeKind.Received) or nameof(DeliveryOutcomeKind.Completed) or nameof(DeliveryOutcomeKind.Rejected)
+        if (outcome is nameof(HandoffOutcomeKind.Received) or nameof(HandoffOutcomeKind.Completed) or nameof(HandoffOutcomeKind.Rejected)
             && application.DeliveredAt - application.SubmittedAt > _portal.Value.UnacknowledgedAfter)
         {
             _breaches.Add(1, department);

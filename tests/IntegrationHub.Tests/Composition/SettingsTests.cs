@@ -23,9 +23,9 @@ public sealed class SettingsTests
         { "Portal:SignIn:LockoutThreshold", "0", "must be between 1 and 100" },
         { "Storage:QueueName", "Hand_Offs", "must be 3-63 lowercase letters and digits" },
         { "Storage:ConnectionString", "not a connection string", "must be a storage connection string" },
-        { "Delivery:MaxAttempts", "0", "must be between 1 and 100" },
-        { "Delivery:PollInterval", "00:00:00", "must be between 00:00:00.0100000 and 00:10:00" },
-        { "Delivery:RetryMaxDelay", "00:00:01", "must not be shorter than RetryBaseDelay" },
+        { "Handoff:MaxAttempts", "0", "must be between 1 and 100" },
+        { "Handoff:PollInterval", "00:00:00", "must be between 00:00:00.0100000 and 00:10:00" },
+        { "Handoff:RetryMaxDelay", "00:00:01", "must not be shorter than RetryBaseDelay" },
         { "Departments:PublicSecurity:SigningKey", "c2hvcnQta2V5", "must be base64 of at least 32 bytes" },
         { "Departments:PublicSecurity:Resilience:TotalTimeout", "00:00:01", "must not be shorter than AttemptTimeout" },
         { "Departments:Housing:BaseUrl", "ftp://127.0.0.1/fg", "must be an absolute http or https URI" },
@@ -35,7 +35,7 @@ public sealed class SettingsTests
         { "Security:IdHash:Key", "short", "minimum length of '16'" },
         { "Events:ServiceBus:FullyQualifiedNamespace", "sb://hub.servicebus.windows.net/", "must be the namespace's host name" },
         { "Events:ServiceBus:Topic", "status", "is set without FullyQualifiedNamespace" },
-        { "Delivery:MaxAttempt", "3", "is not a setting of Delivery" },
+        { "Handoff:MaxAttempt", "3", "is not a setting of Handoff" },
         { "Departments:Housing:Resilience:Retries", "3", "is not a setting of Departments:Housing" },
         { "Departments:Housing:ClientSecret", "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/fg-client-secret)", "unresolved Key Vault reference" },
     };
@@ -57,9 +57,9 @@ public sealed class SettingsTests
     [Fact]
     public async Task Start_ValueOfTheWrongType_FailsNamingTheSetting()
     {
-        var message = await StartFailureAsync(With(("Delivery:MaxAttempts", "many")));
+        var message = await StartFailureAsync(With(("Handoff:MaxAttempts", "many")));
 
-        Assert.Contains("Delivery:MaxAttempts", message, StringComparison.Ordinal);
+        Assert.Contains("Handoff:MaxAttempts", message, StringComparison.Ordinal);
         Assert.Contains("System.Int32", message, StringComparison.Ordinal);
     }
 

@@ -19,7 +19,7 @@ namespace IntegrationHub.Tests.Departments;
 /// </summary>
 public sealed class TranslatorBufferReuseTests
 {
-    private const string DeliveryKey = "0193e4b0c6d47a61b3f0a1d2c3b4a596";
+    private const string HandoffKey = "0193e4b0c6d47a61b3f0a1d2c3b4a596";
 
     // A field each translator reads after it has started writing: the refusal leaves a half-written message behind.
     [Theory]
@@ -114,17 +114,17 @@ public sealed class TranslatorBufferReuseTests
 
     private static CanonicalApplication Application(string code, JsonObject form, string? name = null) => code[..2] switch
     {
-        "GA" => GaTestData.Application(code, form: form, lsh: DeliveryKey, applicant: name is null ? null : GaTestData.Applicant with { Name = name }) with
+        "GA" => GaTestData.Application(code, form: form, lsh: HandoffKey, applicant: name is null ? null : GaTestData.Applicant with { Name = name }) with
         {
-            ApplicationId = DeliveryKey,
+            ApplicationId = HandoffKey,
         },
-        "FG" => FgTestData.Application(code, form: form, requestId: DeliveryKey, applicant: name is null ? null : FgTestData.Applicant with { Name = name }) with
+        "FG" => FgTestData.Application(code, form: form, requestId: HandoffKey, applicant: name is null ? null : FgTestData.Applicant with { Name = name }) with
         {
-            ApplicationId = DeliveryKey,
+            ApplicationId = HandoffKey,
         },
-        _ => RsTestData.Application(code, form: form, transId: DeliveryKey, applicant: name is null ? null : RsTestData.Applicant with { Name = name }) with
+        _ => RsTestData.Application(code, form: form, transId: HandoffKey, applicant: name is null ? null : RsTestData.Applicant with { Name = name }) with
         {
-            ApplicationId = DeliveryKey,
+            ApplicationId = HandoffKey,
         },
     };
 

@@ -51,7 +51,7 @@ internal sealed class StoreGraph
             Platform = platform,
             ItemCode = "GA-001",
             Department = "GA",
-            DeliveryKey = id,
+            HandoffKey = id,
             Status = nameof(ApplicationStatus.Submitted),
             Handoff = nameof(HandoffState.Waiting),
             SubmittedAt = _time.GetUtcNow(),

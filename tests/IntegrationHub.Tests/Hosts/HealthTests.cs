@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
-using IntegrationHub.Delivery;
+using IntegrationHub.Handoff;
 using IntegrationHub.Departments.SharedState;
 using IntegrationHub.Health;
 using IntegrationHub.Tests.Fixtures;

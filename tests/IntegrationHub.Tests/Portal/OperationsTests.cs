@@ -18,7 +18,7 @@ public sealed class OperationsHubFixture : HubFixture
         settings["Departments:PublicSecurity:Resilience:MinimumThroughput"] = "2";
         settings["Departments:PublicSecurity:Resilience:FailureRatio"] = "0.5";
         settings["Departments:PublicSecurity:Resilience:BreakDuration"] = "00:00:15";
-        settings["Delivery:MaxAttempts"] = "2";
+        settings["Handoff:MaxAttempts"] = "2";
         settings["Portal:UnacknowledgedAfter"] = "00:00:02";
         settings["Portal:TrustAppServiceAuthentication"] = "true";
     }

@@ -13,7 +13,7 @@ public sealed partial class PortalTextTests
     [Fact]
     public void Table_EveryOutcomeAndStatus_HasChinese()
     {
-        Assert.All(Enum.GetNames<DeliveryOutcomeKind>(), o => Assert.True(PortalText.Outcomes.ContainsKey(o), $"no Chinese for outcome {o}"));
+        Assert.All(Enum.GetNames<HandoffOutcomeKind>(), o => Assert.True(PortalText.Outcomes.ContainsKey(o), $"no Chinese for outcome {o}"));
         Assert.All(Enum.GetNames<ApplicationStatus>(), s => Assert.True(PortalText.Statuses.ContainsKey(s), $"no Chinese for status {s}"));
     }
 
@@ -73,7 +73,7 @@ public sealed partial class PortalTextTests
     [GeneratedRegex("""Kind = "([a-z-]+)"(?=[,;\s}])""")]
     private static partial Regex KindWritten();
 
-    // Outcome = "Poison": the outcomes the hub writes besides the DeliveryOutcomeKind names.
+    // Outcome = "Poison": the outcomes the hub writes besides the HandoffOutcomeKind names.
     [GeneratedRegex("""Outcome = "([A-Za-z]+)""")]
     private static partial Regex OutcomeWritten();
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using IntegrationHub.Delivery;
+using IntegrationHub.Handoff;
 using IntegrationHub.Functions;
 using IntegrationHub.Storage;
 using IntegrationHub.Tests.Applications;
@@ -19,7 +19,7 @@ public sealed class RetentionFixture : HubFixture
     protected override void Configure(Dictionary<string, string> settings)
     {
         settings["Security:Retention:EraseAfter"] = "00:00:01";
-        settings["Delivery:SweepInterval"] = "01:00:00";
+        settings["Handoff:SweepInterval"] = "01:00:00";
     }
 }
 
@@ -77,7 +77,7 @@ public sealed class RetentionEndToEndTests(RetentionFixture hub)
         var closed = await SubmitAsync("GA-005", a => a["status"]!.GetValue<string>() == "Approved");
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
-        using var sweep = new PeriodicSweep(hub.Services, Options.Create(new DeliveryOptions { SweepInterval = TimeSpan.FromMinutes(1) }), time,
+        using var sweep = new PeriodicSweep(hub.Services, Options.Create(new HandoffOptions { SweepInterval = TimeSpan.FromMinutes(1) }), time,
             NullLogger<PeriodicSweep>.Instance);
         await sweep.StartAsync(CancellationToken.None);
 

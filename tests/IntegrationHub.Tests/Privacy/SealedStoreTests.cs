@@ -192,7 +192,7 @@ public sealed class SealedStoreTests : IAsyncLifetime
             Platform = "p",
             ItemCode = "GA-005",
             Department = "GA",
-            DeliveryKey = id,
+            HandoffKey = id,
             Status = nameof(ApplicationStatus.Submitted),
             Handoff = nameof(HandoffState.Waiting),
             ApplicantNameMasked = Masking.Name(name),

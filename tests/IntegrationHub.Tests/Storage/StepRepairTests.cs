@@ -5,7 +5,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using IntegrationHub.Applications;
 using IntegrationHub.Contracts;
-using IntegrationHub.Delivery;
+using IntegrationHub.Handoff;
 using IntegrationHub.Storage;
 using IntegrationHub.Tests.Fixtures;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -36,7 +36,7 @@ public sealed class StepRepairTests : IAsyncLifetime
         options.AddPolicy(_crash, HttpPipelinePosition.PerCall);
         _graph = new StoreGraph(new TableServiceClient(_azurite.ConnectionString, options), "repair", _time);
         var queue = new HandoffQueue(new QueueServiceClient(_azurite.ConnectionString), Options.Create(new StorageOptions { TablePrefix = "repair" }));
-        _sweep = new StrandedSweep(_graph.Work, _graph.Store, queue, Options.Create(new DeliveryOptions()), _time, NullLogger<StrandedSweep>.Instance);
+        _sweep = new StrandedSweep(_graph.Work, _graph.Store, queue, Options.Create(new HandoffOptions()), _time, NullLogger<StrandedSweep>.Instance);
     }
 
     public async Task DisposeAsync() => await _azurite.DisposeAsync();

@@ -27,8 +27,8 @@ public sealed class BudgetHubFixture : HubFixture
 {
     protected override void Configure(Dictionary<string, string> settings)
     {
-        settings["Delivery:StrandedAfter"] = "00:02:00";
-        settings["Delivery:SweepInterval"] = "00:00:30";
+        settings["Handoff:StrandedAfter"] = "00:02:00";
+        settings["Handoff:SweepInterval"] = "00:00:30";
     }
 }
 

@@ -1,12 +1,11 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml;
 using IntegrationHub.Contracts;
-using IntegrationHub.Http;
+using FormReader = IntegrationHub.Departments.FormReader<IntegrationHub.Departments.PublicSecurity.PublicSecurityFormatException>;
 
 namespace IntegrationHub.Departments.PublicSecurity;
 
@@ -71,9 +70,9 @@ internal static partial class PublicSecurityTranslator
     {
         var businessType = BusinessType(application.ItemCode)
             ?? throw new PublicSecurityFormatException($"Item {application.ItemCode} is not a 公安 item.");
-        if (!DeliveryKeyPattern().IsMatch(application.DeliveryKey))
+        if (!HandoffKeyPattern().IsMatch(application.HandoffKey))
         {
-            throw new PublicSecurityFormatException("The delivery key is not a valid LSH (1-40 characters [A-Za-z0-9-]).");
+            throw new PublicSecurityFormatException("The hand-off key is not a valid LSH (1-40 characters [A-Za-z0-9-]).");
         }
 
         var applicant = application.Applicant;
@@ -81,7 +80,7 @@ internal static partial class PublicSecurityTranslator
         var request = RequestXml.Start();
         request.Open("Request").Open("Head")
             .Element("YWLX", businessType)
-            .Element("LSH", application.DeliveryKey)
+            .Element("LSH", application.HandoffKey)
             .Element("SQSJ", application.SubmittedAt.ToOffset(ChinaOffset).ToString(TimestampFormat, CultureInfo.InvariantCulture))
             .Element("SQQD", "SQPT")
             .Element("SSXQ", applicant.DistrictCode)
@@ -160,7 +159,7 @@ internal static partial class PublicSecurityTranslator
     {
         var dwellingType = form.Required("dwellingType");
         request.Element("XZZ", form.Required("currentAddress"))
-            .Element("LZRQ", form.Date("arrivalDate"))
+            .Element("LZRQ", form.BureauDate("arrivalDate"))
             .Element("JZSY", form.Required("residenceReason"))
             .Element("ZSLX", dwellingType);
 
@@ -187,17 +186,14 @@ internal static partial class PublicSecurityTranslator
 
     private static void RentalRegistration(RequestXml request, FormReader form)
     {
-        var tenants = form.Tenants();
-        if (tenants.Count is < 1 or > 10)
-        {
-            throw new PublicSecurityFormatException("ZHLB takes 1 to 10 tenants.");
-        }
+        // ZHLB takes 1 to 10 tenants.
+        var tenants = form.Objects("tenants", 1, 10);
 
         request.Element("FWDZ", form.Required("propertyAddress"))
             .Optional("BDCQZH", form.Optional("propertyCertificateNo"))
-            .Element("ZLQSRQ", form.Date("leaseStart"))
-            .Element("ZLZZRQ", form.Date("leaseEnd"))
-            .Element("YZJ", form.WholeYuan("monthlyRentYuan"))
+            .Element("ZLQSRQ", form.BureauDate("leaseStart"))
+            .Element("ZLZZRQ", form.BureauDate("leaseEnd"))
+            .Element("YZJ", form.WholeNumber("monthlyRentYuan"))
             .Open("ZHLB");
         foreach (var tenant in tenants)
         {
@@ -212,20 +208,20 @@ internal static partial class PublicSecurityTranslator
     }
 
     /// <summary>The bureau's synchronous answer, in the hub's terms.</summary>
-    public static DeliveryOutcome ToOutcome(ReadOnlySpan<byte> body)
+    public static HandoffOutcome ToOutcome(ReadOnlySpan<byte> body)
     {
         var root = Parse(body, "Response");
         var code = Value(root, "Code") ?? throw new PublicSecurityFormatException("The bureau's answer has no Code.");
         var message = Value(root, "Message");
         var caseNumber = Value(root, "SLBH");
-        var outcome = new DeliveryOutcome(DeliveryOutcomeKind.Transient, code, message, caseNumber);
+        var outcome = new HandoffOutcome(HandoffOutcomeKind.Transient, code, message, caseNumber);
 
         return code switch
         {
             // 2004 is the bureau's idempotency at work (a retry after a lost answer): the case already exists.
             "0000" or "2004" => outcome with
             {
-                Kind = DeliveryOutcomeKind.Received,
+                Kind = HandoffOutcomeKind.Received,
                 CaseNumber = caseNumber ?? throw new PublicSecurityFormatException($"Code {code} without SLBH."),
             },
 
@@ -233,13 +229,13 @@ internal static partial class PublicSecurityTranslator
             // request granted, so 0001 maps to Approved (办结·准予) whatever stage the ID card has reached.
             "0001" => outcome with
             {
-                Kind = DeliveryOutcomeKind.Completed,
+                Kind = HandoffOutcomeKind.Completed,
                 Status = ApplicationStatus.Approved,
                 Result = InstantResult(root),
             },
-            "1001" or "1002" or "1003" or "1004" => outcome with { Kind = DeliveryOutcomeKind.ConfigurationFault },
-            "2001" or "2002" or "2003" => outcome with { Kind = DeliveryOutcomeKind.Invalid },
-            "3001" => outcome with { Kind = DeliveryOutcomeKind.Rejected, Status = ApplicationStatus.Rejected },
+            "1001" or "1002" or "1003" or "1004" => outcome with { Kind = HandoffOutcomeKind.ConfigurationFault },
+            "2001" or "2002" or "2003" => outcome with { Kind = HandoffOutcomeKind.Invalid },
+            "3001" => outcome with { Kind = HandoffOutcomeKind.Rejected, Status = ApplicationStatus.Rejected },
 
             // 9001 is busy by definition. Assumption: a code the document does not list is treated the same way,
             // so a new bureau code delays an application (visible to operators) instead of failing it for good.
@@ -307,7 +303,7 @@ internal static partial class PublicSecurityTranslator
 
         return new DepartmentStatusReport(
             Department,
-            DeliveryKey: Value(root, "LSH"),
+            HandoffKey: Value(root, "LSH"),
             CaseNumber: caseNumber,
             Status: status,
             Reason: Value(root, "BLYJ"),
@@ -359,39 +355,9 @@ internal static partial class PublicSecurityTranslator
     }
 
     [GeneratedRegex("^[A-Za-z0-9-]{1,40}$")]
-    private static partial Regex DeliveryKeyPattern();
+    private static partial Regex HandoffKeyPattern();
 
-    /// <summary>Reads the schema-validated form; anything missing here is a hub defect, reported without values.</summary>
-    private readonly struct FormReader(JsonObject form)
-    {
-        public string Required(string field) =>
-            Optional(field) ?? throw new PublicSecurityFormatException($"The form lacks {field}.");
-
-        public string? Optional(string field) => form[field] switch
-        {
-            null => null,
-            JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
-            _ => throw new PublicSecurityFormatException($"The form field {field} is not a string."),
-        };
-
-        public string Date(string field) =>
-            DateOnly.TryParseExact(Required(field), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-                ? date.ToString(DateFormat, CultureInfo.InvariantCulture)
-                : throw new PublicSecurityFormatException($"The form field {field} is not a yyyy-MM-dd date.");
-
-        // JSON Schema's "integer" admits 1600.0; the bureau wants the digits of a whole number of yuan.
-        public string WholeYuan(string field) =>
-            form[field] is JsonValue value && value.GetValueKind() == JsonValueKind.Number
-                && JsonNumber.TryDecimal(value, out var amount)
-                && amount >= 0 && decimal.Truncate(amount) == amount
-                ? decimal.Truncate(amount).ToString("0", CultureInfo.InvariantCulture)
-                : throw new PublicSecurityFormatException($"The form field {field} is not a whole number of yuan ≥ 0.");
-
-        public List<FormReader> Tenants() =>
-            form["tenants"] is JsonArray tenants
-                ? [.. tenants.Select(t => t is JsonObject tenant
-                    ? new FormReader(tenant)
-                    : throw new PublicSecurityFormatException("A tenant is not an object."))]
-                : throw new PublicSecurityFormatException("The form lacks tenants.");
-    }
+    // The bureau's dates are yyyyMMdd; the form's are yyyy-MM-dd.
+    private static string BureauDate(this FormReader form, string field) =>
+        form.Date(field).ToString(DateFormat, CultureInfo.InvariantCulture);
 }

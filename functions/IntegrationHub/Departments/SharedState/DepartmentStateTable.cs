@@ -12,7 +12,7 @@ namespace IntegrationHub.Departments.SharedState;
 /// <item><term><c>token</c></term><description>RowKey <c>{department}|{client}</c>: the bureau token, sealed, with the renewal lease and the last token requests (<see cref="SharedTokenStore"/>).</description></item>
 /// <item><term><c>members</c></term><description>RowKey <c>roster</c>: the instances sharing the call rates, each with its lease end (<see cref="DepartmentRateShares"/>).</description></item>
 /// <item><term><c>rs-case</c></term><description>RowKey the 人社 case number (AAZ002): when it was last asked (<see cref="SharedQuerySpacing"/>).</description></item>
-/// <item><term><c>circuit</c></term><description>RowKey <c>{department}|{instance}</c>: until when that instance's breaker is open (<see cref="Delivery.CircuitStates"/>).</description></item>
+/// <item><term><c>circuit</c></term><description>RowKey <c>{department}|{instance}</c>: until when that instance's breaker is open (<see cref="Handoff.CircuitStates"/>).</description></item>
 /// </list>
 /// None of them holds personal data: a case number, a department code, an instance id, times, and a sealed token.
 /// </summary>

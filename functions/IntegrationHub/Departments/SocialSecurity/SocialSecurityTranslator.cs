@@ -7,7 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using IntegrationHub.Contracts;
-using IntegrationHub.Http;
+using FormReader = IntegrationHub.Departments.FormReader<IntegrationHub.Departments.SocialSecurity.SocialSecurityFormatException>;
 
 namespace IntegrationHub.Departments.SocialSecurity;
 
@@ -78,9 +78,9 @@ internal static partial class SocialSecurityTranslator
     {
         var tradeCode = TradeCode(application.ItemCode)
             ?? throw new SocialSecurityFormatException($"Item {application.ItemCode} is not a 人社 item.");
-        if (!TransIdPattern().IsMatch(application.DeliveryKey))
+        if (!TransIdPattern().IsMatch(application.HandoffKey))
         {
-            throw new SocialSecurityFormatException("The delivery key is not a valid trans_id (1-32 characters [A-Za-z0-9]).");
+            throw new SocialSecurityFormatException("The hand-off key is not a valid trans_id (1-32 characters [A-Za-z0-9]).");
         }
 
         var applicant = application.Applicant;
@@ -134,7 +134,7 @@ internal static partial class SocialSecurityTranslator
                 throw new SocialSecurityFormatException($"No field table for trade {tradeCode}.");
         }
 
-        return new SocialSecurityRequest(tradeCode, application.DeliveryKey, StringObject(CollectionsMarshal.AsSpan(fields)));
+        return new SocialSecurityRequest(tradeCode, application.HandoffKey, StringObject(CollectionsMarshal.AsSpan(fields)));
     }
 
     /// <summary>The decision query for one case, under its own trans_id.</summary>
@@ -198,7 +198,7 @@ internal static partial class SocialSecurityTranslator
         // Assumption: the employer goes only with an employment registration and the reason only with an
         // unemployment one, the cases where the document requires them; neither means anything in the other.
         fields.Add(("AAB004", type == "1" ? form.Required("employerName") : null));
-        fields.Add(("DJRQ", form.Date("registrationDate")));
+        fields.Add(("DJRQ", form.GatewayDate("registrationDate")));
         fields.Add(("SYYY", type == "2" ? form.Required("unemploymentReason") : null));
     }
 
@@ -380,18 +380,18 @@ internal static partial class SocialSecurityTranslator
     }
 
     /// <summary>The gateway's answer to a delivery, in the hub's terms. <paramref name="maintenanceHold"/> is how long a 9003 holds.</summary>
-    public static DeliveryOutcome ToOutcome(SocialSecurityRequest request, SocialSecurityAnswer answer, TimeSpan maintenanceHold)
+    public static HandoffOutcome ToOutcome(SocialSecurityRequest request, SocialSecurityAnswer answer, TimeSpan maintenanceHold)
     {
         EnsureAnswers(request, answer);
         var caseNumber = answer.Body.GetValueOrDefault("AAZ002");
-        var outcome = new DeliveryOutcome(DeliveryOutcomeKind.Transient, answer.RetCode, answer.RetMsg, caseNumber);
+        var outcome = new HandoffOutcome(HandoffOutcomeKind.Transient, answer.RetCode, answer.RetMsg, caseNumber);
         return answer.RetCode switch
         {
             // 2001 is the gateway's idempotency at work (a retry after a lost answer): the case already exists.
             // Assumption: a 2001 for an instant item is Received too (no result): the first answer's result cannot be recovered.
             "0000" or "2001" => outcome with
             {
-                Kind = DeliveryOutcomeKind.Received,
+                Kind = HandoffOutcomeKind.Received,
                 CaseNumber = caseNumber ?? throw new SocialSecurityFormatException($"ret_code {answer.RetCode} without AAZ002."),
             },
 
@@ -399,14 +399,14 @@ internal static partial class SocialSecurityTranslator
             // granted, so it maps to Approved (办结·准予) whatever GSZT says; the result is passed on as given.
             "0001" => outcome with
             {
-                Kind = DeliveryOutcomeKind.Completed,
+                Kind = HandoffOutcomeKind.Completed,
                 Status = ApplicationStatus.Approved,
                 Result = InstantResult(request.TradeCode, answer.Body),
             },
-            "1001" => outcome with { Kind = DeliveryOutcomeKind.ConfigurationFault },
-            "1002" or "1003" or "1004" => outcome with { Kind = DeliveryOutcomeKind.Invalid },
-            "8001" or "8002" => outcome with { Kind = DeliveryOutcomeKind.Rejected, Status = ApplicationStatus.Rejected },
-            "9003" => outcome with { Kind = DeliveryOutcomeKind.Held, RetryAfter = maintenanceHold },
+            "1001" => outcome with { Kind = HandoffOutcomeKind.ConfigurationFault },
+            "1002" or "1003" or "1004" => outcome with { Kind = HandoffOutcomeKind.Invalid },
+            "8001" or "8002" => outcome with { Kind = HandoffOutcomeKind.Rejected, Status = ApplicationStatus.Rejected },
+            "9003" => outcome with { Kind = HandoffOutcomeKind.Held, RetryAfter = maintenanceHold },
 
             // 9001 and 9002 are transient by definition. Assumption: a code the document does not list is treated the
             // same way, so a new gateway code delays an application (visible to operators) instead of failing it for good.
@@ -466,7 +466,7 @@ internal static partial class SocialSecurityTranslator
 
         return new DepartmentStatusReport(
             Department,
-            DeliveryKey: deliveryKey,
+            HandoffKey: deliveryKey,
             CaseNumber: caseNumber,
             Status: status,
             Reason: answer.Body.GetValueOrDefault("BLYJ"),
@@ -567,61 +567,35 @@ internal static partial class SocialSecurityTranslator
     [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")]
     private static partial Regex Rfc3339Pattern();
 
-    /// <summary>Reads the schema-validated form; anything missing here is a hub defect, reported without values.</summary>
-    private readonly struct FormReader(JsonObject form)
+    // The gateway's dates are yyyyMMdd and its months yyyyMM; the form's are yyyy-MM-dd and yyyy-MM.
+    private static string GatewayDate(this FormReader form, string field) =>
+        form.Date(field).ToString(DateFormat, CultureInfo.InvariantCulture);
+
+    private static string Month(this FormReader form, string field) =>
+        form.Date(field, "yyyy-MM").ToString(MonthFormat, CultureInfo.InvariantCulture);
+
+    // RFC 3339 only: a time without an offset would be read in the server's own time zone.
+    // Assumption: fractions of a second are dropped (yyyyMMddHHmmss has no place for them), not rounded.
+    private static string Timestamp(this FormReader form, string field)
     {
-        public string Required(string field) =>
-            Optional(field) ?? throw new SocialSecurityFormatException($"The form lacks {field}.");
-
-        public string? Optional(string field) => form[field] switch
-        {
-            null => null,
-            JsonValue value when value.GetValueKind() == JsonValueKind.String =>
-                value.GetValue<string>() is { } text && !string.IsNullOrWhiteSpace(text) ? text : null,
-            _ => throw new SocialSecurityFormatException($"The form field {field} is not a string."),
-        };
-
-        public string Date(string field) =>
-            DateOnly.TryParseExact(Required(field), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-                ? date.ToString(DateFormat, CultureInfo.InvariantCulture)
-                : throw new SocialSecurityFormatException($"The form field {field} is not a yyyy-MM-dd date.");
-
-        public string Month(string field) =>
-            DateOnly.TryParseExact(Required(field), "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month)
-                ? month.ToString(MonthFormat, CultureInfo.InvariantCulture)
-                : throw new SocialSecurityFormatException($"The form field {field} is not a yyyy-MM month.");
-
-        // RFC 3339 only: a time without an offset would be read in the server's own time zone.
-        // Assumption: fractions of a second are dropped (yyyyMMddHHmmss has no place for them), not rounded.
-        public string Timestamp(string field)
-        {
-            var value = Required(field);
-            return Rfc3339Pattern().IsMatch(value)
-                && DateTimeOffset.TryParse(value.ToUpperInvariant(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
-                ? time.ToOffset(ChinaOffset).ToString(TimestampFormat, CultureInfo.InvariantCulture)
-                : throw new SocialSecurityFormatException($"The form field {field} is not an RFC 3339 date-time with an offset.");
-        }
-
-        // JSON Schema's "integer" admits 500.0; the gateway wants the digits of a whole number, as a string.
-        public string WholeNumber(string field) =>
-            form[field] is JsonValue value && value.GetValueKind() == JsonValueKind.Number
-                && JsonNumber.TryDecimal(value, out var number)
-                && number >= 0 && decimal.Truncate(number) == number
-                ? decimal.Truncate(number).ToString("0", CultureInfo.InvariantCulture)
-                : throw new SocialSecurityFormatException($"The form field {field} is not a whole number ≥ 0.");
-
-        public string Year(string field) =>
-            WholeNumber(field) is { Length: 4 } year
-                ? year
-                : throw new SocialSecurityFormatException($"The form field {field} is not a four-digit year.");
-
-        // Assumption: the codes are joined in the order the resident chose them, with no spaces.
-        public string Codes(string field) =>
-            form[field] is JsonArray { Count: > 0 } codes
-                ? string.Join(',', codes.Select(code => code is JsonValue value && value.GetValueKind() == JsonValueKind.String
-                    && value.GetValue<string>() is { Length: > 0 } text && !text.Contains(',', StringComparison.Ordinal)
-                    ? text
-                    : throw new SocialSecurityFormatException($"The form field {field} holds an item that is not a code.")))
-                : throw new SocialSecurityFormatException($"The form field {field} is not a non-empty list of codes.");
+        var value = form.Required(field);
+        return Rfc3339Pattern().IsMatch(value)
+            && DateTimeOffset.TryParse(value.ToUpperInvariant(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
+            ? time.ToOffset(ChinaOffset).ToString(TimestampFormat, CultureInfo.InvariantCulture)
+            : throw form.Fault(field, "is not an RFC 3339 date-time with an offset.");
     }
+
+    private static string Year(this FormReader form, string field) =>
+        form.WholeNumber(field) is { Length: 4 } year
+            ? year
+            : throw form.Fault(field, "is not a four-digit year.");
+
+    // Assumption: the codes are joined in the order the resident chose them, with no spaces.
+    private static string Codes(this FormReader form, string field) =>
+        form[field] is JsonArray { Count: > 0 } codes
+            ? string.Join(',', codes.Select(code => code is JsonValue value && value.GetValueKind() == JsonValueKind.String
+                && value.GetValue<string>() is { Length: > 0 } text && !text.Contains(',', StringComparison.Ordinal)
+                ? text
+                : throw form.Fault(field, "holds an item that is not a code.")))
+            : throw form.Fault(field, "is not a non-empty list of codes.");
 }

@@ -25,12 +25,13 @@
     Rejected: '不予受理',
     Approved: '办结·准予',
     Denied: '办结·不予',
+    Withdrawn: '已撤回',
   };
   // Timeline entries come with their Chinese (title, text, outcomeLabel, statusLabel) from the server's one table
   // (Portal/PortalText.cs); only what the page itself adds is worded here.
   const UNWRITTEN_CALLS = '尚未写入时间线的部门查询';
   const OUTCOME_TONES = {
-    Received: 'ok', Completed: 'ok', Rejected: 'warn', Invalid: 'bad', ConfigurationFault: 'bad', Transient: 'warn', Held: 'info', Poison: 'bad',
+    Received: 'ok', Completed: 'ok', Rejected: 'warn', Invalid: 'bad', ConfigurationFault: 'bad', Transient: 'warn', Held: 'info', Conflict: 'warn', Poison: 'bad',
   };
   const STATE_TONES = { Waiting: 'info', Retrying: 'warn', Held: 'info', Delivered: 'ok', Failed: 'bad', Resolved: 'muted' };
   const ROLE_LABELS = { operator: '操作员', viewer: '只读查看', 'community-worker': '全科社工', 'street-supervisor': '街道主管' };

@@ -42,18 +42,18 @@ public sealed class HousingClientTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(AllSamples))]
-    public async Task DeliverAsync_EachItemSample_AcceptedByStrictBureau(string code, string sample)
+    public async Task HandOffAsync_EachItemSample_AcceptedByStrictBureau(string code, string sample)
     {
         var application = Application(code, sample);
 
-        var outcome = await Adapter().DeliverAsync(application, CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(application, CancellationToken.None);
 
         var received = Assert.Single(_bureau.ReceivedApplications);
         var instant = code is "FG-003" or "FG-004";
         Assert.True(received.HttpStatus == (instant ? 200 : 202), $"{code}/{sample}: {received.HttpStatus} {received.Answer}");
-        Assert.Equal(instant ? DeliveryOutcomeKind.Completed : DeliveryOutcomeKind.Received, outcome.Kind);
-        Assert.Equal(application.DeliveryKey, received.RequestId);
-        Assert.Equal(_bureau.TicketFor(application.DeliveryKey), outcome.CaseNumber);
+        Assert.Equal(instant ? HandoffOutcomeKind.Completed : HandoffOutcomeKind.Received, outcome.Kind);
+        Assert.Equal(application.HandoffKey, received.RequestId);
+        Assert.Equal(_bureau.TicketFor(application.HandoffKey), outcome.CaseNumber);
         Assert.Matches("^FG-[0-9]{8}-[0-9]{6}$", outcome.CaseNumber);
         Assert.Equal(1, _bureau.TicketCount);
         Assert.Equal(received.Body, outcome.RequestPayload);
@@ -61,9 +61,9 @@ public sealed class HousingClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeliverAsync_Request_BearerTokenAndJsonAsDocumented()
+    public async Task HandOffAsync_Request_BearerTokenAndJsonAsDocumented()
     {
-        await Adapter().DeliverAsync(Application("FG-001", traceParent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"), CancellationToken.None);
+        await Adapter().HandOffAsync(Application("FG-001", traceParent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"), CancellationToken.None);
 
         var received = Assert.Single(_bureau.ReceivedApplications);
         Assert.Matches("^Bearer [0-9a-f]{64}$", received.Headers["Authorization"]);
@@ -75,15 +75,15 @@ public sealed class HousingClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeliverAsync_RareCharacterName_ArrivesIntact()
+    public async Task HandOffAsync_RareCharacterName_ArrivesIntact()
     {
         var form = FgTestData.Form("FG-001", "validMinimal");
         form["householdMembers"]![0]!["name"] = "王𠈌";
         var application = Application("FG-001", form: form) with { Applicant = FgTestData.Applicant with { Name = "王𠈌" } };
 
-        var outcome = await Adapter().DeliverAsync(application, CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(application, CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Received, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, outcome.Kind);
         var sent = JsonNode.Parse(Assert.Single(_bureau.ReceivedApplications).Body!)!;
         Assert.Equal("王𠈌", sent["applicant"]!["name"]!.GetValue<string>());
         Assert.Equal("王𠈌", sent["payload"]!["household_members"]![0]!["name"]!.GetValue<string>());
@@ -93,11 +93,11 @@ public sealed class HousingClientTests : IAsyncLifetime
     [InlineData("FG-001")]
     [InlineData("FG-002")]
     [InlineData("FG-005")]
-    public async Task DeliverAsync_Payloads_CarryNoPersonalDataOnceThePipelineMasksThem(string code)
+    public async Task HandOffAsync_Payloads_CarryNoPersonalDataOnceThePipelineMasksThem(string code)
     {
         var application = Application(code) with { Applicant = FgTestData.Applicant with { Name = "王𠈌" } };
 
-        var outcome = await Adapter().DeliverAsync(application, CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(application, CancellationToken.None);
 
         var masked = new HousingPersonalData().MaskPayload(outcome.RequestPayload!)!;
         List<string> personal = ["王𠈌", application.Applicant.IdNumber, application.Applicant.Phone];
@@ -118,11 +118,11 @@ public sealed class HousingClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeliverAsync_HousingCertificate_CompletedWithResult()
+    public async Task HandOffAsync_HousingCertificate_CompletedWithResult()
     {
-        var outcome = await Adapter().DeliverAsync(Application("FG-003"), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(Application("FG-003"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Completed, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Completed, outcome.Kind);
         Assert.Equal(ApplicationStatus.Approved, outcome.Status);
         Assert.Equal("completed", outcome.DepartmentCode);
         Assert.StartsWith("FGZM", outcome.Result!["certificate_no"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -131,81 +131,81 @@ public sealed class HousingClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeliverAsync_MaintenanceFundQuery_CompletedWithBalanceInFen()
+    public async Task HandOffAsync_MaintenanceFundQuery_CompletedWithBalanceInFen()
     {
-        var outcome = await Adapter().DeliverAsync(Application("FG-004"), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(Application("FG-004"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Completed, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Completed, outcome.Kind);
         Assert.Equal(ApplicationStatus.Approved, outcome.Status);
         Assert.Equal(1_234_567L, outcome.Result!["balance_fen"]!.GetValue<long>());
         Assert.Equal("2026-06-30T10:00:00+08:00", outcome.Result["last_deposit_at"]!.GetValue<string>());
     }
 
     [Fact]
-    public async Task DeliverAsync_SameApplicationTwice_OneTicketNeverASecond()
+    public async Task HandOffAsync_SameApplicationTwice_OneTicketNeverASecond()
     {
         var application = Application("FG-002");
 
-        var first = await Adapter().DeliverAsync(application, CancellationToken.None);
-        var second = await Adapter().DeliverAsync(application, CancellationToken.None);
+        var first = await Adapter().HandOffAsync(application, CancellationToken.None);
+        var second = await Adapter().HandOffAsync(application, CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Received, second.Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, second.Kind);
         Assert.Equal(first.CaseNumber, second.CaseNumber);
         Assert.Equal([202, 200], _bureau.ReceivedApplications.Select(a => a.HttpStatus));
-        Assert.All(_bureau.ReceivedApplications, a => Assert.Equal(application.DeliveryKey, a.RequestId));
+        Assert.All(_bureau.ReceivedApplications, a => Assert.Equal(application.HandoffKey, a.RequestId));
         Assert.Equal(1, _bureau.TicketCount);
     }
 
     [Fact]
-    public async Task DeliverAsync_InstantItemTwice_SameResultOneTicket()
+    public async Task HandOffAsync_InstantItemTwice_SameResultOneTicket()
     {
         var application = Application("FG-003");
 
-        var first = await Adapter().DeliverAsync(application, CancellationToken.None);
-        var second = await Adapter().DeliverAsync(application, CancellationToken.None);
+        var first = await Adapter().HandOffAsync(application, CancellationToken.None);
+        var second = await Adapter().HandOffAsync(application, CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Completed, second.Kind);
+        Assert.Equal(HandoffOutcomeKind.Completed, second.Kind);
         Assert.Equal(first.CaseNumber, second.CaseNumber);
         Assert.True(JsonNode.DeepEquals(first.Result, second.Result));
         Assert.Equal(1, _bureau.TicketCount);
     }
 
     [Fact]
-    public async Task DeliverAsync_ServerErrorTwiceThenFine_OneTicketSameRequestId()
+    public async Task HandOffAsync_ServerErrorTwiceThenFine_OneTicketSameRequestId()
     {
         _bureau.GivenServerError(2);
         var application = Application("FG-001");
 
-        var outcome = await Adapter().DeliverAsync(application, CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(application, CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Received, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, outcome.Kind);
         Assert.Equal([500, 500, 202], _bureau.ReceivedApplications.Select(a => a.HttpStatus));
-        Assert.All(_bureau.ReceivedApplications, a => Assert.Equal(application.DeliveryKey, a.RequestId));
+        Assert.All(_bureau.ReceivedApplications, a => Assert.Equal(application.HandoffKey, a.RequestId));
         Assert.Equal(1, _bureau.TicketCount);
         Assert.Equal(1, _bureau.TokenRequestCount);
     }
 
     [Fact]
-    public async Task DeliverAsync_ServerErrorBeyondRetryBudget_Transient()
+    public async Task HandOffAsync_ServerErrorBeyondRetryBudget_Transient()
     {
         _bureau.GivenServerError(10);
 
-        var outcome = await Adapter().DeliverAsync(Application("FG-001"), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(Application("FG-001"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Transient, outcome.Kind);
         Assert.Equal("HTTP 500", outcome.DepartmentCode);
         Assert.Equal(4, _bureau.ReceivedApplications.Count);
         Assert.Equal(0, _bureau.TicketCount);
     }
 
     [Fact]
-    public async Task DeliverAsync_RateLimited_TransientCarryingAtLeastRetryAfterWithoutAnEarlyRetry()
+    public async Task HandOffAsync_RateLimited_TransientCarryingAtLeastRetryAfterWithoutAnEarlyRetry()
     {
         _bureau.GivenRateLimited(times: 1, retryAfterSeconds: 7);
 
-        var outcome = await Adapter().DeliverAsync(Application("FG-001"), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(Application("FG-001"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Transient, outcome.Kind);
         Assert.Equal("rate_limited", outcome.DepartmentCode);
         Assert.True(outcome.RetryAfter >= TimeSpan.FromSeconds(7), $"RetryAfter {outcome.RetryAfter}");
         Assert.NotNull(outcome.RequestPayload);
@@ -216,29 +216,29 @@ public sealed class HousingClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeliverAsync_RateLimitedThenAfterRetryAfter_Received()
+    public async Task HandOffAsync_RateLimitedThenAfterRetryAfter_Received()
     {
         _bureau.GivenRateLimited(times: 1, retryAfterSeconds: 1);
         var application = Application("FG-005");
 
-        var first = await Adapter().DeliverAsync(application, CancellationToken.None);
+        var first = await Adapter().HandOffAsync(application, CancellationToken.None);
         // As the dispatcher does, come back no sooner than announced (rounded up to whole seconds): the hold is a promise.
         await Task.Delay(TimeSpan.FromSeconds(Math.Ceiling(first.RetryAfter!.Value.TotalSeconds)) + TimeSpan.FromMilliseconds(100));
-        var second = await Adapter().DeliverAsync(application, CancellationToken.None);
+        var second = await Adapter().HandOffAsync(application, CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Received, second.Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, second.Kind);
         var attempts = _bureau.ReceivedApplications;
         Assert.True(attempts[1].At - attempts[0].At >= TimeSpan.FromSeconds(1), $"gap {attempts[1].At - attempts[0].At}");
     }
 
     [Fact]
-    public async Task DeliverAsync_NotEligible_RejectedWithoutRetry()
+    public async Task HandOffAsync_NotEligible_RejectedWithoutRetry()
     {
         _bureau.GivenNotEligible("家庭人均住房建筑面积超过保障标准");
 
-        var outcome = await Adapter().DeliverAsync(Application("FG-001"), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(Application("FG-001"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Rejected, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Rejected, outcome.Kind);
         Assert.Equal(ApplicationStatus.Rejected, outcome.Status);
         Assert.Equal("not_eligible", outcome.DepartmentCode);
         Assert.Equal("家庭人均住房建筑面积超过保障标准", outcome.DepartmentMessage);
@@ -247,66 +247,66 @@ public sealed class HousingClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeliverAsync_MemberIdWithBadCheckDigit_InvalidFromStrictBureauWithoutRetry()
+    public async Task HandOffAsync_MemberIdWithBadCheckDigit_InvalidFromStrictBureauWithoutRetry()
     {
         var form = FgTestData.Form("FG-001");
         form["householdMembers"]![1]!["idNumber"] = "320312198801032621";
 
-        var outcome = await Adapter().DeliverAsync(Application("FG-001", form: form), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(Application("FG-001", form: form), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Invalid, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Invalid, outcome.Kind);
         Assert.Equal("validation_failed", outcome.DepartmentCode);
         Assert.Contains("payload.household_members[1].id_card_no", outcome.DepartmentMessage, StringComparison.Ordinal);
         Assert.Single(_bureau.ReceivedApplications);
     }
 
     [Fact]
-    public async Task DeliverAsync_FormLacksRequiredField_InvalidWithoutSending()
+    public async Task HandOffAsync_FormLacksRequiredField_InvalidWithoutSending()
     {
         var form = FgTestData.Form("FG-004");
         form.Remove("houseCode");
 
-        var outcome = await Adapter().DeliverAsync(Application("FG-004", form: form), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(Application("FG-004", form: form), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Invalid, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Invalid, outcome.Kind);
         Assert.Contains("form.houseCode", outcome.DepartmentMessage, StringComparison.Ordinal);
         Assert.Empty(_bureau.ReceivedApplications);
         Assert.Equal(0, _bureau.TokenRequestCount);
     }
 
     [Fact]
-    public async Task DeliverAsync_ConnectionRefused_Transient()
+    public async Task HandOffAsync_ConnectionRefused_Transient()
     {
         await using var hub = FgTestData.Hub(new Uri($"http://127.0.0.1:{UnusedPort()}"));
 
-        var outcome = await hub.GetRequiredService<IDepartmentAdapter>().DeliverAsync(Application("FG-001"), CancellationToken.None);
+        var outcome = await hub.GetRequiredService<IDepartmentAdapter>().HandOffAsync(Application("FG-001"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Transient, outcome.Kind);
         Assert.NotNull(outcome.RequestPayload);
     }
 
     [Fact]
-    public async Task DeliverAsync_CallerCancels_CancellationEscapes()
+    public async Task HandOffAsync_CallerCancels_CancellationEscapes()
     {
         using var cancellation = new CancellationTokenSource();
         await cancellation.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            Adapter().DeliverAsync(Application("FG-001"), cancellation.Token));
+            Adapter().HandOffAsync(Application("FG-001"), cancellation.Token));
     }
 
     [Fact]
     public async Task QueryAsync_BureauDecided_ReportFromReconciliation()
     {
         var application = Application("FG-001");
-        var delivered = await Adapter().DeliverAsync(application, CancellationToken.None);
+        var delivered = await Adapter().HandOffAsync(application, CancellationToken.None);
         _bureau.SetStatus(delivered.CaseNumber!, "approved", "准予配租");
 
-        var result = await Query().QueryAsync(application.DeliveryKey, delivered.CaseNumber!, CancellationToken.None);
+        var result = await Query().QueryAsync(application.HandoffKey, delivered.CaseNumber!, CancellationToken.None);
 
         var report = result.Report!;
         Assert.Equal(ApplicationStatus.Approved, report.Status);
-        Assert.Equal(application.DeliveryKey, report.DeliveryKey);
+        Assert.Equal(application.HandoffKey, report.HandoffKey);
         Assert.Equal(delivered.CaseNumber, report.CaseNumber);
         Assert.Equal("准予配租", report.Reason);
         Assert.StartsWith($"recon|{delivered.CaseNumber}|approved|", report.EventKey, StringComparison.Ordinal);
@@ -318,10 +318,10 @@ public sealed class HousingClientTests : IAsyncLifetime
     public async Task QueryAsync_SupplementRequired_ReportWithReason()
     {
         var application = Application("FG-002");
-        var delivered = await Adapter().DeliverAsync(application, CancellationToken.None);
+        var delivered = await Adapter().HandOffAsync(application, CancellationToken.None);
         _bureau.SetStatus(delivered.CaseNumber!, "supplement_required", "请补充租赁合同原件扫描件");
 
-        var report = (await Query().QueryAsync(application.DeliveryKey, delivered.CaseNumber!, CancellationToken.None)).Report!;
+        var report = (await Query().QueryAsync(application.HandoffKey, delivered.CaseNumber!, CancellationToken.None)).Report!;
 
         Assert.Equal(ApplicationStatus.SupplementRequired, report.Status);
         Assert.Equal("请补充租赁合同原件扫描件", report.Reason);
@@ -331,9 +331,9 @@ public sealed class HousingClientTests : IAsyncLifetime
     public async Task QueryAsync_StillReceived_NothingNew()
     {
         var application = Application("FG-005");
-        var delivered = await Adapter().DeliverAsync(application, CancellationToken.None);
+        var delivered = await Adapter().HandOffAsync(application, CancellationToken.None);
 
-        var result = await Query().QueryAsync(application.DeliveryKey, delivered.CaseNumber!, CancellationToken.None);
+        var result = await Query().QueryAsync(application.HandoffKey, delivered.CaseNumber!, CancellationToken.None);
 
         Assert.Null(result.Report);
         Assert.Null(result.RetryAfter);
@@ -353,10 +353,10 @@ public sealed class HousingClientTests : IAsyncLifetime
     public async Task QueryAsync_RateLimited_NothingNewAskAgainAfterRetryAfter()
     {
         var application = Application("FG-001");
-        var delivered = await Adapter().DeliverAsync(application, CancellationToken.None);
+        var delivered = await Adapter().HandOffAsync(application, CancellationToken.None);
         _bureau.GivenRateLimited(times: 1, retryAfterSeconds: 9);
 
-        var result = await Query().QueryAsync(application.DeliveryKey, delivered.CaseNumber!, CancellationToken.None);
+        var result = await Query().QueryAsync(application.HandoffKey, delivered.CaseNumber!, CancellationToken.None);
 
         Assert.Null(result.Report);
         Assert.Equal(TimeSpan.FromSeconds(9), result.RetryAfter);

@@ -25,7 +25,7 @@ public sealed class HousingSandboxFaultTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeliverAsync_RateLimited_429WithRetryAfterAndNoTicket()
+    public async Task HandOffAsync_RateLimited_429WithRetryAfterAndNoTicket()
     {
         _bureau.Faults = new SandboxFaults(new SandboxFaultRates
         {
@@ -36,25 +36,25 @@ public sealed class HousingSandboxFaultTests : IAsyncLifetime
 
         var outcome = await Deliver("FG-001");
 
-        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Transient, outcome.Kind);
         Assert.Equal(TimeSpan.FromSeconds(2), outcome.RetryAfter);
         Assert.Equal(0, _bureau.TicketCount);
         Assert.All(_bureau.ReceivedApplications, s => Assert.Equal(429, s.HttpStatus));
     }
 
     [Fact]
-    public async Task DeliverAsync_AnswerDropped_OneTicketForTheRequestId()
+    public async Task HandOffAsync_AnswerDropped_OneTicketForTheRequestId()
     {
         _bureau.Faults = new SandboxFaults(new SandboxFaultRates { DroppedAnswer = 1 }, 2, TimeProvider.System);
 
         var outcome = await Deliver("FG-002");
 
-        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Transient, outcome.Kind);
         Assert.Equal(1, _bureau.TicketCount);
         Assert.Single(_bureau.ReceivedApplications.Select(s => s.TicketNo).Distinct());
         Assert.True(_bureau.ReceivedApplications.Count > 1, "the hub should have repeated the request after the dropped answer");
     }
 
-    private async Task<DeliveryOutcome> Deliver(string item) =>
-        await _hub.GetRequiredService<HousingClient>().DeliverAsync(FgTestData.Application(item), CancellationToken.None);
+    private async Task<HandoffOutcome> Deliver(string item) =>
+        await _hub.GetRequiredService<HousingClient>().HandOffAsync(FgTestData.Application(item), CancellationToken.None);
 }

@@ -13,11 +13,11 @@ namespace IntegrationHub.Tests.Departments.Housing;
 public sealed class HousingSandboxSetupTests
 {
     [Fact]
-    public async Task AddSandboxHousing_NoBaseUrl_StartsSandboxWithFreshCredentialsTheHubCanUse()
+    public async Task HousingSandboxSetup_NoBaseUrl_StartsSandboxWithFreshCredentialsTheHubCanUse()
     {
         var builder = WebApplication.CreateBuilder();
 
-        await using var sandbox = builder.AddSandboxHousing();
+        await using var sandbox = HousingSandboxSetup.Start(builder);
 
         Assert.NotNull(sandbox);
         builder.Services.AddLogging().AddSingleton<IDepartmentStatusSink>(new RecordingStatusSink());
@@ -32,17 +32,17 @@ public sealed class HousingSandboxSetupTests
         Assert.Equal(TimeSpan.FromSeconds(30), options.ReconcileAfter);
 
         var outcome = await services.GetRequiredService<IDepartmentAdapter>()
-            .DeliverAsync(FgTestData.Application("FG-003", submittedAt: TimeProvider.System.GetUtcNow()), CancellationToken.None);
-        Assert.Equal(DeliveryOutcomeKind.Completed, outcome.Kind);
+            .HandOffAsync(FgTestData.Application("FG-003", submittedAt: TimeProvider.System.GetUtcNow()), CancellationToken.None);
+        Assert.Equal(HandoffOutcomeKind.Completed, outcome.Kind);
     }
 
     [Fact]
-    public void AddSandboxHousing_BaseUrlConfigured_NoSandbox()
+    public void HousingSandboxSetup_BaseUrlConfigured_NoSandbox()
     {
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Departments:Housing:BaseUrl"] = "https://fg.example/" });
 
-        Assert.Null(builder.AddSandboxHousing());
+        Assert.Null(HousingSandboxSetup.Start(builder));
         Assert.Equal("https://fg.example/", builder.Configuration["Departments:Housing:BaseUrl"]);
     }
 }

@@ -31,46 +31,46 @@ public sealed class HousingTokenEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task DeliverAsync_TokenEndpointDown_TransientWithoutCallingTheApi()
+    public async Task HandOffAsync_TokenEndpointDown_TransientWithoutCallingTheApi()
     {
         GivenToken(503, "<html>Service Unavailable</html>");
 
-        var outcome = await DeliverAsync();
+        var outcome = await HandOffAsync();
 
-        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Transient, outcome.Kind);
         Assert.Equal(0, ApiCalls());
     }
 
     [Fact]
-    public async Task DeliverAsync_TokenEndpointThrottlesWithoutRetryAfter_TransientForAMinute()
+    public async Task HandOffAsync_TokenEndpointThrottlesWithoutRetryAfter_TransientForAMinute()
     {
         GivenToken(429, """{"error":"slow_down"}""");
 
-        var outcome = await DeliverAsync();
+        var outcome = await HandOffAsync();
 
-        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Transient, outcome.Kind);
         Assert.Equal("token_throttled", outcome.DepartmentCode);
         Assert.Equal(TimeSpan.FromMinutes(1), outcome.RetryAfter);
     }
 
     [Fact]
-    public async Task DeliverAsync_TokenEndpointThrottlesWithRetryAfter_TransientHonouringIt()
+    public async Task HandOffAsync_TokenEndpointThrottlesWithRetryAfter_TransientHonouringIt()
     {
         GivenToken(429, """{"error":"slow_down"}""", retryAfter: "40");
 
-        var outcome = await DeliverAsync();
+        var outcome = await HandOffAsync();
 
         Assert.Equal(TimeSpan.FromSeconds(40), outcome.RetryAfter);
     }
 
     [Fact]
-    public async Task DeliverAsync_TokenRequestMalformed_ConfigurationFault()
+    public async Task HandOffAsync_TokenRequestMalformed_ConfigurationFault()
     {
         GivenToken(400, """{"error":"invalid_request"}""");
 
-        var outcome = await DeliverAsync();
+        var outcome = await HandOffAsync();
 
-        Assert.Equal(DeliveryOutcomeKind.ConfigurationFault, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.ConfigurationFault, outcome.Kind);
         Assert.Equal("invalid_request", outcome.DepartmentCode);
     }
 
@@ -79,13 +79,13 @@ public sealed class HousingTokenEndpointTests : IDisposable
     [InlineData("""{"token_type":"Bearer","expires_in":7200}""")]
     [InlineData("""{"access_token":"abc","token_type":"Bearer","expires_in":-5}""")]
     [InlineData("<html>login</html>")]
-    public async Task DeliverAsync_TokenAnswerNotABearerToken_TransientWithoutCallingTheApi(string body)
+    public async Task HandOffAsync_TokenAnswerNotABearerToken_TransientWithoutCallingTheApi(string body)
     {
         GivenToken(200, body);
 
-        var outcome = await DeliverAsync();
+        var outcome = await HandOffAsync();
 
-        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Transient, outcome.Kind);
         Assert.Equal(0, ApiCalls());
     }
 
@@ -93,15 +93,15 @@ public sealed class HousingTokenEndpointTests : IDisposable
     [InlineData("""{"access_token":"abc","token_type":"bearer"}""")]
     [InlineData("""{"access_token":"abc","token_type":"Bearer","expires_in":"7200"}""")]
     [InlineData("""{"access_token":"abc","token_type":"Bearer","expires_in":99999999999}""")]
-    public async Task DeliverAsync_TokenWithoutUsualExpiry_UsedAndReused(string body)
+    public async Task HandOffAsync_TokenWithoutUsualExpiry_UsedAndReused(string body)
     {
         GivenToken(200, body);
 
-        var first = await DeliverAsync();
-        var second = await DeliverAsync();
+        var first = await HandOffAsync();
+        var second = await HandOffAsync();
 
-        Assert.Equal(DeliveryOutcomeKind.Received, first.Kind);
-        Assert.Equal(DeliveryOutcomeKind.Received, second.Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, first.Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, second.Kind);
         Assert.Equal(1, _server.LogEntries.Count(e => e.RequestMessage.Path == "/oauth/token"));
         Assert.All(_server.LogEntries.Where(e => e.RequestMessage.Path == "/api/v2/applications"),
             e => Assert.Equal("Bearer abc", e.RequestMessage.Headers!["Authorization"].ToString()));
@@ -120,6 +120,6 @@ public sealed class HousingTokenEndpointTests : IDisposable
 
     private int ApiCalls() => _server.LogEntries.Count(e => e.RequestMessage.Path == "/api/v2/applications");
 
-    private Task<DeliveryOutcome> DeliverAsync() =>
-        _hub.GetRequiredService<IDepartmentAdapter>().DeliverAsync(FgTestData.Application("FG-001"), CancellationToken.None);
+    private Task<HandoffOutcome> HandOffAsync() =>
+        _hub.GetRequiredService<IDepartmentAdapter>().HandOffAsync(FgTestData.Application("FG-001"), CancellationToken.None);
 }

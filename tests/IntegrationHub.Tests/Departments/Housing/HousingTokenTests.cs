@@ -30,12 +30,12 @@ public sealed class HousingTokenTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeliverAsync_FiftyCalls_OneTokenReused()
+    public async Task HandOffAsync_FiftyCalls_OneTokenReused()
     {
         for (var i = 0; i < 50; i++)
         {
-            var outcome = await DeliverAsync("FG-003");
-            Assert.Equal(DeliveryOutcomeKind.Completed, outcome.Kind);
+            var outcome = await HandOffAsync("FG-003");
+            Assert.Equal(HandoffOutcomeKind.Completed, outcome.Kind);
 
             // 60 ms apart: under the bureau's 20 requests a second, so only the token rules are at work.
             _clock.Advance(TimeSpan.FromMilliseconds(60));
@@ -47,29 +47,29 @@ public sealed class HousingTokenTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeliverAsync_TenAtOnceWithoutToken_OneTokenRequestShared()
+    public async Task HandOffAsync_TenAtOnceWithoutToken_OneTokenRequestShared()
     {
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => DeliverAsync("FG-001")));
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => HandOffAsync("FG-001")));
 
-        Assert.All(outcomes, o => Assert.Equal(DeliveryOutcomeKind.Received, o.Kind));
+        Assert.All(outcomes, o => Assert.Equal(HandoffOutcomeKind.Received, o.Kind));
         Assert.Equal(1, _bureau.TokenRequestCount);
     }
 
     [Fact]
-    public async Task DeliverAsync_TokenNearingExpiry_RenewedBeforeItExpires()
+    public async Task HandOffAsync_TokenNearingExpiry_RenewedBeforeItExpires()
     {
-        await DeliverAsync("FG-001");
+        await HandOffAsync("FG-001");
 
         // expires_in is 7200 s and the margin 5 minutes: still good one second before the margin starts ...
         _clock.Advance(TimeSpan.FromSeconds(7200 - 300 - 1));
-        await DeliverAsync("FG-001");
+        await HandOffAsync("FG-001");
         Assert.Equal(1, _bureau.TokenRequestCount);
 
         // ... renewed once inside it, while the old token is still valid at the bureau.
         _clock.Advance(TimeSpan.FromSeconds(2));
-        var outcome = await DeliverAsync("FG-001");
+        var outcome = await HandOffAsync("FG-001");
 
-        Assert.Equal(DeliveryOutcomeKind.Received, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, outcome.Kind);
         Assert.Equal(2, _bureau.TokenRequestCount);
         Assert.DoesNotContain(_bureau.ReceivedApplications, a => a.HttpStatus == 401);
         var tokens = _bureau.ReceivedApplications.Select(a => a.Headers["Authorization"]).ToList();
@@ -78,60 +78,60 @@ public sealed class HousingTokenTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeliverAsync_ShortLivedToken_RenewedHalfWay()
+    public async Task HandOffAsync_ShortLivedToken_RenewedHalfWay()
     {
         await using var bureau = FgTestData.Bureau(_clock, tokenLifetime: TimeSpan.FromMinutes(4));
         await using var hub = FgTestData.Hub(bureau.BaseUrl, _clock);
         var adapter = hub.GetRequiredService<IDepartmentAdapter>();
 
-        await adapter.DeliverAsync(FgTestData.Application("FG-003"), CancellationToken.None);
+        await adapter.HandOffAsync(FgTestData.Application("FG-003"), CancellationToken.None);
         _clock.Advance(TimeSpan.FromSeconds(119));
-        await adapter.DeliverAsync(FgTestData.Application("FG-003"), CancellationToken.None);
+        await adapter.HandOffAsync(FgTestData.Application("FG-003"), CancellationToken.None);
         Assert.Equal(1, bureau.TokenRequestCount);
         _clock.Advance(TimeSpan.FromSeconds(2));
-        await adapter.DeliverAsync(FgTestData.Application("FG-003"), CancellationToken.None);
+        await adapter.HandOffAsync(FgTestData.Application("FG-003"), CancellationToken.None);
 
         Assert.Equal(2, bureau.TokenRequestCount);
     }
 
     [Fact]
-    public async Task DeliverAsync_TokenRevoked_OneRenewalAndOneRepeat()
+    public async Task HandOffAsync_TokenRevoked_OneRenewalAndOneRepeat()
     {
-        await DeliverAsync("FG-001");
+        await HandOffAsync("FG-001");
         _bureau.GivenTokenRevoked();
         var application = FgTestData.Application("FG-002");
 
-        var outcome = await _hub.GetRequiredService<IDepartmentAdapter>().DeliverAsync(application, CancellationToken.None);
+        var outcome = await _hub.GetRequiredService<IDepartmentAdapter>().HandOffAsync(application, CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Received, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, outcome.Kind);
         Assert.Equal(2, _bureau.TokenRequestCount);
         var attempts = _bureau.ReceivedApplications.Skip(1).ToList();
         Assert.Equal([401, 202], attempts.Select(a => a.HttpStatus));
         Assert.Equal("invalid_token", attempts[0].Error);
-        Assert.All(attempts, a => Assert.Equal(application.DeliveryKey, a.RequestId));
+        Assert.All(attempts, a => Assert.Equal(application.HandoffKey, a.RequestId));
         Assert.NotEqual(attempts[0].Headers["Authorization"], attempts[1].Headers["Authorization"]);
     }
 
     [Fact]
-    public async Task DeliverAsync_TokenRevokedUnderManyCallers_StillOneRenewal()
+    public async Task HandOffAsync_TokenRevokedUnderManyCallers_StillOneRenewal()
     {
-        await DeliverAsync("FG-001");
+        await HandOffAsync("FG-001");
         _bureau.GivenTokenRevoked();
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => DeliverAsync("FG-001")));
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => HandOffAsync("FG-001")));
 
-        Assert.All(outcomes, o => Assert.Equal(DeliveryOutcomeKind.Received, o.Kind));
+        Assert.All(outcomes, o => Assert.Equal(HandoffOutcomeKind.Received, o.Kind));
         Assert.Equal(2, _bureau.TokenRequestCount);
     }
 
     [Fact]
-    public async Task DeliverAsync_InvalidTokenAgainAfterRenewal_ConfigurationFaultAfterExactlyOneRepeat()
+    public async Task HandOffAsync_InvalidTokenAgainAfterRenewal_ConfigurationFaultAfterExactlyOneRepeat()
     {
         _bureau.GivenInvalidToken(times: 5);
 
-        var outcome = await DeliverAsync("FG-001");
+        var outcome = await HandOffAsync("FG-001");
 
-        Assert.Equal(DeliveryOutcomeKind.ConfigurationFault, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.ConfigurationFault, outcome.Kind);
         Assert.Equal("invalid_token", outcome.DepartmentCode);
         Assert.Null(outcome.Status);
         Assert.Equal([401, 401], _bureau.ReceivedApplications.Select(a => a.HttpStatus));
@@ -139,13 +139,13 @@ public sealed class HousingTokenTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeliverAsync_RevokedOnEveryCall_NeverMoreThanTenTokenRequestsAMinute()
+    public async Task HandOffAsync_RevokedOnEveryCall_NeverMoreThanTenTokenRequestsAMinute()
     {
-        var outcomes = new List<DeliveryOutcome>();
+        var outcomes = new List<HandoffOutcome>();
         for (var i = 0; i < 15; i++)
         {
             _bureau.GivenTokenRevoked();
-            outcomes.Add(await DeliverAsync("FG-001"));
+            outcomes.Add(await HandOffAsync("FG-001"));
             _clock.Advance(TimeSpan.FromMilliseconds(200));
         }
 
@@ -156,26 +156,26 @@ public sealed class HousingTokenTests : IAsyncLifetime
         Assert.NotEmpty(heldBack);
         Assert.All(heldBack, o =>
         {
-            Assert.Equal(DeliveryOutcomeKind.Transient, o.Kind);
+            Assert.Equal(HandoffOutcomeKind.Transient, o.Kind);
             Assert.InRange(o.RetryAfter!.Value, TimeSpan.FromSeconds(56), TimeSpan.FromMinutes(1));
         });
 
         // A minute after the first request, the window has room again.
         _clock.Advance(TimeSpan.FromSeconds(60));
-        Assert.Equal(DeliveryOutcomeKind.Received, (await DeliverAsync("FG-001")).Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, (await HandOffAsync("FG-001")).Kind);
         Assert.All(_bureau.TokenRequests, r => Assert.Equal(200, r.HttpStatus));
         var times = _bureau.TokenRequests.Select(r => r.At).ToList();
         Assert.All(times, t => Assert.True(times.Count(u => u > t - TimeSpan.FromMinutes(1) && u <= t) <= 10));
     }
 
     [Fact]
-    public async Task DeliverAsync_WrongClientSecret_ConfigurationFaultWithoutCallingTheApi()
+    public async Task HandOffAsync_WrongClientSecret_ConfigurationFaultWithoutCallingTheApi()
     {
         await using var hub = FgTestData.Hub(_bureau.BaseUrl, _clock, overrides: new Dictionary<string, string?> { ["ClientSecret"] = "not-the-secret" });
 
-        var outcome = await hub.GetRequiredService<IDepartmentAdapter>().DeliverAsync(FgTestData.Application("FG-001"), CancellationToken.None);
+        var outcome = await hub.GetRequiredService<IDepartmentAdapter>().HandOffAsync(FgTestData.Application("FG-001"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.ConfigurationFault, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.ConfigurationFault, outcome.Kind);
         Assert.Equal("invalid_client", outcome.DepartmentCode);
         Assert.Empty(_bureau.ReceivedApplications);
         Assert.Equal(1, _bureau.TokenRequestCount);
@@ -184,7 +184,7 @@ public sealed class HousingTokenTests : IAsyncLifetime
     [Fact]
     public async Task QueryAsync_SharesTheDeliveryToken()
     {
-        var delivered = await DeliverAsync("FG-001");
+        var delivered = await HandOffAsync("FG-001");
 
         await _hub.GetRequiredService<IDepartmentStatusQuery>().QueryAsync("req", delivered.CaseNumber!, CancellationToken.None);
 
@@ -192,6 +192,6 @@ public sealed class HousingTokenTests : IAsyncLifetime
         Assert.Single(_bureau.ReceivedQueries);
     }
 
-    private Task<DeliveryOutcome> DeliverAsync(string code) =>
-        _hub.GetRequiredService<IDepartmentAdapter>().DeliverAsync(FgTestData.Application(code), CancellationToken.None);
+    private Task<HandoffOutcome> HandOffAsync(string code) =>
+        _hub.GetRequiredService<IDepartmentAdapter>().HandOffAsync(FgTestData.Application(code), CancellationToken.None);
 }

@@ -48,7 +48,7 @@ public sealed class HousingTranslatorTests
         var json = Request(application);
 
         Assert.Equal(["request_id", "service_code", "district_code", "submitted_at", "applicant", "payload"], Names(json));
-        Assert.Equal(application.DeliveryKey, Text(json["request_id"]));
+        Assert.Equal(application.HandoffKey, Text(json["request_id"]));
         Assert.Equal(serviceCode, Text(json["service_code"]));
         Assert.Equal("320302", Text(json["district_code"]));
         Assert.Equal("2026-11-28T09:30:00+08:00", Text(json["submitted_at"]));
@@ -303,7 +303,7 @@ public sealed class HousingTranslatorTests
     {
         var outcome = HousingTranslator.ToOutcome(202, Utf8("""{"ticket_no":"FG-20261128-000123","status":"received"}"""));
 
-        Assert.Equal(DeliveryOutcomeKind.Received, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, outcome.Kind);
         Assert.Equal("FG-20261128-000123", outcome.CaseNumber);
         Assert.Equal("received", outcome.DepartmentCode);
         Assert.Null(outcome.Status);
@@ -314,7 +314,7 @@ public sealed class HousingTranslatorTests
     {
         var outcome = HousingTranslator.ToOutcome(200, Utf8("""{"ticket_no":"FG-20261128-000123","status":"received"}"""));
 
-        Assert.Equal(DeliveryOutcomeKind.Received, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, outcome.Kind);
         Assert.Equal("FG-20261128-000123", outcome.CaseNumber);
     }
 
@@ -325,7 +325,7 @@ public sealed class HousingTranslatorTests
     {
         var outcome = HousingTranslator.ToOutcome(200, Utf8($$"""{"ticket_no":"FG-20261128-000124","status":"completed","result":{{result}}}"""));
 
-        Assert.Equal(DeliveryOutcomeKind.Completed, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Completed, outcome.Kind);
         Assert.Equal(ApplicationStatus.Approved, outcome.Status);
         Assert.Equal("FG-20261128-000124", outcome.CaseNumber);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(result), outcome.Result));
@@ -344,7 +344,7 @@ public sealed class HousingTranslatorTests
         var outcome = HousingTranslator.ToOutcome(400, Utf8(
             """{"error":"validation_failed","details":[{"field":"payload.employer","message":"must be omitted, not null"},{"field":"applicant.gender","message":"must be male or female"}]}"""));
 
-        Assert.Equal(DeliveryOutcomeKind.Invalid, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Invalid, outcome.Kind);
         Assert.Equal("validation_failed", outcome.DepartmentCode);
         Assert.Equal("payload.employer: must be omitted, not null; applicant.gender: must be male or female", outcome.DepartmentMessage);
     }
@@ -354,7 +354,7 @@ public sealed class HousingTranslatorTests
     {
         var outcome = HousingTranslator.ToOutcome(409, Utf8("""{"error":"not_eligible","message":"家庭人均住房面积超过保障标准"}"""));
 
-        Assert.Equal(DeliveryOutcomeKind.Rejected, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Rejected, outcome.Kind);
         Assert.Equal(ApplicationStatus.Rejected, outcome.Status);
         Assert.Equal("not_eligible", outcome.DepartmentCode);
         Assert.Equal("家庭人均住房面积超过保障标准", outcome.DepartmentMessage);
@@ -365,7 +365,7 @@ public sealed class HousingTranslatorTests
     {
         var outcome = HousingTranslator.ToOutcome(401, Utf8("""{"error":"invalid_token"}"""));
 
-        Assert.Equal(DeliveryOutcomeKind.ConfigurationFault, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.ConfigurationFault, outcome.Kind);
         Assert.Equal("invalid_token", outcome.DepartmentCode);
         Assert.Null(outcome.Status);
     }
@@ -379,7 +379,7 @@ public sealed class HousingTranslatorTests
     [InlineData(429)]
     public void ToOutcome_ServerErrorOrTooMany_Transient(int status)
     {
-        Assert.Equal(DeliveryOutcomeKind.Transient, HousingTranslator.ToOutcome(status, Utf8("<html>busy</html>")).Kind);
+        Assert.Equal(HandoffOutcomeKind.Transient, HousingTranslator.ToOutcome(status, Utf8("<html>busy</html>")).Kind);
     }
 
     [Theory]
@@ -389,7 +389,7 @@ public sealed class HousingTranslatorTests
     [InlineData(409)]
     public void ToOutcome_UndocumentedStatus_ConfigurationFault(int status)
     {
-        Assert.Equal(DeliveryOutcomeKind.ConfigurationFault, HousingTranslator.ToOutcome(status, Utf8("{}")).Kind);
+        Assert.Equal(HandoffOutcomeKind.ConfigurationFault, HousingTranslator.ToOutcome(status, Utf8("{}")).Kind);
     }
 
     [Theory]
@@ -414,7 +414,7 @@ public sealed class HousingTranslatorTests
             """));
 
         Assert.Equal("FG", report.Department);
-        Assert.Equal("req-1", report.DeliveryKey);
+        Assert.Equal("req-1", report.HandoffKey);
         Assert.Equal("FG-20261128-000123", report.CaseNumber);
         Assert.Equal(expected, report.Status);
         Assert.Equal("材料齐全", report.Reason);
@@ -430,7 +430,7 @@ public sealed class HousingTranslatorTests
         var report = HousingTranslator.ToReport(Utf8(
             """{"event_id":"e1","ticket_no":"FG-20261128-000123","status":"approved","reason":"","occurred_at":"2026-11-29T10:15:00.123Z","extra":1}"""));
 
-        Assert.Null(report.DeliveryKey);
+        Assert.Null(report.HandoffKey);
         Assert.Null(report.Reason);
         Assert.Equal(new DateTimeOffset(2026, 11, 29, 10, 15, 0, 123, TimeSpan.Zero), report.OccurredAt);
     }
@@ -479,7 +479,7 @@ public sealed class HousingTranslatorTests
         var report = HousingTranslator.ToReconciledReport(Utf8(body), "req-1", "FG-20261128-000123")!;
 
         Assert.Equal(ApplicationStatus.Denied, report.Status);
-        Assert.Equal("req-1", report.DeliveryKey);
+        Assert.Equal("req-1", report.HandoffKey);
         Assert.Equal("FG-20261128-000123", report.CaseNumber);
         Assert.Equal("收入超过标准", report.Reason);
         Assert.Equal(new DateTimeOffset(2026, 11, 30, 16, 0, 0, TimeSpan.FromHours(8)), report.OccurredAt);

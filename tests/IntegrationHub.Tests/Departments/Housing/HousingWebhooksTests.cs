@@ -30,7 +30,7 @@ public sealed class HousingWebhooksTests
         var report = Assert.Single(_sink.Reports);
         Assert.Equal("FG", report.Department);
         Assert.Equal(ApplicationStatus.Approved, report.Status);
-        Assert.Equal("req-1", report.DeliveryKey);
+        Assert.Equal("req-1", report.HandoffKey);
         Assert.Equal("FG-20261128-000123", report.CaseNumber);
         Assert.Equal("准予配租", report.Reason);
         Assert.Equal("0b6f8e8c-52b4-4f0e-9a51-7d1e2f3a4b5c", report.EventKey);
@@ -140,20 +140,20 @@ public sealed class HousingWebhooksTests
     }
 
     [Fact]
-    public async Task SendWebhookAsync_ThroughKestrel_DeliveryKeyIsTheRequestId()
+    public async Task SendWebhookAsync_ThroughKestrel_HandoffKeyIsTheRequestId()
     {
         await using var host = await StartHostAsync();
         await using var bureau = FgTestData.Bureau(webhookUrl: host.Url);
         await using var hub = FgTestData.Hub(bureau.BaseUrl, sink: _sink);
         var application = FgTestData.Application("FG-001", submittedAt: TimeProvider.System.GetUtcNow());
-        var delivered = await hub.GetRequiredService<IDepartmentAdapter>().DeliverAsync(application, CancellationToken.None);
+        var delivered = await hub.GetRequiredService<IDepartmentAdapter>().HandOffAsync(application, CancellationToken.None);
 
         var status = await bureau.SendWebhookAsync(delivered.CaseNumber!, "supplement_required", "请补充家庭成员户口簿",
             new DateTimeOffset(2026, 11, 29, 10, 15, 0, TimeSpan.FromHours(8)));
 
         Assert.Equal(HttpStatusCode.OK, status);
         var report = Assert.Single(_sink.Reports);
-        Assert.Equal(application.DeliveryKey, report.DeliveryKey);
+        Assert.Equal(application.HandoffKey, report.HandoffKey);
         Assert.Equal(delivered.CaseNumber, report.CaseNumber);
         Assert.Equal(ApplicationStatus.SupplementRequired, report.Status);
         Assert.Equal("请补充家庭成员户口簿", report.Reason);
@@ -197,7 +197,7 @@ public sealed class HousingWebhooksTests
         // The hub's store fails once: the bureau gets a 500 and re-sends the same event.
         _sink.FailNext = 1;
         var application = FgTestData.Application("FG-002", submittedAt: TimeProvider.System.GetUtcNow());
-        var delivered = await hub.GetRequiredService<IDepartmentAdapter>().DeliverAsync(application, CancellationToken.None);
+        var delivered = await hub.GetRequiredService<IDepartmentAdapter>().HandOffAsync(application, CancellationToken.None);
 
         var deadline = TimeProvider.System.GetUtcNow().AddSeconds(15);
         while (_sink.Reports.Count < 4 && TimeProvider.System.GetUtcNow() < deadline)
@@ -207,13 +207,13 @@ public sealed class HousingWebhooksTests
 
         Assert.Equal([ApplicationStatus.Accepted, ApplicationStatus.Accepted, ApplicationStatus.Approved, ApplicationStatus.Approved],
             _sink.Reports.Select(r => r.Status));
-        Assert.All(_sink.Reports, r => Assert.Equal(application.DeliveryKey, r.DeliveryKey));
+        Assert.All(_sink.Reports, r => Assert.Equal(application.HandoffKey, r.HandoffKey));
         Assert.All(_sink.Reports, r => Assert.Equal(delivered.CaseNumber, r.CaseNumber));
         Assert.Equal(2, _sink.Reports.Select(r => r.EventKey).Distinct().Count());
         Assert.True(_sink.Reports[2].OccurredAt >= _sink.Reports[0].OccurredAt);
 
         // Reconciliation agrees with the webhooks.
-        var reconciled = await hub.GetRequiredService<IDepartmentStatusQuery>().QueryAsync(application.DeliveryKey, delivered.CaseNumber!, CancellationToken.None);
+        var reconciled = await hub.GetRequiredService<IDepartmentStatusQuery>().QueryAsync(application.HandoffKey, delivered.CaseNumber!, CancellationToken.None);
         Assert.Equal(ApplicationStatus.Approved, reconciled.Report!.Status);
     }
 

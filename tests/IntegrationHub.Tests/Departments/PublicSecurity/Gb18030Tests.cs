@@ -71,7 +71,7 @@ public sealed class Gb18030Tests
 
         var outcome = PublicSecurityTranslator.ToOutcome(body);
 
-        Assert.Equal(DeliveryOutcomeKind.Rejected, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Rejected, outcome.Kind);
         Assert.Equal(reason, outcome.DepartmentMessage);
     }
 
@@ -83,9 +83,9 @@ public sealed class Gb18030Tests
         var name = string.Concat(Rare[..4]);
         var application = GaTestData.Application("GA-004", applicant: GaTestData.Applicant with { Name = name });
 
-        var outcome = await services.GetRequiredService<IDepartmentAdapter>().DeliverAsync(application, CancellationToken.None);
+        var outcome = await services.GetRequiredService<IDepartmentAdapter>().HandOffAsync(application, CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Received, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, outcome.Kind);
         var received = Assert.Single(bureau.ReceivedApplications);
         Assert.Equal(name, XElement.Parse(received.Xml!).Element("Body")!.Element("SQR")!.Element("XM")!.Value);
     }

@@ -43,34 +43,34 @@ public sealed class PublicSecurityClientTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(AllSamples))]
-    public async Task DeliverAsync_EachItemSample_AcceptedByStrictBureau(string code, string sample)
+    public async Task HandOffAsync_EachItemSample_AcceptedByStrictBureau(string code, string sample)
     {
         var application = GaTestData.Application(code, sample);
 
-        var outcome = await Adapter().DeliverAsync(application, CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(application, CancellationToken.None);
 
         var received = Assert.Single(_bureau.ReceivedApplications);
         Assert.True(received.Code is "0000" or "0001", $"{code}/{sample}: {received.Code} {received.Message}");
-        Assert.Equal(code == "GA-005" ? DeliveryOutcomeKind.Completed : DeliveryOutcomeKind.Received, outcome.Kind);
-        Assert.Equal(_bureau.CaseNumberFor(application.DeliveryKey), outcome.CaseNumber);
+        Assert.Equal(code == "GA-005" ? HandoffOutcomeKind.Completed : HandoffOutcomeKind.Received, outcome.Kind);
+        Assert.Equal(_bureau.CaseNumberFor(application.HandoffKey), outcome.CaseNumber);
         Assert.Equal(1, _bureau.CaseCount);
         Assert.Equal(received.Xml, outcome.RequestPayload);
         Assert.Contains(outcome.CaseNumber!, outcome.ResponsePayload, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task DeliverAsync_NewApplication_CaseNumberAsTheBureauIssuesIt()
+    public async Task HandOffAsync_NewApplication_CaseNumberAsTheBureauIssuesIt()
     {
-        var outcome = await Adapter().DeliverAsync(GaTestData.Application("GA-001"), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(GaTestData.Application("GA-001"), CancellationToken.None);
 
         Assert.Equal("0000", outcome.DepartmentCode);
         Assert.Matches("^GA320302[0-9]{8}[0-9]{5}$", outcome.CaseNumber);
     }
 
     [Fact]
-    public async Task DeliverAsync_Request_CarriesExactlyTheDocumentedHeaders()
+    public async Task HandOffAsync_Request_CarriesExactlyTheDocumentedHeaders()
     {
-        await Adapter().DeliverAsync(GaTestData.Application("GA-003"), CancellationToken.None);
+        await Adapter().HandOffAsync(GaTestData.Application("GA-003"), CancellationToken.None);
 
         var received = Assert.Single(_bureau.ReceivedApplications);
         Assert.Equal("application/xml; charset=GB18030", received.Headers["Content-Type"]);
@@ -81,81 +81,81 @@ public sealed class PublicSecurityClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeliverAsync_InstantItem_CompletedWithProgress()
+    public async Task HandOffAsync_InstantItem_CompletedWithProgress()
     {
         _bureau.GivenIdCardProgress("03", "徐州市公安局鼓楼分局户政服务大厅");
 
-        var outcome = await Adapter().DeliverAsync(GaTestData.Application("GA-005"), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(GaTestData.Application("GA-005"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Completed, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Completed, outcome.Kind);
         Assert.Equal(ApplicationStatus.Approved, outcome.Status);
         Assert.Equal("待领取", outcome.Result!["jdLabel"]!.GetValue<string>());
         Assert.Equal("徐州市公安局鼓楼分局户政服务大厅", outcome.Result["lqdd"]!.GetValue<string>());
     }
 
     [Fact]
-    public async Task DeliverAsync_RareCharacterName_ArrivesIntact()
+    public async Task HandOffAsync_RareCharacterName_ArrivesIntact()
     {
         var application = GaTestData.Application("GA-003", applicant: GaTestData.Applicant with { Name = "王𠈌" });
 
-        var outcome = await Adapter().DeliverAsync(application, CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(application, CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Received, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, outcome.Kind);
         var xml = XElement.Parse(Assert.Single(_bureau.ReceivedApplications).Xml!);
         Assert.Equal("王𠈌", xml.Element("Body")!.Element("SQR")!.Element("XM")!.Value);
     }
 
     [Fact]
-    public async Task DeliverAsync_BusyTwiceThenFree_OneCaseSameLshFreshNonces()
+    public async Task HandOffAsync_BusyTwiceThenFree_OneCaseSameLshFreshNonces()
     {
         _bureau.GivenBusy(2);
         var application = GaTestData.Application("GA-001");
 
-        var outcome = await Adapter().DeliverAsync(application, CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(application, CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Received, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, outcome.Kind);
         var attempts = _bureau.ReceivedApplications;
         Assert.Equal(["9001", "9001", "0000"], attempts.Select(a => a.Code));
-        Assert.All(attempts, a => Assert.Equal(application.DeliveryKey, a.Lsh));
+        Assert.All(attempts, a => Assert.Equal(application.HandoffKey, a.Lsh));
         Assert.Equal(3, attempts.Select(a => a.Nonce).Distinct().Count());
         Assert.Equal(1, _bureau.CaseCount);
     }
 
     [Fact]
-    public async Task DeliverAsync_BusyBeyondRetryBudget_Transient()
+    public async Task HandOffAsync_BusyBeyondRetryBudget_Transient()
     {
         _bureau.GivenBusy(10);
 
-        var outcome = await Adapter().DeliverAsync(GaTestData.Application("GA-001"), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(GaTestData.Application("GA-001"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Transient, outcome.Kind);
         Assert.Equal("9001", outcome.DepartmentCode);
         Assert.Equal(4, _bureau.ReceivedApplications.Count);
         Assert.Equal(0, _bureau.CaseCount);
     }
 
     [Fact]
-    public async Task DeliverAsync_SameApplicationTwice_OriginalCaseNeverASecond()
+    public async Task HandOffAsync_SameApplicationTwice_OriginalCaseNeverASecond()
     {
         var application = GaTestData.Application("GA-006");
 
-        var first = await Adapter().DeliverAsync(application, CancellationToken.None);
-        var second = await Adapter().DeliverAsync(application, CancellationToken.None);
+        var first = await Adapter().HandOffAsync(application, CancellationToken.None);
+        var second = await Adapter().HandOffAsync(application, CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Received, second.Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, second.Kind);
         Assert.Equal("2004", second.DepartmentCode);
         Assert.Equal(first.CaseNumber, second.CaseNumber);
         Assert.Equal(1, _bureau.CaseCount);
     }
 
     [Fact]
-    public async Task DeliverAsync_IntakeRejection_RejectedWithoutRetry()
+    public async Task HandOffAsync_IntakeRejection_RejectedWithoutRetry()
     {
         _bureau.GivenIntakeRejection("申请人户籍在本市，无需办理居住登记");
 
-        var outcome = await Adapter().DeliverAsync(GaTestData.Application("GA-001"), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(GaTestData.Application("GA-001"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Rejected, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Rejected, outcome.Kind);
         Assert.Equal(ApplicationStatus.Rejected, outcome.Status);
         Assert.Equal("申请人户籍在本市，无需办理居住登记", outcome.DepartmentMessage);
         Assert.Single(_bureau.ReceivedApplications);
@@ -163,51 +163,51 @@ public sealed class PublicSecurityClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeliverAsync_MissingElement_InvalidWithoutRetry()
+    public async Task HandOffAsync_MissingElement_InvalidWithoutRetry()
     {
         _bureau.GivenMissingElement("XZZ");
 
-        var outcome = await Adapter().DeliverAsync(GaTestData.Application("GA-001"), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(GaTestData.Application("GA-001"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Invalid, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Invalid, outcome.Kind);
         Assert.Equal("2002", outcome.DepartmentCode);
         Assert.Contains("XZZ", outcome.DepartmentMessage, StringComparison.Ordinal);
         Assert.Single(_bureau.ReceivedApplications);
     }
 
     [Fact]
-    public async Task DeliverAsync_TenantIdWithBadCheckDigit_InvalidFromStrictBureau()
+    public async Task HandOffAsync_TenantIdWithBadCheckDigit_InvalidFromStrictBureau()
     {
         var form = GaTestData.Form("GA-006");
         form["tenants"]![0]!["idNumber"] = "341302199305172314";
 
-        var outcome = await Adapter().DeliverAsync(GaTestData.Application("GA-006", form: form), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(GaTestData.Application("GA-006", form: form), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Invalid, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Invalid, outcome.Kind);
         Assert.Equal("2001", outcome.DepartmentCode);
         Assert.Single(_bureau.ReceivedApplications);
     }
 
     [Fact]
-    public async Task DeliverAsync_FormLacksRequiredField_InvalidWithoutSending()
+    public async Task HandOffAsync_FormLacksRequiredField_InvalidWithoutSending()
     {
         var form = GaTestData.Form("GA-004");
         form.Remove("purposeDescription");
 
-        var outcome = await Adapter().DeliverAsync(GaTestData.Application("GA-004", form: form), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(GaTestData.Application("GA-004", form: form), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Invalid, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Invalid, outcome.Kind);
         Assert.Empty(_bureau.ReceivedApplications);
     }
 
     [Fact]
-    public async Task DeliverAsync_MaintenanceWithRetryAfter_HeldAfterOneCallNeverRetriedInTheClient()
+    public async Task HandOffAsync_MaintenanceWithRetryAfter_HeldAfterOneCallNeverRetriedInTheClient()
     {
         _bureau.GivenUnavailable(10, TimeSpan.FromMinutes(30));
 
-        var outcome = await Adapter().DeliverAsync(GaTestData.Application("GA-002"), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(GaTestData.Application("GA-002"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Held, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Held, outcome.Kind);
         Assert.Equal("HTTP 503", outcome.DepartmentCode);
         Assert.Equal(TimeSpan.FromMinutes(30), outcome.RetryAfter);
         Assert.Equal(503, Assert.Single(_bureau.ReceivedApplications).HttpStatus);
@@ -218,7 +218,7 @@ public sealed class PublicSecurityClientTests : IAsyncLifetime
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task DeliverAsync_AfterRetryAfter_NoCallForAnyApplicationUntilThatTime(bool asHttpDate)
+    public async Task HandOffAsync_AfterRetryAfter_NoCallForAnyApplicationUntilThatTime(bool asHttpDate)
     {
         var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         await using var bureau = GaTestData.Bureau(clock);
@@ -228,82 +228,82 @@ public sealed class PublicSecurityClientTests : IAsyncLifetime
         var first = GaTestData.Application("GA-002");
         var other = GaTestData.Application("GA-004");
 
-        var maintenance = await adapter.DeliverAsync(first, CancellationToken.None);
+        var maintenance = await adapter.HandOffAsync(first, CancellationToken.None);
         var announced = bureau.ReceivedApplications[0].At + (maintenance.RetryAfter ?? TimeSpan.Zero);
         clock.Advance(TimeSpan.FromSeconds(60));
-        var sameLater = await adapter.DeliverAsync(first, CancellationToken.None);
-        var otherLater = await adapter.DeliverAsync(other, CancellationToken.None);
+        var sameLater = await adapter.HandOffAsync(first, CancellationToken.None);
+        var otherLater = await adapter.HandOffAsync(other, CancellationToken.None);
         clock.SetUtcNow(announced - TimeSpan.FromMilliseconds(1));
-        var justBefore = await adapter.DeliverAsync(other, CancellationToken.None);
+        var justBefore = await adapter.HandOffAsync(other, CancellationToken.None);
         clock.SetUtcNow(announced);
-        var after = await adapter.DeliverAsync(other, CancellationToken.None);
+        var after = await adapter.HandOffAsync(other, CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Held, maintenance.Kind);
+        Assert.Equal(HandoffOutcomeKind.Held, maintenance.Kind);
         Assert.InRange(maintenance.RetryAfter!.Value, TimeSpan.FromSeconds(119), TimeSpan.FromSeconds(121));
-        Assert.All([sameLater, otherLater, justBefore], held => Assert.Equal((DeliveryOutcomeKind.Held, "held"), (held.Kind, held.DepartmentCode)));
+        Assert.All([sameLater, otherLater, justBefore], held => Assert.Equal((HandoffOutcomeKind.Held, "held"), (held.Kind, held.DepartmentCode)));
         Assert.Equal(announced - bureau.ReceivedApplications[0].At - TimeSpan.FromSeconds(60), sameLater.RetryAfter);
         Assert.Equal(TimeSpan.FromMilliseconds(1), justBefore.RetryAfter);
         Assert.All([sameLater, otherLater, justBefore], held => Assert.Empty(held.Calls ?? []));
-        Assert.Equal(DeliveryOutcomeKind.Received, after.Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, after.Kind);
         var calls = bureau.ReceivedApplications;
         Assert.Equal([503, 200], calls.Select(c => c.HttpStatus));
         Assert.True(calls[1].At >= announced, $"called at {calls[1].At:O}, announced {announced:O}");
     }
 
     [Fact]
-    public async Task DeliverAsync_ConnectionRefused_Transient()
+    public async Task HandOffAsync_ConnectionRefused_Transient()
     {
         await using var hub = Hub(new Uri($"http://127.0.0.1:{UnusedPort()}"));
 
-        var outcome = await hub.GetRequiredService<PublicSecurityClient>().DeliverAsync(GaTestData.Application("GA-001"), CancellationToken.None);
+        var outcome = await hub.GetRequiredService<PublicSecurityClient>().HandOffAsync(GaTestData.Application("GA-001"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Transient, outcome.Kind);
         Assert.NotNull(outcome.RequestPayload);
     }
 
     [Fact]
-    public async Task DeliverAsync_WrongKey_ConfigurationFaultWithoutRetry()
+    public async Task HandOffAsync_WrongKey_ConfigurationFaultWithoutRetry()
     {
         await using var hub = Hub(_bureau.BaseUrl, key: [.. GaTestData.Key.Reverse()]);
 
-        var outcome = await hub.GetRequiredService<PublicSecurityClient>().DeliverAsync(GaTestData.Application("GA-001"), CancellationToken.None);
+        var outcome = await hub.GetRequiredService<PublicSecurityClient>().HandOffAsync(GaTestData.Application("GA-001"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.ConfigurationFault, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.ConfigurationFault, outcome.Kind);
         Assert.Equal("1001", outcome.DepartmentCode);
         Assert.Null(outcome.Status);
         Assert.Single(_bureau.ReceivedApplications);
     }
 
     [Fact]
-    public async Task DeliverAsync_BureauClockTenMinutesAhead_ConfigurationFault()
+    public async Task HandOffAsync_BureauClockTenMinutesAhead_ConfigurationFault()
     {
         await using var bureau = GaTestData.Bureau(new FakeTimeProvider(TimeProvider.System.GetUtcNow().AddMinutes(10)));
         await using var hub = Hub(bureau.BaseUrl);
 
-        var outcome = await hub.GetRequiredService<PublicSecurityClient>().DeliverAsync(GaTestData.Application("GA-003"), CancellationToken.None);
+        var outcome = await hub.GetRequiredService<PublicSecurityClient>().HandOffAsync(GaTestData.Application("GA-003"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.ConfigurationFault, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.ConfigurationFault, outcome.Kind);
         Assert.Equal("1002", outcome.DepartmentCode);
     }
 
     [Fact]
-    public async Task DeliverAsync_AnswerLaterThanAttemptTimeout_RetryFindsTheOriginalCase()
+    public async Task HandOffAsync_AnswerLaterThanAttemptTimeout_RetryFindsTheOriginalCase()
     {
         await using var hub = Hub(_bureau.BaseUrl, resilience: new Dictionary<string, string> { ["AttemptTimeout"] = "00:00:00.300" });
         _bureau.GivenSlow(TimeSpan.FromSeconds(2));
         var application = GaTestData.Application("GA-001");
 
-        var outcome = await hub.GetRequiredService<PublicSecurityClient>().DeliverAsync(application, CancellationToken.None);
+        var outcome = await hub.GetRequiredService<PublicSecurityClient>().HandOffAsync(application, CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Received, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, outcome.Kind);
         Assert.Equal("2004", outcome.DepartmentCode);
-        Assert.Equal(_bureau.CaseNumberFor(application.DeliveryKey), outcome.CaseNumber);
+        Assert.Equal(_bureau.CaseNumberFor(application.HandoffKey), outcome.CaseNumber);
         Assert.Equal(["0000", "2004"], _bureau.ReceivedApplications.Select(a => a.Code));
         Assert.Equal(1, _bureau.CaseCount);
     }
 
     [Fact]
-    public async Task DeliverAsync_EveryAttemptTooSlow_Transient()
+    public async Task HandOffAsync_EveryAttemptTooSlow_Transient()
     {
         await using var hub = Hub(_bureau.BaseUrl, resilience: new Dictionary<string, string>
         {
@@ -312,14 +312,14 @@ public sealed class PublicSecurityClientTests : IAsyncLifetime
         });
         _bureau.GivenSlow(TimeSpan.FromSeconds(2), times: 2);
 
-        var outcome = await hub.GetRequiredService<PublicSecurityClient>().DeliverAsync(GaTestData.Application("GA-003"), CancellationToken.None);
+        var outcome = await hub.GetRequiredService<PublicSecurityClient>().HandOffAsync(GaTestData.Application("GA-003"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Transient, outcome.Kind);
         Assert.Equal(2, _bureau.ReceivedApplications.Count);
     }
 
     [Fact]
-    public async Task DeliverAsync_BureauKeepsFailing_CircuitOpensAndStopsCalling()
+    public async Task HandOffAsync_BureauKeepsFailing_CircuitOpensAndStopsCalling()
     {
         await using var hub = Hub(_bureau.BaseUrl, resilience: new Dictionary<string, string>
         {
@@ -330,24 +330,24 @@ public sealed class PublicSecurityClientTests : IAsyncLifetime
         var client = hub.GetRequiredService<PublicSecurityClient>();
         _bureau.GivenBusy(100);
 
-        var first = await client.DeliverAsync(GaTestData.Application("GA-003"), CancellationToken.None);
-        var second = await client.DeliverAsync(GaTestData.Application("GA-003"), CancellationToken.None);
+        var first = await client.HandOffAsync(GaTestData.Application("GA-003"), CancellationToken.None);
+        var second = await client.HandOffAsync(GaTestData.Application("GA-003"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Transient, first.Kind);
-        Assert.Equal(DeliveryOutcomeKind.Transient, second.Kind);
+        Assert.Equal(HandoffOutcomeKind.Transient, first.Kind);
+        Assert.Equal(HandoffOutcomeKind.Transient, second.Kind);
         Assert.Equal(TimeSpan.FromSeconds(30), second.RetryAfter);
         Assert.Equal(2, _bureau.ReceivedApplications.Count);
     }
 
     [Fact]
-    public async Task DeliverAsync_CallerCancels_CancellationEscapes()
+    public async Task HandOffAsync_CallerCancels_CancellationEscapes()
     {
         _bureau.GivenBusy(10);
         using var cancellation = new CancellationTokenSource();
         await cancellation.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            Adapter().DeliverAsync(GaTestData.Application("GA-001"), cancellation.Token));
+            Adapter().HandOffAsync(GaTestData.Application("GA-001"), cancellation.Token));
     }
 
     [Fact]

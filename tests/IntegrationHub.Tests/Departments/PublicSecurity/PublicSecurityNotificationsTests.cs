@@ -31,7 +31,7 @@ public sealed class PublicSecurityNotificationsTests
         Assert.Equal("<NotifyAck><Code>0000</Code></NotifyAck>", response.Body);
         var report = Assert.Single(_sink.Reports);
         Assert.Equal(ApplicationStatus.Approved, report.Status);
-        Assert.Equal("HUB-1", report.DeliveryKey);
+        Assert.Equal("HUB-1", report.HandoffKey);
         Assert.Equal("GA3203022026112800001", report.CaseNumber);
         Assert.Equal("准予办理", report.Reason);
     }
@@ -124,19 +124,19 @@ public sealed class PublicSecurityNotificationsTests
     }
 
     [Fact]
-    public async Task SendNotificationAsync_ThroughKestrel_DeliveryKeyFromTheBureausCase()
+    public async Task SendNotificationAsync_ThroughKestrel_HandoffKeyFromTheBureausCase()
     {
         await using var host = await StartHostAsync();
         await using var bureau = GaTestData.Bureau(notifyUrl: host.Url);
         await using var hub = HubServices(bureau.BaseUrl);
         var application = GaTestData.Application("GA-001");
-        var delivered = await hub.GetRequiredService<IDepartmentAdapter>().DeliverAsync(application, CancellationToken.None);
+        var delivered = await hub.GetRequiredService<IDepartmentAdapter>().HandOffAsync(application, CancellationToken.None);
 
         var reply = await bureau.SendNotificationAsync(delivered.CaseNumber!, "03", "请补充房屋租赁合同", new DateTimeOffset(2026, 11, 29, 10, 15, 0, TimeSpan.FromHours(8)));
 
         Assert.True(reply.Acknowledged, $"{reply.Status} {reply.Body}");
         var report = Assert.Single(_sink.Reports);
-        Assert.Equal(application.DeliveryKey, report.DeliveryKey);
+        Assert.Equal(application.HandoffKey, report.HandoffKey);
         Assert.Equal(ApplicationStatus.SupplementRequired, report.Status);
         Assert.Equal("请补充房屋租赁合同", report.Reason);
     }
@@ -165,7 +165,7 @@ public sealed class PublicSecurityNotificationsTests
         // The hub's store fails once: the bureau gets a 500, no ack, and re-sends the same notification.
         _sink.FailNext = 1;
         var application = GaTestData.Application("GA-002");
-        await hub.GetRequiredService<IDepartmentAdapter>().DeliverAsync(application, CancellationToken.None);
+        await hub.GetRequiredService<IDepartmentAdapter>().HandOffAsync(application, CancellationToken.None);
 
         var deadline = TimeProvider.System.GetUtcNow().AddSeconds(15);
         while (_sink.Reports.Count < 3 && TimeProvider.System.GetUtcNow() < deadline)
@@ -174,7 +174,7 @@ public sealed class PublicSecurityNotificationsTests
         }
 
         Assert.Equal([ApplicationStatus.Accepted, ApplicationStatus.InReview, ApplicationStatus.Approved], _sink.Reports.Select(r => r.Status));
-        Assert.All(_sink.Reports, r => Assert.Equal(application.DeliveryKey, r.DeliveryKey));
+        Assert.All(_sink.Reports, r => Assert.Equal(application.HandoffKey, r.HandoffKey));
     }
 
     private async Task<Answer> ReceiveAsync(SignedRequest signed)

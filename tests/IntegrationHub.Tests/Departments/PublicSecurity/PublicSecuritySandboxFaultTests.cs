@@ -25,13 +25,13 @@ public sealed class PublicSecuritySandboxFaultTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeliverAsync_AnswerDropped_OneCaseAndEveryRepeatAnswered2004()
+    public async Task HandOffAsync_AnswerDropped_OneCaseAndEveryRepeatAnswered2004()
     {
         _bureau.Faults = new SandboxFaults(new SandboxFaultRates { DroppedAnswer = 1 }, 1, TimeProvider.System);
 
         var outcome = await Deliver("GA-001");
 
-        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Transient, outcome.Kind);
         Assert.Equal(1, _bureau.CaseCount);
         Assert.Equal("0000", _bureau.ReceivedApplications[0].Code);
         Assert.All(_bureau.ReceivedApplications.Skip(1), a => Assert.Equal("2004", a.Code));
@@ -39,67 +39,67 @@ public sealed class PublicSecuritySandboxFaultTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeliverAsync_InstantAnswerLostThen2004_AsksAgainUnderAFreshLshAndCompletes()
+    public async Task HandOffAsync_InstantAnswerLostThen2004_AsksAgainUnderAFreshLshAndCompletes()
     {
         _bureau.GivenIdCardProgress("03", "鼓楼分局户政大厅");
         _bureau.Faults = new SandboxFaults(new SandboxFaultRates { DroppedAnswer = 1 }, 4, TimeProvider.System);
         var application = GaTestData.Application("GA-005");
-        var lost = await _hub.GetRequiredService<PublicSecurityClient>().DeliverAsync(application, CancellationToken.None);
+        var lost = await _hub.GetRequiredService<PublicSecurityClient>().HandOffAsync(application, CancellationToken.None);
         _bureau.Faults = null;
 
-        var outcome = await _hub.GetRequiredService<PublicSecurityClient>().DeliverAsync(application, CancellationToken.None);
+        var outcome = await _hub.GetRequiredService<PublicSecurityClient>().HandOffAsync(application, CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Transient, lost.Kind);
-        Assert.Equal(DeliveryOutcomeKind.Completed, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Transient, lost.Kind);
+        Assert.Equal(HandoffOutcomeKind.Completed, outcome.Kind);
         Assert.Equal("03", outcome.Result!["jd"]!.GetValue<string>());
         var received = _bureau.ReceivedApplications;
         Assert.Equal("0001", received[0].Code);
         Assert.All(received.Skip(1).SkipLast(1), a => Assert.Equal("2004", a.Code));
         Assert.Equal("0001", received[^1].Code);
-        Assert.StartsWith(application.DeliveryKey[..33] + "-Q", received[^1].Lsh, StringComparison.Ordinal);
+        Assert.StartsWith(application.HandoffKey[..33] + "-Q", received[^1].Lsh, StringComparison.Ordinal);
         Assert.Equal(2, outcome.Calls!.Count);
     }
 
     [Fact]
-    public async Task DeliverAsync_Busy_9001AndNoCase()
+    public async Task HandOffAsync_Busy_9001AndNoCase()
     {
         _bureau.Faults = new SandboxFaults(new SandboxFaultRates { Busy = 1 }, 2, TimeProvider.System);
 
         var outcome = await Deliver("GA-002");
 
-        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Transient, outcome.Kind);
         Assert.Equal(0, _bureau.CaseCount);
         Assert.All(_bureau.ReceivedApplications, a => Assert.Equal("9001", a.Code));
     }
 
     [Fact]
-    public async Task DeliverAsync_InsideMaintenanceWindow_503WithRetryAfterToItsEndAndNoCase()
+    public async Task HandOffAsync_InsideMaintenanceWindow_503WithRetryAfterToItsEndAndNoCase()
     {
         var now = TimeProvider.System.GetUtcNow();
         _bureau.Faults = new SandboxFaults(new SandboxFaultRates { MaintenanceFrom = now, MaintenanceUntil = now.AddMinutes(10) }, 3, TimeProvider.System);
 
         var outcome = await Deliver("GA-003");
 
-        Assert.Equal(DeliveryOutcomeKind.Held, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Held, outcome.Kind);
         Assert.InRange(outcome.RetryAfter!.Value, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
         Assert.Equal(0, _bureau.CaseCount);
         Assert.All(_bureau.ReceivedApplications, a => Assert.Equal(503, a.HttpStatus));
     }
 
     [Fact]
-    public async Task DeliverAsync_503WithoutRetryAfter_TransientNotHeldAndNoCase()
+    public async Task HandOffAsync_503WithoutRetryAfter_TransientNotHeldAndNoCase()
     {
         _bureau.Faults = new SandboxFaults(new SandboxFaultRates { Unavailable = 1, UnavailableAnnouncesRetryAfter = false }, 6, TimeProvider.System);
 
         var outcome = await Deliver("GA-004");
 
-        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Transient, outcome.Kind);
         Assert.Null(outcome.RetryAfter);
         Assert.Equal(0, _bureau.CaseCount);
         Assert.All(_bureau.ReceivedApplications, a => Assert.Equal(503, a.HttpStatus));
         Assert.Equal(_bureau.ReceivedApplications.Count, _bureau.Faults.Counts["503 without Retry-After"]);
     }
 
-    private Task<DeliveryOutcome> Deliver(string item) =>
-        _hub.GetRequiredService<PublicSecurityClient>().DeliverAsync(GaTestData.Application(item), CancellationToken.None);
+    private Task<HandoffOutcome> Deliver(string item) =>
+        _hub.GetRequiredService<PublicSecurityClient>().HandOffAsync(GaTestData.Application(item), CancellationToken.None);
 }

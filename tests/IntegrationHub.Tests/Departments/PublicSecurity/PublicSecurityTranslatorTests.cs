@@ -39,7 +39,7 @@ public sealed class PublicSecurityTranslatorTests
         var head = xml.Element("Head")!;
         Assert.Equal(["YWLX", "LSH", "SQSJ", "SQQD", "SSXQ"], Names(head));
         Assert.Equal(businessType, head.Element("YWLX")!.Value);
-        Assert.Equal(application.DeliveryKey, head.Element("LSH")!.Value);
+        Assert.Equal(application.HandoffKey, head.Element("LSH")!.Value);
         Assert.Equal("20261128093000", head.Element("SQSJ")!.Value);
         Assert.Equal("SQPT", head.Element("SQQD")!.Value);
         Assert.Equal("320302", head.Element("SSXQ")!.Value);
@@ -222,7 +222,7 @@ public sealed class PublicSecurityTranslatorTests
     {
         var outcome = Outcome("<Response><Code>0000</Code><Message>接收成功</Message><SLBH>GA3203022026112800001</SLBH></Response>");
 
-        Assert.Equal(DeliveryOutcomeKind.Received, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, outcome.Kind);
         Assert.Equal("GA3203022026112800001", outcome.CaseNumber);
         Assert.Equal("0000", outcome.DepartmentCode);
         Assert.Null(outcome.Status);
@@ -234,7 +234,7 @@ public sealed class PublicSecurityTranslatorTests
         var outcome = Outcome(
             """<?xml version="1.0" encoding="GB18030"?><Response><Code>0001</Code><Message>办理完成</Message><SLBH>GA3203022026112800002</SLBH><Result><JD>03</JD><LQDD>鼓楼分局户政服务大厅</LQDD></Result></Response>""");
 
-        Assert.Equal(DeliveryOutcomeKind.Completed, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Completed, outcome.Kind);
         Assert.Equal(ApplicationStatus.Approved, outcome.Status);
         Assert.Equal("GA3203022026112800002", outcome.CaseNumber);
         Assert.Equal("03", outcome.Result!["jd"]!.GetValue<string>());
@@ -256,22 +256,22 @@ public sealed class PublicSecurityTranslatorTests
     {
         var outcome = Outcome("<Response><Code>2004</Code><Message>流水号重复</Message><SLBH>GA3203022026112800001</SLBH></Response>");
 
-        Assert.Equal(DeliveryOutcomeKind.Received, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, outcome.Kind);
         Assert.Equal("GA3203022026112800001", outcome.CaseNumber);
         Assert.Equal("2004", outcome.DepartmentCode);
     }
 
     [Theory]
-    [InlineData("1001", DeliveryOutcomeKind.ConfigurationFault)]
-    [InlineData("1002", DeliveryOutcomeKind.ConfigurationFault)]
-    [InlineData("1003", DeliveryOutcomeKind.ConfigurationFault)]
-    [InlineData("1004", DeliveryOutcomeKind.ConfigurationFault)]
-    [InlineData("2001", DeliveryOutcomeKind.Invalid)]
-    [InlineData("2002", DeliveryOutcomeKind.Invalid)]
-    [InlineData("2003", DeliveryOutcomeKind.Invalid)]
-    [InlineData("9001", DeliveryOutcomeKind.Transient)]
-    [InlineData("5555", DeliveryOutcomeKind.Transient)]
-    public void ToOutcome_ErrorCodes_MapToKind(string code, DeliveryOutcomeKind kind)
+    [InlineData("1001", HandoffOutcomeKind.ConfigurationFault)]
+    [InlineData("1002", HandoffOutcomeKind.ConfigurationFault)]
+    [InlineData("1003", HandoffOutcomeKind.ConfigurationFault)]
+    [InlineData("1004", HandoffOutcomeKind.ConfigurationFault)]
+    [InlineData("2001", HandoffOutcomeKind.Invalid)]
+    [InlineData("2002", HandoffOutcomeKind.Invalid)]
+    [InlineData("2003", HandoffOutcomeKind.Invalid)]
+    [InlineData("9001", HandoffOutcomeKind.Transient)]
+    [InlineData("5555", HandoffOutcomeKind.Transient)]
+    public void ToOutcome_ErrorCodes_MapToKind(string code, HandoffOutcomeKind kind)
     {
         var outcome = Outcome($"<Response><Code>{code}</Code><Message>说明</Message></Response>");
 
@@ -286,7 +286,7 @@ public sealed class PublicSecurityTranslatorTests
     {
         var outcome = Outcome("<Response><Code>3001</Code><Message>申请人已在本市登记居住</Message></Response>");
 
-        Assert.Equal(DeliveryOutcomeKind.Rejected, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Rejected, outcome.Kind);
         Assert.Equal(ApplicationStatus.Rejected, outcome.Status);
         Assert.Equal("申请人已在本市登记居住", outcome.DepartmentMessage);
     }
@@ -332,7 +332,7 @@ public sealed class PublicSecurityTranslatorTests
 
         Assert.Equal(status, report.Status);
         Assert.Equal("GA", report.Department);
-        Assert.Equal("HUB-1", report.DeliveryKey);
+        Assert.Equal("HUB-1", report.HandoffKey);
         Assert.Equal("GA3203022026112800001", report.CaseNumber);
         Assert.Equal("意见", report.Reason);
         Assert.Equal(blzt, report.DepartmentCode);
@@ -347,7 +347,7 @@ public sealed class PublicSecurityTranslatorTests
         var report = PublicSecurityTranslator.ToReport(Gb18030.GetBytes(
             "<Notify><SLBH>GA3203022026112800001</SLBH><BLZT>04</BLZT><BLSJ>20261129101500</BLSJ></Notify>"));
 
-        Assert.Null(report.DeliveryKey);
+        Assert.Null(report.HandoffKey);
         Assert.Null(report.Reason);
     }
 
@@ -385,5 +385,5 @@ public sealed class PublicSecurityTranslatorTests
 
     private static string[] Names(XElement parent) => [.. parent.Elements().Select(e => e.Name.LocalName)];
 
-    private static DeliveryOutcome Outcome(string xml) => PublicSecurityTranslator.ToOutcome(Gb18030.GetBytes(xml));
+    private static HandoffOutcome Outcome(string xml) => PublicSecurityTranslator.ToOutcome(Gb18030.GetBytes(xml));
 }

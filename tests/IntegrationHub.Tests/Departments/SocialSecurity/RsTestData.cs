@@ -32,7 +32,7 @@ internal static class RsTestData
     public static CanonicalApplication Application(string code, string sample = "valid", JsonObject? form = null, Applicant? applicant = null, string? transId = null) =>
         new(Guid.NewGuid().ToString("N"), code, transId ?? NewTransId(), SubmittedAt, applicant ?? Applicant, form ?? Form(code, sample), [], null);
 
-    // The hub's delivery key: the application id, 32 lowercase hex characters.
+    // The hub's hand-off key: the application id, 32 lowercase hex characters.
     public static string NewTransId() => Guid.CreateVersion7().ToString("N");
 
     /// <summary>The hub's settings with retries milliseconds apart; <paramref name="overrides"/> replaces keys under the section.</summary>

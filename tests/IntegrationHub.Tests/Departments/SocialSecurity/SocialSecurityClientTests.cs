@@ -46,28 +46,28 @@ public sealed class SocialSecurityClientTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(AllSamples))]
-    public async Task DeliverAsync_EachItemSample_AcceptedByStrictGateway(string code, string sample)
+    public async Task HandOffAsync_EachItemSample_AcceptedByStrictGateway(string code, string sample)
     {
         var application = RsTestData.Application(code, sample);
 
-        var outcome = await Adapter().DeliverAsync(application, CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(application, CancellationToken.None);
 
         var call = Assert.Single(_gateway.ReceivedCalls);
         var instant = code is "RS-003" or "RS-005";
         Assert.True(call.RetCode == (instant ? "0001" : "0000"), $"{code}/{sample}: {call.RetCode} {call.RetMsg}");
-        Assert.Equal(instant ? DeliveryOutcomeKind.Completed : DeliveryOutcomeKind.Received, outcome.Kind);
-        Assert.Equal(_gateway.CaseNumberFor(application.DeliveryKey), outcome.CaseNumber);
+        Assert.Equal(instant ? HandoffOutcomeKind.Completed : HandoffOutcomeKind.Received, outcome.Kind);
+        Assert.Equal(_gateway.CaseNumberFor(application.HandoffKey), outcome.CaseNumber);
         Assert.Equal(1, _gateway.CaseCount);
-        Assert.Equal(application.DeliveryKey, call.TransId);
+        Assert.Equal(application.HandoffKey, call.TransId);
         Assert.Contains(outcome.CaseNumber!, outcome.ResponsePayload, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task DeliverAsync_Request_DocumentedEnvelopeAndExactPayloadForOperators()
+    public async Task HandOffAsync_Request_DocumentedEnvelopeAndExactPayloadForOperators()
     {
         var application = RsTestData.Application("RS-001");
 
-        var outcome = await Adapter().DeliverAsync(application, CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(application, CancellationToken.None);
 
         var call = Assert.Single(_gateway.ReceivedCalls);
         Assert.Equal("application/json; charset=utf-8", call.ContentType);
@@ -82,69 +82,69 @@ public sealed class SocialSecurityClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeliverAsync_SameApplicationTwice_OriginalCaseNeverASecond()
+    public async Task HandOffAsync_SameApplicationTwice_OriginalCaseNeverASecond()
     {
         var application = RsTestData.Application("RS-006");
 
-        var first = await Adapter().DeliverAsync(application, CancellationToken.None);
-        var second = await Adapter().DeliverAsync(application, CancellationToken.None);
+        var first = await Adapter().HandOffAsync(application, CancellationToken.None);
+        var second = await Adapter().HandOffAsync(application, CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Received, second.Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, second.Kind);
         Assert.Equal("2001", second.DepartmentCode);
         Assert.Equal(first.CaseNumber, second.CaseNumber);
         Assert.Equal(1, _gateway.CaseCount);
     }
 
     [Fact]
-    public async Task DeliverAsync_BusyOnceThenFree_OneCaseSameTransIdSameBody()
+    public async Task HandOffAsync_BusyOnceThenFree_OneCaseSameTransIdSameBody()
     {
         _gateway.GivenBusy();
         var application = RsTestData.Application("RS-001");
 
-        var outcome = await Adapter().DeliverAsync(application, CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(application, CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Received, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, outcome.Kind);
         var calls = _gateway.ReceivedCalls;
         Assert.Equal(["9001", "0000"], calls.Select(c => c.RetCode));
-        Assert.All(calls, c => Assert.Equal(application.DeliveryKey, c.TransId));
+        Assert.All(calls, c => Assert.Equal(application.HandoffKey, c.TransId));
         Assert.Single(calls.Select(c => c.Body).Distinct());
         Assert.Equal(1, _gateway.CaseCount);
     }
 
     [Fact]
-    public async Task DeliverAsync_BusyBeyondRetryBudget_Transient()
+    public async Task HandOffAsync_BusyBeyondRetryBudget_Transient()
     {
         _gateway.GivenBusy(10);
 
-        var outcome = await Adapter().DeliverAsync(RsTestData.Application("RS-008"), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(RsTestData.Application("RS-008"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Transient, outcome.Kind);
         Assert.Equal("9001", outcome.DepartmentCode);
         Assert.Equal(4, _gateway.ReceivedCalls.Count);
         Assert.Equal(0, _gateway.CaseCount);
     }
 
     [Fact]
-    public async Task DeliverAsync_InternalTimeoutOnce_RetriedAndReceived()
+    public async Task HandOffAsync_InternalTimeoutOnce_RetriedAndReceived()
     {
         _gateway.GivenRetCode("9002", "内部处理超时");
 
-        var outcome = await Adapter().DeliverAsync(RsTestData.Application("RS-008"), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(RsTestData.Application("RS-008"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Received, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, outcome.Kind);
         Assert.Equal(["9002", "0000"], _gateway.ReceivedCalls.Select(c => c.RetCode));
     }
 
     [Theory]
     [InlineData("8001", "该人员已参加城乡居民基本养老保险")]
     [InlineData("8002", "不符合参保条件：已参加企业职工基本养老保险")]
-    public async Task DeliverAsync_NotAccepted_RejectedWithReasonWithoutRetry(string code, string reason)
+    public async Task HandOffAsync_NotAccepted_RejectedWithReasonWithoutRetry(string code, string reason)
     {
         _gateway.GivenRetCode(code, reason);
 
-        var outcome = await Adapter().DeliverAsync(RsTestData.Application("RS-001"), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(RsTestData.Application("RS-001"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Rejected, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Rejected, outcome.Kind);
         Assert.Equal(ApplicationStatus.Rejected, outcome.Status);
         Assert.Equal(reason, outcome.DepartmentMessage);
         Assert.Single(_gateway.ReceivedCalls);
@@ -152,48 +152,48 @@ public sealed class SocialSecurityClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeliverAsync_RequiredFieldMissing_InvalidWithoutRetry()
+    public async Task HandOffAsync_RequiredFieldMissing_InvalidWithoutRetry()
     {
         _gateway.GivenRetCode("1002", "缺少必填字段：AAC009");
 
-        var outcome = await Adapter().DeliverAsync(RsTestData.Application("RS-001"), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(RsTestData.Application("RS-001"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Invalid, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Invalid, outcome.Kind);
         Assert.Equal("1002", outcome.DepartmentCode);
         Assert.Contains("AAC009", outcome.DepartmentMessage, StringComparison.Ordinal);
         Assert.Single(_gateway.ReceivedCalls);
     }
 
     [Fact]
-    public async Task DeliverAsync_IdNumberWithBadCheckDigit_InvalidFromStrictGateway()
+    public async Task HandOffAsync_IdNumberWithBadCheckDigit_InvalidFromStrictGateway()
     {
         var applicant = RsTestData.Applicant with { IdNumber = "320302198506121231" };
 
-        var outcome = await Adapter().DeliverAsync(RsTestData.Application("RS-005", applicant: applicant), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(RsTestData.Application("RS-005", applicant: applicant), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Invalid, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Invalid, outcome.Kind);
         Assert.Equal("1004", outcome.DepartmentCode);
         Assert.Single(_gateway.ReceivedCalls);
     }
 
     [Fact]
-    public async Task DeliverAsync_BirthDateDisagreesWithIdNumber_InvalidFromStrictGateway()
+    public async Task HandOffAsync_BirthDateDisagreesWithIdNumber_InvalidFromStrictGateway()
     {
         var applicant = RsTestData.Applicant with { BirthDate = new DateOnly(1985, 6, 13) };
 
-        var outcome = await Adapter().DeliverAsync(RsTestData.Application("RS-006", applicant: applicant), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(RsTestData.Application("RS-006", applicant: applicant), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Invalid, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Invalid, outcome.Kind);
         Assert.Equal("1004", outcome.DepartmentCode);
         Assert.Contains("AAC006", outcome.DepartmentMessage, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task DeliverAsync_Certificate_CompletedWithCertificateNumberAndCode()
+    public async Task HandOffAsync_Certificate_CompletedWithCertificateNumberAndCode()
     {
-        var outcome = await Adapter().DeliverAsync(RsTestData.Application("RS-003"), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(RsTestData.Application("RS-003"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Completed, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Completed, outcome.Kind);
         Assert.Equal(ApplicationStatus.Approved, outcome.Status);
         var result = Assert.IsType<JsonObject>(outcome.Result);
         Assert.Equal(["ZMBH", "YZM"], result.Select(p => p.Key));
@@ -201,61 +201,61 @@ public sealed class SocialSecurityClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeliverAsync_CardLoss_CompletedLost()
+    public async Task HandOffAsync_CardLoss_CompletedLost()
     {
-        var outcome = await Adapter().DeliverAsync(RsTestData.Application("RS-005"), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(RsTestData.Application("RS-005"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Completed, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Completed, outcome.Kind);
         Assert.Equal("""{"GSZT":"1"}""", outcome.Result!.ToJsonString());
     }
 
     [Fact]
-    public async Task DeliverAsync_RareCharacterName_ArrivesIntactAndSigned()
+    public async Task HandOffAsync_RareCharacterName_ArrivesIntactAndSigned()
     {
         var application = RsTestData.Application("RS-008", applicant: RsTestData.Applicant with { Name = "王𠈌" });
 
-        var outcome = await Adapter().DeliverAsync(application, CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(application, CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Received, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, outcome.Kind);
         Assert.Equal("王𠈌", JsonDocument.Parse(Assert.Single(_gateway.ReceivedCalls).Body!).RootElement.GetProperty("AAC003").GetString());
         Assert.Contains("王𠈌", outcome.RequestPayload, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task DeliverAsync_FormLacksRequiredField_InvalidWithoutSending()
+    public async Task HandOffAsync_FormLacksRequiredField_InvalidWithoutSending()
     {
         var form = RsTestData.Form("RS-004");
         form.Remove("employerName");
 
-        var outcome = await Adapter().DeliverAsync(RsTestData.Application("RS-004", form: form), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(RsTestData.Application("RS-004", form: form), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Invalid, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Invalid, outcome.Kind);
         Assert.Null(outcome.RequestPayload);
         Assert.Empty(_gateway.ReceivedCalls);
     }
 
     [Fact]
-    public async Task DeliverAsync_WrongKey_ConfigurationFaultWithoutRetry()
+    public async Task HandOffAsync_WrongKey_ConfigurationFaultWithoutRetry()
     {
         await using var hub = RsTestData.Hub(_gateway.BaseUrl, _clock, key: "not-the-issued-key");
 
-        var outcome = await hub.GetRequiredService<IDepartmentAdapter>().DeliverAsync(RsTestData.Application("RS-001"), CancellationToken.None);
+        var outcome = await hub.GetRequiredService<IDepartmentAdapter>().HandOffAsync(RsTestData.Application("RS-001"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.ConfigurationFault, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.ConfigurationFault, outcome.Kind);
         Assert.Equal("1001", outcome.DepartmentCode);
         Assert.Null(outcome.Status);
         Assert.Single(_gateway.ReceivedCalls);
     }
 
     [Fact]
-    public async Task DeliverAsync_GatewayClockTenMinutesAhead_ConfigurationFault()
+    public async Task HandOffAsync_GatewayClockTenMinutesAhead_ConfigurationFault()
     {
         await using var gateway = RsTestData.Gateway(new ShiftedClock(RsTestData.China(10, 10)));
         await using var hub = RsTestData.Hub(gateway.BaseUrl, _clock);
 
-        var outcome = await hub.GetRequiredService<IDepartmentAdapter>().DeliverAsync(RsTestData.Application("RS-001"), CancellationToken.None);
+        var outcome = await hub.GetRequiredService<IDepartmentAdapter>().HandOffAsync(RsTestData.Application("RS-001"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.ConfigurationFault, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.ConfigurationFault, outcome.Kind);
         Assert.Equal("1001", outcome.DepartmentCode);
     }
 
@@ -263,20 +263,20 @@ public sealed class SocialSecurityClientTests : IAsyncLifetime
     [InlineData(23, 30, 90)]
     [InlineData(0, 15, 45)]
     [InlineData(23, 0, 120)]
-    public async Task DeliverAsync_InsideNightlyWindow_HeldUntilOneWithoutCallingTheGateway(int hour, int minute, int minutesHeld)
+    public async Task HandOffAsync_InsideNightlyWindow_HeldUntilOneWithoutCallingTheGateway(int hour, int minute, int minutesHeld)
     {
         var night = new FakeTimeProvider(RsTestData.China(hour, minute));
         await using var hub = RsTestData.Hub(_gateway.BaseUrl, night);
 
-        var outcome = await hub.GetRequiredService<IDepartmentAdapter>().DeliverAsync(RsTestData.Application("RS-001"), CancellationToken.None);
+        var outcome = await hub.GetRequiredService<IDepartmentAdapter>().HandOffAsync(RsTestData.Application("RS-001"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Held, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Held, outcome.Kind);
         Assert.Equal(TimeSpan.FromMinutes(minutesHeld), outcome.RetryAfter);
         Assert.Empty(_gateway.ReceivedCalls);
     }
 
     [Fact]
-    public async Task DeliverAsync_SameDayJointTestingWindow_HeldInsideDeliveredAfter()
+    public async Task HandOffAsync_SameDayJointTestingWindow_HeldInsideDeliveredAfter()
     {
         var clock = new FakeTimeProvider(RsTestData.China(12, 10));
         await using var gateway = RsTestData.Gateway(clock);
@@ -288,18 +288,18 @@ public sealed class SocialSecurityClientTests : IAsyncLifetime
         var adapter = hub.GetRequiredService<IDepartmentAdapter>();
         var application = RsTestData.Application("RS-008");
 
-        var held = await adapter.DeliverAsync(application, CancellationToken.None);
+        var held = await adapter.HandOffAsync(application, CancellationToken.None);
         clock.Advance(held.RetryAfter!.Value);
-        var delivered = await adapter.DeliverAsync(application, CancellationToken.None);
+        var delivered = await adapter.HandOffAsync(application, CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Held, held.Kind);
+        Assert.Equal(HandoffOutcomeKind.Held, held.Kind);
         Assert.Equal(TimeSpan.FromMinutes(20), held.RetryAfter);
-        Assert.Equal(DeliveryOutcomeKind.Received, delivered.Kind);
+        Assert.Equal(HandoffOutcomeKind.Received, delivered.Kind);
         Assert.Single(gateway.ReceivedCalls);
     }
 
     [Fact]
-    public async Task DeliverAsync_GatewayAlreadyInMaintenance_HeldUntilWindowEndNotRetried()
+    public async Task HandOffAsync_GatewayAlreadyInMaintenance_HeldUntilWindowEndNotRetried()
     {
         // The gateway's clock three minutes ahead of ours: it is 23:01 there and 22:58 here.
         await using var gateway = RsTestData.Gateway(new ShiftedClock(RsTestData.China(23, 1)));
@@ -307,58 +307,58 @@ public sealed class SocialSecurityClientTests : IAsyncLifetime
 
         var application = RsTestData.Application("RS-001");
 
-        var outcome = await hub.GetRequiredService<IDepartmentAdapter>().DeliverAsync(application, CancellationToken.None);
+        var outcome = await hub.GetRequiredService<IDepartmentAdapter>().HandOffAsync(application, CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Held, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Held, outcome.Kind);
         Assert.Equal("9003", outcome.DepartmentCode);
         Assert.InRange(outcome.RetryAfter!.Value, TimeSpan.FromMinutes(121), TimeSpan.FromMinutes(122));
-        Assert.Equal(application.DeliveryKey, Assert.Single(gateway.ReceivedCalls).TransId);
+        Assert.Equal(application.HandoffKey, Assert.Single(gateway.ReceivedCalls).TransId);
         Assert.Equal(0, gateway.CaseCount);
     }
 
     [Fact]
-    public async Task DeliverAsync_GatewayMaintenanceOurWindowDoesNotExplain_HeldBriefly()
+    public async Task HandOffAsync_GatewayMaintenanceOurWindowDoesNotExplain_HeldBriefly()
     {
         _gateway.GivenMaintenance(true);
 
-        var outcome = await Adapter().DeliverAsync(RsTestData.Application("RS-001"), CancellationToken.None);
+        var outcome = await Adapter().HandOffAsync(RsTestData.Application("RS-001"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Held, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Held, outcome.Kind);
         Assert.Equal(TimeSpan.FromMinutes(1), outcome.RetryAfter);
         Assert.Single(_gateway.ReceivedCalls);
     }
 
     [Fact]
-    public async Task DeliverAsync_ConnectionRefused_Transient()
+    public async Task HandOffAsync_ConnectionRefused_Transient()
     {
         await using var hub = RsTestData.Hub(new Uri($"http://127.0.0.1:{UnusedPort()}"), _clock);
 
-        var outcome = await hub.GetRequiredService<IDepartmentAdapter>().DeliverAsync(RsTestData.Application("RS-001"), CancellationToken.None);
+        var outcome = await hub.GetRequiredService<IDepartmentAdapter>().HandOffAsync(RsTestData.Application("RS-001"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Transient, outcome.Kind);
         Assert.NotNull(outcome.RequestPayload);
     }
 
     [Fact]
-    public async Task DeliverAsync_WrongPath_ConfigurationFault()
+    public async Task HandOffAsync_WrongPath_ConfigurationFault()
     {
         await using var hub = RsTestData.Hub(new Uri(_gateway.BaseUrl, "/elsewhere/"), _clock);
 
-        var outcome = await hub.GetRequiredService<IDepartmentAdapter>().DeliverAsync(RsTestData.Application("RS-001"), CancellationToken.None);
+        var outcome = await hub.GetRequiredService<IDepartmentAdapter>().HandOffAsync(RsTestData.Application("RS-001"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcomeKind.ConfigurationFault, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.ConfigurationFault, outcome.Kind);
         Assert.Equal("HTTP 404", outcome.DepartmentMessage);
     }
 
     [Fact]
-    public async Task DeliverAsync_CallerCancels_CancellationEscapes()
+    public async Task HandOffAsync_CallerCancels_CancellationEscapes()
     {
         _gateway.GivenBusy(10);
         using var cancellation = new CancellationTokenSource();
         await cancellation.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            Adapter().DeliverAsync(RsTestData.Application("RS-001"), cancellation.Token));
+            Adapter().HandOffAsync(RsTestData.Application("RS-001"), cancellation.Token));
     }
 
     [Fact]

@@ -42,15 +42,15 @@ public sealed class SocialSecurityMaintenanceHoldTests : IAsyncLifetime
         for (var round = 0; round < 5; round++)
         {
             var calledBefore = _gateway.ReceivedCalls.Count;
-            var answered = await Adapter().DeliverAsync(application, CancellationToken.None);
-            Assert.Equal((DeliveryOutcomeKind.Held, "9003"), (answered.Kind, answered.DepartmentCode));
+            var answered = await Adapter().HandOffAsync(application, CancellationToken.None);
+            Assert.Equal((HandoffOutcomeKind.Held, "9003"), (answered.Kind, answered.DepartmentCode));
             Assert.Equal(calledBefore + 1, _gateway.ReceivedCalls.Count);
             holds.Add(answered.RetryAfter!.Value);
 
             // Another application, a second before the hold ends: held without calling.
             _clock.Advance(answered.RetryAfter.Value - TimeSpan.FromSeconds(1));
-            var other = await Adapter().DeliverAsync(RsTestData.Application("RS-008"), CancellationToken.None);
-            Assert.Equal((DeliveryOutcomeKind.Held, TimeSpan.FromSeconds(1)), (other.Kind, other.RetryAfter));
+            var other = await Adapter().HandOffAsync(RsTestData.Application("RS-008"), CancellationToken.None);
+            Assert.Equal((HandoffOutcomeKind.Held, TimeSpan.FromSeconds(1)), (other.Kind, other.RetryAfter));
             Assert.Equal(calledBefore + 1, _gateway.ReceivedCalls.Count);
             _clock.Advance(TimeSpan.FromSeconds(1));
         }
@@ -63,27 +63,27 @@ public sealed class SocialSecurityMaintenanceHoldTests : IAsyncLifetime
     public async Task Deliveries_AnswerOtherThan9003_NextUnexplainedHoldStartsSmallAgain()
     {
         _gateway.GivenMaintenance(true);
-        var first = await Adapter().DeliverAsync(RsTestData.Application("RS-001"), CancellationToken.None);
+        var first = await Adapter().HandOffAsync(RsTestData.Application("RS-001"), CancellationToken.None);
         _clock.Advance(first.RetryAfter!.Value);
-        var second = await Adapter().DeliverAsync(RsTestData.Application("RS-001"), CancellationToken.None);
+        var second = await Adapter().HandOffAsync(RsTestData.Application("RS-001"), CancellationToken.None);
         _clock.Advance(second.RetryAfter!.Value);
 
         _gateway.GivenMaintenance(false);
-        var received = await Adapter().DeliverAsync(RsTestData.Application("RS-006"), CancellationToken.None);
+        var received = await Adapter().HandOffAsync(RsTestData.Application("RS-006"), CancellationToken.None);
         _gateway.GivenMaintenance(true);
-        var again = await Adapter().DeliverAsync(RsTestData.Application("RS-001"), CancellationToken.None);
+        var again = await Adapter().HandOffAsync(RsTestData.Application("RS-001"), CancellationToken.None);
 
         Assert.Equal([TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2)], new[] { first.RetryAfter, second.RetryAfter });
-        Assert.Equal(DeliveryOutcomeKind.Received, received.Kind);
-        Assert.Equal((DeliveryOutcomeKind.Held, TimeSpan.FromMinutes(1)), (again.Kind, again.RetryAfter));
+        Assert.Equal(HandoffOutcomeKind.Received, received.Kind);
+        Assert.Equal((HandoffOutcomeKind.Held, TimeSpan.FromMinutes(1)), (again.Kind, again.RetryAfter));
     }
 
     [Fact]
     public async Task StatusQuery_GatewayHeldBy9003_AskedOnlyAfterTheHoldEnds()
     {
-        var delivered = await Adapter().DeliverAsync(RsTestData.Application("RS-001"), CancellationToken.None);
+        var delivered = await Adapter().HandOffAsync(RsTestData.Application("RS-001"), CancellationToken.None);
         _gateway.GivenMaintenance(true);
-        var held = await Adapter().DeliverAsync(RsTestData.Application("RS-008"), CancellationToken.None);
+        var held = await Adapter().HandOffAsync(RsTestData.Application("RS-008"), CancellationToken.None);
         var query = _hub.GetRequiredService<IDepartmentStatusQuery>();
 
         var during = await query.QueryAsync(delivered.CaseNumber!, delivered.CaseNumber!, CancellationToken.None);

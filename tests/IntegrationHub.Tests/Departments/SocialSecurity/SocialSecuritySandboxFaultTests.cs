@@ -25,42 +25,42 @@ public sealed class SocialSecuritySandboxFaultTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeliverAsync_Busy_9001Or9002AndNoCase()
+    public async Task HandOffAsync_Busy_9001Or9002AndNoCase()
     {
         _gateway.Faults = new SandboxFaults(new SandboxFaultRates { Busy = 1 }, 1, _clock);
 
         var outcome = await Deliver("RS-001");
 
-        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Transient, outcome.Kind);
         Assert.Equal(0, _gateway.CaseCount);
         Assert.All(_gateway.ReceivedCalls, c => Assert.Contains(c.RetCode, new[] { "9001", "9002" }));
     }
 
     [Fact]
-    public async Task DeliverAsync_ServerError_502AndNoCase()
+    public async Task HandOffAsync_ServerError_502AndNoCase()
     {
         _gateway.Faults = new SandboxFaults(new SandboxFaultRates { ServerError = 1 }, 2, _clock);
 
         var outcome = await Deliver("RS-004");
 
-        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Transient, outcome.Kind);
         Assert.Equal(0, _gateway.CaseCount);
         Assert.All(_gateway.ReceivedCalls, c => Assert.Equal("HTTP 502", c.RetCode));
     }
 
     [Fact]
-    public async Task DeliverAsync_AnswerDropped_OneCaseAndEveryRepeatAnswered2001()
+    public async Task HandOffAsync_AnswerDropped_OneCaseAndEveryRepeatAnswered2001()
     {
         _gateway.Faults = new SandboxFaults(new SandboxFaultRates { DroppedAnswer = 1 }, 3, _clock);
 
         var outcome = await Deliver("RS-006");
 
-        Assert.Equal(DeliveryOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Transient, outcome.Kind);
         Assert.Equal(1, _gateway.CaseCount);
         Assert.Equal("0000", _gateway.ReceivedCalls[0].RetCode);
         Assert.All(_gateway.ReceivedCalls.Skip(1), c => Assert.Equal("2001", c.RetCode));
     }
 
-    private Task<DeliveryOutcome> Deliver(string item) =>
-        _hub.GetRequiredService<IDepartmentAdapter>().DeliverAsync(RsTestData.Application(item), CancellationToken.None);
+    private Task<HandoffOutcome> Deliver(string item) =>
+        _hub.GetRequiredService<IDepartmentAdapter>().HandOffAsync(RsTestData.Application(item), CancellationToken.None);
 }

@@ -82,7 +82,7 @@ public sealed class SocialSecurityStatusQueryTests : IAsyncLifetime
         var report = Assert.IsType<DepartmentStatusReport>(result.Report);
         Assert.Equal(ApplicationStatus.Approved, report.Status);
         Assert.Equal(RsTestData.China(12, 0), report.OccurredAt);
-        Assert.Equal(transId, report.DeliveryKey);
+        Assert.Equal(transId, report.HandoffKey);
         Assert.Equal(aaz002, report.CaseNumber);
         Assert.Equal($"{aaz002}|1|20261128120000", report.EventKey);
     }
@@ -219,8 +219,8 @@ public sealed class SocialSecurityStatusQueryTests : IAsyncLifetime
     private async Task<(string TransId, string CaseNumber)> DeliveredAsync(string code = "RS-001")
     {
         var application = RsTestData.Application(code);
-        var outcome = await _hub.GetRequiredService<IDepartmentAdapter>().DeliverAsync(application, CancellationToken.None);
-        Assert.Equal(DeliveryOutcomeKind.Received, outcome.Kind);
-        return (application.DeliveryKey, outcome.CaseNumber!);
+        var outcome = await _hub.GetRequiredService<IDepartmentAdapter>().HandOffAsync(application, CancellationToken.None);
+        Assert.Equal(HandoffOutcomeKind.Received, outcome.Kind);
+        return (application.HandoffKey, outcome.CaseNumber!);
     }
 }

@@ -38,7 +38,7 @@ public sealed class SocialSecurityTranslatorTests
         var request = SocialSecurityTranslator.ToRequest(application);
 
         Assert.Equal(tradeCode, request.TradeCode);
-        Assert.Equal(application.DeliveryKey, request.TransId);
+        Assert.Equal(application.HandoffKey, request.TransId);
     }
 
     [Theory]
@@ -267,10 +267,10 @@ public sealed class SocialSecurityTranslatorTests
     [InlineData("HUB-0190f3a1")]
     [InlineData("0190f3a1c2d34e5f8a9b0c1d2e3f4a5b0")]
     [InlineData("")]
-    public void ToRequest_DeliveryKeyNotATransId_Refused(string transId)
+    public void ToRequest_HandoffKeyNotATransId_Refused(string transId)
     {
         Assert.Throws<SocialSecurityFormatException>(() =>
-            SocialSecurityTranslator.ToRequest(RsTestData.Application("RS-005") with { DeliveryKey = transId }));
+            SocialSecurityTranslator.ToRequest(RsTestData.Application("RS-005") with { HandoffKey = transId }));
     }
 
     [Fact]
@@ -303,19 +303,19 @@ public sealed class SocialSecurityTranslatorTests
     }
 
     [Theory]
-    [InlineData("0000", DeliveryOutcomeKind.Received)]
-    [InlineData("2001", DeliveryOutcomeKind.Received)]
-    [InlineData("1001", DeliveryOutcomeKind.ConfigurationFault)]
-    [InlineData("1002", DeliveryOutcomeKind.Invalid)]
-    [InlineData("1003", DeliveryOutcomeKind.Invalid)]
-    [InlineData("1004", DeliveryOutcomeKind.Invalid)]
-    [InlineData("8001", DeliveryOutcomeKind.Rejected)]
-    [InlineData("8002", DeliveryOutcomeKind.Rejected)]
-    [InlineData("9001", DeliveryOutcomeKind.Transient)]
-    [InlineData("9002", DeliveryOutcomeKind.Transient)]
-    [InlineData("9003", DeliveryOutcomeKind.Held)]
-    [InlineData("7777", DeliveryOutcomeKind.Transient)]
-    public void ToOutcome_EachReturnCode_DocumentedMeaning(string code, DeliveryOutcomeKind kind)
+    [InlineData("0000", HandoffOutcomeKind.Received)]
+    [InlineData("2001", HandoffOutcomeKind.Received)]
+    [InlineData("1001", HandoffOutcomeKind.ConfigurationFault)]
+    [InlineData("1002", HandoffOutcomeKind.Invalid)]
+    [InlineData("1003", HandoffOutcomeKind.Invalid)]
+    [InlineData("1004", HandoffOutcomeKind.Invalid)]
+    [InlineData("8001", HandoffOutcomeKind.Rejected)]
+    [InlineData("8002", HandoffOutcomeKind.Rejected)]
+    [InlineData("9001", HandoffOutcomeKind.Transient)]
+    [InlineData("9002", HandoffOutcomeKind.Transient)]
+    [InlineData("9003", HandoffOutcomeKind.Held)]
+    [InlineData("7777", HandoffOutcomeKind.Transient)]
+    public void ToOutcome_EachReturnCode_DocumentedMeaning(string code, HandoffOutcomeKind kind)
     {
         var request = Request("RS1001");
         var answer = Answer(code, "说明", request.TransId, code is "0000" or "2001" ? """{"AAZ002":"RS3203002026112800017"}""" : "{}");
@@ -338,7 +338,7 @@ public sealed class SocialSecurityTranslatorTests
 
         var outcome = SocialSecurityTranslator.ToOutcome(request, answer, TimeSpan.Zero);
 
-        Assert.Equal(DeliveryOutcomeKind.Completed, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Completed, outcome.Kind);
         Assert.Equal(ApplicationStatus.Approved, outcome.Status);
         Assert.Equal("RS3203002026112800018", outcome.CaseNumber);
         Assert.Equal("""{"ZMBH":"ZM320300202611280001","YZM":"7F3A9C21"}""", outcome.Result!.ToJsonString());
@@ -351,7 +351,7 @@ public sealed class SocialSecurityTranslatorTests
 
         var outcome = SocialSecurityTranslator.ToOutcome(request, Answer("0001", "办理完成", request.TransId, """{"GSZT":"1"}"""), TimeSpan.Zero);
 
-        Assert.Equal(DeliveryOutcomeKind.Completed, outcome.Kind);
+        Assert.Equal(HandoffOutcomeKind.Completed, outcome.Kind);
         Assert.Null(outcome.CaseNumber);
         Assert.Equal("1", outcome.Result!["GSZT"]!.GetValue<string>());
     }
@@ -431,7 +431,7 @@ public sealed class SocialSecurityTranslatorTests
 
         var report = Assert.IsType<DepartmentStatusReport>(result.Report);
         Assert.Equal("RS", report.Department);
-        Assert.Equal("0190f3a1c2d34e5f8a9b0c1d2e3f4a5b", report.DeliveryKey);
+        Assert.Equal("0190f3a1c2d34e5f8a9b0c1d2e3f4a5b", report.HandoffKey);
         Assert.Equal("RS3203002026112800017", report.CaseNumber);
         Assert.Equal(status, report.Status);
         Assert.Equal("请补充户口簿首页复印件", report.Reason);
