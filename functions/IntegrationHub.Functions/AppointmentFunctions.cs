@@ -36,7 +36,7 @@ internal sealed class AppointmentFunctions(AppointmentsApi appointments, Appoint
 
     [Function(nameof(PortalAppointmentOutcome))]
     public async Task<IActionResult> PortalAppointmentOutcome(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = HubRoutes.PortalAppointmentOutcome)] HttpRequest request, string id) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = HubRoutes.PortalAppointmentMark)] HttpRequest request, string id) =>
         new ResultAction(await portal.OutcomeAsync(request, id, request.HttpContext.RequestAborted));
 
     /// <summary>Every minute: the day-before reminders (each sent once, however many instances run it).</summary>

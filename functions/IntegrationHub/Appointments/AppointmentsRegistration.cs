@@ -5,9 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Appointments;
 
@@ -28,7 +25,9 @@ public static class AppointmentsRegistration
     }
 
     /// <summary>The local host's stand-in for the <c>AppointmentReminders</c> timer trigger.</summary>
-    public static IServiceCollection AddAppointmentReminders(this IServiceCollection services) => services.AddHostedService<AppointmentReminderSweep>();
+    public static IServiceCollection AddAppointmentReminders(this IServiceCollection services) =>
+        PeriodicJob.Add<AppointmentOptions>(services, "Appointment reminders", o => o.SweepInterval,
+            (sp, ct) => sp.GetRequiredService<AppointmentService>().RunRemindersAsync(ct));
 
     /// <summary>The slice's routes in the local host; the Functions app declares the same (AppointmentFunctions).</summary>
     public static IEndpointRouteBuilder MapAppointments(this IEndpointRouteBuilder api)
@@ -40,27 +39,7 @@ public static class AppointmentsRegistration
         api.MapGet(HubRoutes.Appointment, (HttpRequest r, string id, AppointmentsApi a, CancellationToken ct) => a.GetAsync(r, id, ct));
         api.MapDelete(HubRoutes.Appointment, (HttpRequest r, string id, AppointmentsApi a, CancellationToken ct) => a.CancelAsync(r, id, ct));
         api.MapGet(HubRoutes.PortalAppointments, (HttpRequest r, AppointmentPortalApi p, CancellationToken ct) => p.DayViewAsync(r, ct));
-        api.MapPost(HubRoutes.PortalAppointmentOutcome, (HttpRequest r, string id, AppointmentPortalApi p, CancellationToken ct) => p.OutcomeAsync(r, id, ct));
+        api.MapPost(HubRoutes.PortalAppointmentMark, (HttpRequest r, string id, AppointmentPortalApi p, CancellationToken ct) => p.OutcomeAsync(r, id, ct));
         return api;
-    }
-}
-
-/// <summary>Runs the reminder job on the local host every <see cref="AppointmentOptions.SweepInterval"/>, on the hub's clock.</summary>
-internal sealed class AppointmentReminderSweep(IServiceProvider services, IOptions<AppointmentOptions> options, TimeProvider time, ILogger<AppointmentReminderSweep> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await services.GetRequiredService<AppointmentService>().RunRemindersAsync(stoppingToken);
-            }
-            catch (Azure.RequestFailedException ex)
-            {
-                logger.LogWarning("Appointment reminders could not reach storage: {Status}", ex.Status);
-            }
-        }
     }
 }

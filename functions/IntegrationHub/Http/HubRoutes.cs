@@ -43,7 +43,7 @@ public static class HubRoutes
     public const string Appointments = "appointments";
     public const string Appointment = "appointments/{id}";
     public const string PortalAppointments = "portal/appointments";
-    public const string PortalAppointmentOutcome = "portal/appointments/{id}/outcome";
+    public const string PortalAppointmentMark = "portal/appointments/{id}/outcome";
     public const string Health = "health";
     public const string HealthReady = "health/ready";
     public const string HealthLive = "health/live";
