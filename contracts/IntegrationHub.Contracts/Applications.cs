@@ -99,11 +99,13 @@ public sealed record ApplicationStatusChanged(
 
 /// <summary>
 /// One event of the platform's feed and webhook. <c>type</c> tells which: <c>application-status-changed</c>
-/// (<see cref="ApplicationStatusChanged"/>) or <c>suggestion-changed</c> (<see cref="SuggestionChanged"/>).
+/// (<see cref="ApplicationStatusChanged"/>), <c>suggestion-changed</c> (<see cref="SuggestionChanged"/>) or
+/// <c>appointment-changed</c> (<see cref="AppointmentChanged"/>).
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(ApplicationStatusChanged), "application-status-changed")]
 [JsonDerivedType(typeof(SuggestionChanged), "suggestion-changed")]
+[JsonDerivedType(typeof(AppointmentChanged), "appointment-changed")]
 public abstract record HubEvent;
 
 /// <summary>A page of the event feed.</summary>

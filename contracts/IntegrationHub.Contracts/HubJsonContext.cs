@@ -22,4 +22,8 @@ namespace IntegrationHub.Contracts;
 [JsonSerializable(typeof(SuggestionView))]
 [JsonSerializable(typeof(RateSuggestion))]
 [JsonSerializable(typeof(SuggestionChanged))]
+[JsonSerializable(typeof(AppointmentSlots))]
+[JsonSerializable(typeof(BookAppointment))]
+[JsonSerializable(typeof(AppointmentView))]
+[JsonSerializable(typeof(AppointmentChanged))]
 public sealed partial class HubJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using IntegrationHub.Applications;
+using IntegrationHub.Appointments;
 using IntegrationHub.Catalog;
 using IntegrationHub.Communities;
 using IntegrationHub.Contracts;
@@ -57,6 +58,7 @@ public static class HubRegistration
         services.AddHubHealthChecks();
         services.AddCommunities();
         services.AddSuggestions(configuration);
+        services.AddAppointments(configuration);
         services.AddSingleton<HealthApi>();
         services.AddSingleton<OpenApiDocument>();
         // The reference builds Scalar's endpoints over its own route table, in the Functions host too.
@@ -133,6 +135,7 @@ public static class HubRegistration
             (s, m, ct) => s.GetRequiredService<HandoffDispatcher>().HandlePoisonAsync(m, ct)));
         services.AddHostedService<PeriodicSweep>();
         services.AddSuggestionSweep();
+        services.AddAppointmentReminders();
         return services;
     }
 
@@ -181,6 +184,7 @@ public static class HubRegistration
         api.MapPost(HubRoutes.PortalSuggestionStep, (HttpRequest r, string id, SuggestionPortalApi p, CancellationToken ct) => p.StepAsync(r, id, ct));
         api.MapPost(HubRoutes.PortalSuggestionReveal, (HttpRequest r, string id, SuggestionPortalApi p, CancellationToken ct) => p.RevealAsync(r, id, ct));
         api.MapGet(HubRoutes.PortalSuggestionStats, (HttpRequest r, SuggestionPortalApi p, CancellationToken ct) => p.StatsAsync(r, ct));
+        api.MapAppointments();
         api.MapGet(HubRoutes.Health, (HealthApi h, CancellationToken ct) => h.Check(ct));
         api.MapGet(HubRoutes.HealthReady, (HealthApi h, CancellationToken ct) => h.Ready(ct));
         api.MapGet(HubRoutes.HealthLive, (HealthApi h, CancellationToken ct) => h.Live(ct));

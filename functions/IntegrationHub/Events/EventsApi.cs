@@ -1,3 +1,4 @@
+using IntegrationHub.Appointments;
 using IntegrationHub.Contracts;
 using IntegrationHub.Http;
 using IntegrationHub.Platforms;
@@ -41,7 +42,8 @@ public sealed class EventsApi(EventFeed feed, PlatformAuth auth)
     }
 
     /// <summary>A feed row as the platform sees it; issue 12: the feed also holds suggestion events, told apart by their type.</summary>
-    public static HubEvent ToHubEvent(EventEntity row) => SuggestionFeed.Is(row) ? SuggestionFeed.ToEvent(row) : ToEvent(row);
+    public static HubEvent ToHubEvent(EventEntity row) =>
+        SuggestionFeed.Is(row) ? SuggestionFeed.ToEvent(row) : AppointmentFeed.Is(row) ? AppointmentFeed.ToEvent(row) : ToEvent(row);
 
     public static ApplicationStatusChanged ToEvent(EventEntity row)
     {

@@ -7,7 +7,6 @@ using IntegrationHub.Contracts;
 using IntegrationHub.Http;
 using IntegrationHub.Platforms;
 using IntegrationHub.Storage;
-using IntegrationHub.Suggestions;
 using IntegrationHub.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -98,8 +97,8 @@ public sealed class PlatformWebhooks(
 
     private async Task AcknowledgedAsync(string platform, EventEntity row, int status, CancellationToken cancellationToken)
     {
-        // A suggestion's event (issue 12) has no application timeline to note it on.
-        if (SuggestionFeed.Is(row) || !StatusMachine.IsFinal(row.ApplicationStates().Status))
+        // A suggestion's or an appointment's event (issues 12, 13) has no application timeline to note it on.
+        if (!EventEntity.IsApplicationEvent(row) || !StatusMachine.IsFinal(row.ApplicationStates().Status))
         {
             return;
         }

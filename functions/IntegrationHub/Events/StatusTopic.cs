@@ -7,7 +7,6 @@ using IntegrationHub.Contracts;
 using IntegrationHub.Http;
 using IntegrationHub.Platforms;
 using IntegrationHub.Storage;
-using IntegrationHub.Suggestions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -30,8 +29,8 @@ public sealed class StatusTopic(ServiceBusSender sender, IOptionsMonitor<Platfor
     public async Task HandOffAsync(string platform, IReadOnlyList<EventEntity> events, CancellationToken cancellationToken)
     {
         // The sender retries transient faults itself; what still fails escapes, and the pump tries the batch again.
-        // Issue 12: suggestion events share the feed but not the topic (application status events only; docs/suggestions.md).
-        foreach (var chunk in events.Where(e => !SuggestionFeed.Is(e)).Chunk(50))
+        // Issues 12 and 13: suggestion and appointment events share the feed but not the topic (application status events only).
+        foreach (var chunk in events.Where(EventEntity.IsApplicationEvent).Chunk(50))
         {
             await sender.SendMessagesAsync(chunk.Select(e => ToMessage(EventsApi.ToEvent(e), platform)), cancellationToken);
         }

@@ -39,6 +39,11 @@ public static class HubRoutes
     public const string PortalSuggestionStep = "portal/suggestions/{id}/steps";
     public const string PortalSuggestionReveal = "portal/suggestions/{id}/reveal";
     public const string PortalSuggestionStats = "portal/suggestion-stats";
+    public const string CommunitySlots = "communities/{code}/slots";
+    public const string Appointments = "appointments";
+    public const string Appointment = "appointments/{id}";
+    public const string PortalAppointments = "portal/appointments";
+    public const string PortalAppointmentMark = "portal/appointments/{id}/outcome";
     public const string Health = "health";
     public const string HealthReady = "health/ready";
     public const string HealthLive = "health/live";

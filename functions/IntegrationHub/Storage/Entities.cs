@@ -134,6 +134,16 @@ public sealed class EventEntity : ITableEntity
     public string? Department { get; set; }
     public string? Rating { get; set; }
 
+    // Issue 13: appointment events (Type "appointment-changed") fill Community, ItemCode, Step, Status and PreviousStatus
+    // (an AppointmentStatus) and the columns below.
+
+    public string? AppointmentId { get; set; }
+    public DateTimeOffset? SlotStart { get; set; }
+    public DateTimeOffset? SlotEnd { get; set; }
+
+    /// <summary>An application's status event (written before issue 12 without a type), not a suggestion's or an appointment's.</summary>
+    public static bool IsApplicationEvent(EventEntity row) => row.Type is null;
+
     // Methods, not properties, so the table SDK does not store them: the one place a feed row's state names are parsed.
 
     /// <summary>An application's event: its status and the one before, typed.</summary>

@@ -13,7 +13,4 @@ internal static partial class SuggestionsLog
 
     [LoggerMessage(EventId = 12003, Level = LogLevel.Information, Message = "Retention erased the resident's data of suggestion {SuggestionId}")]
     public static partial void Erased(ILogger logger, string suggestionId);
-
-    [LoggerMessage(EventId = 12004, Level = LogLevel.Warning, Message = "Suggestion deadlines could not reach storage: {Status}")]
-    public static partial void DeadlinesUnreachable(ILogger logger, int status);
 }

@@ -3,8 +3,6 @@ using IntegrationHub.Composition;
 using IntegrationHub.Portal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Suggestions;
@@ -28,7 +26,9 @@ public static class SuggestionsRegistration
     }
 
     /// <summary>The local host's stand-in for the <c>SuggestionDeadlines</c> timer trigger.</summary>
-    public static IServiceCollection AddSuggestionSweep(this IServiceCollection services) => services.AddHostedService<SuggestionSweep>();
+    public static IServiceCollection AddSuggestionSweep(this IServiceCollection services) =>
+        PeriodicJob.Add<SuggestionOptions>(services, "Suggestion deadlines", o => o.SweepInterval,
+            (sp, ct) => sp.GetRequiredService<SuggestionService>().RunDeadlinesAsync(ct));
 }
 
 /// <summary>Every community worker names a community of the registry, every street supervisor a street of it.</summary>
@@ -52,25 +52,5 @@ internal sealed class CommunityAccountsValidator(CommunityRegistry communities) 
         }
 
         return faults.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(faults);
-    }
-}
-
-/// <summary>Runs the deadline job on the local host every <see cref="SuggestionOptions.SweepInterval"/>, on the hub's clock.</summary>
-internal sealed class SuggestionSweep(IServiceProvider services, IOptions<SuggestionOptions> options, TimeProvider time, ILogger<SuggestionSweep> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await services.GetRequiredService<SuggestionService>().RunDeadlinesAsync(stoppingToken);
-            }
-            catch (Azure.RequestFailedException ex)
-            {
-                SuggestionsLog.DeadlinesUnreachable(logger, ex.Status);
-            }
-        }
     }
 }

@@ -57,6 +57,21 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         { "POST", "/api/v1/suggestions/{id}/rating", "/api/v1/suggestions/{new-suggestion}/rating", 413, "rating-huge" },
         { "POST", "/api/v1/suggestions/{id}/rating", "/api/v1/suggestions/{new-suggestion}/rating", 415, "text" },
         { "GET", "/api/v1/suggestions/{id}/photos/{photo}", "/api/v1/suggestions/{new-suggestion}/photos/0?k=test1&exp=1&sig=x", 403, "" },
+        { "GET", "/api/v1/communities/{code}/slots", "/api/v1/communities/DIEMENG/slots?itemCode=MZ-001&date=2026-10-01", 200, "" },
+        { "GET", "/api/v1/communities/{code}/slots", "/api/v1/communities/DIEMENG/slots?itemCode=MZ-001", 400, "" },
+        { "GET", "/api/v1/communities/{code}/slots", "/api/v1/communities/NOWHERE/slots?itemCode=MZ-001&date=2026-10-01", 404, "" },
+        { "POST", "/api/v1/appointments", "/api/v1/appointments", 201, "appointment" },
+        { "POST", "/api/v1/appointments", "/api/v1/appointments", 400, "appointment-broken" },
+        { "POST", "/api/v1/appointments", "/api/v1/appointments", 401, "no-key" },
+        { "POST", "/api/v1/appointments", "/api/v1/appointments", 409, "appointment-conflict" },
+        { "POST", "/api/v1/appointments", "/api/v1/appointments", 413, "huge" },
+        { "POST", "/api/v1/appointments", "/api/v1/appointments", 415, "text" },
+        { "GET", "/api/v1/appointments/{id}", "/api/v1/appointments/{new-appointment}", 200, "" },
+        { "GET", "/api/v1/appointments/{id}", "/api/v1/appointments/nosuch", 401, "no-key" },
+        { "GET", "/api/v1/appointments/{id}", "/api/v1/appointments/nosuch", 404, "" },
+        { "DELETE", "/api/v1/appointments/{id}", "/api/v1/appointments/{new-appointment}", 200, "" },
+        { "DELETE", "/api/v1/appointments/{id}", "/api/v1/appointments/nosuch", 401, "no-key" },
+        { "DELETE", "/api/v1/appointments/{id}", "/api/v1/appointments/nosuch", 404, "" },
         { "GET", "/api/v1/health", "/api/v1/health", 200, "" },
         { "GET", "/api/v1/health/ready", "/api/v1/health/ready", 200, "" },
         { "GET", "/api/v1/health/live", "/api/v1/health/live", 200, "" },
@@ -132,6 +147,13 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         { "GET", "/api/v1/portal/suggestion-stats", "/api/v1/portal/suggestion-stats?weeks=4", 200, "viewer" },
         { "GET", "/api/v1/portal/suggestion-stats", "/api/v1/portal/suggestion-stats?weeks=0", 400, "viewer" },
         { "GET", "/api/v1/portal/suggestion-stats", "/api/v1/portal/suggestion-stats", 401, "none" },
+        { "GET", "/api/v1/portal/appointments", "/api/v1/portal/appointments", 200, "viewer" },
+        { "GET", "/api/v1/portal/appointments", "/api/v1/portal/appointments", 401, "none" },
+        { "POST", "/api/v1/portal/appointments/{id}/outcome", "/api/v1/portal/appointments/nosuch/outcome", 400, "viewer:empty" },
+        { "POST", "/api/v1/portal/appointments/{id}/outcome", "/api/v1/portal/appointments/nosuch/outcome", 401, "none:outcome" },
+        { "POST", "/api/v1/portal/appointments/{id}/outcome", "/api/v1/portal/appointments/nosuch/outcome", 403, "viewer:outcome" },
+        { "POST", "/api/v1/portal/appointments/{id}/outcome", "/api/v1/portal/appointments/nosuch/outcome", 413, "viewer:huge-json" },
+        { "POST", "/api/v1/portal/appointments/{id}/outcome", "/api/v1/portal/appointments/nosuch/outcome", 415, "viewer:text" },
         { "GET", "/api/v1/portal/ui", "/api/v1/portal/ui/", 200, "none" },
         { "GET", "/api/v1/portal/ui/{file}", "/api/v1/portal/ui/portal.js", 200, "none" },
         { "GET", "/api/v1/portal/ui/{file}", "/api/v1/portal/ui/portal.css", 200, "none" },
@@ -161,6 +183,11 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         "POST /api/v1/portal/session 429", // throttled and locked sign-ins: SignInTests, SignInLockoutTests
         "POST /api/v1/portal/handoffs/{id}/replay 202", // a failed hand-off replayed: PortalUiTests
         "POST /api/v1/portal/handoffs/{id}/reveal 410", // erased by retention: RetentionEndToEndTests
+        "POST /api/v1/appointments 403", // blocked after no-shows: AppointmentClockTests
+        "DELETE /api/v1/appointments/{id} 409", // cancelled twice, or after the start: AppointmentBookingTests, AppointmentClockTests
+        "POST /api/v1/portal/appointments/{id}/outcome 200", // the hall's worker: AppointmentPortalUiTests, AppointmentClockTests
+        "POST /api/v1/portal/appointments/{id}/outcome 404", // another hall's worker: AppointmentClockTests
+        "POST /api/v1/portal/appointments/{id}/outcome 409", // a no-show before the slot: AppointmentClockTests
     ];
 
     [Theory]
@@ -187,6 +214,12 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
             using var form = Suggestions.SuggestionsFixture.Form(Suggestions.SuggestionsFixture.Json(), (Suggestions.Photos.Png(), "image/png"));
             using var created = await SubmitSuggestionAsync(form, Guid.NewGuid().ToString());
             path = path.Replace("{new-suggestion}", JsonNode.Parse(await created.Content.ReadAsStringAsync())!["suggestionId"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        if (path.Contains("{new-appointment}", StringComparison.Ordinal))
+        {
+            using var created = await BookAsync(await AppointmentAsync(), Guid.NewGuid().ToString());
+            path = path.Replace("{new-appointment}", JsonNode.Parse(await created.Content.ReadAsStringAsync())!["appointmentId"]!.GetValue<string>(), StringComparison.Ordinal);
         }
 
         using var response = await client.SendAsync(await Request(method, path, how));
@@ -308,6 +341,27 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
             case "rating":
                 request.Content = JsonContent.Create(new { rating = "满意" });
                 break;
+            case "appointment":
+                request.Content = JsonContent.Create(await AppointmentAsync());
+                break;
+            case "appointment-broken":
+                var broken = await AppointmentAsync();
+                broken["resident"]!["idNumber"] = "110105194912310021";
+                request.Content = JsonContent.Create(broken);
+                break;
+            case "appointment-conflict":
+                var booked = Guid.NewGuid().ToString();
+                using (await BookAsync(await AppointmentAsync(), booked))
+                {
+                }
+
+                request.Headers.Remove("Idempotency-Key");
+                request.Headers.Add("Idempotency-Key", booked);
+                request.Content = JsonContent.Create(await AppointmentAsync());
+                break;
+            case "outcome":
+                request.Content = JsonContent.Create(new { outcome = "arrived" });
+                break;
             case "rating-unknown":
                 request.Content = JsonContent.Create(new { rating = "还行" });
                 break;
@@ -327,6 +381,34 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         }
 
         return request;
+    }
+
+    private async Task<HttpResponseMessage> BookAsync(JsonObject body, string key)
+    {
+        using var client = hub.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/appointments") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        return await client.SendAsync(request);
+    }
+
+    // A booking of the first bookable slot at 蝶梦 on the hub's (real) clock, for a resident no other call uses.
+    private async Task<JsonObject> AppointmentAsync()
+    {
+        using var client = hub.CreateClient(null);
+        var china = TimeSpan.FromHours(8);
+        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().ToOffset(china).DateTime);
+        for (var date = today; date <= today.AddDays(14); date = date.AddDays(1))
+        {
+            var day = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            var slots = (await client.GetFromJsonAsync<JsonNode>($"/api/v1/communities/DIEMENG/slots?itemCode=MZ-001&date={day}"))!["slots"]!.AsArray();
+            if (slots.FirstOrDefault(s => s!["bookable"]!.GetValue<bool>()) is { } slot)
+            {
+                return Appointments.AppointmentsFixture.Body(day, slot["slotId"]!.GetValue<string>(),
+                    ("陈小明", Http.CitizenIds.Valid(new DateOnly(1970, 1, 1).AddDays(Random.Shared.Next(10_000)), Random.Shared.Next(1000)), "13912345678"));
+            }
+        }
+
+        throw new InvalidOperationException("蝶梦社区 offers no bookable slot in the next 14 days (is the next year's holiday calendar missing?).");
     }
 
     private async Task<HttpResponseMessage> SubmitSuggestionAsync(HttpContent form, string key)

@@ -22,6 +22,7 @@ public sealed class ReadmeExamplesTests(HubFixture hub)
         var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["applicationId"]!.GetValue<string>();
         var address = hub.BaseAddress.ToString().TrimEnd('/');
         var (suggestionId, photoUrl) = await NewSuggestionAsync();
+        var (date, slotId, appointmentId) = await NewAppointmentAsync();
 
         Assert.True(commands.Count >= 8, $"only {commands.Count} curl commands found in README.md");
         Assert.Contains(commands, c => c.Contains("--data-urlencode 'q=居住证'", StringComparison.Ordinal));
@@ -31,6 +32,9 @@ public sealed class ReadmeExamplesTests(HubFixture hub)
                 .Replace("<applicationId>", id, StringComparison.Ordinal)
                 .Replace("<suggestionId>", suggestionId, StringComparison.Ordinal)
                 .Replace("<photoUrl>", photoUrl, StringComparison.Ordinal)
+                .Replace("<date>", date, StringComparison.Ordinal)
+                .Replace("<slotId>", slotId, StringComparison.Ordinal)
+                .Replace("<appointmentId>", appointmentId, StringComparison.Ordinal)
                 .Replace("<password>", HubFixture.Password, StringComparison.Ordinal), address);
 
             Assert.True(status is >= 200 and < 300, $"{command}\nanswered {status}: {body}");
@@ -60,6 +64,32 @@ public sealed class ReadmeExamplesTests(HubFixture hub)
         Assert.Equal("Closed", view["status"]!.GetValue<string>());
         Assert.Equal(["submitted", "accepted", "progress", "resolved", "rated"],
             view["timeline"]!.AsArray().Select(s => s!["step"]!.GetValue<string>()));
+    }
+
+    // The first bookable slot at 蝶梦 on the hub's clock, and a booking of another resident to read and cancel.
+    private async Task<(string Date, string SlotId, string AppointmentId)> NewAppointmentAsync()
+    {
+        using var client = hub.CreateClient();
+        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
+        for (var day = today; day <= today.AddDays(14); day = day.AddDays(1))
+        {
+            var date = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            var slots = (await client.GetFromJsonAsync<JsonObject>($"/api/v1/communities/DIEMENG/slots?itemCode=MZ-001&date={date}"))!["slots"]!.AsArray()
+                .Where(s => s!["remaining"]!.GetValue<int>() >= 2 && s["bookable"]!.GetValue<bool>()).ToList();
+            if (slots.Count > 0)
+            {
+                var slotId = slots[0]!["slotId"]!.GetValue<string>();
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/appointments")
+                {
+                    Content = JsonContent.Create(Appointments.AppointmentsFixture.Body(date, slotId, ("王小红", Http.CitizenIds.Valid(new DateOnly(1980, 5, 6), 7), "13800001111"))),
+                };
+                request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+                using var booked = await client.SendAsync(request);
+                return (date, slotId, (await booked.Content.ReadFromJsonAsync<JsonObject>())!["appointmentId"]!.GetValue<string>());
+            }
+        }
+
+        throw new InvalidOperationException("蝶梦社区 offers no bookable slot in the next 14 days (is the next year's holiday calendar missing?).");
     }
 
     // A suggestion with one photo, as the README's own POST makes it, for the commands that follow it.

@@ -42,7 +42,7 @@ internal static class RequestSweep
         "service-items", "service-items/{x}", "service-items/{x}/guide", "applications/{x}", "events", "health", "health/ready", "health/live", "openapi.json",
         "portal/me", "portal/dashboard", "portal/handoffs", "portal/handoffs/{x}", "portal/unacknowledged", "portal/audit", "portal/ui/{x}",
         "communities", "communities/{x}", "suggestions/{x}", "suggestions/{x}/photos/{x}", "portal/suggestions", "portal/suggestions/{x}",
-        "portal/suggestion-stats",
+        "portal/suggestion-stats", "communities/{x}/slots", "appointments/{x}", "portal/appointments",
         "docs/{x}",
     ];
 
@@ -51,6 +51,7 @@ internal static class RequestSweep
         "applications", "departments/ga/notifications", "departments/fg/webhooks", "portal/session", "portal/handoffs/search",
         "portal/handoffs/{x}/replay", "portal/handoffs/{x}/resolve", "portal/handoffs/{x}/reveal", "portal/replay",
         "suggestions", "suggestions/{x}/rating", "portal/suggestions/{x}/steps", "portal/suggestions/{x}/reveal",
+        "appointments", "portal/appointments/{x}/outcome",
     ];
 
     /// <summary>Every generated case, weighted towards the bodies that carry personal data.</summary>
@@ -61,6 +62,7 @@ internal static class RequestSweep
     private static SweepCase Build(int kind, int a, int b, int c, string cookie) => kind switch
     {
         < 6 => Suggestion(a, b, c),
+        < 9 => Appointment(a, b, c, cookie),
         < 40 => Application(kind % 20, a, b, c),
         < 44 => ApplicationHeaders(a, b),
         < 52 => Notification(a, b, c),
@@ -231,6 +233,29 @@ internal static class RequestSweep
         // JSON was turned into its UTF-8 bytes before it was put in.
         var bytes = Encoding.Latin1.GetBytes(text);
         return new SweepCase($"suggestion: {what}", "POST", "/api/v1/suggestions", bytes, contentType, headers, Chunked: c % 5 == 0);
+    }
+
+    // Issue 13: a booking broken in one way, a cancellation of no booking, an outcome with a broken body, a day's slots asked wrongly.
+    private static SweepCase Appointment(int a, int b, int c, string cookie)
+    {
+        const string valid = """{"itemCode":"MZ-001","communityCode":"DIEMENG","date":"2026-12-01","slotId":"0900","resident":{"name":"陈小明","idNumber":"11010519491231002X","phone":"13912345678"}}""";
+        (string, string)[] platform = [("X-Api-Key", HubFixture.KeyA), ("Idempotency-Key", $"sweep-{Guid.NewGuid():N}")];
+        SweepCase Book(string what, byte[] body) => new($"appointment: {what}", "POST", "/api/v1/appointments", body, "application/json", platform, Chunked: c % 5 == 0);
+        return (a % 10) switch
+        {
+            0 => Book("truncated", Encoding.UTF8.GetBytes(valid)[..(c % valid.Length)]),
+            1 => Book("invalid UTF-8", [.. Encoding.UTF8.GetBytes(valid[..30]), .. InvalidUtf8[c % InvalidUtf8.Length], .. Encoding.UTF8.GetBytes(valid[30..])]),
+            2 => Book("ID number failing its check digit", Encoding.UTF8.GetBytes(valid.Replace("002X", "0021", StringComparison.Ordinal))),
+            3 => Book("an unknown field", Encoding.UTF8.GetBytes(valid.Replace("{\"itemCode\"", "{\"extra\":1,\"itemCode\"", StringComparison.Ordinal))),
+            4 => Book("wrong types", Encoding.UTF8.GetBytes(valid.Replace("\"2026-12-01\"", b.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal))),
+            5 => new SweepCase("appointment: cancel no booking", "DELETE", $"/api/v1/appointments/{PathSegment(b, c)}", null, null, b % 3 == 0 ? [] : platform),
+            6 => new SweepCase("appointment: outcome with a broken body", "POST", $"/api/v1/portal/appointments/{RandomId(b)}/outcome",
+                Encoding.UTF8.GetBytes(new[] { "{\"outcome\":\"came\"}", "[]", "{\"outcome\":1e999}", "{", "{\"outcome\":\"done\",\"outcome\":\"arrived\"}" }[c % 5]),
+                "application/json", [("Cookie", $"hub_portal={cookie}")]),
+            7 => Book("a holiday's slot", Encoding.UTF8.GetBytes(valid.Replace("2026-12-01", "2026-10-01", StringComparison.Ordinal))),
+            8 => Book("a phone with a line break", Encoding.UTF8.GetBytes(valid.Replace("13912345678", "13912345678\\n", StringComparison.Ordinal))),
+            _ => new SweepCase("appointment: slots asked wrongly", "GET", $"/api/v1/communities/{(b % 2 == 0 ? "DIEMENG" : PathSegment(b, c))}/slots?itemCode={Segment(c, b)}&date={Segment(b, c)}", null, null, [], MaySucceed: true),
+        };
     }
 
     private static SweepCase ApplicationHeaders(int a, int b)

@@ -24,6 +24,7 @@ public sealed class PortalOriginTests(HubFixture hub)
         { "POST", "replay" },
         { "POST", "suggestions/any-id/steps" },
         { "POST", "suggestions/any-id/reveal" },
+        { "POST", "appointments/any-id/outcome" },
     };
 
     [Fact]

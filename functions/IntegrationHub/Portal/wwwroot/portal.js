@@ -48,6 +48,9 @@
     'suggestion-resolved': '建议结果反馈',
     'suggestion-transferred': '建议转办',
     'suggestion-reveal': '查看居民联系方式',
+    'appointment-arrived': '预约到场',
+    'appointment-done': '预约办结',
+    'appointment-no-show': '预约未到',
   };
   const AUDIT_TONES = { reveal: 'warn', 'suggestion-reveal': 'warn', 'sign-in-failed': 'warn', 'sign-in-throttled': 'warn', 'sign-in-lockout': 'bad' };
   const FIELD_LABELS = {
@@ -335,6 +338,9 @@
     if (suggestion) {
       show('suggestion');
       loadSuggestion(decodeURIComponent(suggestion[1])).catch(fail);
+    } else if (hash === '#/appointments') {
+      show('appointments');
+      loadAppointments().catch(fail);
     } else if (hash === '#/suggestions' || (!isStaff() && hash !== '#/on-time')) {
       show('suggestions');
       loadSuggestions().catch(fail);
@@ -1163,6 +1169,77 @@
     box.replaceChildren(root);
   }
 
+  // ---- appointments (issue 13) -------------------------------------------------------------------------
+
+  const APPOINTMENT_STATUS = { Booked: '已预约', Arrived: '已到场', Done: '已办结', NoShow: '未到', Cancelled: '已取消' };
+  const APPOINTMENT_TONES = { Booked: 'info', Arrived: 'warn', Done: 'ok', NoShow: 'bad', Cancelled: 'muted' };
+  const OUTCOMES = { arrived: '到场', done: '办结', 'no-show': '未到' };
+
+  // Slot times come as +08:00 (the hall's local time): shown as written, whatever the browser's zone.
+  function hallTime(value) {
+    return String(value).slice(11, 16);
+  }
+
+  async function loadAppointments() {
+    const view = await api('GET', '/appointments');
+    if (state.view !== 'appointments') {
+      return;
+    }
+    $('appointments-title').textContent = `预约到访 · ${view.scopeName}`;
+    const checklists = new Map(view.checklists.map((c) => [c.itemCode, c]));
+    $('appointments-body').replaceChildren(...view.days.map((day, i) => el('div', { class: 'card appointment-day', dataset: { date: day.date } },
+      el('div', { class: 'card-head' }, el('h2', { text: `${i === 0 ? '今天' : '明天'} · ${day.date}` })),
+      day.halls.map((hall) => hallDay(hall, checklists, view.canMark)))));
+  }
+
+  function hallDay(hall, checklists, canMark) {
+    const head = el('h3', { text: `${hall.communityName} · ${hall.address}` });
+    const note = hall.note ? el('p', { class: 'muted', text: hall.note }) : null;
+    if (hall.slots.length === 0) {
+      return el('div', { class: 'hall-day', dataset: { community: hall.community } }, head, note, el('p', { class: 'empty', text: '当天不开放。' }));
+    }
+    const rows = hall.slots.map((slot) => el('tr', { dataset: { slot: slot.slotId } },
+      el('td', { class: 'mono', text: `${hallTime(slot.start)}–${hallTime(slot.end)}` }),
+      el('td', { class: 'num', text: `${slot.booked} / ${slot.capacity}` }),
+      el('td', {}, slot.bookings.length === 0
+        ? el('span', { class: 'muted', text: '—' })
+        : el('ul', { class: 'bookings' }, slot.bookings.map((b) => bookingItem(b, checklists, canMark))))));
+    return el('div', { class: 'hall-day', dataset: { community: hall.community } }, head, note,
+      el('div', { class: 'table-wrap' }, el('table', { class: 'table appointment-slots' },
+        el('thead', {}, el('tr', {}, el('th', { text: '时段' }), el('th', { text: '已约 / 窗口' }), el('th', { text: '预约' }))),
+        el('tbody', {}, rows))));
+  }
+
+  function bookingItem(b, checklists, canMark) {
+    const checklist = checklists.get(b.itemCode);
+    const buttons = canMark ? b.allowedOutcomes.map((o) => el('button', {
+      type: 'button', class: `btn btn-small${o === 'no-show' ? ' btn-warn' : ''}`, dataset: { outcome: o },
+      on: { click: () => markAppointment(b.appointmentId, o) }, text: OUTCOMES[o] || o,
+    })) : [];
+    return el('li', { class: 'booking', dataset: { appointmentId: b.appointmentId, status: b.status } },
+      el('div', { class: 'booking-head' },
+        badge(APPOINTMENT_STATUS[b.status] || b.status, APPOINTMENT_TONES[b.status]),
+        el('span', { class: 'booking-item', text: checklist ? `${checklist.itemName}（${b.itemCode}）` : b.itemCode }),
+        el('span', { class: 'masked mono booking-resident', text: `${b.residentName} ${b.residentPhone} ${b.residentIdNumber}` }),
+        b.markedBy ? el('span', { class: 'muted', text: `登记：${b.markedBy}` }) : null,
+        buttons.length ? el('span', { class: 'booking-actions' }, buttons) : null),
+      checklist && checklist.materials.length ? el('details', { class: 'checklist' },
+        el('summary', { text: `材料清单（${checklist.materials.length} 项）` }),
+        el('ul', {}, checklist.materials.map((m) => el('li', {
+          text: `${m.name}：${m.form} ${m.count} 份${m.required ? '' : '（非必需）'}${m.note ? `；${m.note}` : ''}`,
+        })))) : null);
+  }
+
+  async function markAppointment(id, outcome) {
+    try {
+      await api('POST', `/appointments/${encodeURIComponent(id)}/outcome`, { outcome });
+      notify(`已登记：${OUTCOMES[outcome]}`, 'ok');
+    } catch (e) {
+      notify(e.message, 'bad');
+    }
+    await loadAppointments();
+  }
+
   // ---- start -------------------------------------------------------------------------------------------
 
   function wire() {
@@ -1176,6 +1253,7 @@
     $('suggestion-refresh').addEventListener('click', () => state.suggestion && loadSuggestion(state.suggestion.summary.suggestionId).catch(fail));
     $('suggestion-form').addEventListener('submit', (event) => event.preventDefault());
     $('on-time-refresh').addEventListener('click', () => loadOnTime().catch(fail));
+    $('appointments-refresh').addEventListener('click', () => loadAppointments().catch(fail));
     $('detail-refresh').addEventListener('click', () => state.detail && loadDetail(state.detail.summary.applicationId).catch(fail));
     $('search-form').addEventListener('submit', (event) => {
       event.preventDefault();
