@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using IntegrationHub.Composition;
 using IntegrationHub.Http;
 using IntegrationHub.Local.Sandbox;
+using IntegrationHub.Local.Workers;
 using IntegrationHub.Platforms;
 using IntegrationHub.Telemetry;
 using Microsoft.Extensions.Options;

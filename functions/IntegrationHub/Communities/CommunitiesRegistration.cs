@@ -1,3 +1,7 @@
+using IntegrationHub.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Communities;
@@ -10,5 +14,14 @@ public static class CommunitiesRegistration
         services.AddSingleton(_ => CommunityRegistry.LoadEmbedded());
         services.AddSingleton<CommunitiesApi>();
         return services;
+    }
+
+    public static IEndpointRouteBuilder MapCommunities(this IEndpointRouteBuilder api)
+    {
+        // Load and check the registry now, so bad data fails at start, not on the first request.
+        api.ServiceProvider.GetRequiredService<CommunityRegistry>();
+        api.MapGet(HubRoutes.Communities, (HttpRequest r, CommunitiesApi c) => c.List(r));
+        api.MapGet(HubRoutes.Community, (HttpRequest r, string code, CommunitiesApi c) => c.Get(r, code));
+        return api;
     }
 }

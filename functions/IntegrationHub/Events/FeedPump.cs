@@ -51,6 +51,10 @@ public sealed class FeedPumpOptions
     /// <summary>How often the pump reads the feed for events this instance did not commit (other instances, before a restart).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00", ParseLimitsInInvariantCulture = true)]
     public TimeSpan CatchUpInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>When the pumps are woken to catch up (the <c>DeliverPlatformEvents</c> timer, both hosts): keeps an idle instance looking.</summary>
+    [Composition.CronSchedule]
+    public string NudgeSchedule { get; set; } = "*/30 * * * * *";
 }
 
 /// <summary>

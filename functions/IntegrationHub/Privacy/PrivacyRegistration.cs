@@ -1,3 +1,4 @@
+using IntegrationHub.Composition;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,7 +10,7 @@ public static class PrivacyRegistration
     public static IServiceCollection AddPrivacy(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<EncryptionOptions>().Bind(configuration.GetSection(EncryptionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<RetentionOptions>(configuration, RetentionOptions.Section);
         services.AddSingleton<EnvelopeCipher>();
         services.AddSingleton<PersonalData>();
         services.AddSingleton<FormPersonalData>();

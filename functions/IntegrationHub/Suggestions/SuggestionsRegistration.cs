@@ -1,10 +1,12 @@
 using IntegrationHub.Communities;
 using IntegrationHub.Composition;
 using IntegrationHub.Portal;
+using IntegrationHub.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Suggestions;
@@ -27,8 +29,19 @@ public static class SuggestionsRegistration
         return services;
     }
 
-    /// <summary>The local host's stand-in for the <c>SuggestionDeadlines</c> timer trigger.</summary>
-    public static IServiceCollection AddSuggestionSweep(this IServiceCollection services) => services.AddHostedService<SuggestionSweep>();
+    public static IEndpointRouteBuilder MapSuggestions(this IEndpointRouteBuilder api)
+    {
+        api.MapPost(HubRoutes.Suggestions, (HttpRequest r, SuggestionsApi s, CancellationToken ct) => s.SubmitAsync(r, ct));
+        api.MapGet(HubRoutes.Suggestion, (HttpRequest r, string id, SuggestionsApi s, CancellationToken ct) => s.GetAsync(r, id, ct));
+        api.MapPost(HubRoutes.SuggestionRating, (HttpRequest r, string id, SuggestionsApi s, CancellationToken ct) => s.RateAsync(r, id, ct));
+        api.MapGet(HubRoutes.SuggestionPhoto, (HttpRequest r, string id, string photo, SuggestionsApi s, CancellationToken ct) => s.PhotoAsync(r, id, photo, ct));
+        api.MapGet(HubRoutes.PortalSuggestions, (HttpRequest r, SuggestionPortalApi p, CancellationToken ct) => p.ListAsync(r, ct));
+        api.MapGet(HubRoutes.PortalSuggestion, (HttpRequest r, string id, SuggestionPortalApi p, CancellationToken ct) => p.DetailAsync(r, id, ct));
+        api.MapPost(HubRoutes.PortalSuggestionStep, (HttpRequest r, string id, SuggestionPortalApi p, CancellationToken ct) => p.StepAsync(r, id, ct));
+        api.MapPost(HubRoutes.PortalSuggestionReveal, (HttpRequest r, string id, SuggestionPortalApi p, CancellationToken ct) => p.RevealAsync(r, id, ct));
+        api.MapGet(HubRoutes.PortalSuggestionStats, (HttpRequest r, SuggestionPortalApi p, CancellationToken ct) => p.StatsAsync(r, ct));
+        return api;
+    }
 }
 
 /// <summary>Every community worker names a community of the registry, every street supervisor a street of it.</summary>
@@ -52,25 +65,5 @@ internal sealed class CommunityAccountsValidator(CommunityRegistry communities) 
         }
 
         return faults.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(faults);
-    }
-}
-
-/// <summary>Runs the deadline job on the local host every <see cref="SuggestionOptions.SweepInterval"/>, on the hub's clock.</summary>
-internal sealed class SuggestionSweep(IServiceProvider services, IOptions<SuggestionOptions> options, TimeProvider time, ILogger<SuggestionSweep> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await services.GetRequiredService<SuggestionService>().RunDeadlinesAsync(stoppingToken);
-            }
-            catch (Azure.RequestFailedException ex)
-            {
-                logger.LogWarning("Suggestion deadlines could not reach storage: {Status}", ex.Status);
-            }
-        }
     }
 }
