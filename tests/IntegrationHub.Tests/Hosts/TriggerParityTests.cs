@@ -28,12 +28,8 @@ public sealed class TriggerParityTests(HubFixture hub)
     [Fact]
     public async Task Hosts_QueueTriggers_ReadTheSameQueues()
     {
-        var settings = FunctionsMetadata.LocalSettings();
-        var functions = Table(FunctionsMetadata.Triggers().Where(t => t.Type == "queueTrigger")
-            .Select(t => (t.Function, FunctionsMetadata.Resolve(t.Value!, settings))));
-
-        await using var app = DefaultLocalHost();
-        var local = Table(app.Services.GetServices<IHostedService>().OfType<QueueWorker>().Select(w => (w.Function, w.QueueName)));
+        var (functions, local) = await TablesAsync("queueTrigger",
+            workers => workers.OfType<QueueWorker>().Select(w => (w.Function, w.QueueName)));
 
         Assert.Equal(["FailPoisonedHandoff: handoffs-poison", "HandOff: handoffs"], functions);
         Assert.Equal(functions, local);
@@ -42,12 +38,8 @@ public sealed class TriggerParityTests(HubFixture hub)
     [Fact]
     public async Task Hosts_TimerTriggers_RunOnTheSameSchedules()
     {
-        var settings = FunctionsMetadata.LocalSettings();
-        var functions = Table(FunctionsMetadata.Triggers().Where(t => t.Type == "timerTrigger")
-            .Select(t => (t.Function, FunctionsMetadata.Resolve(t.Value!, settings))));
-
-        await using var app = DefaultLocalHost();
-        var local = Table(app.Services.GetServices<IHostedService>().OfType<TimerJob>().Select(j => (j.Function, j.Schedule)));
+        var (functions, local) = await TablesAsync("timerTrigger",
+            workers => workers.OfType<TimerJob>().Select(j => (j.Function, j.Schedule)));
 
         Assert.Equal(6, functions.Count);
         Assert.Equal(functions, local);
@@ -68,6 +60,18 @@ public sealed class TriggerParityTests(HubFixture hub)
             Assert.True(azure.ContainsKey(key), $"{key} is not an app setting in infra/modules/functionapp.bicep");
             Assert.Equal(local[key], azure[key]);
         });
+    }
+
+    // The Functions app's triggers of one type, their expressions resolved against its settings, beside the local host's
+    // stand-ins built with the defaults, as "Function: queue or schedule" lines.
+    private async Task<(SortedSet<string> Functions, SortedSet<string> Local)> TablesAsync(
+        string type, Func<IEnumerable<IHostedService>, IEnumerable<(string Function, string Value)>> standIns)
+    {
+        var settings = FunctionsMetadata.LocalSettings();
+        var functions = Table(FunctionsMetadata.Triggers().Where(t => t.Type == type)
+            .Select(t => (t.Function, FunctionsMetadata.Resolve(t.Value!, settings))));
+        await using var app = DefaultLocalHost();
+        return (functions, Table(standIns(app.Services.GetServices<IHostedService>())));
     }
 
     // The local host with nothing configured but what it cannot start without: its queues and schedules are the defaults.
