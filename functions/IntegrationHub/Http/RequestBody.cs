@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
 namespace IntegrationHub.Http;
@@ -124,6 +125,6 @@ public static class RequestBody
         }
     }
 
-    private static IResult TooLarge(int maxBytes) =>
+    private static ProblemHttpResult TooLarge(int maxBytes) =>
         Problems.Field("body", $"must be at most {maxBytes.ToString(CultureInfo.InvariantCulture)} bytes.", StatusCodes.Status413PayloadTooLarge);
 }

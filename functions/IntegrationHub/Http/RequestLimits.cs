@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IntegrationHub.Http;
 
@@ -47,7 +48,7 @@ public static class RequestLimits
         }
     });
 
-    private static IResult? Refusal(HttpContext context)
+    private static ProblemHttpResult? Refusal(HttpContext context)
     {
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "";
         if (target.Length > MaxRequestTargetBytes)
