@@ -16,7 +16,7 @@ namespace IntegrationHub.Functions;
 /// every setting present (infra/modules/functionapp.bicep, local.settings.json). Hosts/TriggerParityTests checks the
 /// generated functions.metadata against the local host's workers.
 /// </remarks>
-public sealed class PipelineFunctions(
+internal sealed class PipelineFunctions(
     HandoffDispatcher dispatcher, FeedPumps pumps, StrandedSweep sweep, StatusFollowUps followUps, PersonalDataRetention retention,
     QueueProbe queues)
 {

@@ -8,7 +8,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace IntegrationHub.Functions;
 
 /// <summary>Issue 12: the community registry, the suggestion channel, its portal pages, and the 24-hour clock's timer.</summary>
-public sealed class SuggestionFunctions(CommunitiesApi communities, SuggestionsApi suggestions, SuggestionPortalApi portal, SuggestionService service)
+internal sealed class SuggestionFunctions(CommunitiesApi communities, SuggestionsApi suggestions, SuggestionPortalApi portal, SuggestionService service)
 {
     [Function(nameof(ListCommunities))]
     public IActionResult ListCommunities(

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Applications;
 
-public static class ApplicationsRegistration
+internal static class ApplicationsRegistration
 {
     /// <summary>Intake (validation, ID hashing), the status path every status step goes through, and the platforms' reads.</summary>
     public static IServiceCollection AddApplications(this IServiceCollection services, IConfiguration configuration)

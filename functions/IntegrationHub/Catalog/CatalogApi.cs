@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace IntegrationHub.Catalog;
 
 /// <summary>The public, read-only catalog: items, one item with its form, its guide.</summary>
-public sealed class CatalogApi(ServiceCatalog catalog)
+internal sealed class CatalogApi(ServiceCatalog catalog)
 {
     private const int MaxQueryLength = 100;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Catalog;
 
-public static class CatalogRegistration
+internal static class CatalogRegistration
 {
     /// <summary>The 65 service items, their procedure guides and the online items' form schemas, loaded from embedded data.</summary>
     public static IServiceCollection AddCatalog(this IServiceCollection services)

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace IntegrationHub.Communities;
 
 /// <summary>The public, read-only community registry, cached like the catalog (strong ETag, 304).</summary>
-public sealed class CommunitiesApi(CommunityRegistry registry)
+internal sealed class CommunitiesApi(CommunityRegistry registry)
 {
     public CachedJson List(HttpRequest request) =>
         CachedJson.Respond(request, new CommunityList(registry.All.Count, registry.All), HubJson.Info<CommunityList>());

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Communities;
 
-public static class CommunitiesRegistration
+internal static class CommunitiesRegistration
 {
     /// <summary>The community registry (Catalog/communities.json) and its public reads. Issue 13's appointments reuse the registry.</summary>
     public static IServiceCollection AddCommunities(this IServiceCollection services)

@@ -8,7 +8,7 @@ namespace IntegrationHub.Composition;
 /// through a <c>%Section:Key%</c> binding expression and the local host runs its stand-in timer on it, so the two agree.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
-public sealed class CronScheduleAttribute : ValidationAttribute
+internal sealed class CronScheduleAttribute : ValidationAttribute
 {
     public const string Format = "must be a six-field CRON expression with seconds (the Functions timer format), e.g. \"0 */1 * * * *\".";
 

@@ -26,7 +26,7 @@ namespace IntegrationHub.Composition;
 /// What both hosts register and map: one line per capability, each defined beside the code it registers. The hosts add
 /// only what is theirs (the Functions app its triggers, the local host its workers, Kestrel and the sandboxes).
 /// </summary>
-public static class HubRegistration
+internal static class HubRegistration
 {
     public static IServiceCollection AddHub(this IServiceCollection services, IConfiguration configuration)
     {

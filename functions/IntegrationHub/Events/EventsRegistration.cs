@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Events;
 
-public static class EventsRegistration
+internal static class EventsRegistration
 {
     /// <summary>Status events to the platforms: the pull feed, the signed webhooks' pumps and (on Azure) the Service Bus topic.</summary>
     public static IServiceCollection AddPlatformEvents(this IServiceCollection services, IConfiguration configuration)

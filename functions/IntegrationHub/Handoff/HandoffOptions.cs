@@ -4,7 +4,7 @@ using IntegrationHub.Composition;
 namespace IntegrationHub.Handoff;
 
 /// <summary>How hard the hub tries before a hand-off counts as failed, and how often it looks for stranded work.</summary>
-public sealed class HandoffOptions : IValidatableObject
+internal sealed class HandoffOptions : IValidatableObject
 {
     public const string Section = "Handoff";
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace IntegrationHub.Handoff;
 
-public static class HandoffRegistration
+internal static class HandoffRegistration
 {
     /// <summary>
     /// The hand-off to the departments: the dispatcher behind the queue, the stranded sweep, the follow-ups, circuit state.

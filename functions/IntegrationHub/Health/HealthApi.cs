@@ -11,7 +11,7 @@ namespace IntegrationHub.Health;
 /// load balancer; <c>/health/live</c> none, for a restart policy: a process that answers is alive, and restarting it
 /// because storage is down would not bring storage back.
 /// </summary>
-public sealed class HealthApi(HealthCheckService checks)
+internal sealed class HealthApi(HealthCheckService checks)
 {
     public Task<JsonHttpResult<HealthReport>> Check(CancellationToken cancellationToken) => Report(_ => true, cancellationToken);
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Health;
 
-public static class HealthRegistration
+internal static class HealthRegistration
 {
     /// <summary>Health, readiness and liveness over the storage, backlog and department checks.</summary>
     public static IServiceCollection AddHealth(this IServiceCollection services)

@@ -10,7 +10,7 @@ namespace IntegrationHub.Http;
 /// A JSON body with a strong ETag, answered 304 when the caller already holds it: a typed result, so a handler's
 /// signature says so (<c>Results&lt;CachedJson, ProblemHttpResult&gt;</c>).
 /// </summary>
-public sealed class CachedJson : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
+internal sealed class CachedJson : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
 {
     private const string JsonType = "application/json; charset=utf-8";
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Http;
 
-public static class HttpRegistration
+internal static class HttpRegistration
 {
     /// <summary>What every answer shares: problem details, the hub's JSON, and the OpenAPI document with its reference.</summary>
     public static IServiceCollection AddHubHttp(this IServiceCollection services)

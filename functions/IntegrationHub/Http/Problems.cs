@@ -5,7 +5,7 @@ namespace IntegrationHub.Http;
 
 /// <summary>RFC 9457 problem details, always naming the offending field where there is one.</summary>
 /// <remarks>Typed (<see cref="ProblemHttpResult"/>), so a handler's signature can list them among its answers.</remarks>
-public static class Problems
+internal static class Problems
 {
     public static ProblemHttpResult Field(string field, string message, int status = StatusCodes.Status400BadRequest) =>
         Fields(new Dictionary<string, string[]> { [field] = [message] }, status);

@@ -11,7 +11,7 @@ namespace IntegrationHub.Http;
 /// Reads a request body with a hard size limit and, for JSON, into a tree that reads without surprises (see
 /// <see cref="StrictJson"/>). Every failure becomes a 4xx problem naming <c>body</c> or the offending value's path.
 /// </summary>
-public static class RequestBody
+internal static class RequestBody
 {
     public static async Task<(JsonNode? Node, IResult? Problem)> ReadJsonAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {

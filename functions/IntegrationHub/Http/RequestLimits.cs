@@ -14,7 +14,7 @@ namespace IntegrationHub.Http;
 /// chunking, a body over the server's size limit) is answered the same way. On Azure the Functions host's front end
 /// applies its own URL, header and body limits before the worker runs; this middleware serves the local host.
 /// </summary>
-public static class RequestLimits
+internal static class RequestLimits
 {
     public const int MaxRequestTargetBytes = 8 * 1024;
     public const int MaxHeaderBytes = 32 * 1024;

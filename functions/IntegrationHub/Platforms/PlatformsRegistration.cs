@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Platforms;
 
-public static class PlatformsRegistration
+internal static class PlatformsRegistration
 {
     /// <summary>The community platforms the hub serves: their API keys, webhook addresses and secrets.</summary>
     public static IServiceCollection AddPlatforms(this IServiceCollection services, IConfiguration configuration)

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Portal;
 
-public static class PortalRegistration
+internal static class PortalRegistration
 {
     /// <summary>The operators' portal: sign-in and its throttles, the hand-off queries, replay and resolve, the audit log, the page.</summary>
     public static IServiceCollection AddPortal(this IServiceCollection services, IConfiguration configuration)

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Privacy;
 
-public static class PrivacyRegistration
+internal static class PrivacyRegistration
 {
     /// <summary>The key ring and envelope encryption of personal data at rest, its retention, and the form's personal fields.</summary>
     public static IServiceCollection AddPrivacy(this IServiceCollection services, IConfiguration configuration)

@@ -4,7 +4,7 @@ using IntegrationHub.Composition;
 namespace IntegrationHub.Privacy;
 
 /// <summary>How long an application's personal data is kept after it closes (final status, or a resolved hand-off).</summary>
-public sealed class RetentionOptions : IValidatableObject
+internal sealed class RetentionOptions : IValidatableObject
 {
     public const string Section = "Security:Retention";
 

@@ -4,7 +4,7 @@ using IntegrationHub.Composition;
 namespace IntegrationHub.Suggestions;
 
 /// <summary>The suggestion channel's rules: the 24-hour clock, photo links, and the deadline timer.</summary>
-public sealed class SuggestionOptions : IValidatableObject
+internal sealed class SuggestionOptions : IValidatableObject
 {
     public const string Section = "Suggestions";
 

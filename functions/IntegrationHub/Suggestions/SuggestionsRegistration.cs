@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Suggestions;
 
-public static class SuggestionsRegistration
+internal static class SuggestionsRegistration
 {
     /// <summary>The residents' suggestion channel: intake with photos, the life of a suggestion, the 24-hour clock, its portal pages.</summary>
     public static IServiceCollection AddSuggestions(this IServiceCollection services, IConfiguration configuration)

@@ -4,7 +4,7 @@ using IntegrationHub.Composition;
 namespace IntegrationHub.Telemetry;
 
 /// <summary>Where operators look at a trace. Exporters are configured by the standard OpenTelemetry and Azure Monitor settings.</summary>
-public sealed class TelemetryOptions : IValidatableObject
+internal sealed class TelemetryOptions : IValidatableObject
 {
     public const string Section = "Telemetry";
 
