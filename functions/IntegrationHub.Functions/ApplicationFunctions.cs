@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace IntegrationHub.Functions;
 
-public sealed class ApplicationFunctions(ApplicationsApi applications, EventsApi events)
+internal sealed class ApplicationFunctions(ApplicationsApi applications, EventsApi events)
 {
     [Function(nameof(SubmitApplication))]
     public async Task<IActionResult> SubmitApplication(

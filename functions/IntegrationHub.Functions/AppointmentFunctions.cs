@@ -41,6 +41,6 @@ internal sealed class AppointmentFunctions(AppointmentsApi appointments, Appoint
 
     /// <summary>Every minute: the day-before reminders (each sent once, however many instances run it).</summary>
     [Function(nameof(AppointmentReminders))]
-    public Task AppointmentReminders([TimerTrigger("30 */1 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task AppointmentReminders([TimerTrigger("%Appointments:ReminderSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         service.RunRemindersAsync(cancellationToken);
 }

@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace IntegrationHub.Functions;
 
-public sealed class CatalogFunctions(CatalogApi catalog, HealthApi health, OpenApiDocument openApi, ApiReference reference)
+internal sealed class CatalogFunctions(CatalogApi catalog, HealthApi health, OpenApiDocument openApi, ApiReference reference)
 {
     [Function(nameof(ListServiceItems))]
     public IActionResult ListServiceItems(

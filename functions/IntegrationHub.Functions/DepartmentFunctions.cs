@@ -8,7 +8,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace IntegrationHub.Functions;
 
 /// <summary>Inbound calls from the departments: each adapter's own endpoint.</summary>
-public sealed class DepartmentFunctions(PublicSecurityNotifications publicSecurity, HousingWebhooks housing)
+internal sealed class DepartmentFunctions(PublicSecurityNotifications publicSecurity, HousingWebhooks housing)
 {
     [Function(nameof(ReceivePublicSecurityNotification))]
     public async Task<IActionResult> ReceivePublicSecurityNotification(

@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace IntegrationHub.Functions;
 
 /// <summary>The operators' portal: its API and its page. On Azure, App Service authentication signs operators in.</summary>
-public sealed class PortalFunctions(PortalApi portal, PortalPage page)
+internal sealed class PortalFunctions(PortalApi portal, PortalPage page)
 {
     [Function(nameof(PortalSignIn))]
     public async Task<IActionResult> PortalSignIn(

@@ -13,7 +13,7 @@ namespace IntegrationHub.Functions;
 /// What the platform controls: the Functions host and App Service front ends write their own answers (an unhandled
 /// exception's 500, a request refused before the worker) and their own <c>Server</c> header, outside this code.
 /// </remarks>
-public sealed class ResultAction(IResult result) : IActionResult
+internal sealed class ResultAction(IResult result) : IActionResult
 {
     public IResult Result { get; } = result;
 

@@ -8,7 +8,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace IntegrationHub.Functions;
 
 /// <summary>Issue 12: the community registry, the suggestion channel, its portal pages, and the 24-hour clock's timer.</summary>
-public sealed class SuggestionFunctions(CommunitiesApi communities, SuggestionsApi suggestions, SuggestionPortalApi portal, SuggestionService service)
+internal sealed class SuggestionFunctions(CommunitiesApi communities, SuggestionsApi suggestions, SuggestionPortalApi portal, SuggestionService service)
 {
     [Function(nameof(ListCommunities))]
     public IActionResult ListCommunities(
@@ -65,8 +65,8 @@ public sealed class SuggestionFunctions(CommunitiesApi communities, SuggestionsA
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HubRoutes.PortalSuggestionStats)] HttpRequest request) =>
         new ResultAction(await portal.StatsAsync(request, request.HttpContext.RequestAborted));
 
-    /// <summary>Every minute: the 24-hour clock's warnings and breaches, and any suggestion event a crash left unpublished.</summary>
+    /// <summary>Every minute by default: the 24-hour clock's warnings and breaches, and any suggestion event a crash left unpublished.</summary>
     [Function(nameof(SuggestionDeadlines))]
-    public Task SuggestionDeadlines([TimerTrigger("15 */1 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task SuggestionDeadlines([TimerTrigger("%Suggestions:DeadlineSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         service.RunDeadlinesAsync(cancellationToken);
 }

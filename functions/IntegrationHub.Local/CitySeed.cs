@@ -10,7 +10,7 @@ using IntegrationHub.Storage;
 namespace IntegrationHub.Local;
 
 /// <summary>What the load command searches a seeded application by (the same numbers every time for one index).</summary>
-public sealed record SeedSample(string ApplicationId, string Department, string? CaseNumber, string IdNumber, string Name);
+internal sealed record SeedSample(string ApplicationId, string Department, string? CaseNumber, string IdNumber, string Name);
 
 /// <summary>
 /// A whole city's applications written straight into storage (<c>./hub seed N</c>, or <see cref="SeedAsync"/> from the load
@@ -27,7 +27,7 @@ public sealed record SeedSample(string ApplicationId, string Department, string?
 /// sweep may deliver them); the others keep their masks and keyed hashes only, as after retention, which keeps a million
 /// rows within Azurite's memory.
 /// </remarks>
-public static class CitySeed
+internal static class CitySeed
 {
     public const int DefaultConcurrency = 32;
     private const int ChunkSize = 5_000;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using IntegrationHub.Composition;
 using IntegrationHub.Http;
 using IntegrationHub.Local.Sandbox;
+using IntegrationHub.Local.Workers;
 using IntegrationHub.Platforms;
 using IntegrationHub.Telemetry;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace IntegrationHub.Local;
 
 /// <summary>The one-machine host: the hub's handlers on Kestrel, bound to loopback only, with queue workers and the sweep.</summary>
-public static class LocalHub
+internal static class LocalHub
 {
     public const int DefaultPort = 7071;
     public const string LocalPlatform = "community-app";

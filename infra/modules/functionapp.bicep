@@ -45,6 +45,20 @@ var dataKeySettings = [for id in dataKeyIds: {
   value: '@Microsoft.KeyVault(${secret}data-key-${id})'
 }]
 
+// The queue name and timer schedules the functions bind to by app-setting expressions (%Storage:QueueName%, …): the
+// host resolves them when it indexes the functions and the hub reads the same settings, so both agree by construction.
+// Every one must be set, or indexing fails; the values are the hub's defaults (Hosts/TriggerParityTests compares them).
+var triggerSettings = [
+  { name: 'Storage__QueueName', value: 'handoffs' }
+  { name: 'Handoff__SweepSchedule', value: '0 */1 * * * *' }
+  { name: 'Handoff__FollowUpSchedule', value: '30 */1 * * * *' }
+  { name: 'Security__Retention__Schedule', value: '0 */5 * * * *' }
+  { name: 'Telemetry__QueueSampleSchedule', value: '15 */1 * * * *' }
+  { name: 'Events__Pump__NudgeSchedule', value: '*/30 * * * * *' }
+  { name: 'Suggestions__DeadlineSchedule', value: '15 */1 * * * *' }
+  { name: 'Appointments__ReminderSchedule', value: '30 */1 * * * *' }
+]
+
 resource site 'Microsoft.Web/sites@2024-04-01' = {
   name: name
   location: location
@@ -116,7 +130,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Departments__SocialSecurity__OrgCode', value: '@Microsoft.KeyVault(${secret}rs-org-code)' }
         { name: 'Departments__SocialSecurity__SigningKey', value: '@Microsoft.KeyVault(${secret}rs-signing-key)' }
         { name: 'Departments__Shared__MaximumInstanceCount', value: string(maximumInstanceCount) }
-      ], dataKeySettings)
+      ], triggerSettings, dataKeySettings)
     }
   }
 }

@@ -77,7 +77,10 @@ internal sealed class BenchStack : IAsyncDisposable
         ? new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["Handoff:PollInterval"] = "00:10:00",
-            ["Handoff:SweepInterval"] = "1.00:00:00",
+            ["Handoff:SweepSchedule"] = "0 0 0 * * *",
+            ["Handoff:FollowUpSchedule"] = "0 0 0 * * *",
+            ["Security:Retention:Schedule"] = "0 0 0 * * *",
+            ["Telemetry:QueueSampleSchedule"] = "0 0 0 * * *",
         }
         : new SortedDictionary<string, string>(StringComparer.Ordinal)
         {

@@ -23,7 +23,10 @@ internal static class SoakRun
         ["Handoff:MaxDequeueCount"] = "5",
         // Longer than a message may wait in a queue backlog: a hand-off waiting its turn is not stranded.
         ["Handoff:StrandedAfter"] = "00:01:00",
-        ["Handoff:SweepInterval"] = "00:00:02",
+        ["Handoff:SweepSchedule"] = "*/2 * * * * *",
+        ["Handoff:FollowUpSchedule"] = "*/2 * * * * *",
+        ["Security:Retention:Schedule"] = "*/2 * * * * *",
+        ["Telemetry:QueueSampleSchedule"] = "*/2 * * * * *",
         ["Handoff:PollInterval"] = "00:00:00.200",
         ["Handoff:VisibilityTimeout"] = "00:00:30",
         ["Departments:Housing:ReconcileAfter"] = "00:00:10",

@@ -22,7 +22,7 @@ namespace IntegrationHub.Applications;
 /// <item>Numbers must lie within ±10^12: no amount, area or count of any item comes near, and money in fen stays exact.</item>
 /// </list>
 /// </summary>
-public static class ApplicationText
+internal static class ApplicationText
 {
     public const decimal MaxMagnitude = 1_000_000_000_000m;
 

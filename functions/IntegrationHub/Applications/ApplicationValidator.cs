@@ -13,7 +13,7 @@ namespace IntegrationHub.Applications;
 /// what a schema cannot say: the GB 11643 check digit, dates relative to today and to the applicant's birth, ranges
 /// between two fields, and "exactly one self".
 /// </summary>
-public sealed partial class ApplicationValidator(FormSchemas schemas, TimeProvider time)
+internal sealed partial class ApplicationValidator(FormSchemas schemas, TimeProvider time)
 {
     private const int MaxAttachments = 10;
     private static readonly string[] TopLevel = ["itemCode", "applicant", "form", "attachments"];

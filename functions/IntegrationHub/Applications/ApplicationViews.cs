@@ -5,7 +5,7 @@ using IntegrationHub.Storage;
 namespace IntegrationHub.Applications;
 
 /// <summary>Hand-written mapping from storage rows to the public view.</summary>
-public static class ApplicationViews
+internal static class ApplicationViews
 {
     public static ApplicationView From(ApplicationEntity application, JsonObject? result, IReadOnlyList<TimelineEntity> timeline) => new(
         application.PartitionKey,

@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 namespace IntegrationHub.Applications;
 
 /// <summary>Intake and status reads for the community platforms.</summary>
-public sealed class ApplicationsApi(
+internal sealed class ApplicationsApi(
     ServiceCatalog catalog,
     ApplicationValidator validator,
     ApplicationStore store,

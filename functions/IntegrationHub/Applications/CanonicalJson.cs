@@ -13,7 +13,7 @@ namespace IntegrationHub.Applications;
 /// object keys in ordinal order, numbers by value (<c>1.50</c>, <c>1.5</c> and <c>15e-1</c> are one number), strings and
 /// names escaped one way, no white space. In the spirit of RFC 8785, with decimal numbers instead of doubles.
 /// </summary>
-public static class CanonicalJson
+internal static class CanonicalJson
 {
     // Stored fingerprints were made with this spelling: strings and names escaped as JsonSerializer's defaults escape them.
     [ThreadStatic]

@@ -6,7 +6,7 @@ namespace IntegrationHub.Applications;
 /// GB 11643-1999 citizen ID numbers. The address code is deliberately not checked against today's
 /// division list: it records where the number was first issued.
 /// </summary>
-public static class CitizenId
+internal static class CitizenId
 {
     private static readonly int[] Weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     private const string CheckCharacters = "10X98765432";

@@ -8,7 +8,7 @@ namespace IntegrationHub.Applications;
 /// Keyed hashes of ID numbers and names: operators can search by a full number or an exact name without the hub storing
 /// either searchable in clear.
 /// </summary>
-public sealed class IdHasher(IOptions<IdHashOptions> options)
+internal sealed class IdHasher(IOptions<IdHashOptions> options)
 {
     private readonly byte[] _key = Encoding.UTF8.GetBytes(options.Value.Key);
 
@@ -23,7 +23,7 @@ public sealed class IdHasher(IOptions<IdHashOptions> options)
         Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes("name\n" + name.Trim())));
 }
 
-public sealed class IdHashOptions
+internal sealed class IdHashOptions
 {
     public const string Section = "Security:IdHash";
 

@@ -6,7 +6,7 @@ namespace IntegrationHub.Applications;
 /// The licensing lifecycle as a state machine. A final state is never left; nothing returns to
 /// Submitted or Delivered; a department report older than the last one applied is stale.
 /// </summary>
-public static class StatusMachine
+internal static class StatusMachine
 {
     private static readonly Dictionary<ApplicationStatus, ApplicationStatus[]> Allowed = new()
     {
@@ -43,7 +43,7 @@ public static class StatusMachine
     }
 }
 
-public enum TransitionVerdict
+internal enum TransitionVerdict
 {
     Apply,
     Duplicate,

@@ -11,7 +11,7 @@ namespace IntegrationHub.Applications;
 /// What a step on an application asks for: the timeline entries it records (an attempt, a failure, an operator's action),
 /// the status the hub itself observed (a receipt, an instant answer), and when its hand-off message is visible again.
 /// </summary>
-public sealed class StatusChange
+internal sealed class StatusChange
 {
     public List<TimelineEntity> Entries { get; } = [];
 
@@ -43,7 +43,7 @@ public sealed class StatusChange
 /// also publishes its events and keeps the counters and index rows; the follow-up question is scheduled here, because
 /// only here is known which department is asked and how often.
 /// </summary>
-public sealed class StatusPath(
+internal sealed class StatusPath(
     ApplicationStore store, Lookups lookups, IEnumerable<IDepartmentStatusQuery> queries, TimeProvider time, ILogger<StatusPath> logger, HubMetrics metrics)
     : IDepartmentStatusSink
 {
@@ -204,7 +204,7 @@ public sealed class StatusPath(
 }
 
 /// <summary>Status steps on an application, always through the <see cref="StatusMachine"/>.</summary>
-public static class StatusChanges
+internal static class StatusChanges
 {
     /// <summary>A change the hub itself observed (a receipt, an instant answer): applied only when legal.</summary>
     public static IEnumerable<TimelineEntity> Move(ApplicationEntity application, ApplicationStatus to, string? reason, string source, TimeProvider time)

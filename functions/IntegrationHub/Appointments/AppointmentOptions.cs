@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using IntegrationHub.Composition;
 
 namespace IntegrationHub.Appointments;
 
@@ -27,9 +28,9 @@ public sealed class AppointmentOptions : IValidatableObject
     [Range(typeof(TimeSpan), "1.00:00:00", "365.00:00:00", ParseLimitsInInvariantCulture = true)]
     public TimeSpan NoShowBlock { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>The local host's reminder sweep (on Azure a timer trigger runs every minute).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00", ParseLimitsInInvariantCulture = true)]
-    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>When reminders are looked for (the <c>AppointmentReminders</c> timer, both hosts).</summary>
+    [CronSchedule]
+    public string ReminderSchedule { get; set; } = "30 */1 * * * *";
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Appointments;
 
-public static class AppointmentsRegistration
+internal static class AppointmentsRegistration
 {
     /// <summary>Booking a visit to a community's service hall (issue 13): slots, bookings, reminders, the worker's day view.</summary>
     public static IServiceCollection AddAppointments(this IServiceCollection services, IConfiguration configuration)
@@ -23,11 +23,6 @@ public static class AppointmentsRegistration
         services.AddSingleton<AppointmentPortalApi>();
         return services;
     }
-
-    /// <summary>The local host's stand-in for the <c>AppointmentReminders</c> timer trigger.</summary>
-    public static IServiceCollection AddAppointmentReminders(this IServiceCollection services) =>
-        PeriodicJob.Add<AppointmentOptions>(services, "Appointment reminders", o => o.SweepInterval,
-            (sp, ct) => sp.GetRequiredService<AppointmentService>().RunRemindersAsync(ct));
 
     /// <summary>The slice's routes in the local host; the Functions app declares the same (AppointmentFunctions).</summary>
     public static IEndpointRouteBuilder MapAppointments(this IEndpointRouteBuilder api)

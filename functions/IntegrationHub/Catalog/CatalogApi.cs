@@ -1,15 +1,16 @@
 using IntegrationHub.Contracts;
 using IntegrationHub.Http;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IntegrationHub.Catalog;
 
 /// <summary>The public, read-only catalog: items, one item with its form, its guide.</summary>
-public sealed class CatalogApi(ServiceCatalog catalog)
+internal sealed class CatalogApi(ServiceCatalog catalog)
 {
     private const int MaxQueryLength = 100;
 
-    public IResult ListItems(HttpRequest request)
+    public Results<CachedJson, ProblemHttpResult> ListItems(HttpRequest request)
     {
         var query = request.Query;
         string? department = query["department"];
@@ -47,7 +48,7 @@ public sealed class CatalogApi(ServiceCatalog catalog)
         return CachedJson.Respond(request, new ServiceItemList(items.Count, items), HubJson.Info<ServiceItemList>());
     }
 
-    public IResult GetItem(HttpRequest request, string code)
+    public Results<CachedJson, ProblemHttpResult> GetItem(HttpRequest request, string code)
     {
         if (catalog.Find(code) is not { } entry)
         {
@@ -61,11 +62,11 @@ public sealed class CatalogApi(ServiceCatalog catalog)
         return CachedJson.Respond(request, detail, HubJson.Info<ServiceItemDetail>());
     }
 
-    public IResult GetGuide(HttpRequest request, string code) =>
+    public Results<CachedJson, ProblemHttpResult> GetGuide(HttpRequest request, string code) =>
         catalog.Find(code) is { } entry
             ? CachedJson.Respond(request, entry.Guide, HubJson.Info<ProcedureGuide>())
             : UnknownItem(code);
 
-    private static IResult UnknownItem(string code) =>
+    private static ProblemHttpResult UnknownItem(string code) =>
         Problems.NotFound($"No service item has the code '{code}'.");
 }

@@ -8,14 +8,14 @@ namespace IntegrationHub.Catalog;
 /// <param name="Title">The schema titles along the path (<c>家庭成员 (1) · 与申请人关系</c>).</param>
 /// <param name="Value">The value as given (masked where personal); <c>是</c>/<c>否</c> for a yes-or-no field, as the forms word it.</param>
 /// <param name="Meaning">For a code, the title the schema gives it (<c>04</c> → <c>就学</c>); otherwise none.</param>
-public sealed record FormFieldText(string Field, string Title, string? Value, string? Meaning);
+internal sealed record FormFieldText(string Field, string Title, string? Value, string? Meaning);
 
 /// <summary>
 /// Reads a form through its item's schema in the catalog (Catalog/Forms/*.schema.json): each field's <c>title</c>, and
 /// each code's meaning from the <c>oneOf</c> of <c>const</c> + <c>title</c> pairs the schemas describe codes with.
 /// Nothing here is a copy of the schemas, so a new item or code shows up by itself.
 /// </summary>
-public sealed class FormFieldTitles(ServiceCatalog catalog)
+internal sealed class FormFieldTitles(ServiceCatalog catalog)
 {
     public IReadOnlyList<FormFieldText> Describe(string itemCode, JsonNode? form)
     {

@@ -14,7 +14,7 @@ namespace IntegrationHub.Catalog;
 /// problem response can name it. A valid instance is recognised by the schema's <see cref="SchemaCheck"/>;
 /// JsonSchema.Net evaluates only the instances that check refuses, and words their errors.
 /// </summary>
-public sealed partial class FormSchemas
+internal sealed partial class FormSchemas
 {
     // One options instance per set of schemas: evaluation caches each schema's compiled constraints in it,
     // and each instance registers its own $ids, so two FormSchemas never collide.

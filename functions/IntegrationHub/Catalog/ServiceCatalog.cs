@@ -10,7 +10,7 @@ namespace IntegrationHub.Catalog;
 /// The city's 65 items with their guides and (online items) form schemas, loaded once from the
 /// resources embedded in this assembly. The data is static, so it is checked completely at start.
 /// </summary>
-public sealed class ServiceCatalog
+internal sealed class ServiceCatalog
 {
     private static readonly FrozenDictionary<string, string> DepartmentNames = new Dictionary<string, string>
     {

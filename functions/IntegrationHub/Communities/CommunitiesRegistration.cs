@@ -1,8 +1,12 @@
+using IntegrationHub.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Communities;
 
-public static class CommunitiesRegistration
+internal static class CommunitiesRegistration
 {
     /// <summary>The community registry (Catalog/communities.json) and its public reads. Issue 13's appointments reuse the registry.</summary>
     public static IServiceCollection AddCommunities(this IServiceCollection services)
@@ -10,5 +14,14 @@ public static class CommunitiesRegistration
         services.AddSingleton(_ => CommunityRegistry.LoadEmbedded());
         services.AddSingleton<CommunitiesApi>();
         return services;
+    }
+
+    public static IEndpointRouteBuilder MapCommunities(this IEndpointRouteBuilder api)
+    {
+        // Load and check the registry now, so bad data fails at start, not on the first request.
+        api.ServiceProvider.GetRequiredService<CommunityRegistry>();
+        api.MapGet(HubRoutes.Communities, (HttpRequest r, CommunitiesApi c) => c.List(r));
+        api.MapGet(HubRoutes.Community, (HttpRequest r, string code, CommunitiesApi c) => c.Get(r, code));
+        return api;
     }
 }

@@ -11,7 +11,7 @@ namespace IntegrationHub.Communities;
 /// The communities that take residents' suggestions, loaded once from <c>Catalog/communities.json</c> (format in
 /// docs/community-format.md) and checked completely at start: a bad registry stops the hub, naming the entry and rule.
 /// </summary>
-public sealed partial class CommunityRegistry
+internal sealed partial class CommunityRegistry
 {
     public const string Resource = "catalog/communities.json";
 

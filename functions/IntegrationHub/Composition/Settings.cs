@@ -11,7 +11,7 @@ namespace IntegrationHub.Composition;
 /// Every options class is bound through here, so every bad setting stops the host at start with one message per
 /// fault that names the setting (as a configuration key and as an environment variable) and the rule it breaks.
 /// </summary>
-public static class Settings
+internal static class Settings
 {
     private const string KeyVaultReference = "@Microsoft.KeyVault(";
 

@@ -8,17 +8,17 @@ namespace IntegrationHub.Departments;
 /// <param name="MediaType"><c>image/jpeg</c>, <c>image/png</c> or <c>application/pdf</c>, checked against the bytes at upload.</param>
 /// <param name="Content">The file's bytes, decrypted for this call only.</param>
 /// <param name="Sha256Hex">Lowercase hex SHA-256 of <paramref name="Content"/>.</param>
-public sealed record MaterialFile(string Code, string MediaType, ReadOnlyMemory<byte> Content, string Sha256Hex);
+internal sealed record MaterialFile(string Code, string MediaType, ReadOnlyMemory<byte> Content, string Sha256Hex);
 
 /// <summary>A material the department already holds: the catalog's code and the department's file id (CLID, file_id).</summary>
-public sealed record MaterialReference(string Code, string DepartmentFileId);
+internal sealed record MaterialReference(string Code, string DepartmentFileId);
 
 /// <summary>
 /// How uploading one material ended. <see cref="HandoffOutcomeKind.Received"/> carries the department's file id;
 /// <see cref="HandoffOutcomeKind.Invalid"/> means the department refused the file itself (type, size, hash);
 /// Transient, Held and ConfigurationFault as for a delivery.
 /// </summary>
-public sealed record MaterialUploadOutcome(
+internal sealed record MaterialUploadOutcome(
     HandoffOutcomeKind Kind,
     string? DepartmentFileId = null,
     string? DepartmentCode = null,
@@ -34,7 +34,7 @@ public sealed record MaterialUploadOutcome(
 /// <param name="Note">The resident's note (BZSM).</param>
 /// <param name="Materials">The materials sent with it, already uploaded.</param>
 /// <param name="TraceParent">W3C traceparent of the request that started it.</param>
-public sealed record SupplementRequest(
+internal sealed record SupplementRequest(
     string ApplicationId,
     string ItemCode,
     string RequestKey,
@@ -44,7 +44,7 @@ public sealed record SupplementRequest(
     string? TraceParent);
 
 /// <summary>A resident's 撤回 of a case the department already has.</summary>
-public sealed record WithdrawalRequest(
+internal sealed record WithdrawalRequest(
     string ApplicationId,
     string ItemCode,
     string RequestKey,
@@ -57,7 +57,7 @@ public sealed record WithdrawalRequest(
 /// materials uploaded before they are referenced, the one supplement a case may be asked for, and withdrawal until the
 /// decision. Implemented in each department's folder beside its <see cref="IDepartmentAdapter"/>.
 /// </summary>
-public interface IDepartmentCaseRequests
+internal interface IDepartmentCaseRequests
 {
     /// <summary>The department code (GA, FG, RS).</summary>
     string Department { get; }

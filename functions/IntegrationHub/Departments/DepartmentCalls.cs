@@ -16,7 +16,7 @@ namespace IntegrationHub.Departments;
 /// <param name="DurationMs">How long it took; for a folded group, the longest.</param>
 /// <param name="Count">How many requests this stands for.</param>
 /// <param name="LastAt">When the last of a folded group was sent.</param>
-public sealed record DepartmentCall(
+internal sealed record DepartmentCall(
     DateTimeOffset At,
     string Request,
     int? HttpStatus,
@@ -78,7 +78,7 @@ public sealed record DepartmentCall(
 /// <see cref="Start"/>; <see cref="DepartmentCallHandler"/> adds to the innermost open one. It flows with the async
 /// context, not with the request message, because a token request is a request of its own made from inside an attempt.
 /// </summary>
-public sealed class DepartmentCallLog : IDisposable
+internal sealed class DepartmentCallLog : IDisposable
 {
     private static readonly AsyncLocal<DepartmentCallLog?> Open = new();
 

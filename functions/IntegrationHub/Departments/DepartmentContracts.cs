@@ -7,7 +7,7 @@ namespace IntegrationHub.Departments;
 /// The canonical application every adapter translates from. Identity fields are validated before they get
 /// here (GB 11643 checksum, code tables); sex and birth date are derived from the ID number.
 /// </summary>
-public sealed record CanonicalApplication(
+internal sealed record CanonicalApplication(
     string ApplicationId,
     string ItemCode,
     string HandoffKey,
@@ -22,7 +22,7 @@ public sealed record CanonicalApplication(
 }
 
 /// <summary>The applicant. <see cref="SexCode"/> is GB/T 2261.1, <see cref="EthnicityCode"/> GB 3304, <see cref="DistrictCode"/> GB/T 2260.</summary>
-public sealed record Applicant(
+internal sealed record Applicant(
     string Name,
     string IdNumber,
     string Phone,
@@ -32,7 +32,7 @@ public sealed record Applicant(
     DateOnly BirthDate);
 
 /// <summary>How one hand-off attempt ended, in the hub's terms.</summary>
-public enum HandoffOutcomeKind
+internal enum HandoffOutcomeKind
 {
     /// <summary>The department has it and will decide later (case number in the outcome).</summary>
     Received,
@@ -63,7 +63,7 @@ public enum HandoffOutcomeKind
 }
 
 /// <summary>The result of one hand-off attempt. <see cref="Calls"/> are the requests it sent (none when held or invalid).</summary>
-public sealed record HandoffOutcome(
+internal sealed record HandoffOutcome(
     HandoffOutcomeKind Kind,
     string? DepartmentCode = null,
     string? DepartmentMessage = null,
@@ -76,7 +76,7 @@ public sealed record HandoffOutcome(
     IReadOnlyList<DepartmentCall>? Calls = null);
 
 /// <summary>One department's outbound side: translate and deliver. One implementation per department folder.</summary>
-public interface IDepartmentAdapter
+internal interface IDepartmentAdapter
 {
     /// <summary>The department code (GA, FG, RS).</summary>
     string Department { get; }
@@ -98,7 +98,7 @@ public interface IDepartmentAdapter
 /// <param name="EventKey">What makes a repeat of this report recognisable (event id, or case + status + time).</param>
 /// <param name="DepartmentCode">The department's own status code, kept for operators.</param>
 /// <param name="Calls">For a report the hub asked for: the requests that brought it, and earlier ones that brought nothing new.</param>
-public sealed record DepartmentStatusReport(
+internal sealed record DepartmentStatusReport(
     string Department,
     string? HandoffKey,
     string? CaseNumber,
@@ -114,7 +114,7 @@ public sealed record DepartmentStatusReport(
 }
 
 /// <summary>What applying a department report did.</summary>
-public enum ReportOutcome
+internal enum ReportOutcome
 {
     Applied,
     Duplicate,
@@ -123,7 +123,7 @@ public enum ReportOutcome
 }
 
 /// <summary>Where adapters hand inbound status reports; implemented by the Applications slice.</summary>
-public interface IDepartmentStatusSink
+internal interface IDepartmentStatusSink
 {
     Task<ReportOutcome> ApplyAsync(DepartmentStatusReport report, CancellationToken cancellationToken);
 }
@@ -133,7 +133,7 @@ public interface IDepartmentStatusSink
 /// <param name="RetryAfter">Ask again no sooner than this (busy, maintenance window); null for the usual interval.</param>
 /// <param name="DepartmentCode">The department's answer code, for the log.</param>
 /// <param name="Calls">The requests the question sent (none when it was held or spaced out without calling).</param>
-public sealed record StatusQueryResult(
+internal sealed record StatusQueryResult(
     DepartmentStatusReport? Report,
     TimeSpan? RetryAfter = null,
     string? DepartmentCode = null,
@@ -143,7 +143,7 @@ public sealed record StatusQueryResult(
 /// A department the hub asks about a delivered case: 人社 (decisions are only polled) and 房管 (reconciliation when
 /// no webhook arrives). The hub schedules the questions per case; the adapter never asks more often than allowed.
 /// </summary>
-public interface IDepartmentStatusQuery
+internal interface IDepartmentStatusQuery
 {
     /// <summary>The department code (FG, RS).</summary>
     string Department { get; }

@@ -16,7 +16,7 @@ namespace IntegrationHub.Departments;
 /// ETag, and the growth step beside it). Its members are asynchronous already, so no caller changes; the cost is one
 /// read per outgoing call (cacheable until the known hold ends) and one write per hold started.
 /// </remarks>
-public sealed partial class DepartmentHolds(TimeProvider time, ILogger<DepartmentHolds> logger)
+internal sealed partial class DepartmentHolds(TimeProvider time, ILogger<DepartmentHolds> logger)
 {
     private readonly Dictionary<string, Hold> _holds = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _gate = new();
@@ -165,7 +165,7 @@ public sealed partial class DepartmentHolds(TimeProvider time, ILogger<Departmen
 /// Thrown instead of calling a department that is held (see <see cref="DepartmentHolds"/>); the clients turn it into a
 /// <see cref="HandoffOutcomeKind.Held"/> outcome carrying <see cref="Remaining"/>. Never retried: nothing was sent.
 /// </summary>
-public sealed class DepartmentHeldException(string department, TimeSpan remaining)
+internal sealed class DepartmentHeldException(string department, TimeSpan remaining)
     : Exception($"{department} is held for another {remaining}; nothing was sent.")
 {
     public string Department { get; } = department;

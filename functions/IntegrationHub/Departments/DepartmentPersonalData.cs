@@ -6,7 +6,7 @@ namespace IntegrationHub.Departments;
 /// Which parts of one department's payloads carry personal data, declared next to its translator from the department's
 /// document, so the payloads kept on the timeline are masked by their structure. One implementation per department folder.
 /// </summary>
-public interface IDepartmentPersonalData
+internal interface IDepartmentPersonalData
 {
     /// <summary>The department code (GA, FG, RS).</summary>
     string Department { get; }

@@ -13,7 +13,7 @@ namespace IntegrationHub.Events;
 /// is a position; positions have no gaps and commit in order (<see cref="EventFeed"/>), so reading on from the last cursor
 /// never skips an event that committed later.
 /// </summary>
-public sealed class EventsApi(EventFeed feed, PlatformAuth auth)
+internal sealed class EventsApi(EventFeed feed, PlatformAuth auth)
 {
     private const int DefaultLimit = 100;
 

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace IntegrationHub.Events;
 
 /// <summary>Where a feed pump delivers events: the platform's webhook, the Service Bus topic.</summary>
-public interface IFeedSink
+internal interface IFeedSink
 {
     /// <summary>The sink's name in its cursor's key.</summary>
     string Name { get; }
@@ -21,7 +21,7 @@ public interface IFeedSink
 }
 
 /// <summary>How the feed pumps deliver and keep their place.</summary>
-public sealed class FeedPumpOptions
+internal sealed class FeedPumpOptions
 {
     public const string Section = "Events:Pump";
 
@@ -51,6 +51,10 @@ public sealed class FeedPumpOptions
     /// <summary>How often the pump reads the feed for events this instance did not commit (other instances, before a restart).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00", ParseLimitsInInvariantCulture = true)]
     public TimeSpan CatchUpInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>When the pumps are woken to catch up (the <c>DeliverPlatformEvents</c> timer, both hosts): keeps an idle instance looking.</summary>
+    [Composition.CronSchedule]
+    public string NudgeSchedule { get; set; } = "*/30 * * * * *";
 }
 
 /// <summary>
@@ -299,7 +303,7 @@ internal sealed class FeedPump(
 }
 
 /// <summary>Runs a <see cref="FeedPump"/> for every sink and platform it serves, fed by the events this instance commits.</summary>
-public sealed class FeedPumps : BackgroundService
+internal sealed class FeedPumps : BackgroundService
 {
     private readonly List<(string Platform, FeedPump Pump)> _pumps;
     private readonly FeedNotifications _notifications;
@@ -361,7 +365,7 @@ public sealed class FeedPumps : BackgroundService
     }
 }
 
-public static class FeedPumpRegistration
+internal static class FeedPumpRegistration
 {
     /// <summary>The pumps run in every host (the Functions worker too); the platforms' webhooks are one sink, the topic another.</summary>
     public static IServiceCollection AddFeedPumps(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)

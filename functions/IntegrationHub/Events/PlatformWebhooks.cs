@@ -18,7 +18,7 @@ namespace IntegrationHub.Events;
 /// body))</c> and <c>X-Hub-Event-Id</c>, retried with a growing delay until a 2xx arrives. When the platform takes an
 /// application's final status, that goes on the application's timeline (one write per application, not per event).
 /// </summary>
-public sealed class PlatformWebhooks(
+internal sealed class PlatformWebhooks(
     IHttpClientFactory clients,
     PlatformAuth platforms,
     IOptionsMonitor<PlatformOptions> platformOptions,

@@ -18,7 +18,7 @@ namespace IntegrationHub.Events;
 /// its own (at least once, from its own cursor). The message id is the event id, so the topic's duplicate detection
 /// absorbs what a pump sends again after a restart.
 /// </summary>
-public sealed class StatusTopic(ServiceBusSender sender, IOptionsMonitor<PlatformOptions> platforms) : IFeedSink
+internal sealed class StatusTopic(ServiceBusSender sender, IOptionsMonitor<PlatformOptions> platforms) : IFeedSink
 {
     public const string Section = "Events:ServiceBus";
 
@@ -53,7 +53,7 @@ public sealed class StatusTopic(ServiceBusSender sender, IOptionsMonitor<Platfor
 }
 
 /// <summary>Azure only: the Service Bus topic status events also go to. Unset locally.</summary>
-public sealed class StatusTopicOptions : IValidatableObject
+internal sealed class StatusTopicOptions : IValidatableObject
 {
     /// <summary>The namespace's host name, <c>&lt;name&gt;.servicebus.windows.net</c> (no scheme), reached with the app's managed identity.</summary>
     [RegularExpression(@"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$",
@@ -74,7 +74,7 @@ public sealed class StatusTopicOptions : IValidatableObject
     }
 }
 
-public static class StatusTopicRegistration
+internal static class StatusTopicRegistration
 {
     public const string DefaultTopic = "application-status";
 

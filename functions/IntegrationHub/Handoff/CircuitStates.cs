@@ -13,7 +13,7 @@ namespace IntegrationHub.Handoff;
 /// open while it is open on any instance, and a replay is refused while it is, both from one query of the small
 /// <c>circuit</c> partition (this instance's own state needs no call).
 /// </summary>
-public sealed class CircuitStates(TimeProvider time, DepartmentStateTable table, ILogger<CircuitStates> logger)
+internal sealed class CircuitStates(TimeProvider time, DepartmentStateTable table, ILogger<CircuitStates> logger)
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _openUntil = new(StringComparer.OrdinalIgnoreCase);
     private readonly string _instance = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));

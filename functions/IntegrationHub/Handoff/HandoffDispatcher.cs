@@ -15,7 +15,7 @@ namespace IntegrationHub.Handoff;
 /// the attempt. Unexpected exceptions escape on purpose: the queue retries them and, past the dequeue
 /// limit, moves the message to the poison queue, where <see cref="HandlePoisonAsync"/> records a failed hand-off.
 /// </summary>
-public sealed class HandoffDispatcher(
+internal sealed class HandoffDispatcher(
     ApplicationStore store,
     StatusPath statusPath,
     HandoffQueue queue,

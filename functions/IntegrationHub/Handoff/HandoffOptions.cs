@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using IntegrationHub.Composition;
 
 namespace IntegrationHub.Handoff;
 
 /// <summary>How hard the hub tries before a hand-off counts as failed, and how often it looks for stranded work.</summary>
-public sealed class HandoffOptions : IValidatableObject
+internal sealed class HandoffOptions : IValidatableObject
 {
     public const string Section = "Handoff";
 
@@ -27,8 +28,13 @@ public sealed class HandoffOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ParseLimitsInInvariantCulture = true)]
     public TimeSpan StrandedAfter { get; set; } = TimeSpan.FromMinutes(2);
 
-    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00", ParseLimitsInInvariantCulture = true)]
-    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>When the stranded sweep runs (the <c>SweepStranded</c> timer; the local host's stand-in runs on it too).</summary>
+    [CronSchedule]
+    public string SweepSchedule { get; set; } = "0 */1 * * * *";
+
+    /// <summary>When the departments are asked about applications due a follow-up (the <c>AskDepartments</c> timer).</summary>
+    [CronSchedule]
+    public string FollowUpSchedule { get; set; } = "30 */1 * * * *";
 
     /// <summary>How long the local queue worker waits when a queue is empty.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00", ParseLimitsInInvariantCulture = true)]

@@ -10,7 +10,7 @@ namespace IntegrationHub.Handoff;
 /// (<see cref="IDepartmentPersonalData"/>): the payload is parsed and walked, so a value is masked where it sits whatever
 /// serialisation did to it (escaping, line endings), and nothing is found by searching for the resident's values.
 /// </summary>
-public sealed class PayloadMasker(IEnumerable<IDepartmentPersonalData> departments)
+internal sealed class PayloadMasker(IEnumerable<IDepartmentPersonalData> departments)
 {
     private readonly Dictionary<string, IDepartmentPersonalData> _departments = departments.ToDictionary(d => d.Department);
 

@@ -17,7 +17,7 @@ namespace IntegrationHub.Handoff;
 /// This poller is the only writer of the row's calls and the only one that removes a row; the status path only says when
 /// a row is due (a merge of its due time), so no query is lost or counted twice.
 /// </remarks>
-public sealed class StatusFollowUps(
+internal sealed class StatusFollowUps(
     FollowUpStore followUps,
     ApplicationStore store,
     StatusPath statusPath,

@@ -9,7 +9,7 @@ namespace IntegrationHub.Handoff;
 /// hand-offs whose message was lost (a crash between storing and sending, or a message that expired), and takes back a
 /// pending hand-off whose application was never written. Once an hour it also drops hour counters the dashboard no longer reads.
 /// </summary>
-public sealed class StrandedSweep(
+internal sealed class StrandedSweep(
     WorkIndex work, ApplicationStore store, HandoffQueue queue, IOptions<HandoffOptions> options, TimeProvider time, ILogger<StrandedSweep> logger)
 {
     private static readonly TimeSpan CountersKept = TimeSpan.FromHours(48);

@@ -1,5 +1,7 @@
 using IntegrationHub.Http;
+using HealthReport = IntegrationHub.Contracts.HealthReport;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace IntegrationHub.Health;
@@ -9,15 +11,15 @@ namespace IntegrationHub.Health;
 /// load balancer; <c>/health/live</c> none, for a restart policy: a process that answers is alive, and restarting it
 /// because storage is down would not bring storage back.
 /// </summary>
-public sealed class HealthApi(HealthCheckService checks)
+internal sealed class HealthApi(HealthCheckService checks)
 {
-    public Task<IResult> Check(CancellationToken cancellationToken) => Report(_ => true, cancellationToken);
+    public Task<JsonHttpResult<HealthReport>> Check(CancellationToken cancellationToken) => Report(_ => true, cancellationToken);
 
-    public Task<IResult> Ready(CancellationToken cancellationToken) => Report(r => r.Tags.Contains(HubHealthChecks.Ready), cancellationToken);
+    public Task<JsonHttpResult<HealthReport>> Ready(CancellationToken cancellationToken) => Report(r => r.Tags.Contains(HubHealthChecks.Ready), cancellationToken);
 
-    public Task<IResult> Live(CancellationToken cancellationToken) => Report(_ => false, cancellationToken);
+    public Task<JsonHttpResult<HealthReport>> Live(CancellationToken cancellationToken) => Report(_ => false, cancellationToken);
 
-    private async Task<IResult> Report(Func<HealthCheckRegistration, bool> predicate, CancellationToken cancellationToken)
+    private async Task<JsonHttpResult<HealthReport>> Report(Func<HealthCheckRegistration, bool> predicate, CancellationToken cancellationToken)
     {
         var report = await checks.CheckHealthAsync(predicate, cancellationToken);
         var status = report.Status switch
@@ -27,7 +29,8 @@ public sealed class HealthApi(HealthCheckService checks)
             _ => "unhealthy",
         };
         var entries = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status == HealthStatus.Healthy ? "ok" : e.Value.Description ?? e.Value.Status.ToString());
-        return Results.Json(new Contracts.HealthReport(status, entries), HubJson.Info<Contracts.HealthReport>(),
+        // 503 with the same body when unhealthy: a load balancer reads the status, an operator the entries.
+        return TypedResults.Json(new HealthReport(status, entries), HubJson.Info<HealthReport>(),
             statusCode: report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
     }
 }

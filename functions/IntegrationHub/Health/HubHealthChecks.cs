@@ -15,7 +15,7 @@ namespace IntegrationHub.Health;
 /// storage). The rest (the backlog, each department's reachability and circuit) degrade the report without making the hub
 /// unready: an application for a department that is down is still accepted and waits in the queue.
 /// </summary>
-public static class HubHealthChecks
+internal static class HubHealthChecks
 {
     public const string Ready = "ready";
 

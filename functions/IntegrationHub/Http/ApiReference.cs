@@ -12,7 +12,7 @@ namespace IntegrationHub.Http;
 /// endpoints are built once over a private route table and both hosts reach them through one route,
 /// <c>docs/{file?}</c>: the same handler on Azure and on one machine, and the route tables stay equal.
 /// </summary>
-public sealed class ApiReference
+internal sealed class ApiReference
 {
     public const string Path = "/" + HubRoutes.Prefix + "/docs";
 

@@ -6,19 +6,39 @@ using Microsoft.Net.Http.Headers;
 
 namespace IntegrationHub.Http;
 
-/// <summary>JSON bodies with a strong ETag, answered 304 when the caller already holds them.</summary>
-public static class CachedJson
+/// <summary>
+/// A JSON body with a strong ETag, answered 304 when the caller already holds it: a typed result, so a handler's
+/// signature says so (<c>Results&lt;CachedJson, ProblemHttpResult&gt;</c>).
+/// </summary>
+internal sealed class CachedJson : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
 {
-    public static IResult Respond<T>(HttpRequest request, T value, JsonTypeInfo<T> typeInfo)
+    private const string JsonType = "application/json; charset=utf-8";
+
+    private readonly byte[] _body;
+
+    private CachedJson(byte[] body, bool notModified)
+    {
+        _body = body;
+        StatusCode = notModified ? StatusCodes.Status304NotModified : StatusCodes.Status200OK;
+    }
+
+    public int? StatusCode { get; }
+
+    public string? ContentType => StatusCode == StatusCodes.Status200OK ? JsonType : null;
+
+    public static CachedJson Respond<T>(HttpRequest request, T value, JsonTypeInfo<T> typeInfo)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
         var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 16))}\"";
         request.HttpContext.Response.Headers.ETag = etag;
         request.HttpContext.Response.Headers.CacheControl = "public, max-age=60";
-        return Matches(request, etag)
-            ? Results.StatusCode(StatusCodes.Status304NotModified)
-            : Results.Bytes(body, "application/json; charset=utf-8");
+        return new CachedJson(body, Matches(request, etag));
     }
+
+    public Task ExecuteAsync(HttpContext httpContext) =>
+        StatusCode == StatusCodes.Status304NotModified
+            ? TypedResults.StatusCode(StatusCodes.Status304NotModified).ExecuteAsync(httpContext)
+            : TypedResults.Bytes(_body, JsonType).ExecuteAsync(httpContext);
 
     private static bool Matches(HttpRequest request, string etag)
     {

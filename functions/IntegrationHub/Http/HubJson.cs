@@ -6,7 +6,7 @@ using IntegrationHub.Contracts;
 namespace IntegrationHub.Http;
 
 /// <summary>The contracts' source-generated metadata with readable Chinese (no \u escapes) in responses.</summary>
-public static class HubJson
+internal static class HubJson
 {
     // Safe because API JSON is never spliced into HTML unescaped; the portal sets text, not markup.
     public static readonly JsonSerializerOptions Options = new(HubJsonContext.Default.Options)

@@ -4,7 +4,7 @@ namespace IntegrationHub.Http;
 /// The hub's route templates, relative to <see cref="Prefix"/>. Both hosts take their routes from here
 /// (the Functions host through host.json's routePrefix), and a test proves the two tables equal.
 /// </summary>
-public static class HubRoutes
+internal static class HubRoutes
 {
     public const string Prefix = "api/v1";
     public const string ServiceItems = "service-items";

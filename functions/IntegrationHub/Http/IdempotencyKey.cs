@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace IntegrationHub.Http;
 
 /// <summary>The <c>Idempotency-Key</c> header every submission carries (applications, suggestions).</summary>
-public static class IdempotencyKey
+internal static class IdempotencyKey
 {
     public const string Header = "Idempotency-Key";
 

@@ -12,7 +12,7 @@ namespace IntegrationHub.Http;
 /// Serves the OpenAPI document that lives with the contracts, with one example submission per online item added at
 /// start from the catalog's form samples (Catalog/FormSamples), so the examples are the bodies the tests submit, not copies.
 /// </summary>
-public sealed class OpenApiDocument
+internal sealed class OpenApiDocument
 {
     private static readonly JsonSerializerOptions Output = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
 namespace IntegrationHub.Http;
@@ -10,7 +11,7 @@ namespace IntegrationHub.Http;
 /// Reads a request body with a hard size limit and, for JSON, into a tree that reads without surprises (see
 /// <see cref="StrictJson"/>). Every failure becomes a 4xx problem naming <c>body</c> or the offending value's path.
 /// </summary>
-public static class RequestBody
+internal static class RequestBody
 {
     public static async Task<(JsonNode? Node, IResult? Problem)> ReadJsonAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
@@ -124,6 +125,6 @@ public static class RequestBody
         }
     }
 
-    private static IResult TooLarge(int maxBytes) =>
+    private static ProblemHttpResult TooLarge(int maxBytes) =>
         Problems.Field("body", $"must be at most {maxBytes.ToString(CultureInfo.InvariantCulture)} bytes.", StatusCodes.Status413PayloadTooLarge);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IntegrationHub.Http;
 
@@ -13,7 +14,7 @@ namespace IntegrationHub.Http;
 /// chunking, a body over the server's size limit) is answered the same way. On Azure the Functions host's front end
 /// applies its own URL, header and body limits before the worker runs; this middleware serves the local host.
 /// </summary>
-public static class RequestLimits
+internal static class RequestLimits
 {
     public const int MaxRequestTargetBytes = 8 * 1024;
     public const int MaxHeaderBytes = 32 * 1024;
@@ -47,7 +48,7 @@ public static class RequestLimits
         }
     });
 
-    private static IResult? Refusal(HttpContext context)
+    private static ProblemHttpResult? Refusal(HttpContext context)
     {
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "";
         if (target.Length > MaxRequestTargetBytes)

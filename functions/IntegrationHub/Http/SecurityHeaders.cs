@@ -13,7 +13,7 @@ namespace IntegrationHub.Http;
 /// unless its handler says otherwise. Only public, unchanging data opts out: the catalog, guides and OpenAPI document
 /// (<see cref="CachedJson"/>, <c>public, max-age=60</c>) and the portal's page files (<c>no-cache</c>).
 /// </remarks>
-public static class SecurityHeaders
+internal static class SecurityHeaders
 {
     public static void Apply(HttpResponse response)
     {

@@ -8,7 +8,7 @@ using System.Text.Unicode;
 namespace IntegrationHub.Http;
 
 /// <summary>Where a JSON text is broken: the dotted path of the value (or <c>body</c>) and what is wrong, never its content.</summary>
-public readonly record struct StrictJsonError(string Field, string Message);
+internal readonly record struct StrictJsonError(string Field, string Message);
 
 /// <summary>
 /// Parses JSON that arrives from outside (requests, webhooks) into a tree whose every name, string and number can be
@@ -16,7 +16,7 @@ public readonly record struct StrictJsonError(string Field, string Message);
 /// numbers within <see cref="decimal"/>, the type the hub computes with. System.Text.Json decodes strings lazily, so
 /// without this a body parses and only throws when a handler reads it, which surfaces as a 500.
 /// </summary>
-public static class StrictJson
+internal static class StrictJson
 {
     public const int MaxDepth = 16;
     private const string NameNotUnicode = "has a property name that is not Unicode text (a lone surrogate escape such as \\ud800).";

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace IntegrationHub.Platforms;
 
 /// <summary>Identifies the calling platform by its <c>X-Api-Key</c>, comparing in constant time.</summary>
-public sealed class PlatformAuth(IOptionsMonitor<PlatformOptions> options)
+internal sealed class PlatformAuth(IOptionsMonitor<PlatformOptions> options)
 {
     public const string Header = "X-Api-Key";
 

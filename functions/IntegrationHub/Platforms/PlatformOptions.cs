@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace IntegrationHub.Platforms;
 
 /// <summary>The community platforms allowed to call the hub, each with its key and status webhook.</summary>
-public sealed class PlatformOptions : IValidatableObject
+internal sealed class PlatformOptions : IValidatableObject
 {
     public const string Section = "Platforms";
 
@@ -60,7 +60,7 @@ public sealed class PlatformOptions : IValidatableObject
     }
 }
 
-public sealed class PlatformClient
+internal sealed class PlatformClient
 {
     public string Name { get; set; } = "";
 

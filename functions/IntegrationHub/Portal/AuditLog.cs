@@ -6,7 +6,7 @@ namespace IntegrationHub.Portal;
 /// Append-only: every operator action and every reveal of an unmasked field. Rows are only ever added
 /// (newest first by an inverted time key); nothing in the hub updates or deletes them.
 /// </summary>
-public sealed class AuditLog(AuditStore store, TimeProvider time)
+internal sealed class AuditLog(AuditStore store, TimeProvider time)
 {
     public Task AppendAsync(PortalUser user, string action, string target, string? reason, string? detail, CancellationToken cancellationToken) =>
         store.AppendAsync(new AuditEntity

@@ -18,7 +18,7 @@ namespace IntegrationHub.Portal;
 /// The operators' API under <c>/api/v1/portal</c>. Everything personal leaves masked; the only way to an
 /// unmasked field is <see cref="RevealAsync"/>, which needs the operator role and a reason and is audited.
 /// </summary>
-public sealed class PortalApi(
+internal sealed class PortalApi(
     PortalAuth auth,
     AuditLog audit,
     ApplicationStore store,

@@ -16,7 +16,7 @@ namespace IntegrationHub.Portal;
 /// or, on Azure, the App Service authentication principal mapped to the same roles. Also the portal's door:
 /// sign-in throttling and lockout, and the same-origin check of every call that changes something.
 /// </summary>
-public sealed partial class PortalAuth(
+internal sealed partial class PortalAuth(
     IOptions<PortalOptions> options,
     Lookups lookups,
     SignInThrottle throttle,

@@ -7,11 +7,11 @@ using IntegrationHub.Departments;
 
 namespace IntegrationHub.Portal;
 
-public sealed record SignInRequest(string User, string Password);
+internal sealed record SignInRequest(string User, string Password);
 
-public sealed record SessionView(string User, string Role, string? Scope = null);
+internal sealed record SessionView(string User, string Role, string? Scope = null);
 
-public sealed record HandoffSummary(
+internal sealed record HandoffSummary(
     string ApplicationId,
     string ItemCode,
     string ItemName,
@@ -25,14 +25,14 @@ public sealed record HandoffSummary(
     int FailedAttempts,
     bool Unacknowledged);
 
-public sealed record HandoffList(int Total, IReadOnlyList<HandoffSummary> Items);
+internal sealed record HandoffList(int Total, IReadOnlyList<HandoffSummary> Items);
 
 /// <summary>
 /// A timeline entry for operators. <see cref="Summary"/> is the stored English sentence; <see cref="Title"/>,
 /// <see cref="Text"/>, <see cref="OutcomeLabel"/> and <see cref="StatusLabel"/> are the same step in Chinese, made from
 /// the entry's fields by <see cref="PortalText"/>.
 /// </summary>
-public sealed record PortalTimelineEntry(
+internal sealed record PortalTimelineEntry(
     int Sequence,
     DateTimeOffset At,
     string Kind,
@@ -56,13 +56,13 @@ public sealed record PortalTimelineEntry(
     string? TraceUrl = null);
 
 /// <summary>A personal field an operator may reveal (with a reason): <c>idNumber</c>, <c>form.tenants[0].name</c>, <c>result.certificate_no</c>.</summary>
-public sealed record RevealableField(string Field, string Label);
+internal sealed record RevealableField(string Field, string Label);
 
 /// <summary>
 /// One application for operators: every personal value masked; none at all once retention erased them (<see cref="ErasedAt"/>).
 /// <see cref="FormFields"/> is <see cref="Form"/> read through the item's schema: titles and code meanings from the catalog.
 /// </summary>
-public sealed record HandoffDetail(
+internal sealed record HandoffDetail(
     HandoffSummary Summary,
     string? ApplicantIdNumber,
     string? ApplicantPhone,
@@ -76,25 +76,25 @@ public sealed record HandoffDetail(
     IReadOnlyList<DepartmentCall>? UnwrittenCalls = null,
     IReadOnlyList<FormFieldText>? FormFields = null);
 
-public sealed record DepartmentCounts(string Department, string Name, IReadOnlyDictionary<string, int> Counts, bool CircuitOpen);
+internal sealed record DepartmentCounts(string Department, string Name, IReadOnlyDictionary<string, int> Counts, bool CircuitOpen);
 
-public sealed record HourCount(DateTimeOffset Hour, int Submitted, int Failed);
+internal sealed record HourCount(DateTimeOffset Hour, int Submitted, int Failed);
 
-public sealed record Dashboard(IReadOnlyList<DepartmentCounts> Departments, IReadOnlyList<HourCount> Hours, int Unacknowledged);
+internal sealed record Dashboard(IReadOnlyList<DepartmentCounts> Departments, IReadOnlyList<HourCount> Hours, int Unacknowledged);
 
-public sealed record ReasonRequest(string Reason);
+internal sealed record ReasonRequest(string Reason);
 
-public sealed record RevealRequest(string Field, string Reason);
+internal sealed record RevealRequest(string Field, string Reason);
 
-public sealed record RevealView(string Field, string Value);
+internal sealed record RevealView(string Field, string Value);
 
-public sealed record BulkReplayRequest(string? Department, string? ItemCode);
+internal sealed record BulkReplayRequest(string? Department, string? ItemCode);
 
-public sealed record ReplayResult(int Replayed, IReadOnlyList<string> ApplicationIds, IReadOnlyList<string> Skipped);
+internal sealed record ReplayResult(int Replayed, IReadOnlyList<string> ApplicationIds, IReadOnlyList<string> Skipped);
 
-public sealed record AuditEntry(DateTimeOffset At, string User, string Role, string Action, string Target, string? Reason, string? Detail);
+internal sealed record AuditEntry(DateTimeOffset At, string User, string Role, string Action, string Target, string? Reason, string? Detail);
 
-public sealed record AuditList(IReadOnlyList<AuditEntry> Entries);
+internal sealed record AuditList(IReadOnlyList<AuditEntry> Entries);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(SignInRequest))]

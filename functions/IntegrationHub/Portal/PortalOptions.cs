@@ -4,7 +4,7 @@ using IntegrationHub.Composition;
 namespace IntegrationHub.Portal;
 
 /// <summary>Operator sign-in and the portal's rules.</summary>
-public sealed class PortalOptions : IValidatableObject
+internal sealed class PortalOptions : IValidatableObject
 {
     public const string Section = "Portal";
 
@@ -124,7 +124,7 @@ public sealed class PortalOptions : IValidatableObject
 /// How hard sign-in is to guess at: attempts per account and per client address in a window (held in each
 /// instance's memory), and a lockout after repeated failures (held in storage, so every instance honours it).
 /// </summary>
-public sealed class SignInRules
+internal sealed class SignInRules
 {
     /// <summary>Sign-in attempts per account name in <see cref="Window"/>, right or wrong.</summary>
     [Range(1, 1000)]
@@ -149,7 +149,7 @@ public sealed class SignInRules
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 }
 
-public sealed class PortalAccount
+internal sealed class PortalAccount
 {
     public string User { get; set; } = "";
 
@@ -167,7 +167,7 @@ public sealed class PortalAccount
     public string? Scope => Community ?? Street;
 }
 
-public static class PortalRoles
+internal static class PortalRoles
 {
     public const string Viewer = "viewer";
     public const string Operator = "operator";
@@ -180,7 +180,7 @@ public static class PortalRoles
 }
 
 /// <summary>The signed-in user; <see cref="Scope"/> is the community or street of a community worker or street supervisor.</summary>
-public sealed record PortalUser(string Name, string Role, string? Scope = null)
+internal sealed record PortalUser(string Name, string Role, string? Scope = null)
 {
     public bool IsOperator => Role == PortalRoles.Operator;
 

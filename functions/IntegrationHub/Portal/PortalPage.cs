@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace IntegrationHub.Portal;
 
 /// <summary>The portal's static page, embedded in the assembly so both hosts serve the same files.</summary>
-public sealed class PortalPage
+internal sealed class PortalPage
 {
     private static readonly FrozenDictionary<string, string> ContentTypes = new Dictionary<string, string>
     {

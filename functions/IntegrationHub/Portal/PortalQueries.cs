@@ -11,7 +11,7 @@ namespace IntegrationHub.Portal;
 /// the work table's rows, every search from point lookups; never a scan of the applications. Each answer reads a few
 /// rows by key or by a short range, then the applications it names by point reads.
 /// </summary>
-public sealed class PortalQueries(
+internal sealed class PortalQueries(
     WorkIndex work, Lookups lookups, ApplicationStore store, ServiceCatalog catalog, IdHasher hasher, IOptions<PortalOptions> options, TimeProvider time)
 {
     private readonly string[] _departments = [.. catalog.Entries.Where(e => e.Item.Online).Select(e => e.Item.Department).Distinct()];
@@ -172,7 +172,7 @@ public sealed class PortalQueries(
 }
 
 /// <summary>What an operator searches by; the keys (application id, case number, ID number, name) each name a few applications.</summary>
-public sealed record SearchCriteria(
+internal sealed record SearchCriteria(
     string? ApplicationId, string? CaseNumber, string? Item, string? Department, HandoffState? State,
     DateTimeOffset? From, DateTimeOffset? To, string? IdNumber, string? Name)
 {

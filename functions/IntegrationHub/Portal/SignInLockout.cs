@@ -11,7 +11,7 @@ namespace IntegrationHub.Portal;
 /// password adds 1 write (1 read and 1 write more for each other instance that wrote the same row meanwhile).
 /// An unknown account name costs none: there is nothing to lock.
 /// </summary>
-public sealed class SignInLockout(Lookups lookups, IOptions<PortalOptions> options, TimeProvider time)
+internal sealed class SignInLockout(Lookups lookups, IOptions<PortalOptions> options, TimeProvider time)
 {
     private const int MaxWriteRaces = 5;
 
@@ -57,7 +57,7 @@ public sealed class SignInLockout(Lookups lookups, IOptions<PortalOptions> optio
     public Task ClearAsync(LockoutRow row, CancellationToken cancellationToken) => lookups.ClearLockoutAsync(row.Account, row.ETag, cancellationToken);
 }
 
-public sealed record LockoutRow(string Account, int Failures, DateTimeOffset WindowStart, DateTimeOffset? LockedUntil, ETag ETag)
+internal sealed record LockoutRow(string Account, int Failures, DateTimeOffset WindowStart, DateTimeOffset? LockedUntil, ETag ETag)
 {
     public static LockoutRow From(LockoutEntity row) => new(row.Account, row.Failures, row.WindowStart, row.LockedUntil, row.ETag);
 }

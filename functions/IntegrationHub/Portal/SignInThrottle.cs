@@ -10,7 +10,7 @@ namespace IntegrationHub.Portal;
 /// middleware). Held in this instance's memory: it slows guessing cheaply, with no storage call; the lockout, which must
 /// hold for the whole hub, lives in storage (<see cref="SignInLockout"/>).
 /// </summary>
-public sealed class SignInThrottle : IDisposable
+internal sealed class SignInThrottle : IDisposable
 {
     private const int MaxRemembered = 4096;
 
@@ -83,4 +83,4 @@ public sealed class SignInThrottle : IDisposable
 }
 
 /// <summary>A refused sign-in attempt: which budget ran out, and when to try again.</summary>
-public sealed record SignInRefusal(string Key, string Limit, TimeSpan RetryAfter);
+internal sealed record SignInRefusal(string Key, string Limit, TimeSpan RetryAfter);

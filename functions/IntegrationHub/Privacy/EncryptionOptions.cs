@@ -8,7 +8,7 @@ namespace IntegrationHub.Privacy;
 /// <c>Security:Encryption:ActiveKeyId</c> names the one new data is sealed with. Older keys stay in the ring so what they
 /// sealed still opens (see docs/personal-data.md for rotation). On Azure each key is a Key Vault reference.
 /// </summary>
-public sealed partial class EncryptionOptions : IValidatableObject
+internal sealed partial class EncryptionOptions : IValidatableObject
 {
     public const string Section = "Security:Encryption";
     public const int KeyBytes = 32;

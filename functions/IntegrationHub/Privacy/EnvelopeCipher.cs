@@ -14,7 +14,7 @@ namespace IntegrationHub.Privacy;
 ///   | 12 data nonce | 16 data tag | ciphertext (as long as the plaintext)
 /// </code>
 /// </summary>
-public sealed class EnvelopeCipher
+internal sealed class EnvelopeCipher
 {
     private const byte Version = 1;
     private const int NonceBytes = 12;
@@ -164,7 +164,7 @@ public sealed class EnvelopeCipher
 }
 
 /// <summary>Sealed personal data that does not open: a missing key, an altered or misplaced envelope.</summary>
-public sealed class SealedDataException : Exception
+internal sealed class SealedDataException : Exception
 {
     public SealedDataException(string message)
         : base(message)

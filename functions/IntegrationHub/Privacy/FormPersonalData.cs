@@ -11,7 +11,7 @@ namespace IntegrationHub.Privacy;
 /// <c>x-personal</c> annotation on each field that carries personal data, naming its kind (<c>name</c>,
 /// <c>id-number</c>, <c>phone</c>, <c>address</c>, <c>number</c>, <c>text</c>). Read once at start; an unknown kind stops it.
 /// </summary>
-public sealed partial class FormPersonalData
+internal sealed partial class FormPersonalData
 {
     public const string Annotation = "x-personal";
 

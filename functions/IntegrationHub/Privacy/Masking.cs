@@ -7,7 +7,7 @@ namespace IntegrationHub.Privacy;
 /// Every mask counts Unicode scalar values, not UTF-16 units, so a rare character outside the BMP (𠮷, 𪚥) is kept
 /// or hidden whole and a mask never splits a surrogate pair.
 /// </summary>
-public static class Masking
+internal static class Masking
 {
     public static string IdNumber(string? value) => KeepEnds(value, 4, 4);
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace IntegrationHub.Privacy;
 
 /// <summary>How masked JSON payloads are written for operators: Chinese stays readable; it is shown as text, never as HTML.</summary>
-public static class PayloadJson
+internal static class PayloadJson
 {
     public static JsonSerializerOptions Options { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }

@@ -7,14 +7,14 @@ using IntegrationHub.Storage;
 namespace IntegrationHub.Privacy;
 
 /// <summary>What a resident submitted, as kept sealed in <see cref="ApplicationEntity.SealedPersonalData"/>.</summary>
-public sealed record Submission(Applicant Applicant, JsonObject Form, IReadOnlyList<string> Attachments);
+internal sealed record Submission(Applicant Applicant, JsonObject Form, IReadOnlyList<string> Attachments);
 
 /// <summary>
 /// Seals and opens an application's personal data: the submission (applicant, form, attachment references) as one
 /// envelope at intake, the department's result as another when it arrives. Each envelope is bound to its application
 /// and field, so it cannot be moved to another record.
 /// </summary>
-public sealed class PersonalData(EnvelopeCipher cipher)
+internal sealed class PersonalData(EnvelopeCipher cipher)
 {
     public void Seal(ApplicationEntity application, Submission submission) =>
         application.SealedPersonalData = cipher.Seal(JsonSerializer.SerializeToUtf8Bytes(submission), Context(application, "submission"));

@@ -11,7 +11,7 @@ namespace IntegrationHub.Privacy;
 /// transaction (and a read when this instance does not have it), a merge of its ID-number and name rows (shared with others
 /// in one group commit), and one more transaction per hundred index rows done with.
 /// </summary>
-public sealed class PersonalDataRetention(ApplicationStore store, RetentionIndex index, IOptions<RetentionOptions> options, TimeProvider time, ILogger<PersonalDataRetention> logger)
+internal sealed class PersonalDataRetention(ApplicationStore store, RetentionIndex index, IOptions<RetentionOptions> options, TimeProvider time, ILogger<PersonalDataRetention> logger)
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ namespace IntegrationHub.Privacy;
 /// <c>household_members[].name</c> (<c>[]</c> stands for every element of an array). Masking walks the document
 /// and masks what sits at a declared path, so a value is found by where it is, never by searching for it.
 /// </summary>
-public sealed class PersonalJson
+internal sealed class PersonalJson
 {
     private static readonly JsonDocumentOptions ReadOptions = new() { AllowDuplicateProperties = false, MaxDepth = 64 };
 

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace IntegrationHub.Privacy;
 
 /// <summary>What kind of personal data a field carries; the kind decides the mask (Applications/Masking).</summary>
-public enum PersonalKind
+internal enum PersonalKind
 {
     /// <summary>A person's name: <c>张*</c>.</summary>
     Name,
@@ -25,9 +25,9 @@ public enum PersonalKind
 }
 
 /// <summary>One personal value found in a document, at its concrete path (<c>tenants[1].name</c>).</summary>
-public sealed record PersonalValue(string Path, PersonalKind Kind, string Value);
+internal sealed record PersonalValue(string Path, PersonalKind Kind, string Value);
 
-public static partial class PersonalKinds
+internal static partial class PersonalKinds
 {
     /// <summary>The <c>x-personal</c> annotation values of the form schemas, one per kind.</summary>
     private static readonly Dictionary<string, PersonalKind> Annotations = new(StringComparer.Ordinal)

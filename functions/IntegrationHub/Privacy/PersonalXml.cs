@@ -9,7 +9,7 @@ namespace IntegrationHub.Privacy;
 /// names mean the same wherever they appear: <c>GMSFHM</c> is an ID number under <c>SQR</c> and under every <c>ZH</c>).
 /// Masking parses the document and masks the text of declared elements, so escaping and line endings never matter.
 /// </summary>
-public sealed class PersonalXml
+internal sealed class PersonalXml
 {
     private static readonly XmlReaderSettings ReaderSettings = new()
     {

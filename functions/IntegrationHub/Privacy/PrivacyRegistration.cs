@@ -1,15 +1,16 @@
+using IntegrationHub.Composition;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Privacy;
 
-public static class PrivacyRegistration
+internal static class PrivacyRegistration
 {
     /// <summary>The key ring and envelope encryption of personal data at rest, its retention, and the form's personal fields.</summary>
     public static IServiceCollection AddPrivacy(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<EncryptionOptions>().Bind(configuration.GetSection(EncryptionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<RetentionOptions>(configuration, RetentionOptions.Section);
         services.AddSingleton<EnvelopeCipher>();
         services.AddSingleton<PersonalData>();
         services.AddSingleton<FormPersonalData>();

@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using IntegrationHub.Composition;
 
 namespace IntegrationHub.Privacy;
 
 /// <summary>How long an application's personal data is kept after it closes (final status, or a resolved hand-off).</summary>
-public sealed class RetentionOptions : IValidatableObject
+internal sealed class RetentionOptions : IValidatableObject
 {
     public const string Section = "Security:Retention";
 
@@ -16,6 +17,10 @@ public sealed class RetentionOptions : IValidatableObject
     /// <summary>Applications erased per run at most, so one run stays short; the next run takes the rest.</summary>
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 500;
+
+    /// <summary>When the erasure runs (the <c>ErasePersonalData</c> timer, both hosts).</summary>
+    [CronSchedule]
+    public string Schedule { get; set; } = "0 */5 * * * *";
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

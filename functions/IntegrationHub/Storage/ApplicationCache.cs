@@ -13,7 +13,7 @@ namespace IntegrationHub.Storage;
 /// row, its sealed submission included (about 2-4 KB), so the default 4,096 costs some 10-16 MB. The oldest entries go
 /// first. Readers for people (the platform's GET, the portal) always read storage.
 /// </remarks>
-public sealed class ApplicationCache(IOptions<StorageOptions> options)
+internal sealed class ApplicationCache(IOptions<StorageOptions> options)
 {
     private readonly ConcurrentDictionary<string, ApplicationEntity> _entries = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _order = new();

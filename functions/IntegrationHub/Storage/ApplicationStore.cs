@@ -11,7 +11,7 @@ namespace IntegrationHub.Storage;
 /// deleted in the same transaction that applies the last effect, so a crash in between leaves it for the sweep
 /// (<see cref="RepairAsync"/>), never a status change the platform does not hear of or a count that is off.
 /// </summary>
-public sealed class ApplicationStore(
+internal sealed class ApplicationStore(
     HubTables tables,
     ApplicationCache cache,
     EventFeed feed,
@@ -357,7 +357,7 @@ public sealed class ApplicationStore(
     }
 }
 
-public enum CreationOutcome
+internal enum CreationOutcome
 {
     Created,
 
@@ -368,9 +368,9 @@ public enum CreationOutcome
     InProgress,
 }
 
-public sealed record Creation(CreationOutcome Outcome, ApplicationEntity? Application);
+internal sealed record Creation(CreationOutcome Outcome, ApplicationEntity? Application);
 
-public enum StepOutcome
+internal enum StepOutcome
 {
     Committed,
 
@@ -386,13 +386,13 @@ public enum StepOutcome
 /// <param name="Outcome">What the step did.</param>
 /// <param name="Application">The application after the step (or as found, when nothing was written).</param>
 /// <param name="Added">The timeline entries the step added.</param>
-public sealed record StepResult(StepOutcome Outcome, ApplicationEntity? Application, IReadOnlyList<TimelineEntity> Added)
+internal sealed record StepResult(StepOutcome Outcome, ApplicationEntity? Application, IReadOnlyList<TimelineEntity> Added)
 {
     public static StepResult Missing { get; } = new(StepOutcome.Missing, null, []);
 }
 
 /// <summary>What <see cref="ApplicationStore.EraseAsync"/> found.</summary>
-public enum Erasure
+internal enum Erasure
 {
     Erased,
     AlreadyErased,

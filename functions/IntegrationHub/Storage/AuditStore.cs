@@ -1,7 +1,7 @@
 namespace IntegrationHub.Storage;
 
 /// <summary>Append-only rows of operator actions (audit table), newest first by an inverted time key.</summary>
-public sealed class AuditStore(HubTables tables)
+internal sealed class AuditStore(HubTables tables)
 {
     public async Task AppendAsync(AuditEntity entry, CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace IntegrationHub.Storage;
 /// department's result are sealed (Privacy/EnvelopeCipher); only masks and keyed hashes of the ID number and name are kept
 /// readable.
 /// </summary>
-public sealed class ApplicationEntity : ITableEntity
+internal sealed class ApplicationEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
     public string RowKey { get; set; } = "";
@@ -68,7 +68,7 @@ public sealed class ApplicationEntity : ITableEntity
 }
 
 /// <summary>One timeline step (RowKey <c>{id}-t000001</c> …), in the application's partition.</summary>
-public sealed class TimelineEntity : ITableEntity
+internal sealed class TimelineEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
     public string RowKey { get; set; } = "";
@@ -103,7 +103,7 @@ public sealed class TimelineEntity : ITableEntity
 }
 
 /// <summary>An event in a platform's feed (PartitionKey the platform, RowKey its position: the cursor).</summary>
-public sealed class EventEntity : ITableEntity
+internal sealed class EventEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
     public string RowKey { get; set; } = "";

@@ -6,7 +6,7 @@ namespace IntegrationHub.Storage;
 /// event can never commit behind a position a reader has already passed: a reader that reads <c>RowKey &gt; after</c>
 /// misses nothing.
 /// </summary>
-public sealed class EventFeed(HubTables tables, GroupCommit commit, FeedNotifications notifications)
+internal sealed class EventFeed(HubTables tables, GroupCommit commit, FeedNotifications notifications)
 {
     public const string TableName = "events";
 
@@ -123,7 +123,7 @@ public sealed class EventFeed(HubTables tables, GroupCommit commit, FeedNotifica
 }
 
 /// <summary>Events as they commit to a feed in this instance, for the readers in this process (the webhook pump).</summary>
-public sealed class FeedNotifications
+internal sealed class FeedNotifications
 {
     public event Action<string, IReadOnlyList<EventEntity>>? Committed;
 

@@ -4,7 +4,7 @@ namespace IntegrationHub.Storage;
 /// When the hub next asks a department about a delivered case (followups table, one partition per polled department,
 /// one row per case), and the status queries that brought nothing new and are not on the timeline yet.
 /// </summary>
-public sealed class FollowUpStore(HubTables tables, GroupCommit commit)
+internal sealed class FollowUpStore(HubTables tables, GroupCommit commit)
 {
     public const string TableName = "followups";
 

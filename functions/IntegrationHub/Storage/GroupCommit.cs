@@ -106,7 +106,7 @@ internal sealed record BatchResult(BatchOutcome Outcome, long? FirstPosition = n
 /// are never lost or doubled. Batches leave in the order they came, except that a batch touching a row an earlier
 /// batch in the same transaction touches waits for the next one (and so does everything behind it).
 /// </remarks>
-public sealed class GroupCommit(HubTables tables, IOptions<StorageOptions> options, ILogger<GroupCommit> logger)
+internal sealed class GroupCommit(HubTables tables, IOptions<StorageOptions> options, ILogger<GroupCommit> logger)
 {
     private readonly ConcurrentDictionary<(string Table, string Partition), PartitionWriter> _writers = new();
 

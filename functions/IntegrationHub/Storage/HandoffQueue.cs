@@ -10,13 +10,13 @@ namespace IntegrationHub.Storage;
 /// <see cref="TraceParent"/> (telemetry hook, issue 14) is the W3C context of the work that sent it, so the dispatcher's
 /// span continues that trace (the stranded sweep sends the application's own); absent in messages from before it existed.
 /// </summary>
-public sealed record HandoffMessage(string ApplicationId, int? ReplayOf = null, string? ReplayedBy = null, string? TraceParent = null);
+internal sealed record HandoffMessage(string ApplicationId, int? ReplayOf = null, string? ReplayedBy = null, string? TraceParent = null);
 
 /// <summary>
 /// The hand-off queue and its poison queue. The pending row that lets the sweep re-send a stranded message is written by
 /// the store, before the application (intake) or with the step that schedules the next try (<see cref="StepPlan.HandoffVisibleAt"/>).
 /// </summary>
-public sealed class HandoffQueue(QueueServiceClient queues, IOptions<StorageOptions> storage)
+internal sealed class HandoffQueue(QueueServiceClient queues, IOptions<StorageOptions> storage)
 {
     private readonly Lazy<Task<QueueClient>> _queue = new(() => Create(queues, storage.Value.QueueName));
     private readonly Lazy<Task<QueueClient>> _poison = new(() => Create(queues, storage.Value.QueueName + "-poison"));

@@ -9,7 +9,7 @@ namespace IntegrationHub.Storage;
 /// or small ranges (work, followups, retention, the feed, audit). Azurite answers every range query by scanning the
 /// table it is in, so what is read by range lives apart from what grows without bound (docs/storage.md).
 /// </summary>
-public sealed class HubTables(TableServiceClient service, IOptions<StorageOptions> options)
+internal sealed class HubTables(TableServiceClient service, IOptions<StorageOptions> options)
 {
     private static readonly string[] Names = ["applications", "events", "work", "lookup", "followups", "retention", "audit"];
 

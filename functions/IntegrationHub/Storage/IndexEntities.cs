@@ -4,7 +4,7 @@ using Azure.Data.Tables;
 namespace IntegrationHub.Storage;
 
 /// <summary>The common columns of every row the store keeps beside the applications.</summary>
-public abstract class IndexRow : ITableEntity
+internal abstract class IndexRow : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
     public string RowKey { get; set; } = "";
@@ -18,7 +18,7 @@ public abstract class IndexRow : ITableEntity
 /// A hand-off that has not ended (work table, <c>p{id}</c>): written before the application, so the sweep can find and
 /// re-send one a crash stranded; carries what the portal searches and counts while the application waits for its first step.
 /// </summary>
-public sealed class PendingEntity : IndexRow
+internal sealed class PendingEntity : IndexRow
 {
     public string Department { get; set; } = "";
     public string Platform { get; set; } = "";
@@ -38,7 +38,7 @@ public sealed class PendingEntity : IndexRow
 /// index rows), written before the transaction and deleted in the same transaction that applies the last of it, so the
 /// sweep can finish a step a crash interrupted.
 /// </summary>
-public sealed class IntentEntity : IndexRow
+internal sealed class IntentEntity : IndexRow
 {
     public string Step { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
@@ -49,7 +49,7 @@ public sealed class IntentEntity : IndexRow
 }
 
 /// <summary>A member of a small set the portal lists (work table): awaiting acknowledgement, failed, resolved.</summary>
-public sealed class MemberEntity : IndexRow
+internal sealed class MemberEntity : IndexRow
 {
     public string Department { get; set; } = "";
     public string ItemCode { get; set; } = "";
@@ -57,7 +57,7 @@ public sealed class MemberEntity : IndexRow
 }
 
 /// <summary>Where a feed reader (the webhook pump, the topic) has delivered to, and which instance holds its lease.</summary>
-public sealed class CursorEntity : ITableEntity
+internal sealed class CursorEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
     public string RowKey { get; set; } = "";
@@ -73,26 +73,26 @@ public sealed class CursorEntity : ITableEntity
 /// When the hub next asks a department about a delivered case (followups table, partition the department). Also carries
 /// the status queries that brought nothing new and are not on the timeline yet (JSON, folded).
 /// </summary>
-public sealed class FollowUpEntity : IndexRow
+internal sealed class FollowUpEntity : IndexRow
 {
     public DateTimeOffset DueAt { get; set; }
     public string? Calls { get; set; }
 }
 
 /// <summary>An application that closed, keyed by when (retention table): erasing what is due is one range read.</summary>
-public sealed class RetentionEntity : IndexRow
+internal sealed class RetentionEntity : IndexRow
 {
     public DateTimeOffset DueAt { get; set; }
 }
 
 /// <summary>A department's case number (lookup table, partition the department).</summary>
-public sealed class CaseEntity : IndexRow
+internal sealed class CaseEntity : IndexRow
 {
     public string Platform { get; set; } = "";
 }
 
 /// <summary>Wrong passwords of one portal account and its lock (lookup table, portal partition).</summary>
-public sealed class LockoutEntity : ITableEntity
+internal sealed class LockoutEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
     public string RowKey { get; set; } = "";
@@ -106,7 +106,7 @@ public sealed class LockoutEntity : ITableEntity
 }
 
 /// <summary>An audit log entry (audit table, newest first).</summary>
-public sealed class AuditEntity : ITableEntity
+internal sealed class AuditEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
     public string RowKey { get; set; } = "";

@@ -8,7 +8,7 @@ namespace IntegrationHub.Storage;
 /// number or a name (one row per person and department, one property per application, so finding them is a point read
 /// and adding one is a merge without a read), a portal account's lockout, revoked portal sessions.
 /// </summary>
-public sealed class Lookups(HubTables tables, GroupCommit commit)
+internal sealed class Lookups(HubTables tables, GroupCommit commit)
 {
     public const string TableName = "lookup";
 

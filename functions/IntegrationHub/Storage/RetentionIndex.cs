@@ -4,7 +4,7 @@ namespace IntegrationHub.Storage;
 /// Closed applications by when they closed (retention table): erasing what is due is a range read of one partition,
 /// never a scan of the applications. Rows are written by the step that closes an application (see <see cref="StepEffects"/>).
 /// </summary>
-public sealed class RetentionIndex(HubTables tables, GroupCommit commit)
+internal sealed class RetentionIndex(HubTables tables, GroupCommit commit)
 {
     public const string TableName = "retention";
 

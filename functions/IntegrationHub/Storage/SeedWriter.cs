@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 namespace IntegrationHub.Storage;
 
 /// <summary>An application that already happened, with its timeline, for <see cref="SeedWriter"/>.</summary>
-public sealed record SeededApplication(ApplicationEntity Application, IReadOnlyList<TimelineEntity> Timeline);
+internal sealed record SeededApplication(ApplicationEntity Application, IReadOnlyList<TimelineEntity> Timeline);
 
 /// <summary>
 /// Writes applications that already happened (a whole city's worth, for the load command) with every row their steps
@@ -12,7 +12,7 @@ public sealed record SeededApplication(ApplicationEntity Application, IReadOnlyL
 /// dashboard adds up (the same projection, <see cref="StepEffects"/>, the steps use). No feed events and no retention rows:
 /// the seeded history is not news to any platform, and its personal data is not sealed, so there is nothing to erase.
 /// </summary>
-public sealed class SeedWriter(HubTables tables, WorkIndex work, Lookups lookups)
+internal sealed class SeedWriter(HubTables tables, WorkIndex work, Lookups lookups)
 {
     // Rows per transaction below the 100-action limit; counter rows are kept apart because each adds an action of its own.
     private const int RowsPerBatch = 98;

@@ -4,7 +4,7 @@ using IntegrationHub.Contracts;
 namespace IntegrationHub.Storage;
 
 /// <summary>What a step hints that the store cannot tell from the application itself.</summary>
-public sealed class StepPlan
+internal sealed class StepPlan
 {
     public List<TimelineEntity> Entries { get; init; } = [];
 

@@ -16,7 +16,7 @@ namespace IntegrationHub.Storage;
 /// do (a queue receive that came back empty, a periodic job with nothing due) marks its scope idle, so its calls are
 /// counted apart: they cost the same, but they are a price per unit of time, not per application.
 /// </remarks>
-public sealed class StorageCalls
+internal sealed class StorageCalls
 {
     public const string Idle = "idle";
     public const string Unscoped = "other";

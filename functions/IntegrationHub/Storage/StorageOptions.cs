@@ -6,7 +6,7 @@ namespace IntegrationHub.Storage;
 /// Where state and the handoff queue live. Locally a connection string (Azurite); on Azure the account
 /// name alone, reached with the app's managed identity (no keys).
 /// </summary>
-public sealed class StorageOptions : IValidatableObject
+internal sealed class StorageOptions : IValidatableObject
 {
     public const string Section = "Storage";
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Storage;
 
-public static class StorageRegistration
+internal static class StorageRegistration
 {
     public static IServiceCollection AddHubStorage(this IServiceCollection services, IConfiguration configuration)
     {

@@ -8,7 +8,7 @@ namespace IntegrationHub.Storage;
 /// acknowledgement, failed, resolved) and counters, and the feed readers' cursors. Everything here is small, so the sweep
 /// and the dashboard read it by range; it is written by group commit (<see cref="GroupCommit"/>).
 /// </summary>
-public sealed class WorkIndex(HubTables tables, GroupCommit commit)
+internal sealed class WorkIndex(HubTables tables, GroupCommit commit)
 {
     public const string TableName = "work";
 

@@ -11,7 +11,7 @@ namespace IntegrationHub.Suggestions;
 /// has its own key: one names blobs, one signs photo links. A link names the ring key it was signed with, so links stay
 /// valid while instances with different active keys run side by side during a rotation.
 /// </summary>
-public sealed class PhotoKeys
+internal sealed class PhotoKeys
 {
     private readonly Dictionary<string, byte[]> _linkKeys = new(StringComparer.OrdinalIgnoreCase);
     private readonly byte[] _nameKey;

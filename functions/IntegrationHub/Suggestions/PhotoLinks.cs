@@ -13,7 +13,7 @@ namespace IntegrationHub.Suggestions;
 /// so a SAS would hand out ciphertext; only the hub can open them. The route needs no other credential (an &lt;img&gt;
 /// cannot send one), and a link works only until it expires.
 /// </summary>
-public sealed class PhotoLinks(PhotoKeys keys, IOptions<SuggestionOptions> options, TimeProvider time)
+internal sealed class PhotoLinks(PhotoKeys keys, IOptions<SuggestionOptions> options, TimeProvider time)
 {
     public IReadOnlyList<SuggestionPhoto> For(SuggestionEntity suggestion)
     {

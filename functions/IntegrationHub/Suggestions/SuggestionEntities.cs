@@ -8,7 +8,7 @@ namespace IntegrationHub.Suggestions;
 /// A suggestion's main row (PartitionKey the id, RowKey <c>suggestion</c>) in the suggestions table. What the resident
 /// wrote (text, address, location, contact) is sealed; only masks of the contact are kept readable.
 /// </summary>
-public sealed class SuggestionEntity : ITableEntity
+internal sealed class SuggestionEntity : ITableEntity
 {
     public const string Row = "suggestion";
 
@@ -50,7 +50,7 @@ public sealed class SuggestionEntity : ITableEntity
 }
 
 /// <summary>One step (RowKey <c>t000001</c> …) in the suggestion's partition.</summary>
-public sealed class SuggestionStepEntity : ITableEntity
+internal sealed class SuggestionStepEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
     public string RowKey { get; set; } = "";
@@ -81,7 +81,7 @@ public sealed class SuggestionStepEntity : ITableEntity
 /// time): "look at this suggestion at this time" — an intent written before a change (cleared once its events are
 /// published) or the 24-hour clock's next milestone.
 /// </summary>
-public sealed class SuggestionIndexEntity : ITableEntity
+internal sealed class SuggestionIndexEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
     public string RowKey { get; set; } = "";
@@ -93,4 +93,4 @@ public sealed class SuggestionIndexEntity : ITableEntity
 }
 
 /// <summary>What the resident wrote, as kept sealed in <see cref="SuggestionEntity.SealedResident"/>.</summary>
-public sealed record ResidentPart(string Text, string? Address, double? Latitude, double? Longitude, string? ContactName, string ContactPhone);
+internal sealed record ResidentPart(string Text, string? Address, double? Latitude, double? Longitude, string? ContactName, string ContactPhone);

@@ -9,7 +9,7 @@ namespace IntegrationHub.Suggestions;
 /// <see cref="EventEntity.Type"/>), so the platform reads them in the pull feed and the feed pump POSTs them to the same
 /// signed webhook.
 /// </summary>
-public sealed class SuggestionFeed(EventFeed feed)
+internal sealed class SuggestionFeed(EventFeed feed)
 {
     public const string Type = "suggestion-changed";
 

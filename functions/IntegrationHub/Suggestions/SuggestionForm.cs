@@ -15,14 +15,14 @@ using Microsoft.Net.Http.Headers;
 namespace IntegrationHub.Suggestions;
 
 /// <summary>A submission read and checked in full, before anything is stored.</summary>
-public sealed record SuggestionSubmission(Community Community, string Category, ResidentPart Resident, IReadOnlyList<CleanPhoto> Photos, string BodyHash);
+internal sealed record SuggestionSubmission(Community Community, string Category, ResidentPart Resident, IReadOnlyList<CleanPhoto> Photos, string BodyHash);
 
 /// <summary>
 /// Reads <c>POST /api/v1/suggestions</c>: <c>multipart/form-data</c> with one JSON part named <c>suggestion</c> and up to
 /// four parts named <c>photo</c>. Every part is read and checked (each photo decoded and re-encoded) before anything is
 /// stored, and every bad part is named in one problem: <c>suggestion</c>, <c>suggestion.text</c>, <c>photo[1]</c>, <c>part[3]</c>.
 /// </summary>
-public static class SuggestionForm
+internal static class SuggestionForm
 {
     public const string JsonPart = "suggestion";
     public const string PhotoPart = "photo";

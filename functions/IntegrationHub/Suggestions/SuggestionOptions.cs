@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using IntegrationHub.Composition;
 
 namespace IntegrationHub.Suggestions;
 
-/// <summary>The suggestion channel's rules: the 24-hour clock, photo links, and the local host's sweep.</summary>
-public sealed class SuggestionOptions : IValidatableObject
+/// <summary>The suggestion channel's rules: the 24-hour clock, photo links, and the deadline timer.</summary>
+internal sealed class SuggestionOptions : IValidatableObject
 {
     public const string Section = "Suggestions";
 
@@ -19,9 +20,9 @@ public sealed class SuggestionOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00", ParseLimitsInInvariantCulture = true)]
     public TimeSpan PhotoLinkLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>The local host's deadline sweep (on Azure a timer trigger runs every minute).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00", ParseLimitsInInvariantCulture = true)]
-    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>When the 24-hour clock's warnings and breaches are looked for (the <c>SuggestionDeadlines</c> timer, both hosts).</summary>
+    [CronSchedule]
+    public string DeadlineSchedule { get; set; } = "15 */1 * * * *";
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -7,7 +7,7 @@ using SixLabors.ImageSharp.Processing;
 namespace IntegrationHub.Suggestions;
 
 /// <summary>A photo as the hub keeps it: JPEG, re-encoded from the pixels alone, so no EXIF, GPS, XMP, IPTC or ICC survives.</summary>
-public sealed record CleanPhoto(byte[] Jpeg, int Width, int Height);
+internal sealed record CleanPhoto(byte[] Jpeg, int Width, int Height);
 
 /// <summary>
 /// Checks a resident's photo by its bytes and re-encodes it. The declared content type and file name are not trusted:
@@ -15,7 +15,7 @@ public sealed record CleanPhoto(byte[] Jpeg, int Width, int Height);
 /// header before anything is decoded, so a small file that claims a huge image (a decompression bomb) is refused
 /// without allocating it. Photos larger than <see cref="MaxEdge"/> are scaled down: a broken lamp needs no more.
 /// </summary>
-public static class SuggestionPhotos
+internal static class SuggestionPhotos
 {
     public const int MaxPhotos = 4;
     public const int MaxBytes = 5 * 1024 * 1024;

@@ -14,7 +14,7 @@ namespace IntegrationHub.Suggestions;
 /// supervisor sees every community of its street, breaches first; operators and viewers see every community. Only a
 /// community worker takes steps; every step and every reveal of a resident's contact is audited.
 /// </summary>
-public sealed class SuggestionPortalApi(
+internal sealed class SuggestionPortalApi(
     PortalAuth auth,
     AuditLog audit,
     SuggestionService service,

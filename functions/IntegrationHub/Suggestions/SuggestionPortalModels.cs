@@ -5,7 +5,7 @@ using IntegrationHub.Contracts;
 namespace IntegrationHub.Suggestions;
 
 /// <summary>One suggestion in a portal queue: the contact masked, the time left on the 24-hour clock.</summary>
-public sealed record PortalSuggestionSummary(
+internal sealed record PortalSuggestionSummary(
     string SuggestionId,
     string Community,
     string CommunityName,
@@ -26,24 +26,24 @@ public sealed record PortalSuggestionSummary(
     string? AcceptedBy);
 
 /// <summary>A queue: whom it is for (a community, a street, or every community) and the suggestions in order.</summary>
-public sealed record PortalSuggestionList(string Scope, string ScopeName, IReadOnlyList<string> Communities, int Total, IReadOnlyList<PortalSuggestionSummary> Items);
+internal sealed record PortalSuggestionList(string Scope, string ScopeName, IReadOnlyList<string> Communities, int Total, IReadOnlyList<PortalSuggestionSummary> Items);
 
 /// <summary>One suggestion for the portal, with what the signed-in user may do next.</summary>
-public sealed record PortalSuggestionDetail(PortalSuggestionSummary Summary, SuggestionView View, IReadOnlyList<string> AllowedSteps, bool CanReveal);
+internal sealed record PortalSuggestionDetail(PortalSuggestionSummary Summary, SuggestionView View, IReadOnlyList<string> AllowedSteps, bool CanReveal);
 
-public sealed record PortalStepRequest(string Step, string? Note, string? Department);
+internal sealed record PortalStepRequest(string Step, string? Note, string? Department);
 
-public sealed record PortalRevealRequest(string Field, string Reason);
+internal sealed record PortalRevealRequest(string Field, string Reason);
 
-public sealed record PortalRevealView(string Field, string Value);
+internal sealed record PortalRevealView(string Field, string Value);
 
 /// <summary>One community's week: suggestions submitted, answered within 24 hours, and the rate (null with none due yet).</summary>
-public sealed record WeekOnTime(DateOnly WeekStart, int Submitted, int Due, int OnTime, double? Rate);
+internal sealed record WeekOnTime(DateOnly WeekStart, int Submitted, int Due, int OnTime, double? Rate);
 
-public sealed record CommunityOnTime(string Community, string Name, IReadOnlyList<WeekOnTime> Weeks);
+internal sealed record CommunityOnTime(string Community, string Name, IReadOnlyList<WeekOnTime> Weeks);
 
 /// <summary>The on-time rate per community per week (weeks start on Monday, +08:00), oldest week first.</summary>
-public sealed record OnTimeStats(IReadOnlyList<DateOnly> Weeks, IReadOnlyList<CommunityOnTime> Communities);
+internal sealed record OnTimeStats(IReadOnlyList<DateOnly> Weeks, IReadOnlyList<CommunityOnTime> Communities);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(ResidentPart))]

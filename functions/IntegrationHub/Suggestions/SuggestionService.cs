@@ -12,7 +12,7 @@ namespace IntegrationHub.Suggestions;
 /// platform's feed and webhook. A "due" row written before the change (an intent) is cleared after publishing, so the
 /// deadline job republishes whatever a crash in between left unpublished; the same job drives the 24-hour clock.
 /// </summary>
-public sealed class SuggestionService(
+internal sealed partial class SuggestionService(
     SuggestionStore store,
     SuggestionFeed feed,
     CommunityRegistry communities,

@@ -6,7 +6,7 @@ namespace IntegrationHub.Suggestions;
 /// The life of a suggestion, as pure rules over its main row: which step may follow which, what each step changes, and
 /// the 24-hour clock. No I/O; <see cref="SuggestionService"/> commits what these return.
 /// </summary>
-public static class SuggestionSteps
+internal static class SuggestionSteps
 {
     public const string Submitted = "submitted";
     public const string Accept = "accepted";

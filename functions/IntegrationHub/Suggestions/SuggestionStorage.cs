@@ -12,7 +12,7 @@ namespace IntegrationHub.Suggestions;
 /// The suggestion slice's own storage clients (tables and blobs, on the hub's account), each carrying a policy that
 /// counts the calls it makes, so the cost of every operation can be measured (docs/suggestions.md lists them).
 /// </summary>
-public sealed class SuggestionStorage
+internal sealed class SuggestionStorage
 {
     private readonly CallCounter _counter = new();
 

@@ -19,7 +19,7 @@ namespace IntegrationHub.Suggestions;
 /// of the suggestion and index, so a name reveals nothing and a retried submission writes the same names again.</item>
 /// </list>
 /// </summary>
-public sealed class SuggestionStore(SuggestionStorage storage, EnvelopeCipher cipher, PhotoKeys keys, TimeProvider time)
+internal sealed class SuggestionStore(SuggestionStorage storage, EnvelopeCipher cipher, PhotoKeys keys, TimeProvider time)
 {
     public const string DuePartition = "due";
     private const int MaxConflicts = 20;

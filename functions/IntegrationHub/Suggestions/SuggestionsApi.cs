@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http;
 namespace IntegrationHub.Suggestions;
 
 /// <summary>The platforms' side of the suggestion channel: submit, read with the timeline, rate, and the photos behind signed links.</summary>
-public sealed class SuggestionsApi(
+internal sealed class SuggestionsApi(
     SuggestionService service,
     SuggestionStore store,
     CommunityRegistry communities,

@@ -1,13 +1,17 @@
 using IntegrationHub.Communities;
 using IntegrationHub.Composition;
 using IntegrationHub.Portal;
+using IntegrationHub.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Suggestions;
 
-public static class SuggestionsRegistration
+internal static class SuggestionsRegistration
 {
     /// <summary>The residents' suggestion channel: intake with photos, the life of a suggestion, the 24-hour clock, its portal pages.</summary>
     public static IServiceCollection AddSuggestions(this IServiceCollection services, IConfiguration configuration)
@@ -25,10 +29,19 @@ public static class SuggestionsRegistration
         return services;
     }
 
-    /// <summary>The local host's stand-in for the <c>SuggestionDeadlines</c> timer trigger.</summary>
-    public static IServiceCollection AddSuggestionSweep(this IServiceCollection services) =>
-        PeriodicJob.Add<SuggestionOptions>(services, "Suggestion deadlines", o => o.SweepInterval,
-            (sp, ct) => sp.GetRequiredService<SuggestionService>().RunDeadlinesAsync(ct));
+    public static IEndpointRouteBuilder MapSuggestions(this IEndpointRouteBuilder api)
+    {
+        api.MapPost(HubRoutes.Suggestions, (HttpRequest r, SuggestionsApi s, CancellationToken ct) => s.SubmitAsync(r, ct));
+        api.MapGet(HubRoutes.Suggestion, (HttpRequest r, string id, SuggestionsApi s, CancellationToken ct) => s.GetAsync(r, id, ct));
+        api.MapPost(HubRoutes.SuggestionRating, (HttpRequest r, string id, SuggestionsApi s, CancellationToken ct) => s.RateAsync(r, id, ct));
+        api.MapGet(HubRoutes.SuggestionPhoto, (HttpRequest r, string id, string photo, SuggestionsApi s, CancellationToken ct) => s.PhotoAsync(r, id, photo, ct));
+        api.MapGet(HubRoutes.PortalSuggestions, (HttpRequest r, SuggestionPortalApi p, CancellationToken ct) => p.ListAsync(r, ct));
+        api.MapGet(HubRoutes.PortalSuggestion, (HttpRequest r, string id, SuggestionPortalApi p, CancellationToken ct) => p.DetailAsync(r, id, ct));
+        api.MapPost(HubRoutes.PortalSuggestionStep, (HttpRequest r, string id, SuggestionPortalApi p, CancellationToken ct) => p.StepAsync(r, id, ct));
+        api.MapPost(HubRoutes.PortalSuggestionReveal, (HttpRequest r, string id, SuggestionPortalApi p, CancellationToken ct) => p.RevealAsync(r, id, ct));
+        api.MapGet(HubRoutes.PortalSuggestionStats, (HttpRequest r, SuggestionPortalApi p, CancellationToken ct) => p.StatsAsync(r, ct));
+        return api;
+    }
 }
 
 /// <summary>Every community worker names a community of the registry, every street supervisor a street of it.</summary>

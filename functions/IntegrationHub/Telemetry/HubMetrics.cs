@@ -15,7 +15,7 @@ namespace IntegrationHub.Telemetry;
 /// with the reason it carries no personal data: attributes are department and item codes, outcome names, queue and
 /// platform names from configuration — never an application's content.
 /// </summary>
-public sealed class HubMetrics
+internal sealed class HubMetrics
 {
     private readonly Counter<long> _intake;
     private readonly Histogram<double> _handoff;

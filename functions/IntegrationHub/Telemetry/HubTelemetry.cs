@@ -7,7 +7,7 @@ namespace IntegrationHub.Telemetry;
 /// dispatcher, a department's notification, webhook or polled answer) is a span in that same trace, so one trace id
 /// follows the application across queues, hosts and departments. Tags carry ids and codes only (docs/telemetry.md).
 /// </summary>
-public static class HubTelemetry
+internal static class HubTelemetry
 {
     public const string Name = "IntegrationHub";
 

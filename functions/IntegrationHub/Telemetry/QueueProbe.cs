@@ -8,7 +8,7 @@ namespace IntegrationHub.Telemetry;
 /// gauges and the backlog health check. A message waiting out a retry delay is invisible and not counted as old. Platform
 /// events have no queue since the feed (docs/storage.md): how late they reach a platform is the webhook lag histogram.
 /// </summary>
-public sealed class QueueProbe(HandoffQueue handoffs, HubMetrics metrics, TimeProvider time)
+internal sealed class QueueProbe(HandoffQueue handoffs, HubMetrics metrics, TimeProvider time)
 {
     public async Task<IReadOnlyDictionary<string, QueueState>> SampleAsync(CancellationToken cancellationToken)
     {
@@ -33,4 +33,4 @@ public sealed class QueueProbe(HandoffQueue handoffs, HubMetrics metrics, TimePr
     }
 }
 
-public readonly record struct QueueState(long Depth, TimeSpan OldestAge);
+internal readonly record struct QueueState(long Depth, TimeSpan OldestAge);

@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using IntegrationHub.Composition;
 
 namespace IntegrationHub.Telemetry;
 
 /// <summary>Where operators look at a trace. Exporters are configured by the standard OpenTelemetry and Azure Monitor settings.</summary>
-public sealed class TelemetryOptions : IValidatableObject
+internal sealed class TelemetryOptions : IValidatableObject
 {
     public const string Section = "Telemetry";
 
@@ -14,6 +15,10 @@ public sealed class TelemetryOptions : IValidatableObject
     /// <c>http://127.0.0.1:18888/traces/detail/{traceId}</c>); the portal links each attempt's trace id there. Unset: no links.
     /// </summary>
     public string? TraceViewUrl { get; set; }
+
+    /// <summary>When the queue gauges are sampled (the <c>SampleQueues</c> timer, both hosts).</summary>
+    [CronSchedule]
+    public string QueueSampleSchedule { get; set; } = "15 */1 * * * *";
 
     /// <summary>The trace view's link for <paramref name="traceId"/>, or none.</summary>
     public string? TraceLink(string? traceId) =>

@@ -9,7 +9,7 @@ using OpenTelemetry.Trace;
 
 namespace IntegrationHub.Telemetry;
 
-public static class TelemetryRegistration
+internal static class TelemetryRegistration
 {
     /// <summary>The standard OTLP setting; when it is set (the local run points it at its dashboard) every signal is exported there.</summary>
     public const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";

@@ -31,7 +31,7 @@ public class AppointmentsFixture : SuggestionsFixture
         base.Configure(settings);
 
         // Only the tests drive the reminder job, so every reminder in the feed is their doing.
-        settings["Appointments:SweepInterval"] = "01:00:00";
+        settings["Appointments:ReminderSchedule"] = IntegrationHub.Tests.Fixtures.HubFixture.Never;
     }
 
     protected override void ConfigureHost(WebApplicationBuilder builder) => builder.Services.AddSingleton<TimeProvider>(Clock);

@@ -37,14 +37,14 @@ public sealed class BenchOptionsTests
     public void Parse_OptionsAfterQuick_OverrideIt()
     {
         var options = BenchOptions.Parse(["--quick", "--clients", "200,1,10", "--drain", "2_000", "--retry-after", "1", "--hub-setting", "Handoff:PollInterval=00:00:00.200",
-            "--hub-setting", "Handoff:SweepInterval=00:00:05"])!;
+            "--hub-setting", "Handoff:StrandedAfter=00:00:05"])!;
 
         Assert.Equal([1, 10, 200], options.Clients);
         Assert.Equal(200, options.TargetClients);
         Assert.Equal(2_000, options.Drain);
         Assert.Equal(TimeSpan.FromSeconds(1), options.RetryAfter);
         Assert.Equal("00:00:00.200", options.HubSettings["Handoff:PollInterval"]);
-        Assert.Equal("00:00:05", options.HubSettings["Handoff:SweepInterval"]);
+        Assert.Equal("00:00:05", options.HubSettings["Handoff:StrandedAfter"]);
     }
 
     [Theory]

@@ -51,6 +51,21 @@ public class HubFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The local host's timers (Functions timer format, seconds first): every second, so sweeps run in test time.</summary>
+    public const string EverySecond = "* * * * * *";
+
+    /// <summary>A schedule that never comes (30 February), for a fixture whose tests drive a job themselves.</summary>
+    public const string Never = "0 0 0 30 2 *";
+
+    /// <summary>Sets the schedule of the hand-off's periodic jobs (the stranded sweep, the follow-ups, erasure, the queue gauges).</summary>
+    public static void ScheduleSweeps(Dictionary<string, string> settings, string schedule)
+    {
+        settings["Handoff:SweepSchedule"] = schedule;
+        settings["Handoff:FollowUpSchedule"] = schedule;
+        settings["Security:Retention:Schedule"] = schedule;
+        settings["Telemetry:QueueSampleSchedule"] = schedule;
+    }
+
     public IServiceProvider Services => _app!.Services;
 
     public WebApplication App => _app!;
@@ -115,7 +130,10 @@ public class HubFixture : IAsyncLifetime
         ["Handoff:MaxAttempts"] = "3",
         ["Handoff:PollInterval"] = "00:00:00.100",
         ["Handoff:StrandedAfter"] = "00:00:03",
-        ["Handoff:SweepInterval"] = "00:00:01",
+        ["Handoff:SweepSchedule"] = EverySecond,
+        ["Handoff:FollowUpSchedule"] = EverySecond,
+        ["Security:Retention:Schedule"] = EverySecond,
+        ["Telemetry:QueueSampleSchedule"] = EverySecond,
         ["Handoff:MaxDequeueCount"] = "2",
         ["Portal:SessionKey"] = "test-session-key-0123456789abcdefghijklmnop",
         ["Security:Encryption:ActiveKeyId"] = EncryptionKeyId,

@@ -8,6 +8,7 @@ using IntegrationHub.Departments.SharedState;
 using IntegrationHub.Health;
 using IntegrationHub.Tests.Fixtures;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Tests.Hosts;
@@ -106,7 +107,7 @@ public sealed class HealthTests(HubFixture hub)
         Assert.StartsWith("unreachable", body["checks"]!["department-XX"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
-    private async Task<(int Status, JsonNode Body)> Run(IResult result)
+    private async Task<(int Status, JsonNode Body)> Run(JsonHttpResult<IntegrationHub.Contracts.HealthReport> result)
     {
         var context = new DefaultHttpContext { RequestServices = hub.Services };
         context.Response.Body = new MemoryStream();

@@ -1,9 +1,6 @@
-using System.Reflection;
 using System.Text.Json.Nodes;
-using IntegrationHub.Functions;
 using IntegrationHub.Tests.Fixtures;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Azure.Functions.Worker;
 
 namespace IntegrationHub.Tests.Hosts;
 
@@ -26,27 +23,15 @@ internal static class RouteTable
             : [r]),
     ];
 
+    /// <summary>The Functions app's HTTP triggers from its generated functions.metadata, under host.json's route prefix.</summary>
     public static SortedSet<string> Functions()
     {
         var hostJson = JsonNode.Parse(File.ReadAllText(Path.Combine(Azurite.RepoRoot(), "host.json")))!;
         var prefix = hostJson["extensions"]!["http"]!["routePrefix"]!.GetValue<string>().Trim('/');
-        var routes = new SortedSet<string>();
-        foreach (var method in typeof(ResultAction).Assembly.GetTypes().SelectMany(t => t.GetMethods()))
-        {
-            if (method.GetCustomAttribute<FunctionAttribute>() is null)
-            {
-                continue;
-            }
-
-            foreach (var trigger in method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).OfType<HttpTriggerAttribute>())
-            {
-                foreach (var verb in trigger.Methods ?? ["*"])
-                {
-                    routes.Add($"{verb.ToUpperInvariant()} /{prefix}/{trigger.Route!.Trim('/')}");
-                }
-            }
-        }
-
-        return routes;
+        return
+        [
+            .. FunctionsMetadata.Triggers().Where(t => t.Type == "httpTrigger")
+                .SelectMany(t => (t.Methods.Count == 0 ? ["*"] : t.Methods).Select(m => $"{m} /{prefix}/{t.Value!.Trim('/')}")),
+        ];
     }
 }

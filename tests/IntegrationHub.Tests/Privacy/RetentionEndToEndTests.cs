@@ -1,15 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using IntegrationHub.Handoff;
 using IntegrationHub.Functions;
+using IntegrationHub.Local.Workers;
 using IntegrationHub.Storage;
 using IntegrationHub.Tests.Applications;
 using IntegrationHub.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
+using Microsoft.Extensions.Hosting;
 
 namespace IntegrationHub.Tests.Privacy;
 
@@ -19,7 +17,7 @@ public sealed class RetentionFixture : HubFixture
     protected override void Configure(Dictionary<string, string> settings)
     {
         settings["Security:Retention:EraseAfter"] = "00:00:01";
-        settings["Handoff:SweepInterval"] = "01:00:00";
+        ScheduleSweeps(settings, Never);
     }
 }
 
@@ -72,25 +70,16 @@ public sealed class RetentionEndToEndTests(RetentionFixture hub)
     }
 
     [Fact]
-    public async Task PeriodicSweep_LocalHost_ErasesWhatIsDue()
+    public async Task ErasePersonalDataTimer_LocalHost_ErasesWhatIsDue()
     {
         var closed = await SubmitAsync("GA-005", a => a["status"]!.GetValue<string>() == "Approved");
         await Task.Delay(TimeSpan.FromSeconds(1.5));
-        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
-        using var sweep = new PeriodicSweep(hub.Services, Options.Create(new HandoffOptions { SweepInterval = TimeSpan.FromMinutes(1) }), time,
-            NullLogger<PeriodicSweep>.Instance);
-        await sweep.StartAsync(CancellationToken.None);
 
-        // ExecuteAsync starts on a thread of its own, so its timer may start after the first advance: keep the clock going.
+        // The local host's stand-in for the ErasePersonalData timer, run as one occurrence runs it (its schedule never comes here).
+        var timer = hub.Services.GetServices<IHostedService>().OfType<TimerJob>().Single(j => j.Function == nameof(PipelineFunctions.ErasePersonalData));
+        await timer.RunAsync(CancellationToken.None);
+
         var store = hub.Services.GetRequiredService<ApplicationStore>();
-        for (var i = 0; i < 100 && (await store.FindAsync(closed, CancellationToken.None))!.ErasedAt is null; i++)
-        {
-            time.Advance(TimeSpan.FromMinutes(1));
-            await Task.Delay(100);
-        }
-
-        Assert.Null(sweep.ExecuteTask!.Exception);
-        await sweep.StopAsync(CancellationToken.None);
         Assert.NotNull((await store.FindAsync(closed, CancellationToken.None))!.ErasedAt);
     }
 

@@ -28,7 +28,7 @@ public sealed class BudgetHubFixture : HubFixture
     protected override void Configure(Dictionary<string, string> settings)
     {
         settings["Handoff:StrandedAfter"] = "00:02:00";
-        settings["Handoff:SweepInterval"] = "00:00:30";
+        ScheduleSweeps(settings, "*/30 * * * * *");
     }
 }
 

@@ -28,7 +28,7 @@ public class SuggestionsFixture : HubFixture
     protected override void Configure(Dictionary<string, string> settings)
     {
         // Only the tests drive the deadline job here, so every step and every storage call counted is their own doing.
-        settings["Suggestions:SweepInterval"] = "01:00:00";
+        settings["Suggestions:DeadlineSchedule"] = Never;
         foreach (var (i, user, role, key, scope) in new[]
         {
             (2, Worker, "community-worker", "Community", Community),

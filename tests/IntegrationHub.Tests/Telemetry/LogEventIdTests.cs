@@ -28,7 +28,6 @@ public sealed partial class LogEventIdTests
         ["Suggestions"] = (12000, 12999),
         ["Appointments"] = (13000, 13999),
         ["Materials"] = (14000, 14999),
-        ["Composition"] = (16000, 16999),
     };
 
     private static IEnumerable<(MethodInfo Method, LoggerMessageAttribute Attribute)> LogMethods() =>

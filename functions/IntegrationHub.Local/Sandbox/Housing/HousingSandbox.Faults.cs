@@ -9,7 +9,7 @@ namespace IntegrationHub.Local.Sandbox;
 /// 503 and 429 with Retry-After (503 also inside a maintenance window), lost answers after the ticket is opened; and in
 /// the clerk's webhooks, extra duplicates, reordering and forged signatures.
 /// </summary>
-public sealed partial class HousingSandbox
+internal sealed partial class HousingSandbox
 {
     private async Task<IResponseMessage> ApiAsync(IRequestMessage request)
     {

@@ -16,7 +16,7 @@ using WireMock.Util;
 namespace IntegrationHub.Local.Sandbox;
 
 /// <summary>One submit as the bureau saw it: when, every header, the body, its request_id, and what it answered.</summary>
-public sealed record HousingSubmission(
+internal sealed record HousingSubmission(
     DateTimeOffset At,
     IReadOnlyDictionary<string, string> Headers,
     string? Body,
@@ -27,10 +27,10 @@ public sealed record HousingSubmission(
     string? Error);
 
 /// <summary>One request to the token endpoint and the HTTP status it got.</summary>
-public sealed record HousingTokenRequest(DateTimeOffset At, int HttpStatus, string? Error);
+internal sealed record HousingTokenRequest(DateTimeOffset At, int HttpStatus, string? Error);
 
 /// <summary>One reconciliation request (GET of a ticket): when, which ticket, and the HTTP status it got.</summary>
-public sealed record HousingQuery(DateTimeOffset At, string TicketNo, int HttpStatus);
+internal sealed record HousingQuery(DateTimeOffset At, string TicketNo, int HttpStatus);
 
 /// <summary>
 /// The 房管 bureau as its Open API v2 document describes it, as strict as a gateway in front of it would be: OAuth2
@@ -40,7 +40,7 @@ public sealed record HousingQuery(DateTimeOffset At, string TicketNo, int HttpSt
 /// adapter on purpose, so a misreading of the document in one is not mirrored in the other. Where the document is
 /// silent the choice is marked "Assumption".
 /// </summary>
-public sealed partial class HousingSandbox : SandboxDepartment
+internal sealed partial class HousingSandbox : SandboxDepartment
 {
     public const string TokenPath = "/oauth/token";
     public const string ApplicationsPath = "/api/v2/applications";

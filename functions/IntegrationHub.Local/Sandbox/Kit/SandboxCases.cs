@@ -1,7 +1,7 @@
 namespace IntegrationHub.Local.Sandbox;
 
 /// <summary>Where a sandbox case stands in the 补正 / 撤回 lifecycle (the same in all three documents).</summary>
-public enum SandboxCaseState
+internal enum SandboxCaseState
 {
     /// <summary>Received or accepted, not decided: a withdrawal is possible.</summary>
     Open,
@@ -17,7 +17,7 @@ public enum SandboxCaseState
 }
 
 /// <summary>A supplement or withdrawal as the department accepted it.</summary>
-public sealed record ReceivedCaseRequest(string CaseNumber, string Note, IReadOnlyList<(string Code, string Id)> Materials, DateTimeOffset At);
+internal sealed record ReceivedCaseRequest(string CaseNumber, string Note, IReadOnlyList<(string Code, string Id)> Materials, DateTimeOffset At);
 
 /// <summary>What a supplement or withdrawal meets; each department answers it with its own code.</summary>
 internal enum CaseRequestResult

@@ -10,7 +10,7 @@ namespace IntegrationHub.Local.Sandbox;
 /// the department's clock, its callbacks (notifications, webhooks) re-sent in the background until acknowledged, and a
 /// disposal that stops those callbacks before the server. What a department answers stays in its own folder.
 /// </summary>
-public abstract class SandboxDepartment : IAsyncDisposable
+internal abstract class SandboxDepartment : IAsyncDisposable
 {
     /// <summary>China Standard Time: every department stamps and reads times in +08:00.</summary>
     protected static readonly TimeSpan China = TimeSpan.FromHours(8);

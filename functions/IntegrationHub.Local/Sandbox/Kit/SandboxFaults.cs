@@ -9,7 +9,7 @@ using WireMock.Util;
 namespace IntegrationHub.Local.Sandbox;
 
 /// <summary>What a sandbox does to one request instead of, or after, answering it as its document says.</summary>
-public enum SandboxFaultKind
+internal enum SandboxFaultKind
 {
     None,
 
@@ -33,7 +33,7 @@ public enum SandboxFaultKind
 }
 
 /// <summary>One request's fault; <see cref="RetryAfter"/> for 503 and 429 (zero: a 503 without the header).</summary>
-public readonly record struct SandboxFault(SandboxFaultKind Kind, TimeSpan RetryAfter = default)
+internal readonly record struct SandboxFault(SandboxFaultKind Kind, TimeSpan RetryAfter = default)
 {
     public static SandboxFault None => default;
 
@@ -48,7 +48,7 @@ public readonly record struct SandboxFault(SandboxFaultKind Kind, TimeSpan Retry
 /// How often a sandbox misbehaves, for soak runs. Request rates are per request (at most one fault each); callback
 /// rates are per case. Everything is 0 by default: a sandbox without faults behaves exactly as its document says.
 /// </summary>
-public sealed record SandboxFaultRates
+internal sealed record SandboxFaultRates
 {
     public double Busy { get; init; }
 
@@ -96,7 +96,7 @@ public sealed record SandboxFaultRates
 /// Draws faults for one sandbox from a seeded <see cref="Random"/> and counts what it injected, so a soak run can say
 /// which faults the hub really met. Thread-safe; the order of draws follows the order requests arrive.
 /// </summary>
-public sealed class SandboxFaults(SandboxFaultRates rates, int seed, TimeProvider timeProvider)
+internal sealed class SandboxFaults(SandboxFaultRates rates, int seed, TimeProvider timeProvider)
 {
     // A call that arrives this soon after a Retry-After answer may have left the caller before that answer arrived.
     private static readonly TimeSpan InFlight = TimeSpan.FromMilliseconds(200);

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace IntegrationHub.Local.Sandbox;
 
 /// <summary>One material file as a department stored it: its id, the department's material code, type, size and hash.</summary>
-public sealed record ReceivedMaterial(string Id, string Code, string MediaType, long Size, string Sha256, DateTimeOffset At);
+internal sealed record ReceivedMaterial(string Id, string Code, string MediaType, long Size, string Sha256, DateTimeOffset At);
 
 /// <summary>
 /// A department's store of uploaded materials (公安 v2.2, 房管 v2.3, 人社 v3.1): the same bytes with the same code get the

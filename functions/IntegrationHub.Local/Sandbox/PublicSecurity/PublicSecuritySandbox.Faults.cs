@@ -7,7 +7,7 @@ namespace IntegrationHub.Local.Sandbox;
 /// (also inside a maintenance window), lost answers after the case is opened; and in the clerk's notifications,
 /// duplicates, reordering and forged signatures.
 /// </summary>
-public sealed partial class PublicSecuritySandbox
+internal sealed partial class PublicSecuritySandbox
 {
     private SandboxFault DrawFault() => Faults?.Draw(
         SandboxFaultKind.Busy, SandboxFaultKind.ServerError, SandboxFaultKind.Unavailable,

@@ -15,7 +15,7 @@ using WireMock.Util;
 namespace IntegrationHub.Local.Sandbox;
 
 /// <summary>One request as the bureau saw it: every header, the decoded body, what it answered, and when (by its clock).</summary>
-public sealed record ReceivedApplication(
+internal sealed record ReceivedApplication(
     IReadOnlyDictionary<string, string> Headers,
     string? Xml,
     string? Lsh,
@@ -30,7 +30,7 @@ public sealed record ReceivedApplication(
 }
 
 /// <summary>The connecting system's answer to one notification.</summary>
-public sealed record NotificationReply(HttpStatusCode Status, string Body)
+internal sealed record NotificationReply(HttpStatusCode Status, string Body)
 {
     public bool Acknowledged => Status == HttpStatusCode.OK && Body.Contains("<Code>0000</Code>", StringComparison.Ordinal);
 }
@@ -41,7 +41,7 @@ public sealed record NotificationReply(HttpStatusCode Status, string Body)
 /// no code with the hub's adapter on purpose, so a misreading of the document in one is not mirrored in the other.
 /// Where the document is silent the choice is marked "Assumption".
 /// </summary>
-public sealed partial class PublicSecuritySandbox : SandboxDepartment
+internal sealed partial class PublicSecuritySandbox : SandboxDepartment
 {
     public const string ApplicationsPath = "/population/v2/applications";
     public const string MaterialsPath = "/population/v2/materials";

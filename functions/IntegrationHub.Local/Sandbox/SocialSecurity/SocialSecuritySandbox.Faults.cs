@@ -7,7 +7,7 @@ namespace IntegrationHub.Local.Sandbox;
 /// from the web server in front of the gateway, and lost answers after the case is opened. Maintenance (9003) is the
 /// window in <see cref="SocialSecuritySandboxSettings"/>.
 /// </summary>
-public sealed partial class SocialSecuritySandbox
+internal sealed partial class SocialSecuritySandbox
 {
     private SandboxFault DrawFault() => Faults?.Draw(
         SandboxFaultKind.Busy, SandboxFaultKind.ServerError, SandboxFaultKind.DroppedAnswer, SandboxFaultKind.LateAnswer) ?? SandboxFault.None;

@@ -15,7 +15,7 @@ using WireMock.Util;
 namespace IntegrationHub.Local.Sandbox;
 
 /// <summary>One call as the gateway saw it: the head fields and body string it could read, and what it answered.</summary>
-public sealed record SocialSecurityCall(
+internal sealed record SocialSecurityCall(
     string? TradeCode,
     string? TransId,
     string? Timestamp,
@@ -28,7 +28,7 @@ public sealed record SocialSecurityCall(
     DateTimeOffset Time);
 
 /// <summary>The gateway's timing: the production values by default; the joint-testing environment sets them per connecting system.</summary>
-public sealed record SocialSecuritySandboxSettings
+internal sealed record SocialSecuritySandboxSettings
 {
     /// <summary>How long after intake a case is decided (BLZT 0 until then, then 1).</summary>
     public TimeSpan DecisionDelay { get; init; } = TimeSpan.FromDays(1);
@@ -51,7 +51,7 @@ public sealed record SocialSecuritySandboxSettings
 /// so a misreading of the document in one is not mirrored in the other. Where the document is silent the choice is
 /// marked "Assumption".
 /// </summary>
-public sealed partial class SocialSecuritySandbox : SandboxDepartment
+internal sealed partial class SocialSecuritySandbox : SandboxDepartment
 {
     public const string GatewayPath = "/si/gateway";
     private const string Stamp = "yyyyMMddHHmmss";

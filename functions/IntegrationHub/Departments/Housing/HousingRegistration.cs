@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Departments.Housing;
 
-public static class HousingRegistration
+internal static class HousingRegistration
 {
     /// <summary>
     /// The 房管 adapter (also as <see cref="IDepartmentAdapter"/> and <see cref="IDepartmentStatusQuery"/>), its token

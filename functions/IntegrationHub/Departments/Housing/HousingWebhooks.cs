@@ -12,7 +12,7 @@ namespace IntegrationHub.Departments.Housing;
 /// Receives the bureau's signed webhooks (<c>POST /api/v1/departments/fg/webhooks</c> in both hosts): verify, translate,
 /// hand to the status sink, acknowledge. Repeats and out-of-order events are the status model's to judge.
 /// </summary>
-public sealed partial class HousingWebhooks
+internal sealed partial class HousingWebhooks
 {
     public const string SignatureHeader = "X-FG-Signature";
 

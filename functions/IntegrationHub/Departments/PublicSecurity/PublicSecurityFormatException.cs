@@ -6,7 +6,7 @@ namespace IntegrationHub.Departments.PublicSecurity;
 /// express as the documented elements (the client turns it into an Invalid outcome).
 /// The message never contains personal data: it names elements, not values.
 /// </summary>
-public sealed class PublicSecurityFormatException : Exception, IFormFault<PublicSecurityFormatException>
+internal sealed class PublicSecurityFormatException : Exception, IFormFault<PublicSecurityFormatException>
 {
     public PublicSecurityFormatException()
     {

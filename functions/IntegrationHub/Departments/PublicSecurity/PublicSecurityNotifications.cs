@@ -9,7 +9,7 @@ namespace IntegrationHub.Departments.PublicSecurity;
 /// Receives the bureau's signed notifications (<c>POST /api/v1/departments/ga/notifications</c> in both hosts):
 /// verify, translate, hand to the status sink, acknowledge.
 /// </summary>
-public sealed partial class PublicSecurityNotifications
+internal sealed partial class PublicSecurityNotifications
 {
     internal const int MaxBodyBytes = 64 * 1024;
 

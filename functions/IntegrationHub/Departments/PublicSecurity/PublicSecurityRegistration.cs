@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Departments.PublicSecurity;
 
-public static class PublicSecurityRegistration
+internal static class PublicSecurityRegistration
 {
     /// <summary>The 公安 adapter (also as <see cref="IDepartmentAdapter"/>) and its notification handler.</summary>
     public static IServiceCollection AddPublicSecurity(this IServiceCollection services, IConfiguration configuration)

@@ -16,7 +16,7 @@ namespace IntegrationHub.Departments.SharedState;
 /// </list>
 /// None of them holds personal data: a case number, a department code, an instance id, times, and a sealed token.
 /// </summary>
-public sealed class DepartmentStateTable(TableServiceClient service, IOptions<StorageOptions> options)
+internal sealed class DepartmentStateTable(TableServiceClient service, IOptions<StorageOptions> options)
 {
     public const string TokenPartition = "token";
     public const string MembersPartition = "members";

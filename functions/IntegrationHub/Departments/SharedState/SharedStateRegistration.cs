@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Departments.SharedState;
 
-public static class SharedStateRegistration
+internal static class SharedStateRegistration
 {
     /// <summary>What the instances share about the departments (token, call-rate shares, query spacing); safe to call twice.</summary>
     public static IServiceCollection AddSharedDepartmentState(this IServiceCollection services, IConfiguration configuration)

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Departments.SocialSecurity;
 
-public static class SocialSecurityRegistration
+internal static class SocialSecurityRegistration
 {
     /// <summary>The 人社 adapter, as <see cref="IDepartmentAdapter"/> (delivery) and <see cref="IDepartmentStatusQuery"/> (RS9001 polling).</summary>
     public static IServiceCollection AddSocialSecurity(this IServiceCollection services, IConfiguration configuration)

@@ -62,14 +62,15 @@ public sealed class HousingCaseTranslatorTests
     }
 
     [Theory]
-    [InlineData(201, """{"file_id":"F1","type_code":"income_proof"}""", HandoffOutcomeKind.Received, "created")]
-    [InlineData(200, """{"file_id":"F1","type_code":"income_proof"}""", HandoffOutcomeKind.Received, "existing")]
-    [InlineData(400, """{"error":"bad_file"}""", HandoffOutcomeKind.Invalid, "bad_file")]
-    [InlineData(413, "", HandoffOutcomeKind.Invalid, "HTTP 413")]
-    [InlineData(401, """{"error":"invalid_token"}""", HandoffOutcomeKind.ConfigurationFault, "invalid_token")]
-    [InlineData(500, "", HandoffOutcomeKind.Transient, "HTTP 500")]
-    public void ToUploadOutcome_EachAnswer_MapsToItsClass(int status, string body, HandoffOutcomeKind kind, string code)
+    [InlineData(201, """{"file_id":"F1","type_code":"income_proof"}""", nameof(HandoffOutcomeKind.Received), "created")]
+    [InlineData(200, """{"file_id":"F1","type_code":"income_proof"}""", nameof(HandoffOutcomeKind.Received), "existing")]
+    [InlineData(400, """{"error":"bad_file"}""", nameof(HandoffOutcomeKind.Invalid), "bad_file")]
+    [InlineData(413, "", nameof(HandoffOutcomeKind.Invalid), "HTTP 413")]
+    [InlineData(401, """{"error":"invalid_token"}""", nameof(HandoffOutcomeKind.ConfigurationFault), "invalid_token")]
+    [InlineData(500, "", nameof(HandoffOutcomeKind.Transient), "HTTP 500")]
+    public void ToUploadOutcome_EachAnswer_MapsToItsClass(int status, string body, string expected, string code)
     {
+        var kind = Enum.Parse<HandoffOutcomeKind>(expected);
         var outcome = HousingTranslator.ToUploadOutcome(status, Encoding.UTF8.GetBytes(body));
 
         Assert.Equal((kind, code), (outcome.Kind, outcome.DepartmentCode));
@@ -77,15 +78,16 @@ public sealed class HousingCaseTranslatorTests
     }
 
     [Theory]
-    [InlineData(202, """{"ticket_no":"FG-1","status":"supplement_received"}""", HandoffOutcomeKind.Received, "supplement_received")]
-    [InlineData(200, """{"ticket_no":"FG-1","status":"withdrawal_received"}""", HandoffOutcomeKind.Received, "withdrawal_received")]
-    [InlineData(409, """{"error":"not_awaiting_supplement"}""", HandoffOutcomeKind.Conflict, "not_awaiting_supplement")]
-    [InlineData(409, """{"error":"already_decided"}""", HandoffOutcomeKind.Conflict, "already_decided")]
-    [InlineData(400, """{"error":"validation_failed","details":[{"field":"attachments","message":"income_proof missing"}]}""", HandoffOutcomeKind.Invalid, "validation_failed")]
-    [InlineData(404, """{"error":"not_found"}""", HandoffOutcomeKind.Invalid, "not_found")]
-    [InlineData(503, "", HandoffOutcomeKind.Transient, "HTTP 503")]
-    public void ToCaseOutcome_EachAnswer_MapsToItsClass(int status, string body, HandoffOutcomeKind kind, string code)
+    [InlineData(202, """{"ticket_no":"FG-1","status":"supplement_received"}""", nameof(HandoffOutcomeKind.Received), "supplement_received")]
+    [InlineData(200, """{"ticket_no":"FG-1","status":"withdrawal_received"}""", nameof(HandoffOutcomeKind.Received), "withdrawal_received")]
+    [InlineData(409, """{"error":"not_awaiting_supplement"}""", nameof(HandoffOutcomeKind.Conflict), "not_awaiting_supplement")]
+    [InlineData(409, """{"error":"already_decided"}""", nameof(HandoffOutcomeKind.Conflict), "already_decided")]
+    [InlineData(400, """{"error":"validation_failed","details":[{"field":"attachments","message":"income_proof missing"}]}""", nameof(HandoffOutcomeKind.Invalid), "validation_failed")]
+    [InlineData(404, """{"error":"not_found"}""", nameof(HandoffOutcomeKind.Invalid), "not_found")]
+    [InlineData(503, "", nameof(HandoffOutcomeKind.Transient), "HTTP 503")]
+    public void ToCaseOutcome_EachAnswer_MapsToItsClass(int status, string body, string expected, string code)
     {
+        var kind = Enum.Parse<HandoffOutcomeKind>(expected);
         var outcome = HousingTranslator.ToCaseOutcome(status, Encoding.UTF8.GetBytes(body), "FG-1");
 
         Assert.Equal((kind, code), (outcome.Kind, outcome.DepartmentCode));

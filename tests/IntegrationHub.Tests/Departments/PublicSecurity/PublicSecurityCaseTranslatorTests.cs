@@ -116,14 +116,15 @@ public sealed class PublicSecurityCaseTranslatorTests
     }
 
     [Theory]
-    [InlineData("0000", HandoffOutcomeKind.Received)]
-    [InlineData("2005", HandoffOutcomeKind.Invalid)]
-    [InlineData("2006", HandoffOutcomeKind.Invalid)]
-    [InlineData("1001", HandoffOutcomeKind.ConfigurationFault)]
-    [InlineData("1003", HandoffOutcomeKind.ConfigurationFault)]
-    [InlineData("9001", HandoffOutcomeKind.Transient)]
-    public void ToUploadOutcome_EachCode_MapsToItsClass(string code, HandoffOutcomeKind kind)
+    [InlineData("0000", nameof(HandoffOutcomeKind.Received))]
+    [InlineData("2005", nameof(HandoffOutcomeKind.Invalid))]
+    [InlineData("2006", nameof(HandoffOutcomeKind.Invalid))]
+    [InlineData("1001", nameof(HandoffOutcomeKind.ConfigurationFault))]
+    [InlineData("1003", nameof(HandoffOutcomeKind.ConfigurationFault))]
+    [InlineData("9001", nameof(HandoffOutcomeKind.Transient))]
+    public void ToUploadOutcome_EachCode_MapsToItsClass(string code, string expected)
     {
+        var kind = Enum.Parse<HandoffOutcomeKind>(expected);
         var outcome = PublicSecurityTranslator.ToUploadOutcome(Gb18030.GetBytes(
             $"<Response><Code>{code}</Code><Message>说明</Message><CLID>M3203002026112800001</CLID></Response>"));
 
@@ -137,15 +138,16 @@ public sealed class PublicSecurityCaseTranslatorTests
             PublicSecurityTranslator.ToUploadOutcome(Gb18030.GetBytes("<Response><Code>0000</Code><Message>上传成功</Message></Response>")));
 
     [Theory]
-    [InlineData("0000", HandoffOutcomeKind.Received)]
-    [InlineData("2004", HandoffOutcomeKind.Received)]
-    [InlineData("3002", HandoffOutcomeKind.Conflict)]
-    [InlineData("2002", HandoffOutcomeKind.Invalid)]
-    [InlineData("3003", HandoffOutcomeKind.Invalid)]
-    [InlineData("1002", HandoffOutcomeKind.ConfigurationFault)]
-    [InlineData("9001", HandoffOutcomeKind.Transient)]
-    public void ToCaseOutcome_EachCode_MapsToItsClass(string code, HandoffOutcomeKind kind)
+    [InlineData("0000", nameof(HandoffOutcomeKind.Received))]
+    [InlineData("2004", nameof(HandoffOutcomeKind.Received))]
+    [InlineData("3002", nameof(HandoffOutcomeKind.Conflict))]
+    [InlineData("2002", nameof(HandoffOutcomeKind.Invalid))]
+    [InlineData("3003", nameof(HandoffOutcomeKind.Invalid))]
+    [InlineData("1002", nameof(HandoffOutcomeKind.ConfigurationFault))]
+    [InlineData("9001", nameof(HandoffOutcomeKind.Transient))]
+    public void ToCaseOutcome_EachCode_MapsToItsClass(string code, string expected)
     {
+        var kind = Enum.Parse<HandoffOutcomeKind>(expected);
         var outcome = PublicSecurityTranslator.ToCaseOutcome(Gb18030.GetBytes(
             $"<Response><Code>{code}</Code><Message>案件状态不允许</Message><SLBH>GA3203022026112800001</SLBH></Response>"));
 

@@ -262,20 +262,20 @@ public sealed class PublicSecurityTranslatorTests
     }
 
     [Theory]
-    [InlineData("1001", HandoffOutcomeKind.ConfigurationFault)]
-    [InlineData("1002", HandoffOutcomeKind.ConfigurationFault)]
-    [InlineData("1003", HandoffOutcomeKind.ConfigurationFault)]
-    [InlineData("1004", HandoffOutcomeKind.ConfigurationFault)]
-    [InlineData("2001", HandoffOutcomeKind.Invalid)]
-    [InlineData("2002", HandoffOutcomeKind.Invalid)]
-    [InlineData("2003", HandoffOutcomeKind.Invalid)]
-    [InlineData("9001", HandoffOutcomeKind.Transient)]
-    [InlineData("5555", HandoffOutcomeKind.Transient)]
-    public void ToOutcome_ErrorCodes_MapToKind(string code, HandoffOutcomeKind kind)
+    [InlineData("1001", nameof(HandoffOutcomeKind.ConfigurationFault))]
+    [InlineData("1002", nameof(HandoffOutcomeKind.ConfigurationFault))]
+    [InlineData("1003", nameof(HandoffOutcomeKind.ConfigurationFault))]
+    [InlineData("1004", nameof(HandoffOutcomeKind.ConfigurationFault))]
+    [InlineData("2001", nameof(HandoffOutcomeKind.Invalid))]
+    [InlineData("2002", nameof(HandoffOutcomeKind.Invalid))]
+    [InlineData("2003", nameof(HandoffOutcomeKind.Invalid))]
+    [InlineData("9001", nameof(HandoffOutcomeKind.Transient))]
+    [InlineData("5555", nameof(HandoffOutcomeKind.Transient))]
+    public void ToOutcome_ErrorCodes_MapToKind(string code, string kind)
     {
         var outcome = Outcome($"<Response><Code>{code}</Code><Message>说明</Message></Response>");
 
-        Assert.Equal(kind, outcome.Kind);
+        Assert.Equal(Enum.Parse<HandoffOutcomeKind>(kind), outcome.Kind);
         Assert.Equal(code, outcome.DepartmentCode);
         Assert.Equal("说明", outcome.DepartmentMessage);
         Assert.Null(outcome.Status);

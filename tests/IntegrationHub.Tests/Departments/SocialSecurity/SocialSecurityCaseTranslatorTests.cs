@@ -70,15 +70,16 @@ public sealed class SocialSecurityCaseTranslatorTests
     }
 
     [Theory]
-    [InlineData("0000", HandoffOutcomeKind.Received)]
-    [InlineData("2001", HandoffOutcomeKind.Received)]
-    [InlineData("1005", HandoffOutcomeKind.Invalid)]
-    [InlineData("1006", HandoffOutcomeKind.Invalid)]
-    [InlineData("1001", HandoffOutcomeKind.ConfigurationFault)]
-    [InlineData("9001", HandoffOutcomeKind.Transient)]
-    [InlineData("9003", HandoffOutcomeKind.Held)]
-    public void ToUploadOutcome_EachCode_MapsToItsClass(string code, HandoffOutcomeKind kind)
+    [InlineData("0000", nameof(HandoffOutcomeKind.Received))]
+    [InlineData("2001", nameof(HandoffOutcomeKind.Received))]
+    [InlineData("1005", nameof(HandoffOutcomeKind.Invalid))]
+    [InlineData("1006", nameof(HandoffOutcomeKind.Invalid))]
+    [InlineData("1001", nameof(HandoffOutcomeKind.ConfigurationFault))]
+    [InlineData("9001", nameof(HandoffOutcomeKind.Transient))]
+    [InlineData("9003", nameof(HandoffOutcomeKind.Held))]
+    public void ToUploadOutcome_EachCode_MapsToItsClass(string code, string expected)
     {
+        var kind = Enum.Parse<HandoffOutcomeKind>(expected);
         var request = SocialSecurityTranslator.ToUpload("RS-007", SocialSecurityCaseRequestsTests.File("householdRegister", [1]));
 
         var outcome = SocialSecurityTranslator.ToUploadOutcome(request, new SocialSecurityAnswer(code, "说明", null,
@@ -89,14 +90,15 @@ public sealed class SocialSecurityCaseTranslatorTests
     }
 
     [Theory]
-    [InlineData("0000", HandoffOutcomeKind.Received)]
-    [InlineData("8003", HandoffOutcomeKind.Conflict)]
-    [InlineData("8004", HandoffOutcomeKind.Conflict)]
-    [InlineData("1002", HandoffOutcomeKind.Invalid)]
-    [InlineData("1001", HandoffOutcomeKind.ConfigurationFault)]
-    [InlineData("9002", HandoffOutcomeKind.Transient)]
-    public void ToCaseOutcome_EachCode_MapsToItsClass(string code, HandoffOutcomeKind kind)
+    [InlineData("0000", nameof(HandoffOutcomeKind.Received))]
+    [InlineData("8003", nameof(HandoffOutcomeKind.Conflict))]
+    [InlineData("8004", nameof(HandoffOutcomeKind.Conflict))]
+    [InlineData("1002", nameof(HandoffOutcomeKind.Invalid))]
+    [InlineData("1001", nameof(HandoffOutcomeKind.ConfigurationFault))]
+    [InlineData("9002", nameof(HandoffOutcomeKind.Transient))]
+    public void ToCaseOutcome_EachCode_MapsToItsClass(string code, string expected)
     {
+        var kind = Enum.Parse<HandoffOutcomeKind>(expected);
         var request = SocialSecurityTranslator.ToWithdrawal(new("app-1", "RS-008", "WD1", "RS1", "不再需要", null));
 
         var outcome = SocialSecurityTranslator.ToCaseOutcome(request, new SocialSecurityAnswer(code, "说明", "WD1", new Dictionary<string, string>()), TimeSpan.Zero);

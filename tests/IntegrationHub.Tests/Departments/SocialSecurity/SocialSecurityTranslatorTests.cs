@@ -303,26 +303,26 @@ public sealed class SocialSecurityTranslatorTests
     }
 
     [Theory]
-    [InlineData("0000", HandoffOutcomeKind.Received)]
-    [InlineData("2001", HandoffOutcomeKind.Received)]
-    [InlineData("1001", HandoffOutcomeKind.ConfigurationFault)]
-    [InlineData("1002", HandoffOutcomeKind.Invalid)]
-    [InlineData("1003", HandoffOutcomeKind.Invalid)]
-    [InlineData("1004", HandoffOutcomeKind.Invalid)]
-    [InlineData("8001", HandoffOutcomeKind.Rejected)]
-    [InlineData("8002", HandoffOutcomeKind.Rejected)]
-    [InlineData("9001", HandoffOutcomeKind.Transient)]
-    [InlineData("9002", HandoffOutcomeKind.Transient)]
-    [InlineData("9003", HandoffOutcomeKind.Held)]
-    [InlineData("7777", HandoffOutcomeKind.Transient)]
-    public void ToOutcome_EachReturnCode_DocumentedMeaning(string code, HandoffOutcomeKind kind)
+    [InlineData("0000", nameof(HandoffOutcomeKind.Received))]
+    [InlineData("2001", nameof(HandoffOutcomeKind.Received))]
+    [InlineData("1001", nameof(HandoffOutcomeKind.ConfigurationFault))]
+    [InlineData("1002", nameof(HandoffOutcomeKind.Invalid))]
+    [InlineData("1003", nameof(HandoffOutcomeKind.Invalid))]
+    [InlineData("1004", nameof(HandoffOutcomeKind.Invalid))]
+    [InlineData("8001", nameof(HandoffOutcomeKind.Rejected))]
+    [InlineData("8002", nameof(HandoffOutcomeKind.Rejected))]
+    [InlineData("9001", nameof(HandoffOutcomeKind.Transient))]
+    [InlineData("9002", nameof(HandoffOutcomeKind.Transient))]
+    [InlineData("9003", nameof(HandoffOutcomeKind.Held))]
+    [InlineData("7777", nameof(HandoffOutcomeKind.Transient))]
+    public void ToOutcome_EachReturnCode_DocumentedMeaning(string code, string kind)
     {
         var request = Request("RS1001");
         var answer = Answer(code, "说明", request.TransId, code is "0000" or "2001" ? """{"AAZ002":"RS3203002026112800017"}""" : "{}");
 
         var outcome = SocialSecurityTranslator.ToOutcome(request, answer, TimeSpan.FromMinutes(90));
 
-        Assert.Equal(kind, outcome.Kind);
+        Assert.Equal(Enum.Parse<HandoffOutcomeKind>(kind), outcome.Kind);
         Assert.Equal(code, outcome.DepartmentCode);
         Assert.Equal("说明", outcome.DepartmentMessage);
         Assert.Equal(code is "0000" or "2001" ? "RS3203002026112800017" : null, outcome.CaseNumber);

@@ -1,19 +1,24 @@
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using IntegrationHub.Handoff;
 using IntegrationHub.Storage;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace IntegrationHub.Handoff;
+namespace IntegrationHub.Local.Workers;
 
 /// <summary>
 /// The one-machine stand-in for a Functions queue trigger: receive, run the handler, delete on success;
 /// a failing message becomes visible again, and past the dequeue limit moves to the poison queue, as the
 /// Functions host does with host.json's maxDequeueCount.
 /// </summary>
-public sealed class QueueWorker(
-    string name,
+/// <remarks>
+/// Named after the Functions app's function it stands in for (the parity test pairs them by name); its storage calls are
+/// counted under its own operation.
+/// </remarks>
+internal sealed class QueueWorker(
+    string function,
+    string operation,
+    string queueName,
     Func<Task<QueueClient>> queue,
     Func<Task<QueueClient>>? poisonQueue,
     Func<IServiceProvider, string, CancellationToken, Task> handle,
@@ -21,6 +26,10 @@ public sealed class QueueWorker(
     IOptions<HandoffOptions> options,
     ILogger<QueueWorker> logger) : BackgroundService
 {
+    public string Function => function;
+
+    public string QueueName => queueName;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
@@ -73,7 +82,7 @@ public sealed class QueueWorker(
         }
         catch (Azure.RequestFailedException ex)
         {
-            HandoffLog.QueueUnreachable(logger, name, ex.Message);
+            HandoffLog.QueueUnreachable(logger, queueName, ex.Message);
             return null;
         }
     }
@@ -97,7 +106,7 @@ public sealed class QueueWorker(
 
     private async Task Process(QueueClient client, QueueMessage message, CancellationToken cancellationToken)
     {
-        using var scope = StorageCalls.Begin(name);
+        using var scope = StorageCalls.Begin(operation);
         try
         {
             await handle(services, message.Body.ToString(), cancellationToken);
@@ -105,7 +114,7 @@ public sealed class QueueWorker(
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            HandoffLog.MessageFailed(logger, ex, message.MessageId, name, message.DequeueCount);
+            HandoffLog.MessageFailed(logger, ex, message.MessageId, queueName, message.DequeueCount);
             if (message.DequeueCount >= options.Value.MaxDequeueCount && poisonQueue is not null)
             {
                 var poison = await poisonQueue();
