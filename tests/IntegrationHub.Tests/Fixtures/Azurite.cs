@@ -27,8 +27,26 @@ public sealed class Azurite : IAsyncDisposable
 
     public int TablePort { get; }
 
-    /// <summary>Starts Azurite; with <paramref name="location"/> its data lives in that folder instead of in memory.</summary>
+    /// <summary>
+    /// Starts Azurite; with <paramref name="location"/> its data lives in that folder instead of in memory. The ports are
+    /// chosen free and then released, so another process starting at the same moment (parallel collections start many)
+    /// can take one first: Azurite then exits at once, and it is started again on fresh ports, up to three times.
+    /// </summary>
     public static async Task<Azurite> StartAsync(string? location = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(location);
+            }
+            catch (AzuriteExitedException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private static async Task<Azurite> StartOnceAsync(string? location)
     {
         var bin = Environment.GetEnvironmentVariable("HUB_AZURITE_BIN") is { Length: > 0 } configured
             ? configured
@@ -58,8 +76,15 @@ public sealed class Azurite : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { Length: > 0 } line && errors.Count < 20)
+            {
+                errors.Enqueue(line);
+            }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         string? pidFile = null;
@@ -70,7 +95,16 @@ public sealed class Azurite : IAsyncDisposable
         }
 
         var azurite = new Azurite(process, blob, queue, table, pidFile);
-        await WaitForPorts([blob, queue, table], process);
+        try
+        {
+            await WaitForPorts([blob, queue, table], process, errors);
+        }
+        catch (AzuriteExitedException)
+        {
+            await azurite.DisposeAsync();
+            throw;
+        }
+
         return azurite;
     }
 
@@ -85,7 +119,7 @@ public sealed class Azurite : IAsyncDisposable
         return dir?.FullName ?? throw new InvalidOperationException("Cannot find the repository root.");
     }
 
-    private static async Task WaitForPorts(int[] ports, Process process)
+    private static async Task WaitForPorts(int[] ports, Process process, IEnumerable<string> errors)
     {
         var deadline = Stopwatch.StartNew();
         foreach (var port in ports)
@@ -94,7 +128,7 @@ public sealed class Azurite : IAsyncDisposable
             {
                 if (process.HasExited)
                 {
-                    throw new InvalidOperationException($"Azurite exited with code {process.ExitCode}.");
+                    throw new AzuriteExitedException($"Azurite exited with code {process.ExitCode}: {string.Join(" | ", errors)}");
                 }
 
                 try
@@ -157,3 +191,6 @@ public sealed class Azurite : IAsyncDisposable
         }
     }
 }
+
+/// <summary>Azurite ended while it was starting (most often: one of its ports was taken in the meantime).</summary>
+public sealed class AzuriteExitedException(string message) : InvalidOperationException(message);
