@@ -121,12 +121,7 @@ internal sealed class AppointmentPortalApi(
         b.AppointmentId, b.ItemCode, Enum.Parse<AppointmentStatus>(b.Status), b.NameMasked, b.PhoneMasked, b.IdNumberMasked, b.BookedAt, b.MarkedBy,
         user.Role != PortalRoles.CommunityWorker ? [] : [.. AppointmentService.Outcomes.Keys.Where(o => AppointmentService.Refusal(b, o, now) is null)]);
 
-    private (string Scope, string Name, IReadOnlyList<Community> Halls) ScopeOf(PortalUser user) => user.Role switch
-    {
-        PortalRoles.CommunityWorker => ("community", communities.Find(user.Scope)?.Name ?? user.Scope ?? "", [.. communities.All.Where(c => c.Code == user.Scope)]),
-        PortalRoles.StreetSupervisor => ("street", communities.OfStreet(user.Scope ?? "").FirstOrDefault()?.Street.Name ?? user.Scope ?? "", [.. communities.OfStreet(user.Scope ?? "")]),
-        _ => ("all", "全部社区", communities.All),
-    };
+    private (string Scope, string Name, IReadOnlyList<Community> Halls) ScopeOf(PortalUser user) => CommunityScope.Of(user, communities);
 
     private static IResult SignIn() =>
         Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "Sign in to the portal first.");

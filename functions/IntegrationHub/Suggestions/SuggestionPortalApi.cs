@@ -241,12 +241,7 @@ internal sealed class SuggestionPortalApi(
             s.Warned, s.Breached, SuggestionSteps.OnTime(s), s.ContactNameMasked, s.ContactPhoneMasked, SuggestionStore.PhotosOf(s).Count, s.AcceptedBy);
     }
 
-    private (string Scope, string Name, IReadOnlyList<Community> Communities) ScopeOf(PortalUser user) => user.Role switch
-    {
-        PortalRoles.CommunityWorker => ("community", communities.Find(user.Scope)?.Name ?? user.Scope ?? "", [.. communities.All.Where(c => c.Code == user.Scope)]),
-        PortalRoles.StreetSupervisor => ("street", communities.OfStreet(user.Scope ?? "").FirstOrDefault()?.Street.Name ?? user.Scope ?? "", [.. communities.OfStreet(user.Scope ?? "")]),
-        _ => ("all", "全部社区", communities.All),
-    };
+    private (string Scope, string Name, IReadOnlyList<Community> Communities) ScopeOf(PortalUser user) => CommunityScope.Of(user, communities);
 
     private bool InScope(PortalUser user, SuggestionEntity suggestion) => ScopeOf(user).Communities.Any(c => c.Code == suggestion.Community);
 
