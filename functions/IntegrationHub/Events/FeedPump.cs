@@ -117,25 +117,51 @@ internal sealed class FeedPump(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var ticked = !await _signal.WaitAsync(options.CatchUpInterval, stoppingToken);
-            try
-            {
-                if (!await HoldAsync(stoppingToken))
-                {
-                    continue;
-                }
+            var ticked = !await WaitForSignalAsync(stoppingToken);
+            await PassAsync(ticked, stoppingToken);
+        }
+    }
 
-                await DrainAsync(ticked, stoppingToken);
-                await PersistAsync(force: false, stoppingToken);
-            }
-            catch (Azure.RequestFailedException ex)
+    /// <summary>
+    /// One pass: hold the lease, deliver what is here (and, on a tick or after taking over, what the feed has), note the
+    /// cursor. The run loop makes one per signal or tick; tests make them one at a time.
+    /// </summary>
+    internal async Task PassAsync(bool ticked, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!await HoldAsync(cancellationToken))
             {
-                EventsLog.PumpUnreachable(logger, sink.Name, platform, ex.Message);
+                return;
             }
+
+            await DrainAsync(ticked, cancellationToken);
+            await PersistAsync(force: false, cancellationToken);
+        }
+        catch (Azure.RequestFailedException ex)
+        {
+            EventsLog.PumpUnreachable(logger, sink.Name, platform, ex.Message);
         }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => PersistAsync(force: true, cancellationToken);
+
+    // True when offered or nudged, false when the catch-up interval passed first; the interval runs on the injected
+    // clock (not SemaphoreSlim's own timeout), so a test moves the clock to make the pump catch up.
+    private async Task<bool> WaitForSignalAsync(CancellationToken stoppingToken)
+    {
+        using var tick = new CancellationTokenSource(options.CatchUpInterval, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(tick.Token, stoppingToken);
+        try
+        {
+            await _signal.WaitAsync(either.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
 
     public void Dispose() => _signal.Dispose();
 
@@ -148,10 +174,11 @@ internal sealed class FeedPump(
             var batch = Contiguous();
             if (batch.Count == 0 && (read || Gap()))
             {
-                // Events this instance did not commit: read them, once per pass.
-                read = false;
+                // Events this instance did not commit: read them, once per pass, and on while a read fills the window
+                // (more may be waiting: a new holder catches up in one pass, not one window per catch-up tick).
                 using var calls = StorageCalls.Begin("webhook");
                 var found = await feed.ReadAfterAsync(platform, _through, options.Window, cancellationToken);
+                read = found.Count == options.Window;
                 if (found.Count == 0)
                 {
                     calls.MarkIdle();

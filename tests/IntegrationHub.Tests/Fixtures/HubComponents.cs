@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using IntegrationHub.Applications;
 using IntegrationHub.Composition;
 using IntegrationHub.Contracts;
 using IntegrationHub.Departments;
@@ -9,7 +10,6 @@ using IntegrationHub.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace IntegrationHub.Tests.Fixtures;
 
@@ -56,7 +56,7 @@ internal sealed class HubComponents : IAsyncDisposable
         _services = services.BuildServiceProvider();
     }
 
-    public FakeTimeProvider Time { get; } = new(Start);
+    public TestClock Time { get; } = new(Start);
 
     /// <summary>公安 (GA), answering what the test scripts.</summary>
     public ScriptedDepartment Department { get; } = new("GA");
@@ -81,6 +81,8 @@ internal sealed class HubComponents : IAsyncDisposable
             Status = ApplicationStatus.Submitted,
             Handoff = HandoffState.Waiting,
             ApplicantNameMasked = Masking.Name("王五"),
+            IdNumberHash = Get<IdHasher>().Hash("11010519491231002X"),
+            NameHash = Get<IdHasher>().HashName("王五"),
             SubmittedAt = now,
             UpdatedAt = now,
         };
