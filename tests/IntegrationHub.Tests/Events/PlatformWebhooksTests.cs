@@ -69,7 +69,7 @@ public sealed class PlatformWebhooksTests : IAsyncDisposable
             _hub.Time.Advance(TimeSpan.FromMilliseconds(1));
         }
 
-        await delivery;
+        await delivery.WaitAsync(Eventually.Deadline);
         Assert.Equal([500, 503, 500, 502, 204], _platform.Attempts().Select(a => a.Answer));
         Assert.All(_platform.Attempts(), a => Assert.Equal(accepted.EventId, a.EventId));
         Assert.False(_hub.Time.HasUnseenWait);
@@ -85,7 +85,7 @@ public sealed class PlatformWebhooksTests : IAsyncDisposable
         var delivery = Webhooks.HandOffAsync(HubComponents.Platform, [approved], CancellationToken.None);
         _hub.Time.Advance(await _hub.Time.NextWaitAsync());
         _hub.Time.Advance(await _hub.Time.NextWaitAsync());
-        await delivery;
+        await delivery.WaitAsync(Eventually.Deadline);
 
         Assert.Equal([400, 404, 400], _platform.Attempts().Select(a => a.Answer));
         Assert.False(_hub.Time.HasUnseenWait, "a refused event is still being retried");
@@ -105,7 +105,7 @@ public sealed class PlatformWebhooksTests : IAsyncDisposable
             _hub.Time.Advance(await _hub.Time.NextWaitAsync());
         }
 
-        await delivery;
+        await delivery.WaitAsync(Eventually.Deadline);
         Assert.Equal([429, 408, 429, 429, 204], _platform.Attempts().Select(a => a.Answer));
     }
 

@@ -144,13 +144,23 @@ public sealed class PortalApiTests : IAsyncDisposable
 
     private static int Count(JsonNode counts, string state) => counts[state]!.GetValue<int>();
 
-    // An application whose hand-off the department refused for good (a request defect): failed at once.
+    // An application whose hand-off timed out on every attempt the budget allows (Handoff:MaxAttempts = 3).
     private async Task<string> FailedAsync()
     {
         var id = await _hub.SubmitAsync();
-        _hub.Department.Answers(new HandoffOutcome(HandoffOutcomeKind.Invalid, DepartmentCode: "E400"));
-        await _hub.Get<HandoffDispatcher>().HandleAsync(HubComponents.Message(id), CancellationToken.None);
-        Assert.Equal(HandoffState.Failed, (await _hub.ReadAsync(id)).Handoff);
+        var timeout = new HandoffOutcome(HandoffOutcomeKind.Transient, DepartmentCode: "timeout");
+        _hub.Department.Answers(timeout, timeout, timeout);
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            await _hub.Get<HandoffDispatcher>().HandleAsync(HubComponents.Message(id), CancellationToken.None);
+            if (await _hub.PendingAsync(id) is { Handoff: nameof(HandoffState.Retrying) } pending)
+            {
+                _hub.Time.SetUtcNow(pending.VisibleAt);
+            }
+        }
+
+        var failed = await _hub.ReadAsync(id);
+        Assert.Equal((HandoffState.Failed, 3), (failed.Handoff, failed.FailedAttempts));
         return id;
     }
 
