@@ -30,6 +30,15 @@ internal sealed class QueueWorker(
 
     public string QueueName => queueName;
 
+    private long _settledAt;
+
+    /// <summary>
+    /// When (a <see cref="System.Diagnostics.Stopwatch"/> timestamp) a receive began that found the queue empty with none
+    /// of this worker's messages still running: everything enqueued before then has been handled. For tests, which wait
+    /// for it instead of sleeping.
+    /// </summary>
+    internal long SettledAt => Interlocked.Read(ref _settledAt);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
@@ -48,9 +57,15 @@ internal sealed class QueueWorker(
                     inFlight.RemoveWhere(t => t.IsCompleted);
                 }
 
+                var receiving = System.Diagnostics.Stopwatch.GetTimestamp();
                 var messages = await ReceiveAsync(client, Math.Min(32, o.Concurrency - inFlight.Count), o, stoppingToken);
                 if (messages is null || messages.Length == 0)
                 {
+                    if (inFlight.All(t => t.IsCompleted))
+                    {
+                        Interlocked.Exchange(ref _settledAt, receiving);
+                    }
+
                     await Task.Delay(o.PollInterval, stoppingToken);
                     continue;
                 }

@@ -27,6 +27,14 @@ internal sealed partial class TimerJob(
 
     public string Schedule => schedule;
 
+    private long _ranFrom;
+
+    /// <summary>
+    /// When (a <see cref="System.Diagnostics.Stopwatch"/> timestamp) the latest run that has ended began. For tests, which
+    /// wait for a run that began after what they did instead of sleeping through a few occurrences.
+    /// </summary>
+    internal long RanFrom => Interlocked.Read(ref _ranFrom);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var last = time.GetUtcNow();
@@ -62,11 +70,14 @@ internal sealed partial class TimerJob(
     /// <summary>One run, as one occurrence of the timer runs it.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var scope = operation is null ? null : StorageCalls.Begin(operation);
         if (await job(services, cancellationToken) == 0)
         {
             scope?.MarkIdle();
         }
+
+        Interlocked.Exchange(ref _ranFrom, started);
     }
 
     [LoggerMessage(EventId = 8101, Level = LogLevel.Warning, Message = "{Function} could not reach storage: {Status}")]

@@ -2,8 +2,11 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using IntegrationHub.Local;
 using IntegrationHub.Local.Sandbox;
+using IntegrationHub.Local.Workers;
 using IntegrationHub.Tests.Simulators;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace IntegrationHub.Tests.Fixtures;
 
@@ -245,23 +248,26 @@ public class HubFixture : IAsyncLifetime
     }
 
     /// <summary>Polls the application until <paramref name="done"/> holds; fails with its last state otherwise.</summary>
-    public async Task<JsonNode> WaitForAsync(string id, Func<JsonNode, bool> done, TimeSpan? within = null)
+    public Task<JsonNode> WaitForAsync(string id, Func<JsonNode, bool> done, TimeSpan? within = null) =>
+        Eventually.ReturnsAsync(() => GetApplicationAsync(id), done, $"application {id} to reach the expected state", within);
+
+    /// <summary>
+    /// Waits until the hand-off worker has found its queue empty, with nothing of its own running, in a receive that began
+    /// after this call: what was enqueued before has been handled (or nothing was). A test asserts "nothing happened" then.
+    /// </summary>
+    public Task HandoffsSettledAsync(WebApplication? instance = null)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        JsonNode last;
-        do
-        {
-            last = await GetApplicationAsync(id);
-            if (done(last))
-            {
-                return last;
-            }
+        var since = System.Diagnostics.Stopwatch.GetTimestamp();
+        var worker = (instance ?? App).Services.GetServices<IHostedService>().OfType<QueueWorker>().Single(w => w.Function == "HandOff");
+        return Eventually.HoldsAsync(() => worker.SettledAt > since, "the hand-off worker to find its queue empty");
+    }
 
-            await Task.Delay(100);
-        }
-        while (clock.Elapsed < (within ?? TimeSpan.FromSeconds(20)));
-
-        throw new Xunit.Sdk.XunitException($"Application {id} never reached the expected state; last: {last.ToJsonString()}");
+    /// <summary>Waits until the timer job standing in for <paramref name="function"/> has ended a run that began at least <paramref name="after"/> from now.</summary>
+    public Task TimerRanAsync(string function, TimeSpan after = default)
+    {
+        var since = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(after.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        var job = App.Services.GetServices<IHostedService>().OfType<TimerJob>().Single(j => j.Function == function);
+        return Eventually.HoldsAsync(() => job.RanFrom > since, $"a run of {function}");
     }
 
     public virtual async Task DisposeAsync()

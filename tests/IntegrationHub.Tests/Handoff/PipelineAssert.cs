@@ -7,20 +7,12 @@ internal static class PipelineAssert
     /// <summary>Waits until the platform's webhook has received each status for the application, every one validly signed.</summary>
     public static async Task PlatformReceivedAsync(HubFixture hub, string id, string[] statuses)
     {
-        for (var i = 0; i < 150; i++)
-        {
-            var received = hub.Platform.Received().Where(r => r.Event["applicationId"]!.GetValue<string>() == id).ToList();
-            if (statuses.All(s => received.Any(r => r.Event["status"]!.GetValue<string>() == s)))
-            {
-                Assert.All(received, r => Assert.True(r.SignatureValid));
-                Assert.All(received, r => Assert.Equal(r.Event["eventId"]!.GetValue<string>(), r.EventId));
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail($"the platform did not receive {string.Join(",", statuses)} for {id}");
+        var received = await Eventually.ReturnsAsync(
+            () => Task.FromResult(hub.Platform.Received().Where(r => r.Event["applicationId"]!.GetValue<string>() == id).ToList()),
+            r => statuses.All(s => r.Any(e => e.Event["status"]!.GetValue<string>() == s)),
+            $"the platform to receive {string.Join(",", statuses)} for {id}");
+        Assert.All(received, r => Assert.True(r.SignatureValid));
+        Assert.All(received, r => Assert.Equal(r.Event["eventId"]!.GetValue<string>(), r.EventId));
     }
 
     /// <summary>The timeline's steps other than the platform's acknowledgements, as "kind:status" lines.</summary>

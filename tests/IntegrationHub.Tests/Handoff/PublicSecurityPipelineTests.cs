@@ -134,7 +134,7 @@ public sealed class PublicSecurityPipelineTests(HubFixture hub)
         await hub.WaitForAsync(first, a => a["caseNumber"] is not null);
 
         var second = await SubmitAsync(body, key);
-        await Task.Delay(500);
+        await hub.HandoffsSettledAsync();
 
         Assert.Equal(first, second);
         Assert.Single(hub.PublicSecurity.ReceivedApplications, r => r.Lsh == first);

@@ -61,13 +61,15 @@ public sealed class OperationsTests(OperationsHubFixture hub)
         using var submitted = await hub.SubmitAsync(IntakeTests.Sample("FG-002"));
         var id = (await submitted.Content.ReadFromJsonAsync<JsonObject>())!["applicationId"]!.GetValue<string>();
         await hub.WaitForAsync(id, a => a["caseNumber"] is not null);
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
         using var client = await OperatorAsync();
 
-        var list = await client.GetFromJsonAsync<JsonObject>("/api/v1/portal/unacknowledged");
+        // Listed once the limit (2 s) has passed since submission.
+        var list = await Eventually.ReturnsAsync(
+            async () => (await client.GetFromJsonAsync<JsonObject>("/api/v1/portal/unacknowledged"))!,
+            l => l["items"]!.AsArray().Any(i => i!["applicationId"]!.GetValue<string>() == id), $"{id} to be listed as unacknowledged");
         var dashboard = await client.GetFromJsonAsync<JsonObject>("/api/v1/portal/dashboard");
 
-        var item = list!["items"]!.AsArray().Single(i => i!["applicationId"]!.GetValue<string>() == id)!;
+        var item = list["items"]!.AsArray().Single(i => i!["applicationId"]!.GetValue<string>() == id)!;
         Assert.True(item["unacknowledged"]!.GetValue<bool>());
         Assert.True(dashboard!["unacknowledged"]!.GetValue<int>() >= 1);
     }

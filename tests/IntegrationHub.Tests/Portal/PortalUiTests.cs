@@ -282,7 +282,7 @@ public sealed partial class PortalUiTests(HubFixture hub, PortalBrowser browser)
         using var client = await tab.ApiClientAsync();
         using var refused = await client.PostAsync($"/api/v1/portal/handoffs/{id}/replay", null);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        await Task.Delay(500);
+        await hub.HandoffsSettledAsync();
         Assert.Equal("Failed", (await hub.GetApplicationAsync(id))["handoff"]!.GetValue<string>());
         Assert.Single(hub.PublicSecurity.ReceivedApplications, r => r.Lsh == id);
         Assert.Empty(tab.Errors);

@@ -100,21 +100,9 @@ public sealed class StorageCallBudgetTests(BudgetHubFixture hub, ITestOutputHelp
     private async Task<string> DeliveredCaseAsync(string id) =>
         (await NotifiedAsync(id, "Delivered"))["caseNumber"]!.GetValue<string>();
 
-    private async Task<JsonNode> NotifiedAsync(string id, string status)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            if (hub.Platform.EventsFor(id).FirstOrDefault(e => e["status"]!.GetValue<string>() == status) is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new Xunit.Sdk.XunitException($"the platform never received {status} for {id}");
-    }
+    private async Task<JsonNode> NotifiedAsync(string id, string status) => (await Eventually.ReturnsAsync(
+        () => Task.FromResult(hub.Platform.EventsFor(id).FirstOrDefault(e => e["status"]!.GetValue<string>() == status)),
+        found => found is not null, $"the platform to receive {status} for {id}", TimeSpan.FromSeconds(60)))!;
 
     // The hub has gone quiet when no call but idle ones was made for two seconds.
     private static async Task QuietAsync(StorageCalls calls)

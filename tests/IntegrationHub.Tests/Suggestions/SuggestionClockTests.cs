@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using IntegrationHub.Suggestions;
+using IntegrationHub.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Tests.Suggestions;
@@ -162,19 +163,8 @@ public sealed class SuggestionClockTests(SuggestionClockFixture hub)
     private async Task<List<string>> StepsAsync(string id) =>
         [.. (await hub.GetSuggestionAsync(id))["timeline"]!.AsArray().Select(s => s!["step"]!.GetValue<string>())];
 
-    private async Task<List<string>> WaitForEventStepsAsync(string id, int count)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var steps = hub.Platform.Received().Where(r => r.Event["suggestionId"]?.GetValue<string>() == id).DistinctBy(r => r.EventId)
-                .OrderBy(r => r.Event["cursor"]!.GetValue<string>(), StringComparer.Ordinal).Select(r => r.Event["step"]!.GetValue<string>()).ToList();
-            if (steps.Count >= count || clock.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                return steps;
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private Task<List<string>> WaitForEventStepsAsync(string id, int count) => Eventually.ReturnsAsync(
+        () => Task.FromResult(hub.Platform.Received().Where(r => r.Event["suggestionId"]?.GetValue<string>() == id).DistinctBy(r => r.EventId)
+            .OrderBy(r => r.Event["cursor"]!.GetValue<string>(), StringComparer.Ordinal).Select(r => r.Event["step"]!.GetValue<string>()).ToList()),
+        steps => steps.Count >= count, $"{count} events of suggestion {id}");
 }

@@ -226,18 +226,10 @@ public sealed class SuggestionLifecycleTests(SuggestionsFixture hub)
 
     private async Task<List<(JsonNode Event, bool SignatureValid, string EventId)>> WaitForEventsAsync(string id, int count)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var received = hub.Platform.Received().Where(r => r.Event["suggestionId"]?.GetValue<string>() == id)
-                .DistinctBy(r => r.EventId).ToList();
-            if (received.Count >= count || clock.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                Assert.Equal(count, received.Count);
-                return received;
-            }
-
-            await Task.Delay(100);
-        }
+        var received = await Eventually.ReturnsAsync(
+            () => Task.FromResult(hub.Platform.Received().Where(r => r.Event["suggestionId"]?.GetValue<string>() == id).DistinctBy(r => r.EventId).ToList()),
+            r => r.Count >= count, $"{count} events of suggestion {id}");
+        Assert.Equal(count, received.Count);
+        return received;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using IntegrationHub.Tests.Fixtures;
 using IntegrationHub.Tests.Portal;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -119,19 +120,8 @@ public sealed class SuggestionPortalUiTests(SuggestionsFixture hub, PortalBrowse
         await Expect(tab.Page.Locator("#suggestion-timeline li").Last).ToContainTextAsync(button == "受理" ? "受理" : note!);
     }
 
-    private async Task<List<string>> WaitForStepsAsync(string id, int count)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var steps = hub.Platform.Received().Where(r => r.SignatureValid && r.Event["suggestionId"]?.GetValue<string>() == id).DistinctBy(r => r.EventId)
-                .OrderBy(r => r.Event["cursor"]!.GetValue<string>(), StringComparer.Ordinal).Select(r => r.Event["step"]!.GetValue<string>()).ToList();
-            if (steps.Count >= count || clock.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                return steps;
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private Task<List<string>> WaitForStepsAsync(string id, int count) => Eventually.ReturnsAsync(
+        () => Task.FromResult(hub.Platform.Received().Where(r => r.SignatureValid && r.Event["suggestionId"]?.GetValue<string>() == id).DistinctBy(r => r.EventId)
+            .OrderBy(r => r.Event["cursor"]!.GetValue<string>(), StringComparer.Ordinal).Select(r => r.Event["step"]!.GetValue<string>()).ToList()),
+        steps => steps.Count >= count, $"{count} signed events of suggestion {id}");
 }

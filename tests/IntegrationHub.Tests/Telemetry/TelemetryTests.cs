@@ -179,16 +179,6 @@ public sealed class TelemetryTests(TelemetryFixture hub)
     private async Task<Activity> SpanAsync(Func<Activity, bool> match) => (await SpansAsync(match, 1))[0];
 
     // A span is exported when it ends, which can be just after the answer it produced was read.
-    private async Task<List<Activity>> SpansAsync(Func<Activity, bool> match, int atLeast)
-    {
-        var clock = Stopwatch.StartNew();
-        List<Activity> found;
-        while ((found = [.. hub.Captured.Spans.Where(match)]).Count < atLeast && clock.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.True(found.Count >= atLeast, $"{found.Count} matching spans of {hub.Captured.Spans.Count} exported");
-        return found;
-    }
+    private Task<List<Activity>> SpansAsync(Func<Activity, bool> match, int atLeast) => Eventually.ReturnsAsync(
+        () => Task.FromResult<List<Activity>>([.. hub.Captured.Spans.Where(match)]), found => found.Count >= atLeast, $"{atLeast} matching spans to be exported");
 }

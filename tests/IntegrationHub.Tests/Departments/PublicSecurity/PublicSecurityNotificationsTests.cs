@@ -168,11 +168,7 @@ public sealed class PublicSecurityNotificationsTests
         var application = GaTestData.Application("GA-002");
         await hub.GetRequiredService<IDepartmentAdapter>().HandOffAsync(application, CancellationToken.None);
 
-        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(15);
-        while (_sink.Reports.Count < 3 && TimeProvider.System.GetUtcNow() < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.HoldsAsync(() => _sink.Reports.Count >= 3, "three reports from the bureau's notifications");
 
         Assert.Equal([ApplicationStatus.Accepted, ApplicationStatus.InReview, ApplicationStatus.Approved], _sink.Reports.Select(r => r.Status));
         Assert.All(_sink.Reports, r => Assert.Equal(application.HandoffKey, r.HandoffKey));
