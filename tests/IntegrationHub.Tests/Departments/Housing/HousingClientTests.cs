@@ -6,6 +6,7 @@ using IntegrationHub.Departments;
 using IntegrationHub.Departments.Housing;
 using IntegrationHub.Local.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IntegrationHub.Tests.Departments.Housing;
 
@@ -218,16 +219,21 @@ public sealed class HousingClientTests : IAsyncLifetime
     [Fact]
     public async Task HandOffAsync_RateLimitedThenAfterRetryAfter_Received()
     {
-        _bureau.GivenRateLimited(times: 1, retryAfterSeconds: 1);
+        // The bureau on a clock the test moves: the wait is the clock's, not the test's.
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await using var bureau = FgTestData.Bureau(clock);
+        await using var hub = FgTestData.Hub(bureau.BaseUrl);
+        var adapter = hub.GetRequiredService<IDepartmentAdapter>();
+        bureau.GivenRateLimited(times: 1, retryAfterSeconds: 1);
         var application = Application("FG-005");
 
-        var first = await Adapter().HandOffAsync(application, CancellationToken.None);
+        var first = await adapter.HandOffAsync(application, CancellationToken.None);
         // As the dispatcher does, come back no sooner than announced (rounded up to whole seconds): the hold is a promise.
-        await Task.Delay(TimeSpan.FromSeconds(Math.Ceiling(first.RetryAfter!.Value.TotalSeconds)) + TimeSpan.FromMilliseconds(100));
-        var second = await Adapter().HandOffAsync(application, CancellationToken.None);
+        clock.Advance(TimeSpan.FromSeconds(Math.Ceiling(first.RetryAfter!.Value.TotalSeconds)));
+        var second = await adapter.HandOffAsync(application, CancellationToken.None);
 
         Assert.Equal(HandoffOutcomeKind.Received, second.Kind);
-        var attempts = _bureau.ReceivedApplications;
+        var attempts = bureau.ReceivedApplications;
         Assert.True(attempts[1].At - attempts[0].At >= TimeSpan.FromSeconds(1), $"gap {attempts[1].At - attempts[0].At}");
     }
 
