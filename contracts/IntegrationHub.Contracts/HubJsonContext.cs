@@ -22,4 +22,8 @@ namespace IntegrationHub.Contracts;
 [JsonSerializable(typeof(SuggestionView))]
 [JsonSerializable(typeof(RateSuggestion))]
 [JsonSerializable(typeof(SuggestionChanged))]
+[JsonSerializable(typeof(MaterialAccepted))]
+[JsonSerializable(typeof(SubmitSupplement))]
+[JsonSerializable(typeof(SubmitWithdrawal))]
+[JsonSerializable(typeof(CaseRequestAccepted))]
 public sealed partial class HubJsonContext : JsonSerializerContext;

@@ -24,6 +24,7 @@ public sealed class ApplicationsApi(
     IdHasher idHasher,
     PersonalData personalData,
     ApplicationCache cache,
+    ApplicationMaterials materials,
     TimeProvider time,
     ILogger<ApplicationsApi> logger,
     HubMetrics metrics)
@@ -88,6 +89,13 @@ public sealed class ApplicationsApi(
             return Problems.Fields(errors);
         }
 
+        // Issue 11: the materials against the item's rules and the stored files (one blob read each; none without materials).
+        var (held, refused) = await materials.ForApplicationAsync(platform.Name, valid.ItemCode, valid.Form, valid.Materials, cancellationToken);
+        if (refused.Count > 0)
+        {
+            return Problems.Fields(refused);
+        }
+
         // Over the body as accepted, in canonical form: the same JSON with its keys in another order is the same submission.
         var bodyHash = CanonicalJson.Fingerprint(valid.Body);
         var applicationId = ApplicationId(platform.Name, idempotencyKey!);
@@ -96,7 +104,7 @@ public sealed class ApplicationsApi(
         // A repeat this instance saw needs no storage call at all; any other is found by the write itself.
         var (application, created) = cache.Get(applicationId) is { } seen
             ? (seen, false)
-            : await CreateAndHandOff(applicationId, platform.Name, bodyHash, valid, cancellationToken);
+            : await CreateAndHandOff(applicationId, platform.Name, bodyHash, valid, held, cancellationToken);
         if (application is null)
         {
             return Problems.Field(IdempotencyHeader, "is being used by a submission that is still being accepted; retry in a moment.", StatusCodes.Status409Conflict);
@@ -135,7 +143,11 @@ public sealed class ApplicationsApi(
 
         var timeline = await store.TimelineAsync(id, cancellationToken);
         // The platform is the resident's own channel: it gets the department's result as given, until retention erases it.
-        return Results.Json(ApplicationViews.From(application, personalData.OpenResult(application), timeline), HubJson.Info<ApplicationView>());
+        return Results.Json(ApplicationViews.From(application, personalData.OpenResult(application), timeline) with
+        {
+            Materials = materials.Views(application),
+            Supplement = materials.Wanted(application),
+        }, HubJson.Info<ApplicationView>());
     }
 
     private IResult? CheckItem(JsonObject body)
@@ -176,7 +188,8 @@ public sealed class ApplicationsApi(
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{platform}\n{idempotencyKey}")))[..32];
 
     private async Task<(ApplicationEntity? Application, bool Created)> CreateAndHandOff(
-        string applicationId, string platform, string bodyHash, ApplicationValidator.Validated valid, CancellationToken cancellationToken)
+        string applicationId, string platform, string bodyHash, ApplicationValidator.Validated valid, IReadOnlyList<HeldMaterial> held,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var department = catalog.Find(valid.ItemCode)!.Item.Department;
@@ -198,6 +211,7 @@ public sealed class ApplicationsApi(
             TraceParent = Activity.Current?.Id,
         };
         personalData.Seal(application, new Submission(valid.Applicant, valid.Form, valid.Attachments));
+        ApplicationMaterials.Write(application, held);
         var received = new TimelineEntity
         {
             Kind = "received",

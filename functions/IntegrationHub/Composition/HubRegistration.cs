@@ -12,6 +12,7 @@ using IntegrationHub.Departments.SocialSecurity;
 using IntegrationHub.Events;
 using IntegrationHub.Health;
 using IntegrationHub.Http;
+using IntegrationHub.Materials;
 using IntegrationHub.Platforms;
 using IntegrationHub.Portal;
 using IntegrationHub.Privacy;
@@ -57,6 +58,7 @@ public static class HubRegistration
         services.AddHubHealthChecks();
         services.AddCommunities();
         services.AddSuggestions(configuration);
+        services.AddMaterials();
         services.AddSingleton<HealthApi>();
         services.AddSingleton<OpenApiDocument>();
         // The reference builds Scalar's endpoints over its own route table, in the Functions host too.
@@ -82,6 +84,8 @@ public static class HubRegistration
         services.AddSingleton<IdHasher>();
         services.AddSingleton<ApplicationValidator>();
         services.AddSingleton<ApplicationsApi>();
+        services.AddSingleton<ApplicationMaterials>();
+        services.AddTransient<CaseRequestsApi>();
         // Transient, like everything that holds department adapters (typed HttpClients whose handlers rotate).
         services.AddTransient<StatusPath>();
         services.AddTransient<IDepartmentStatusSink>(sp => sp.GetRequiredService<StatusPath>());
@@ -153,6 +157,9 @@ public static class HubRegistration
         api.MapGet(HubRoutes.ServiceItemGuide, (HttpRequest r, string code, CatalogApi c) => c.GetGuide(r, code));
         api.MapPost(HubRoutes.Applications, (HttpRequest r, ApplicationsApi a, CancellationToken ct) => a.SubmitAsync(r, ct));
         api.MapGet(HubRoutes.Application, (HttpRequest r, string id, ApplicationsApi a, CancellationToken ct) => a.GetAsync(r, id, ct));
+        api.MapPost(HubRoutes.Materials, (HttpRequest r, MaterialsApi m, CancellationToken ct) => m.UploadAsync(r, ct));
+        api.MapPost(HubRoutes.ApplicationSupplements, (HttpRequest r, string id, CaseRequestsApi a, CancellationToken ct) => a.SupplementAsync(r, id, ct));
+        api.MapPost(HubRoutes.ApplicationWithdrawal, (HttpRequest r, string id, CaseRequestsApi a, CancellationToken ct) => a.WithdrawAsync(r, id, ct));
         api.MapGet(HubRoutes.Events, (HttpRequest r, EventsApi e, CancellationToken ct) => e.ListAsync(r, ct));
         api.MapPost(HubRoutes.PublicSecurityNotifications, (HttpRequest r, PublicSecurityNotifications n, CancellationToken ct) => n.ReceiveAsync(r, ct));
         api.MapPost(HubRoutes.HousingWebhooks, (HttpRequest r, HousingWebhooks w, CancellationToken ct) => w.ReceiveAsync(r, ct));

@@ -302,6 +302,7 @@ public sealed class ApplicationStore(
 
             application.SealedPersonalData = null;
             application.SealedResult = null;
+            application.SealedCaseRequest = null;
             application.IdNumberHash = "";
             application.NameHash = "";
             application.ErasedAt = time.GetUtcNow();
