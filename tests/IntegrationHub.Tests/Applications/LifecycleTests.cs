@@ -47,7 +47,7 @@ public sealed class LifecycleTests(HubFixture hub)
         var body = IntakeTests.Sample("GA-002");
         body["materials"] = new JsonArray(
             new JsonObject { ["code"] = "employmentProof", ["materialId"] = await hub.UploadMaterialAsync("employmentProof", TestFiles.Pdf()) },
-            new JsonObject { ["code"] = "studyProof", ["materialId"] = await hub.UploadMaterialAsync("studyProof", TestFiles.Png()) });
+            new JsonObject { ["code"] = "studyProof", ["materialId"] = await hub.UploadMaterialAsync("studyProof", TestFiles.Png(), "image/png") });
 
         using var response = await hub.SubmitAsync(body);
 
@@ -173,8 +173,9 @@ public sealed class LifecycleTests(HubFixture hub)
         await hub.WaitForAsync(id, a => a["timeline"]!.AsArray().Any(e => e!["kind"]!.GetValue<string>() == "withdrawal-delivered"));
         await ReportAsync(id, caseNumber, ApplicationStatus.Withdrawn, null, Decided, []);
         using var again = await client.PostAsJsonAsync($"/api/v1/applications/{id}/withdrawal", new { reason = "再撤一次" });
-        await ReportAsync(id, caseNumber, ApplicationStatus.Approved, "准予", Decided.AddHours(1), []);
+        var late = await ReportAsync(id, caseNumber, ApplicationStatus.Approved, "准予", Decided.AddHours(1), [], expect: ReportOutcome.Stale);
 
+        Assert.Equal(ReportOutcome.Stale, late);
         Assert.Equal(HttpStatusCode.Accepted, withdrawn.StatusCode);
         var sent = Assert.Single(department.Withdrawals, w => w.ApplicationId == id);
         Assert.Equal("已在别处办理", sent.Reason);
@@ -223,13 +224,16 @@ public sealed class LifecycleTests(HubFixture hub)
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["applicationId"]!.GetValue<string>();
     }
 
-    private async Task ReportAsync(string id, string caseNumber, ApplicationStatus status, string? reason, DateTimeOffset at, IReadOnlyList<string> missing)
+    private async Task<ReportOutcome> ReportAsync(
+        string id, string caseNumber, ApplicationStatus status, string? reason, DateTimeOffset at, IReadOnlyList<string> missing, ReportOutcome expect = ReportOutcome.Applied)
     {
         var application = await hub.GetApplicationAsync(id);
         var report = new DepartmentStatusReport(application["department"]!.GetValue<string>(), id, caseNumber, status, reason, at,
             $"{caseNumber}-{status}-{at.ToUnixTimeSeconds()}", status.ToString()) { MissingMaterials = missing };
         using var scope = hub.Services.CreateScope();
-        Assert.Equal(ReportOutcome.Applied, await scope.ServiceProvider.GetRequiredService<IDepartmentStatusSink>().ApplyAsync(report, CancellationToken.None));
+        var outcome = await scope.ServiceProvider.GetRequiredService<IDepartmentStatusSink>().ApplyAsync(report, CancellationToken.None);
+        Assert.Equal(expect, outcome);
+        return outcome;
     }
 
     private static string Sha(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
