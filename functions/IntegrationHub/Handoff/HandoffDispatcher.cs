@@ -310,6 +310,15 @@ public sealed class HandoffDispatcher(
                     break;
             }
 
+            if (caseRequest is null && application.CaseRequestState == CaseRequestStates.Cancelled
+                && outcome.Kind is not (HandoffOutcomeKind.Received or HandoffOutcomeKind.Completed or HandoffOutcomeKind.Rejected))
+            {
+                // The resident withdrew while this attempt was on its way and the department has no case: it stays cancelled.
+                application.Handoff = nameof(HandoffState.Resolved);
+                retryIn = null;
+                change.Entries.RemoveAll(e => e.Kind == "handoff-failed");
+            }
+
             // The pending row says when the next try's message becomes visible, so the sweep leaves it alone until then.
             change.HandoffVisibleAt = retryIn is { } wait ? time.GetUtcNow() + wait : null;
             return change;

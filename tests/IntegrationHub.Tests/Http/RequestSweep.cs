@@ -51,6 +51,7 @@ internal static class RequestSweep
         "applications", "departments/ga/notifications", "departments/fg/webhooks", "portal/session", "portal/handoffs/search",
         "portal/handoffs/{x}/replay", "portal/handoffs/{x}/resolve", "portal/handoffs/{x}/reveal", "portal/replay",
         "suggestions", "suggestions/{x}/rating", "portal/suggestions/{x}/steps", "portal/suggestions/{x}/reveal",
+        "materials", "applications/{x}/supplements", "applications/{x}/withdrawal",
     ];
 
     /// <summary>Every generated case, weighted towards the bodies that carry personal data.</summary>

@@ -95,6 +95,15 @@ public sealed class MaterialsApiTests(HubFixture hub)
     }
 
     [Fact]
+    public async Task Upload_BodyOverTheLargestLimit_Is413()
+    {
+        using var response = await hub.PostMaterialAsync("incomeProof", new byte[(10 * 1024 * 1024) + (70 * 1024)]);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
     public async Task Upload_StoredFile_IsSealedNotReadableInTheBlob()
     {
         var marker = "SEALED-" + Guid.NewGuid().ToString("N");
