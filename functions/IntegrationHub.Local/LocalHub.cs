@@ -34,9 +34,7 @@ public static class LocalHub
         builder.AddLocalPlatform();
         builder.AddLocalOperators();
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
-        var publicSecurity = builder.AddSandboxPublicSecurity();
-        var socialSecurity = builder.AddSandboxSocialSecurity();
-        var housing = builder.AddSandboxHousing();
+        var sandboxes = builder.AddSandboxes();
         builder.Services.AddHub(builder.Configuration);
         builder.Services.AddHubTelemetry(builder.Configuration, "IntegrationHub.Local");
         builder.Services.AddHubWorkers();
@@ -48,9 +46,7 @@ public static class LocalHub
         app.UseStatusCodePages();
         app.UseRequestLimits();
         app.MapHubApi();
-        app.UseSandbox(publicSecurity);
-        app.UseSandboxSocialSecurity(socialSecurity);
-        app.UseSandboxHousing(housing);
+        app.UseSandboxes(sandboxes);
         return app;
     }
 

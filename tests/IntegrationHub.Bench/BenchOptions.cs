@@ -16,6 +16,7 @@ internal sealed record BenchOptions
           --faults RATE           share of 公安 calls answered 503 during the drain (default 0.10)
           --retry-after SECONDS   those 503s announce Retry-After (default: none, see the README)
           --drain-deadline SECONDS the drain's latest end; what is not final then is unfinished, not lost (default 360)
+          --drain-floor SECONDS   how long raw SDK calls drain a backlog as large as the drain's (the drain floor; default 60; quick 20; 0 skips it)
           --pipeline N            applications per department for submission → received → final (default 100; quick 30)
           --pipeline-rate R       their submissions per second (default 10)
           --seed N                applications the seed command stores before the portal is measured (default 1000000; quick 0)
@@ -70,6 +71,9 @@ internal sealed record BenchOptions
     /// <summary>No progress in the drain for this long ends it; what is not final then is lost.</summary>
     public TimeSpan DrainPatience { get; init; } = TimeSpan.FromSeconds(90);
 
+    /// <summary>How long the drain floor drains its backlog (from full); zero skips it.</summary>
+    public TimeSpan DrainFloorWindow { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The drain's latest end, however busy the hub still is.</summary>
     public TimeSpan DrainDeadline { get; init; } = TimeSpan.FromMinutes(6);
 
@@ -117,6 +121,9 @@ internal sealed record BenchOptions
                 case "--drain-deadline" when Number(value) is > 0 and var seconds:
                     options = options with { DrainDeadline = TimeSpan.FromSeconds(seconds) };
                     break;
+                case "--drain-floor" when Number(value) is >= 0 and var seconds:
+                    options = options with { DrainFloorWindow = TimeSpan.FromSeconds(seconds) };
+                    break;
                 case "--pipeline" when Whole(value) is >= 0 and var n:
                     options = options with { PipelinePerDepartment = n };
                     break;
@@ -162,6 +169,7 @@ internal sealed record BenchOptions
         Probes = 5,
         DrainPatience = TimeSpan.FromSeconds(60),
         DrainDeadline = TimeSpan.FromMinutes(3),
+        DrainFloorWindow = TimeSpan.FromSeconds(20),
     };
 
     private static List<int>? Counts(string? text)

@@ -123,6 +123,11 @@ internal static class BenchReport
             Line(F($"  fill (intake, 50 clients)  {d.Fill.Result.Rate,8:N1}/s ({Ratio(d.Fill.Result.Rate, floorRate)}), p99 {Ms(d.Fill.Result.Latency.P99)} ms, timeouts {d.Fill.Result.Timeouts}"));
             Line(F($"  queued at Azurite          {string.Join(", ", d.QueuedMessages.Select(q => $"{q.Key} {q.Value:N0}"))}"));
             Line(F($"  drain                      {d.Rate,8:N1}/s ({Ratio(d.Rate, floorRate)}) over {d.Seconds:0} s; steady (10th–90th percentile) {d.SteadyRate:N1}/s ({Ratio(d.SteadyRate, floorRate)})"));
+            if (d.Floor is { } df)
+            {
+                Line(F($"  drain floor (raw SDK, the same backlog of {df.Queued:N0}) {df.Rate:N1}/s over {df.Seconds:0} s: the drain is {Ratio(d.Rate, df.Rate)} of it, steady {Ratio(d.SteadyRate, df.Rate)}"));
+            }
+
             Line(F($"  final {d.Final:N0}, lost {(d.Lost is { } lost ? lost.ToString(CultureInfo.InvariantCulture) : "not judged")}, unfinished at the deadline {d.Unfinished}{(d.LostExamples.Count > 0 ? $" ({string.Join("; ", d.LostExamples)})" : "")}, final but the platform not told {d.FinalButNotTold}, duplicate department cases {d.DuplicateCases}, repeated final events {d.RepeatedFinalEvents}"));
             Line(F($"  公安 calls {d.DepartmentCalls:N0} ({(d.Accepted > 0 ? d.DepartmentCalls / (double)d.Accepted : 0):0.00} per application); injected: {string.Join(", ", d.Faults.Select(f => $"{f.Key} {f.Value}"))}"));
             Line(F($"  per application: {PerApplication(d.Usage, d.Final)}; cores: {Spread(d.Usage)}; peak RSS {Peaks(d.Usage)}"));
@@ -192,11 +197,22 @@ internal static class BenchReport
             ? new Target($"intake p99 ≤ 2× the floor's p99 at {clients} clients", "—", null)
             : new Target($"intake p99 ≤ 2× the floor's p99 at {clients} clients", F($"{intake.Latency.P99:0.0} ms vs {floor.Latency.P99:0.0} ms = {Ratio(intake.Latency.P99, floor.Latency.P99)}"), intake.Latency.P99 <= 2 * floor.Latency.P99));
         targets.Add(new Target($"no intake timeouts at {clients} clients", intake is null ? "—" : F($"{intake.Timeouts} over {r.Options.Timeout.TotalSeconds:0.#} s, {intake.NoAnswer} unanswered"), intake is null ? null : intake.Timeouts == 0));
-        if (r.Drain is { } d)
+        if (r.Drain is { Floor: { } df } withFloor)
+        {
+            // Azurite's queue calls slow down with the messages a queue holds, so a drain is judged against raw calls
+            // draining the same backlog; the ratio to the empty-queue floor is printed beside it.
+            targets.Add(new Target("drain with 503s ≥ 1/5 of the drain floor (the same backlog)",
+                F($"{withFloor.Rate:N1}/s vs {df.Rate / 5:N1}/s = {Ratio(withFloor.Rate, df.Rate)} of the drain floor ({Ratio(withFloor.Rate, floor?.Rate)} of the empty-queue floor)"), withFloor.Rate >= df.Rate / 5));
+        }
+        else if (r.Drain is { } d0)
         {
             targets.Add(floor is null
-                ? new Target("drain with 503s ≥ 1/5 of the floor's rate", F($"{d.Rate:N1}/s"), null)
-                : new Target("drain with 503s ≥ 1/5 of the floor's rate", F($"{d.Rate:N1}/s vs {floor.Rate / 5:N1}/s = {Ratio(d.Rate, floor.Rate)} of the floor"), d.Rate >= floor.Rate / 5));
+                ? new Target("drain with 503s ≥ 1/5 of the floor's rate", F($"{d0.Rate:N1}/s"), null)
+                : new Target("drain with 503s ≥ 1/5 of the floor's rate", F($"{d0.Rate:N1}/s vs {floor.Rate / 5:N1}/s = {Ratio(d0.Rate, floor.Rate)} of the floor"), d0.Rate >= floor.Rate / 5));
+        }
+
+        if (r.Drain is { } d)
+        {
             targets.Add(d.Lost is { } lost
                 ? new Target("drain: 0 lost", F($"{lost} lost of {d.Accepted:N0}"), lost == 0)
                 : new Target("drain: 0 lost", F($"{d.Unfinished} of {d.Accepted:N0} still unfinished at the deadline"), null));
@@ -266,7 +282,8 @@ internal static class BenchReport
         if (r.Drain is { } d)
         {
             var floorRate = floors?.AzuriteAt(r.Options.TargetClients)?.Result.Rate;
-            o.AppendLine(F($"Drain of {d.Accepted:N0} queued GA-001 applications with {r.Options.DrainFaults:P0} of 公安's answers 503 ({(r.Options.RetryAfter is null ? "no Retry-After" : "with Retry-After")}): **{d.Rate:N1}/s** ({Ratio(d.Rate, floorRate)} of the Azurite floor), lost {(d.Lost is { } lost ? lost.ToString(CultureInfo.InvariantCulture) : $"not judged ({d.Unfinished} unfinished at the deadline)")}, duplicate department cases {d.DuplicateCases}."));
+            var drainFloor = d.Floor is { } df ? F($", {Ratio(d.Rate, df.Rate)} of the drain floor ({df.Rate:N1}/s: raw SDK calls draining the same backlog)") : "";
+            o.AppendLine(F($"Drain of {d.Accepted:N0} queued GA-001 applications with {r.Options.DrainFaults:P0} of 公安's answers 503 ({(r.Options.RetryAfter is null ? "no Retry-After" : "with Retry-After")}): **{d.Rate:N1}/s** ({Ratio(d.Rate, floorRate)} of the empty-queue Azurite floor{drainFloor}), lost {(d.Lost is { } lost ? lost.ToString(CultureInfo.InvariantCulture) : $"not judged ({d.Unfinished} unfinished at the deadline)")}, duplicate department cases {d.DuplicateCases}."));
             o.AppendLine();
         }
 

@@ -24,7 +24,11 @@ internal sealed record DrainResults(
     long DepartmentCalls,
     int RepeatedFinalEvents,
     Usage? Usage,
-    IReadOnlyList<(double Seconds, int Final)> Progress);
+    IReadOnlyList<(double Seconds, int Final)> Progress)
+{
+    /// <summary>Raw SDK calls draining a backlog as large as this one, on the same store before the hub's fill; null when skipped.</summary>
+    public DrainFloorResult? Floor { get; init; }
+}
 
 /// <summary>
 /// (d) N GA-001 applications accepted while the hub only takes them in (they stay queued), then the hub restarted as it
@@ -35,10 +39,21 @@ internal static class DrainPhase
     public const string Item = IntakePhase.Item;
     private const int FillClients = 50;
     private const int MaxChecked = 500;
+
+    // The hub's default Handoff:Concurrency, so the floor drains with as many at once as the hub does.
+    private const int DrainFloorConcurrency = 16;
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(10);
 
     public static async Task<DrainResults> RunAsync(BenchStack stack, BenchOptions options, ApplicationSource source, CancellationToken cancellationToken)
     {
+        DrainFloorResult? drainFloor = null;
+        if (options.DrainFloorWindow > TimeSpan.Zero)
+        {
+            drainFloor = await AzuriteDrainFloor.RunAsync(stack.Hub.ConnectionString!, options.Drain, FillClients, DrainFloorConcurrency,
+                options.DrainFloorWindow, stack.Watch, cancellationToken);
+            Console.WriteLine($"  drain floor: {drainFloor.Queued:N0} raw messages + rows queued in {drainFloor.FillSeconds:0.0} s; drained {drainFloor.Drained:N0} in {drainFloor.Seconds:0.0} s = {drainFloor.Rate:N1}/s (receive, one transaction, delete per message; {DrainFloorConcurrency} at once)");
+        }
+
         await stack.StartHubAsync(HubMode.IntakeOnly, cancellationToken);
         var ids = new string?[options.Drain];
         Step fill;
@@ -91,7 +106,10 @@ internal static class DrainPhase
             stack.Departments.PublicSecurity.ReceivedApplications.Count - casesBefore,
             stack.Platform.RepeatedFinalEvents,
             Usage.Between(before, after),
-            progress);
+            progress)
+        {
+            Floor = drainFloor,
+        };
     }
 
     /// <summary>Messages waiting in every queue of the store, as Azurite counts them.</summary>

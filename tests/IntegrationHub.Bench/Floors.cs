@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -210,5 +211,103 @@ internal static class LoadHttp
         {
             return Outcome.NoAnswer;
         }
+    }
+}
+
+/// <summary>What the drain floor measured: raw SDK calls draining a backlog as large as the hub's.</summary>
+internal sealed record DrainFloorResult(int Queued, double FillSeconds, int Drained, double Seconds)
+{
+    public double Rate => Seconds > 0 ? Drained / Seconds : 0;
+}
+
+/// <summary>
+/// The drain floor: Azurite's queue calls cost more the more messages a queue holds (its in-memory store scans them), so
+/// a drain of 10,000 is compared with raw SDK calls draining a backlog of the same size, not with the empty-queue intake
+/// floor. Per message the least any drain does: its share of a receive (up to 32, again when half the workers are free,
+/// as the hub's queue worker), one entity-group transaction (the application row merged, a timeline row added) and the
+/// delete. Measured over a window from the full backlog, then the floor's queue and table are deleted, so the hub's
+/// drain that follows finds a store with only its own backlog.
+/// </summary>
+internal static class AzuriteDrainFloor
+{
+    private const string Name = "benchdrainfloor";
+
+    public static async Task<DrainFloorResult> RunAsync(string connectionString, int count, int fillClients, int concurrency, TimeSpan window,
+        UsageWatch watch, CancellationToken cancellationToken)
+    {
+        var table = new TableClient(connectionString, Name);
+        await table.CreateIfNotExistsAsync(cancellationToken);
+        var queue = new QueueClient(connectionString, Name);
+        await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        try
+        {
+            var floor = new AzuriteFloor(table, queue);
+            var fill = await ClosedLoop.ThroughAsync("drain floor fill", fillClients, count, TimeSpan.FromSeconds(30), (_, ct) => floor.WriteAsync(ct), watch, cancellationToken);
+            var drained = 0;
+            var started = Stopwatch.GetTimestamp();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            stop.CancelAfter(window);
+            var inFlight = new HashSet<Task>();
+            using var freed = new SemaphoreSlim(0);
+            try
+            {
+                while (true)
+                {
+                    while (inFlight.Count > concurrency / 2)
+                    {
+                        await freed.WaitAsync(stop.Token);
+                        inFlight.RemoveWhere(t => t.IsCompleted);
+                    }
+
+                    var messages = (await queue.ReceiveMessagesAsync(Math.Min(32, concurrency - inFlight.Count), TimeSpan.FromMinutes(5), stop.Token)).Value;
+                    if (messages.Length == 0 && inFlight.Count == 0)
+                    {
+                        break;
+                    }
+
+                    foreach (var message in messages)
+                    {
+                        inFlight.Add(Task.Run(async () =>
+                        {
+                            try
+                            {
+                                await HandleAsync(table, queue, message, stop.Token);
+                                Interlocked.Increment(ref drained);
+                            }
+                            finally
+                            {
+                                freed.Release();
+                            }
+                        }, CancellationToken.None));
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The window ended with messages left: the rate is over the window.
+            }
+
+            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            await Task.WhenAll(inFlight.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+            return new DrainFloorResult(fill.Result.Ok, fill.Result.Seconds, drained, seconds);
+        }
+        finally
+        {
+            await queue.DeleteIfExistsAsync(CancellationToken.None);
+            await table.DeleteAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task HandleAsync(TableClient table, QueueClient queue, Azure.Storage.Queues.Models.QueueMessage message, CancellationToken cancellationToken)
+    {
+        var key = message.Body.ToString().Split('"')[3];
+        var now = TimeProvider.System.GetUtcNow();
+        await table.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(key, "application") { ["Status"] = "Delivered", ["Handoff"] = "Delivered", ["UpdatedAt"] = now }, ETag.All),
+                new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(key, "t000002") { ["Sequence"] = 2, ["At"] = now, ["Kind"] = "attempt", ["Summary"] = "公安已接收", ["Outcome"] = "Received" }),
+            ],
+            cancellationToken);
+        await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
     }
 }

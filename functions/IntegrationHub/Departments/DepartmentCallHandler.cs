@@ -1,3 +1,4 @@
+using IntegrationHub.Departments.SharedState;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationHub.Departments;
@@ -13,11 +14,11 @@ namespace IntegrationHub.Departments;
 /// <param name="shares">The hub-wide call-rate shares (null where no department has a rate): waited for before every request.</param>
 /// <param name="time">The clock for the call's time and duration.</param>
 /// <param name="logger">Logs each call at Debug, without personal data.</param>
-internal sealed class DepartmentCallHandler(
+internal sealed partial class DepartmentCallHandler(
     string department,
     Func<byte[], string?> codeOf,
     DepartmentHolds holds,
-    IntegrationHub.Departments.SharedState.DepartmentRateShares? shares,
+    DepartmentRateShares? shares,
     TimeProvider time,
     ILogger<DepartmentCallHandler> logger) : DelegatingHandler
 {
@@ -67,7 +68,12 @@ internal sealed class DepartmentCallHandler(
     private void Record(DepartmentCall call)
     {
         DepartmentCallLog.Record(call);
-        logger.LogDebug("{Department} {Request}: HTTP {HttpStatus} {Code} in {DurationMs} ms",
-            department, call.Request, call.HttpStatus, call.Code, call.DurationMs);
+        Log.Call(logger, department, call.Request, call.HttpStatus, call.Code, call.DurationMs);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 7010, Level = LogLevel.Debug, Message = "{Department} {Request}: HTTP {HttpStatus} {Code} in {DurationMs} ms")]
+        public static partial void Call(ILogger logger, string department, string request, int? httpStatus, string? code, long durationMs);
     }
 }

@@ -16,7 +16,7 @@ namespace IntegrationHub.Departments;
 /// ETag, and the growth step beside it). Its members are asynchronous already, so no caller changes; the cost is one
 /// read per outgoing call (cacheable until the known hold ends) and one write per hold started.
 /// </remarks>
-public sealed class DepartmentHolds(TimeProvider time, ILogger<DepartmentHolds> logger)
+public sealed partial class DepartmentHolds(TimeProvider time, ILogger<DepartmentHolds> logger)
 {
     private readonly Dictionary<string, Hold> _holds = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _gate = new();
@@ -51,7 +51,7 @@ public sealed class DepartmentHolds(TimeProvider time, ILogger<DepartmentHolds> 
             _holds[department] = new Hold(until, reason, current?.Step);
         }
 
-        logger.LogWarning("{Department} held until {Until:O}: {Reason}", department, until, reason);
+        Log.Held(logger, department, until, reason);
         return ValueTask.CompletedTask;
     }
 
@@ -76,7 +76,7 @@ public sealed class DepartmentHolds(TimeProvider time, ILogger<DepartmentHolds> 
             _holds[department] = new Hold(now + step, reason, step);
         }
 
-        logger.LogWarning("{Department} held for {Hold} (a growing hold): {Reason}", department, step, reason);
+        Log.HeldGrowing(logger, department, step, reason);
         return ValueTask.FromResult(step);
     }
 
@@ -140,6 +140,15 @@ public sealed class DepartmentHolds(TimeProvider time, ILogger<DepartmentHolds> 
         return status == 503
             ? new HandoffOutcome(HandoffOutcomeKind.Held, "HTTP 503", $"Planned maintenance: no calls for {Seconds(wait)} s (Retry-After).", RetryAfter: wait)
             : new HandoffOutcome(HandoffOutcomeKind.Transient, $"HTTP {status}", $"Called too often: no calls for {Seconds(wait)} s (Retry-After).", RetryAfter: wait);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 7011, Level = LogLevel.Warning, Message = "{Department} held until {Until:O}: {Reason}")]
+        public static partial void Held(ILogger logger, string department, DateTimeOffset until, string reason);
+
+        [LoggerMessage(EventId = 7012, Level = LogLevel.Warning, Message = "{Department} held for {Hold} (a growing hold): {Reason}")]
+        public static partial void HeldGrowing(ILogger logger, string department, TimeSpan hold, string reason);
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

@@ -1,8 +1,14 @@
 using System.ComponentModel.DataAnnotations;
+using IntegrationHub.Composition;
+using IntegrationHub.Handoff;
+using IntegrationHub.Health;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using IntegrationHub.Departments.SharedState;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Timeout;
 
@@ -62,11 +68,84 @@ internal sealed record DepartmentResilienceOptions : IValidatableObject
     /// Validates this instance as a member of a department's options: DataAnnotations does not descend into
     /// nested objects on its own, so the owner calls this from its own <see cref="IValidatableObject.Validate"/>.
     /// </summary>
-    public IEnumerable<ValidationResult> ValidateAsMember(string memberName) => IntegrationHub.Composition.Settings.ValidateMember(this, memberName);
+    public IEnumerable<ValidationResult> ValidateAsMember(string memberName) => Settings.ValidateMember(this, memberName);
+}
+
+/// <summary>What every department's options carry: where it is, and its resilience budget.</summary>
+internal interface IDepartmentEndpoint
+{
+    /// <summary>The department's base address as configured.</summary>
+    Uri? BaseUrl { get; }
+
+    DepartmentResilienceOptions Resilience { get; }
+}
+
+internal static class DepartmentEndpoint
+{
+    /// <summary>The base with a trailing slash, so relative paths append to it instead of replacing its last segment.</summary>
+    public static Uri BaseAddress(this IDepartmentEndpoint endpoint) =>
+        endpoint.BaseUrl!.AbsoluteUri.EndsWith('/') ? endpoint.BaseUrl : new Uri(endpoint.BaseUrl.AbsoluteUri + "/");
+
+    /// <summary>The checks every department's options share: an absolute http(s) BaseUrl and a sound resilience budget.</summary>
+    public static IEnumerable<ValidationResult> ValidateEndpoint(this IDepartmentEndpoint endpoint)
+    {
+        if (endpoint.BaseUrl is { } url && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
+        {
+            yield return new ValidationResult("BaseUrl must be an absolute http or https URI.", [nameof(IDepartmentEndpoint.BaseUrl)]);
+        }
+
+        foreach (var result in endpoint.Resilience.ValidateAsMember(nameof(IDepartmentEndpoint.Resilience)))
+        {
+            yield return result;
+        }
+    }
 }
 
 internal static class DepartmentResilience
 {
+    /// <summary>
+    /// A department's options (bound from <paramref name="section"/>, validated at start), its health check and the clock:
+    /// what every department's registration starts with.
+    /// </summary>
+    public static IServiceCollection AddDepartmentOptions<TOptions>(this IServiceCollection services, IConfiguration configuration,
+        string section, string department)
+        where TOptions : class, IDepartmentEndpoint
+    {
+        services.AddValidatedOptions<TOptions>(configuration, section);
+        services.AddDepartmentHealthCheck(department, sp => sp.GetRequiredService<IOptions<TOptions>>().Value.BaseUrl);
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+
+    /// <summary>
+    /// The department's typed client, the same for every department, outermost first: the resilience handler with the
+    /// department's budget (<paramref name="isTransientAnswer"/> adds its well-formed "busy"), then
+    /// <typeparamref name="THandler"/> (signing or the token), so every attempt is signed or authorised afresh, then
+    /// <see cref="DepartmentCallHandler"/>, which sees exactly the requests that leave the hub.
+    /// </summary>
+    public static IHttpClientBuilder AddDepartmentClient<TClient, TOptions, THandler>(
+        this IServiceCollection services,
+        string department,
+        Func<byte[], string?> codeOf,
+        Func<HttpResponseMessage, CancellationToken, ValueTask<bool>>? isTransientAnswer = null)
+        where TClient : class
+        where TOptions : class, IDepartmentEndpoint
+        where THandler : DelegatingHandler
+    {
+        services.TryAddTransient<THandler>();
+        var client = services.AddHttpClient<TClient>((sp, http) =>
+        {
+            http.BaseAddress = sp.GetRequiredService<IOptions<TOptions>>().Value.BaseAddress();
+
+            // The resilience pipeline owns every timeout; HttpClient's own 100 s would cut across it.
+            http.Timeout = Timeout.InfiniteTimeSpan;
+        });
+        client.AddDepartmentResilienceHandler(department.ToLowerInvariant(),
+            sp => sp.GetRequiredService<IOptions<TOptions>>().Value.Resilience, isTransientAnswer);
+        client.AddHttpMessageHandler<THandler>();
+        return client.AddDepartmentCalls(department, codeOf);
+    }
+
     /// <summary>
     /// The standard handler's shape (total timeout, retry with exponential backoff and jitter, circuit breaker,
     /// attempt timeout) with the department's own budget. <paramref name="isTransientAnswer"/> lets a department
@@ -80,7 +159,7 @@ internal static class DepartmentResilience
         builder.AddResilienceHandler(pipelineName, (pipeline, context) =>
         {
             var budget = options(context.ServiceProvider);
-            var circuits = context.ServiceProvider.GetService<IntegrationHub.Handoff.CircuitStates>();
+            var circuits = context.ServiceProvider.GetService<CircuitStates>();
             var time = context.ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System;
             var department = pipelineName.ToUpperInvariant();
 
@@ -136,7 +215,7 @@ internal static class DepartmentResilience
             department,
             codeOf,
             sp.GetRequiredService<DepartmentHolds>(),
-            sp.GetService<SharedState.DepartmentRateShares>(),
+            sp.GetService<DepartmentRateShares>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<DepartmentCallHandler>>()));
     }

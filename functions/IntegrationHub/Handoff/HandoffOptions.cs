@@ -35,8 +35,8 @@ public sealed class HandoffOptions : IValidatableObject
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Messages the local queue worker handles at once (it receives up to 16 at a time, the most a receive returns). More at
-    /// once also means fewer storage calls: their index rows share group commits.
+    /// Messages the local queue worker handles at once (it receives again when half of them are done, at most 32 at a time,
+    /// the most a receive returns). More at once also means fewer storage calls: their index rows share group commits.
     /// </summary>
     [Range(1, 64)]
     public int Concurrency { get; set; } = 16;

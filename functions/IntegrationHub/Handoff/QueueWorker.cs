@@ -25,33 +25,73 @@ public sealed class QueueWorker(
     {
         var o = options.Value;
         var client = await queue();
-        while (!stoppingToken.IsCancellationRequested)
+        var inFlight = new HashSet<Task>();
+        using var freed = new SemaphoreSlim(0);
+        try
         {
-            QueueMessage[] messages;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                using var receive = StorageCalls.Begin("receive");
-                messages = (await client.ReceiveMessagesAsync(16, o.VisibilityTimeout, stoppingToken)).Value;
-                if (messages.Length == 0)
+                // No batch barrier: a message that waits (a department's retry delay, a slow answer) holds its own slot,
+                // not the next receive. Receiving only when half the slots are free keeps receives per message low.
+                while (inFlight.Count > o.Concurrency / 2)
                 {
-                    receive.MarkIdle();
+                    await freed.WaitAsync(stoppingToken);
+                    inFlight.RemoveWhere(t => t.IsCompleted);
+                }
+
+                var messages = await ReceiveAsync(client, Math.Min(32, o.Concurrency - inFlight.Count), o, stoppingToken);
+                if (messages is null || messages.Length == 0)
+                {
+                    await Task.Delay(o.PollInterval, stoppingToken);
+                    continue;
+                }
+
+                foreach (var message in messages)
+                {
+                    inFlight.Add(RunAsync(client, message, freed, stoppingToken));
                 }
             }
-            catch (Azure.RequestFailedException ex)
-            {
-                logger.LogWarning("Queue {Queue} unreachable: {Error}", name, ex.Message);
-                await Task.Delay(o.PollInterval, stoppingToken);
-                continue;
-            }
+        }
+        finally
+        {
+            await Task.WhenAll(inFlight);
+        }
+    }
 
+    private async Task<QueueMessage[]?> ReceiveAsync(QueueClient client, int count, HandoffOptions o, CancellationToken stoppingToken)
+    {
+        try
+        {
+            using var receive = StorageCalls.Begin("receive");
+            var messages = (await client.ReceiveMessagesAsync(count, o.VisibilityTimeout, stoppingToken)).Value;
             if (messages.Length == 0)
             {
-                await Task.Delay(o.PollInterval, stoppingToken);
-                continue;
+                receive.MarkIdle();
             }
 
-            await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = o.Concurrency, CancellationToken = stoppingToken },
-                async (message, ct) => await Process(client, message, ct));
+            return messages;
+        }
+        catch (Azure.RequestFailedException ex)
+        {
+            logger.LogWarning("Queue {Queue} unreachable: {Error}", name, ex.Message);
+            return null;
+        }
+    }
+
+    private async Task RunAsync(QueueClient client, QueueMessage message, SemaphoreSlim freed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Yield();
+            await Process(client, message, cancellationToken);
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: the message becomes visible again after its visibility timeout.
+        }
+        finally
+        {
+            freed.Release();
         }
     }
 

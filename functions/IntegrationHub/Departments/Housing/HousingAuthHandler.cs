@@ -6,7 +6,7 @@ namespace IntegrationHub.Departments.Housing;
 /// <summary>
 /// Runs inside the resilience handler, so every attempt carries the current token. The document: "any call may answer
 /// 401 invalid_token; get a new token and repeat the call once". Assumption: done here, once per attempt, so the retry
-/// budget is not spent on a revoked token. A 429 leaves the pipeline at once (see <see cref="HousingCallException"/>).
+/// budget is not spent on a revoked token. A 429 leaves the pipeline at once (see <see cref="DepartmentCallException"/>).
 /// </summary>
 internal sealed class HousingAuthHandler(HousingTokenCache tokens, TimeProvider time) : DelegatingHandler
 {
@@ -30,7 +30,7 @@ internal sealed class HousingAuthHandler(HousingTokenCache tokens, TimeProvider 
             var retryAfter = DepartmentHolds.RetryAfter(response, time) ?? TimeSpan.FromSeconds(1);
             var payload = HousingTranslator.Describe(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
             response.Dispose();
-            throw new HousingCallException(HandoffOutcomeKind.Transient, "rate_limited",
+            throw new DepartmentCallException(HandoffOutcomeKind.Transient, "rate_limited",
                 "The bureau's rate limit (20 requests/s per client) was hit.", retryAfter, payload);
         }
 

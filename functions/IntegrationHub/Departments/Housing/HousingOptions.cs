@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace IntegrationHub.Departments.Housing;
 
 /// <summary>The credentials the bureau issued to the hub, where to reach it, and how the hub paces itself (房管 Open API v2).</summary>
-internal sealed class HousingOptions : IValidatableObject
+internal sealed class HousingOptions : IValidatableObject, IDepartmentEndpoint
 {
     public const string Section = "Departments:Housing";
 
@@ -43,18 +43,9 @@ internal sealed class HousingOptions : IValidatableObject
 
     public DepartmentResilienceOptions Resilience { get; set; } = new();
 
-    /// <summary>The base with a trailing slash, so relative paths append to it instead of replacing its last segment.</summary>
-    public Uri BaseAddress() =>
-        BaseUrl!.AbsoluteUri.EndsWith('/') ? BaseUrl : new Uri(BaseUrl.AbsoluteUri + "/");
-
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (BaseUrl is { } url && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
-        {
-            yield return new ValidationResult("BaseUrl must be an absolute http or https URI.", [nameof(BaseUrl)]);
-        }
-
-        foreach (var result in Resilience.ValidateAsMember(nameof(Resilience)))
+        foreach (var result in this.ValidateEndpoint())
         {
             yield return result;
         }

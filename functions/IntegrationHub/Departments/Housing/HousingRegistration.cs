@@ -1,9 +1,6 @@
-using IntegrationHub.Health;
-using IntegrationHub.Composition;
 using IntegrationHub.Departments.SharedState;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,10 +14,7 @@ public static class HousingRegistration
     /// </summary>
     public static IServiceCollection AddHousing(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<HousingOptions>(configuration, HousingOptions.Section);
-        services.AddDepartmentHealthCheck(HousingTranslator.Department, sp => sp.GetRequiredService<IOptions<HousingOptions>>().Value.BaseUrl);
-
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddDepartmentOptions<HousingOptions>(configuration, HousingOptions.Section, HousingTranslator.Department);
 
         // The token endpoint has no retry pipeline of its own: every request counts against the bureau's 10 a minute,
         // so a failed one becomes a transient outcome and the dispatcher's backoff decides when to ask again.
@@ -33,20 +27,10 @@ public static class HousingRegistration
         services.AddSharedDepartmentState(configuration);
         services.AddDepartmentRate(HousingTranslator.Department, documentLimit: 20, sp => sp.GetRequiredService<IOptions<HousingOptions>>().Value.CallsPerSecond);
         services.AddSingleton<HousingTokenCache>();
-        services.AddTransient<HousingAuthHandler>();
 
-        var client = services.AddHttpClient<HousingClient>((sp, http) =>
-        {
-            http.BaseAddress = sp.GetRequiredService<IOptions<HousingOptions>>().Value.BaseAddress();
-
-            // The resilience pipeline owns every timeout; HttpClient's own 100 s would cut across it.
-            http.Timeout = Timeout.InfiniteTimeSpan;
-        });
-        client.AddDepartmentResilienceHandler("fg", sp => sp.GetRequiredService<IOptions<HousingOptions>>().Value.Resilience);
-
-        // Added after the resilience handler, so it sits inside it: each attempt carries the current token.
-        client.AddHttpMessageHandler<HousingAuthHandler>();
-        client.AddDepartmentCalls(HousingTranslator.Department, static body => HousingTranslator.CodeOf(body));
+        // The token handler sits inside the resilience handler: each attempt carries the current token.
+        services.AddDepartmentClient<HousingClient, HousingOptions, HousingAuthHandler>(
+            HousingTranslator.Department, static body => HousingTranslator.CodeOf(body));
         services.AddTransient<IDepartmentAdapter>(sp => sp.GetRequiredService<HousingClient>());
         services.AddSingleton<IDepartmentPersonalData, HousingPersonalData>();
         services.AddTransient<IDepartmentStatusQuery>(sp => sp.GetRequiredService<HousingClient>());

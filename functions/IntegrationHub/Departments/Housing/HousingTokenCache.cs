@@ -14,7 +14,7 @@ namespace IntegrationHub.Departments.Housing;
 /// <see cref="HousingOptions.TokenRequestsPerMinute"/> per rolling minute, because a client that asks on every call is
 /// throttled by the bureau (the document).
 /// </summary>
-internal sealed class HousingTokenCache(
+internal sealed partial class HousingTokenCache(
     IHttpClientFactory httpClients,
     IOptions<HousingOptions> options,
     SharedTokenStore shared,
@@ -56,7 +56,7 @@ internal sealed class HousingTokenCache(
             var settings = options.Value;
             var token = await shared.GetAsync(HousingTranslator.Department, settings.ClientId, Volatile.Read(ref _rejected),
                 settings.TokenRequestsPerMinute, RequestAsync,
-                static (code, message, wait) => new HousingCallException(HandoffOutcomeKind.Transient, code, message, wait),
+                static (code, message, wait) => new DepartmentCallException(HandoffOutcomeKind.Transient, code, message, wait),
                 cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _token, new CachedToken(token.AccessToken, token.RenewAt));
             return token.AccessToken;
@@ -107,11 +107,11 @@ internal sealed class HousingTokenCache(
         }
         catch (HttpRequestException e)
         {
-            throw new HousingCallException(HandoffOutcomeKind.Transient, "token_unreachable", $"Token endpoint unreachable: {e.HttpRequestError}");
+            throw new DepartmentCallException(HandoffOutcomeKind.Transient, "token_unreachable", $"Token endpoint unreachable: {e.HttpRequestError}");
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new HousingCallException(HandoffOutcomeKind.Transient, "token_timeout", "The token endpoint did not answer in time.");
+            throw new DepartmentCallException(HandoffOutcomeKind.Transient, "token_timeout", "The token endpoint did not answer in time.");
         }
 
         using (response)
@@ -119,7 +119,7 @@ internal sealed class HousingTokenCache(
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.OK && Parse(body, requestedAt, settings.TokenRefreshMargin) is { } token)
             {
-                logger.LogInformation("FG access token obtained; renewed after {RenewAt:O}", token.RenewAt);
+                Log.Obtained(logger, token.RenewAt);
                 return token;
             }
 
@@ -127,24 +127,24 @@ internal sealed class HousingTokenCache(
         }
     }
 
-    private HousingCallException Refusal(HttpResponseMessage response, byte[] body)
+    private DepartmentCallException Refusal(HttpResponseMessage response, byte[] body)
     {
         var status = (int)response.StatusCode;
         var error = HousingTranslator.ErrorCode(body);
         var payload = HousingTranslator.Describe(body);
-        logger.LogWarning("FG token request refused: HTTP {Status} {Error}", status, error);
+        Log.Refused(logger, status, error);
         return status switch
         {
             // Assumption: without Retry-After the throttle lasts the document's window, a minute.
-            429 => new HousingCallException(HandoffOutcomeKind.Transient, "token_throttled", "The token endpoint throttled the hub.",
+            429 => new DepartmentCallException(HandoffOutcomeKind.Transient, "token_throttled", "The token endpoint throttled the hub.",
                 RetryAfter(response) ?? Window, payload),
-            200 or 408 or >= 500 => new HousingCallException(HandoffOutcomeKind.Transient, error ?? $"token HTTP {status}",
+            200 or 408 or >= 500 => new DepartmentCallException(HandoffOutcomeKind.Transient, error ?? $"token HTTP {status}",
                 status == 200 ? "The token endpoint's answer is not a bearer token." : $"The token endpoint answered {status}.",
                 RetryAfter(response), payload),
 
             // Assumption: RFC 6749 §5.2 answers (400/401 invalid_client, unauthorized_client…) and anything else are the
             // credentials or BaseUrl being wrong, which only a configuration change fixes.
-            _ => new HousingCallException(HandoffOutcomeKind.ConfigurationFault, error ?? $"token HTTP {status}",
+            _ => new DepartmentCallException(HandoffOutcomeKind.ConfigurationFault, error ?? $"token HTTP {status}",
                 $"The token endpoint refused the client credentials ({status}).", null, payload),
         };
     }
@@ -187,4 +187,13 @@ internal sealed class HousingTokenCache(
     }
 
     private sealed record CachedToken(string AccessToken, DateTimeOffset RenewAt);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 7221, Level = LogLevel.Information, Message = "FG access token obtained; renewed after {RenewAt:O}")]
+        public static partial void Obtained(ILogger logger, DateTimeOffset renewAt);
+
+        [LoggerMessage(EventId = 7222, Level = LogLevel.Warning, Message = "FG token request refused: HTTP {Status} {Error}")]
+        public static partial void Refused(ILogger logger, int status, string? error);
+    }
 }

@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using IntegrationHub.Contracts;
 using IntegrationHub.Http;
+using FormReader = IntegrationHub.Departments.FormReader<IntegrationHub.Departments.Housing.HousingFormatException>;
 
 namespace IntegrationHub.Departments.Housing;
 
@@ -95,7 +96,7 @@ internal static class HousingTranslator
         json.WriteString("ethnicity_code", NotBlank("applicant.ethnicity", applicant.EthnicityCode));
         json.WriteEndObject();
         json.WritePropertyName("payload");
-        Payload(json, serviceCode, new FormReader(application.Form, "form"));
+        Payload(json, serviceCode, new FormReader(application.Form));
         json.WriteEndObject();
         json.Flush();
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
@@ -164,8 +165,8 @@ internal static class HousingTranslator
     private static void LeaseFiling(Utf8JsonWriter json, FormReader form)
     {
         var landlord = form.Object("landlord");
-        var (start, startText) = form.Date("leaseStart");
-        var (end, endText) = form.Date("leaseEnd");
+        var (start, startText) = form.Day("leaseStart");
+        var (end, endText) = form.Day("leaseEnd");
 
         // Assumption: a rule the document states is checked before sending, so a request it would refuse is never made.
         if (end <= start)
@@ -217,12 +218,11 @@ internal static class HousingTranslator
                 // Only reaches here after the one renewal the document allows (see HousingAuthHandler).
                 return new HandoffOutcome(HandoffOutcomeKind.ConfigurationFault, Text(TryParseObject(body), "error") ?? "HTTP 401",
                     "The bureau refused a freshly issued token too: the client may not be authorised for this API.");
-            case 408 or 429 or >= 500:
-                return new HandoffOutcome(HandoffOutcomeKind.Transient, $"HTTP {httpStatus}");
             default:
-                // Assumption: a status the document does not define (404, 403, 415, a 409 that is not not_eligible) means a
-                // wrong BaseUrl or a gateway refusing us, which only a configuration change fixes.
-                return new HandoffOutcome(HandoffOutcomeKind.ConfigurationFault, $"HTTP {httpStatus}");
+                // 5xx, 408 and 429 are transient. Assumption: a status the document does not define (404, 403, 415, a 409
+                // that is not not_eligible) means a wrong BaseUrl or a gateway refusing us, which only a configuration
+                // change fixes.
+                return DepartmentTransport.UnexpectedStatus(httpStatus, payload: null);
         }
     }
 
@@ -416,116 +416,61 @@ internal static class HousingTranslator
             : null;
     }
 
-    /// <summary>Reads the schema-validated form; anything wrong here is a hub defect, reported by field without values.</summary>
-    /// <remarks>The reader of the <paramref name="index"/>th item of the list at <paramref name="path"/> when the index is 0 or more.</remarks>
-    private readonly struct FormReader(JsonObject form, string path, int index = -1)
+    private static string OneOf(this FormReader form, string field, FrozenSet<string> allowed)
     {
-        public string Required(string field) =>
-            Optional(field) ?? throw new HousingFormatException(Path(field), "is required.");
+        var value = form.Required(field);
+        return allowed.Contains(value) ? value : throw form.Fault(field, "is not in the bureau's code table.");
+    }
 
-        // Assumption: an optional text that is absent, null or only white space is left out of the request altogether.
-        public string? Optional(string field) => form[field] switch
+    // Yuan with at most two decimals → whole fen, in decimal arithmetic: 0.07 yuan is 7 fen, never 7.000000000000001.
+    private static long Fen(this FormReader form, string field)
+    {
+        var fen = form.Number(field) * 100m;
+        if (fen != decimal.Truncate(fen))
         {
-            null => null,
-            JsonValue value when value.GetValueKind() == JsonValueKind.String =>
-                string.IsNullOrWhiteSpace(value.GetValue<string>()) ? null : value.GetValue<string>(),
-            _ => throw new HousingFormatException(Path(field), "must be a string."),
-        };
-
-        public string OneOf(string field, FrozenSet<string> allowed)
-        {
-            var value = Required(field);
-            return allowed.Contains(value) ? value : throw new HousingFormatException(Path(field), "is not in the bureau's code table.");
+            throw form.Fault(field, "has more than two decimals (the bureau counts whole fen).");
         }
 
-        public bool Boolean(string field) => form[field] switch
-        {
-            JsonValue value when value.GetValueKind() == JsonValueKind.True => true,
-            JsonValue value when value.GetValueKind() == JsonValueKind.False => false,
-            _ => throw new HousingFormatException(Path(field), "must be true or false."),
-        };
+        return fen <= long.MaxValue ? decimal.ToInt64(fen) : throw form.Fault(field, "is too large.");
+    }
 
-        // Yuan with at most two decimals → whole fen, in decimal arithmetic: 0.07 yuan is 7 fen, never 7.000000000000001.
-        public long Fen(string field)
-        {
-            var yuan = Number(field);
-            var fen = yuan * 100m;
-            if (fen != decimal.Truncate(fen))
-            {
-                throw new HousingFormatException(Path(field), "has more than two decimals (the bureau counts whole fen).");
-            }
+    // Square metres with at most two decimals (the document); sent as a JSON number.
+    private static decimal Sqm(this FormReader form, string field)
+    {
+        var area = form.Number(field);
+        var rounded = decimal.Round(area, 2);
+        return rounded == area ? rounded : throw form.Fault(field, "has more than two decimals.");
+    }
 
-            return fen <= long.MaxValue ? decimal.ToInt64(fen) : throw new HousingFormatException(Path(field), "is too large.");
+    // The bureau's dates are the form's (yyyy-MM-dd); the date itself is kept for the lease's order check.
+    private static (DateOnly Date, string Text) Day(this FormReader form, string field)
+    {
+        var date = form.Date(field);
+        return (date, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+    }
+
+    private static void Members(this FormReader form, Utf8JsonWriter json, string name, string field)
+    {
+        var members = form.Objects(field, 1, MaxMembers);
+        json.WriteStartArray(name);
+        var selves = 0;
+        foreach (var member in members)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", member.Required("name"));
+            json.WriteString("id_card_no", member.Required("idNumber"));
+            var relation = member.OneOf("relation", Relations);
+            json.WriteString("relation", relation);
+            json.WriteEndObject();
+            selves += relation == "self" ? 1 : 0;
         }
 
-        // Square metres with at most two decimals (the document); sent as a JSON number.
-        public decimal Sqm(string field)
+        json.WriteEndArray();
+
+        // Assumption: as for the lease dates, the document's "exactly one self" is checked before sending.
+        if (selves != 1)
         {
-            var area = Number(field);
-            var rounded = decimal.Round(area, 2);
-            return rounded == area ? rounded : throw new HousingFormatException(Path(field), "has more than two decimals.");
+            throw form.Fault(field, "needs exactly one member whose relation is self.");
         }
-
-        public (DateOnly Date, string Text) Date(string field) =>
-            DateOnly.TryParseExact(Required(field), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-                ? (date, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
-                : throw new HousingFormatException(Path(field), "is not a yyyy-MM-dd date.");
-
-        public FormReader Object(string field) =>
-            form[field] is JsonObject nested ? new FormReader(nested, Path(field)) : throw new HousingFormatException(Path(field), "must be an object.");
-
-        public void Members(Utf8JsonWriter json, string name, string field)
-        {
-            if (form[field] is not JsonArray list)
-            {
-                throw new HousingFormatException(Path(field), "must be a list.");
-            }
-
-            if (list.Count is 0 or > MaxMembers)
-            {
-                throw new HousingFormatException(Path(field), $"takes 1 to {MaxMembers} members.");
-            }
-
-            json.WriteStartArray(name);
-            var selves = 0;
-            for (var i = 0; i < list.Count; i++)
-            {
-                var member = list[i] is JsonObject m
-                    ? new FormReader(m, Path(field), i)
-                    : throw new HousingFormatException($"{Path(field)}[{i.ToString(CultureInfo.InvariantCulture)}]", "must be an object.");
-                json.WriteStartObject();
-                json.WriteString("name", member.Required("name"));
-                json.WriteString("id_card_no", member.Required("idNumber"));
-                var relation = member.OneOf("relation", Relations);
-                json.WriteString("relation", relation);
-                json.WriteEndObject();
-                selves += relation == "self" ? 1 : 0;
-            }
-
-            json.WriteEndArray();
-
-            // Assumption: as for the lease dates, the document's "exactly one self" is checked before sending.
-            if (selves != 1)
-            {
-                throw new HousingFormatException(Path(field), "needs exactly one member whose relation is self.");
-            }
-        }
-
-        private decimal Number(string field)
-        {
-            // The JSON text, not a double: 1234.56 must stay 1234.56 on its way to fen.
-            if (form[field] is not JsonValue value || value.GetValueKind() != JsonValueKind.Number
-                || !JsonNumber.TryDecimal(value, out var number))
-            {
-                throw new HousingFormatException(Path(field), "must be a number.");
-            }
-
-            return number >= 0 ? number : throw new HousingFormatException(Path(field), "must not be negative.");
-        }
-
-        // Spelled only for an error, so a valid form costs no path strings.
-        private string Path(string field) => index < 0
-            ? $"{path}.{field}"
-            : string.Create(CultureInfo.InvariantCulture, $"{path}[{index}].{field}");
     }
 }

@@ -12,7 +12,7 @@ namespace IntegrationHub.Departments.Housing;
 /// Receives the bureau's signed webhooks (<c>POST /api/v1/departments/fg/webhooks</c> in both hosts): verify, translate,
 /// hand to the status sink, acknowledge. Repeats and out-of-order events are the status model's to judge.
 /// </summary>
-public sealed class HousingWebhooks
+public sealed partial class HousingWebhooks
 {
     public const string SignatureHeader = "X-FG-Signature";
 
@@ -43,7 +43,7 @@ public sealed class HousingWebhooks
         // replay window (the document gives webhooks no timestamp); a repeat is recognised by its event_id downstream.
         if (!IsSigned(request.Headers[SignatureHeader], body!))
         {
-            _logger.LogWarning("FG webhook refused: missing or bad {Header}", SignatureHeader);
+            Log.Refused(_logger, SignatureHeader);
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
                 detail: $"The webhook is not signed with the client's webhook secret ({SignatureHeader}).");
         }
@@ -55,7 +55,7 @@ public sealed class HousingWebhooks
         }
         catch (HousingFormatException e)
         {
-            _logger.LogWarning("FG webhook malformed: {Field} {Reason}", e.Field, e.Reason);
+            Log.Malformed(_logger, e.Field, e.Reason);
             return Problems.Field(e.Field, e.Reason);
         }
 
@@ -63,8 +63,7 @@ public sealed class HousingWebhooks
         if (outcome == ReportOutcome.UnknownApplication)
         {
             // Acknowledged all the same: the bureau would re-send for 24 hours and the answer would not change.
-            _logger.LogWarning("FG webhook for an unknown application: ticket {CaseNumber}, status {DepartmentCode}",
-                report.CaseNumber, report.DepartmentCode);
+            Log.UnknownApplication(_logger, report.CaseNumber, report.DepartmentCode);
         }
 
         // Applied, Duplicate, Stale and UnknownApplication alike: the hub has it, so the bureau must stop re-sending.
@@ -85,5 +84,17 @@ public sealed class HousingWebhooks
         return hex.Length == expected.Length * 2
             && Convert.FromHexString(hex, presented, out _, out _) == OperationStatus.Done
             && CryptographicOperations.FixedTimeEquals(expected, presented);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 7211, Level = LogLevel.Warning, Message = "FG webhook refused: missing or bad {Header}")]
+        public static partial void Refused(ILogger logger, string header);
+
+        [LoggerMessage(EventId = 7212, Level = LogLevel.Warning, Message = "FG webhook malformed: {Field} {Reason}")]
+        public static partial void Malformed(ILogger logger, string field, string reason);
+
+        [LoggerMessage(EventId = 7213, Level = LogLevel.Warning, Message = "FG webhook for an unknown application: ticket {CaseNumber}, status {DepartmentCode}")]
+        public static partial void UnknownApplication(ILogger logger, string? caseNumber, string departmentCode);
     }
 }

@@ -6,7 +6,7 @@ namespace IntegrationHub.Departments.PublicSecurity;
 /// express as the documented elements (the client turns it into an Invalid outcome).
 /// The message never contains personal data: it names elements, not values.
 /// </summary>
-public sealed class PublicSecurityFormatException : Exception
+public sealed class PublicSecurityFormatException : Exception, IFormFault<PublicSecurityFormatException>
 {
     public PublicSecurityFormatException()
     {
@@ -21,4 +21,6 @@ public sealed class PublicSecurityFormatException : Exception
         : base(message, innerException)
     {
     }
+
+    static PublicSecurityFormatException IFormFault<PublicSecurityFormatException>.ForField(string field, string reason) => new($"{field}: {reason}");
 }

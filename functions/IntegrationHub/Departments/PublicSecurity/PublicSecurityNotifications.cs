@@ -9,7 +9,7 @@ namespace IntegrationHub.Departments.PublicSecurity;
 /// Receives the bureau's signed notifications (<c>POST /api/v1/departments/ga/notifications</c> in both hosts):
 /// verify, translate, hand to the status sink, acknowledge.
 /// </summary>
-public sealed class PublicSecurityNotifications
+public sealed partial class PublicSecurityNotifications
 {
     internal const int MaxBodyBytes = 64 * 1024;
 
@@ -50,7 +50,7 @@ public sealed class PublicSecurityNotifications
             : SignatureCheck.BadSignature;
         if (check != SignatureCheck.Valid)
         {
-            _logger.LogWarning("GA notification refused: {Check} (X-JRDW {AccessUnit})", check, accessUnit);
+            Log.Refused(_logger, check, accessUnit);
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
                 detail: "The notification is not signed by the bureau, or its timestamp is outside the allowed window.");
         }
@@ -62,7 +62,7 @@ public sealed class PublicSecurityNotifications
         }
         catch (PublicSecurityFormatException e)
         {
-            _logger.LogWarning("GA notification malformed: {Reason}", e.Message);
+            Log.Malformed(_logger, e.Message);
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request", detail: e.Message);
         }
 
@@ -70,12 +70,22 @@ public sealed class PublicSecurityNotifications
         if (outcome == ReportOutcome.UnknownApplication)
         {
             // Acknowledged all the same: the bureau would re-send five times and the answer would not change.
-            _logger.LogWarning("GA notification for an unknown application: case {CaseNumber}, BLZT {DepartmentCode}",
-                report.CaseNumber, report.DepartmentCode);
+            Log.UnknownApplication(_logger, report.CaseNumber, report.DepartmentCode);
         }
 
         // Applied, Duplicate and Stale alike: the hub has it, so the bureau must stop re-sending.
         return Results.Bytes(PublicSecurityTranslator.NotifyAck, PublicSecurityTranslator.ContentType);
     }
 
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 7111, Level = LogLevel.Warning, Message = "GA notification refused: {Check} (X-JRDW {AccessUnit})")]
+        public static partial void Refused(ILogger logger, SignatureCheck check, string? accessUnit);
+
+        [LoggerMessage(EventId = 7112, Level = LogLevel.Warning, Message = "GA notification malformed: {Reason}")]
+        public static partial void Malformed(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = 7113, Level = LogLevel.Warning, Message = "GA notification for an unknown application: case {CaseNumber}, BLZT {DepartmentCode}")]
+        public static partial void UnknownApplication(ILogger logger, string? caseNumber, string departmentCode);
+    }
 }

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace IntegrationHub.Departments.PublicSecurity;
 
 /// <summary>The credentials the bureau issued to the hub and where to reach it (公安 interface v2.1).</summary>
-internal sealed class PublicSecurityOptions : IValidatableObject
+internal sealed class PublicSecurityOptions : IValidatableObject, IDepartmentEndpoint
 {
     public const string Section = "Departments:PublicSecurity";
 
@@ -33,15 +33,11 @@ internal sealed class PublicSecurityOptions : IValidatableObject
     /// <summary>The HMAC key: the decoded bytes, not the base64 text.</summary>
     public byte[] SigningKeyBytes() => Convert.FromBase64String(SigningKey);
 
-    /// <summary>The base with a trailing slash, so relative paths append to it instead of replacing its last segment.</summary>
-    public Uri BaseAddress() =>
-        BaseUrl!.AbsoluteUri.EndsWith('/') ? BaseUrl : new Uri(BaseUrl.AbsoluteUri + "/");
-
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (BaseUrl is { } url && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
+        foreach (var result in this.ValidateEndpoint())
         {
-            yield return new ValidationResult("BaseUrl must be an absolute http or https URI.", [nameof(BaseUrl)]);
+            yield return result;
         }
 
         if (!string.IsNullOrEmpty(SigningKey) && DecodedKeyLength(SigningKey) < 32)
@@ -49,11 +45,6 @@ internal sealed class PublicSecurityOptions : IValidatableObject
             // Never echo the key itself: this message reaches the startup log.
             yield return new ValidationResult(
                 "SigningKey must be base64 of at least 32 bytes (the key the bureau issued).", [nameof(SigningKey)]);
-        }
-
-        foreach (var result in Resilience.ValidateAsMember(nameof(Resilience)))
-        {
-            yield return result;
         }
     }
 

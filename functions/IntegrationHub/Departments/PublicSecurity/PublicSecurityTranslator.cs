@@ -1,12 +1,11 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml;
 using IntegrationHub.Contracts;
-using IntegrationHub.Http;
+using FormReader = IntegrationHub.Departments.FormReader<IntegrationHub.Departments.PublicSecurity.PublicSecurityFormatException>;
 
 namespace IntegrationHub.Departments.PublicSecurity;
 
@@ -160,7 +159,7 @@ internal static partial class PublicSecurityTranslator
     {
         var dwellingType = form.Required("dwellingType");
         request.Element("XZZ", form.Required("currentAddress"))
-            .Element("LZRQ", form.Date("arrivalDate"))
+            .Element("LZRQ", form.BureauDate("arrivalDate"))
             .Element("JZSY", form.Required("residenceReason"))
             .Element("ZSLX", dwellingType);
 
@@ -187,17 +186,14 @@ internal static partial class PublicSecurityTranslator
 
     private static void RentalRegistration(RequestXml request, FormReader form)
     {
-        var tenants = form.Tenants();
-        if (tenants.Count is < 1 or > 10)
-        {
-            throw new PublicSecurityFormatException("ZHLB takes 1 to 10 tenants.");
-        }
+        // ZHLB takes 1 to 10 tenants.
+        var tenants = form.Objects("tenants", 1, 10);
 
         request.Element("FWDZ", form.Required("propertyAddress"))
             .Optional("BDCQZH", form.Optional("propertyCertificateNo"))
-            .Element("ZLQSRQ", form.Date("leaseStart"))
-            .Element("ZLZZRQ", form.Date("leaseEnd"))
-            .Element("YZJ", form.WholeYuan("monthlyRentYuan"))
+            .Element("ZLQSRQ", form.BureauDate("leaseStart"))
+            .Element("ZLZZRQ", form.BureauDate("leaseEnd"))
+            .Element("YZJ", form.WholeNumber("monthlyRentYuan"))
             .Open("ZHLB");
         foreach (var tenant in tenants)
         {
@@ -361,37 +357,7 @@ internal static partial class PublicSecurityTranslator
     [GeneratedRegex("^[A-Za-z0-9-]{1,40}$")]
     private static partial Regex HandoffKeyPattern();
 
-    /// <summary>Reads the schema-validated form; anything missing here is a hub defect, reported without values.</summary>
-    private readonly struct FormReader(JsonObject form)
-    {
-        public string Required(string field) =>
-            Optional(field) ?? throw new PublicSecurityFormatException($"The form lacks {field}.");
-
-        public string? Optional(string field) => form[field] switch
-        {
-            null => null,
-            JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
-            _ => throw new PublicSecurityFormatException($"The form field {field} is not a string."),
-        };
-
-        public string Date(string field) =>
-            DateOnly.TryParseExact(Required(field), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-                ? date.ToString(DateFormat, CultureInfo.InvariantCulture)
-                : throw new PublicSecurityFormatException($"The form field {field} is not a yyyy-MM-dd date.");
-
-        // JSON Schema's "integer" admits 1600.0; the bureau wants the digits of a whole number of yuan.
-        public string WholeYuan(string field) =>
-            form[field] is JsonValue value && value.GetValueKind() == JsonValueKind.Number
-                && JsonNumber.TryDecimal(value, out var amount)
-                && amount >= 0 && decimal.Truncate(amount) == amount
-                ? decimal.Truncate(amount).ToString("0", CultureInfo.InvariantCulture)
-                : throw new PublicSecurityFormatException($"The form field {field} is not a whole number of yuan ≥ 0.");
-
-        public List<FormReader> Tenants() =>
-            form["tenants"] is JsonArray tenants
-                ? [.. tenants.Select(t => t is JsonObject tenant
-                    ? new FormReader(tenant)
-                    : throw new PublicSecurityFormatException("A tenant is not an object."))]
-                : throw new PublicSecurityFormatException("The form lacks tenants.");
-    }
+    // The bureau's dates are yyyyMMdd; the form's are yyyy-MM-dd.
+    private static string BureauDate(this FormReader form, string field) =>
+        form.Date(field).ToString(DateFormat, CultureInfo.InvariantCulture);
 }

@@ -1,11 +1,9 @@
-using System.Net;
 using System.Security.Cryptography;
+using System.Text;
+using IntegrationHub.Contracts;
 using IntegrationHub.Departments.SharedState;
-using IntegrationHub.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace IntegrationHub.Departments.SocialSecurity;
 
@@ -14,7 +12,7 @@ namespace IntegrationHub.Departments.SocialSecurity;
 /// Retries, timeouts and the circuit breaker are the resilience handler's (see <see cref="SocialSecurityRegistration"/>);
 /// this class keeps the maintenance window and the per-case query interval, and turns the last answer into an outcome.
 /// </summary>
-internal sealed class SocialSecurityClient(
+internal sealed partial class SocialSecurityClient(
     HttpClient http,
     IOptions<SocialSecurityOptions> options,
     SharedQuerySpacing spacing,
@@ -26,43 +24,34 @@ internal sealed class SocialSecurityClient(
     private const string MaintenanceMessage = "The gateway's nightly maintenance window: held without calling.";
     private const string MaintenanceCode = "9003";
 
+    private readonly DepartmentTransport _transport = new(SocialSecurityTranslator.Department, holds, time, () => options.Value.Resilience, logger);
+
     public string Department => SocialSecurityTranslator.Department;
 
     public TimeSpan Interval => options.Value.PollInterval;
 
     public async Task<HandoffOutcome> HandOffAsync(CanonicalApplication application, CancellationToken cancellationToken)
     {
-        SocialSecurityRequest request;
-        try
+        if (_transport.Translate<SocialSecurityFormatException, SocialSecurityRequest>(() => SocialSecurityTranslator.ToRequest(application),
+            application.ApplicationId, out var request) is { } invalid)
         {
-            request = SocialSecurityTranslator.ToRequest(application);
-        }
-        catch (SocialSecurityFormatException e)
-        {
-            // The hub cannot express this application in the gateway's format: a data defect no retry will fix.
-            logger.LogError("RS application {ApplicationId} cannot be translated: {Reason}", application.ApplicationId, e.Message);
-            return new HandoffOutcome(HandoffOutcomeKind.Invalid, DepartmentMessage: e.Message);
+            return invalid;
         }
 
         var maintenance = options.Value.MaintenanceWindow();
         if (maintenance.Remaining(time.GetUtcNow()) is { } hold)
         {
             // The document: hold every call until the window ends. Nothing is sent, so nothing counts as a failure.
-            logger.LogInformation("RS application {ApplicationId} held for the maintenance window: {Hold}", application.ApplicationId, hold);
+            Log.MaintenanceHeld(logger, application.ApplicationId, hold);
             return new HandoffOutcome(HandoffOutcomeKind.Held, DepartmentMessage: MaintenanceMessage, RetryAfter: hold);
         }
 
-        if (await holds.RemainingAsync(Department, cancellationToken).ConfigureAwait(false) is { } held)
-        {
-            return DepartmentHolds.Held(held);
-        }
-
-        var exchange = await ExchangeAsync(request, application.TraceParent, cancellationToken).ConfigureAwait(false);
+        var exchange = await ExchangeAsync(request!, application.TraceParent, cancellationToken).ConfigureAwait(false);
         HandoffOutcome outcome;
         try
         {
             outcome = exchange.Answer is { } answer
-                ? SocialSecurityTranslator.ToOutcome(request, answer, exchange.MaintenanceHold)
+                ? SocialSecurityTranslator.ToOutcome(request!, answer, exchange.MaintenanceHold)
                 : exchange.Failure!;
         }
         catch (SocialSecurityFormatException e)
@@ -71,8 +60,7 @@ internal sealed class SocialSecurityClient(
             outcome = new HandoffOutcome(HandoffOutcomeKind.Transient, exchange.Answer!.RetCode, e.Message);
         }
 
-        logger.LogInformation("RS application {ApplicationId} delivery ({TradeCode}): {Kind} {DepartmentCode}",
-            application.ApplicationId, request.TradeCode, outcome.Kind, outcome.DepartmentCode);
+        Log.HandedOff(logger, application.ApplicationId, request!.TradeCode, outcome.Kind, outcome.DepartmentCode);
         return outcome with { RequestPayload = exchange.Sent, ResponsePayload = exchange.Received, Calls = exchange.Calls };
     }
 
@@ -87,7 +75,7 @@ internal sealed class SocialSecurityClient(
             return new StatusQueryResult(null, hold);
         }
 
-        if (await holds.RemainingAsync(Department, cancellationToken).ConfigureAwait(false) is { } held)
+        if (await _transport.HeldForAsync(cancellationToken).ConfigureAwait(false) is { } held)
         {
             return new StatusQueryResult(null, held, "held");
         }
@@ -96,7 +84,7 @@ internal sealed class SocialSecurityClient(
         var (acquired, wait) = await spacing.TryAcquireAsync(caseNumber, settings.MinQueryInterval, cancellationToken).ConfigureAwait(false);
         if (!acquired)
         {
-            logger.LogDebug("RS case {CaseNumber} was asked less than {Interval} ago; next in {Wait}", caseNumber, settings.MinQueryInterval, wait);
+            Log.Spaced(logger, caseNumber, settings.MinQueryInterval, wait);
             return new StatusQueryResult(null, wait);
         }
 
@@ -111,8 +99,8 @@ internal sealed class SocialSecurityClient(
         if (exchange.Answer is not { } answer)
         {
             var failure = exchange.Failure!;
-            logger.Log(failure.Kind == HandoffOutcomeKind.ConfigurationFault ? LogLevel.Error : LogLevel.Warning,
-                "RS9001 for case {CaseNumber} failed: {Reason}", caseNumber, failure.DepartmentMessage);
+            Log.QueryFailed(logger, failure.Kind == HandoffOutcomeKind.ConfigurationFault ? LogLevel.Error : LogLevel.Warning,
+                caseNumber, failure.DepartmentMessage);
             return new StatusQueryResult(null, Max(failure.RetryAfter, settings.MinQueryInterval), failure.DepartmentCode);
         }
 
@@ -123,7 +111,7 @@ internal sealed class SocialSecurityClient(
         }
         catch (SocialSecurityFormatException e)
         {
-            logger.LogWarning("RS9001 for case {CaseNumber} answered malformed: {Reason}", caseNumber, e.Message);
+            Log.QueryMalformed(logger, caseNumber, e.Message);
             return new StatusQueryResult(null, settings.MinQueryInterval, answer.RetCode);
         }
 
@@ -131,11 +119,11 @@ internal sealed class SocialSecurityClient(
         {
             // Asked again at the usual interval; a wrong key or an unknown case needs an operator, not a faster loop.
             // ret_msg stays out of the log: a gateway may quote the value it refused, and that may be personal data.
-            logger.LogError("RS9001 for case {CaseNumber} refused: {DepartmentCode}", caseNumber, answer.RetCode);
+            Log.QueryRefused(logger, caseNumber, answer.RetCode);
         }
         else
         {
-            logger.LogInformation("RS9001 for case {CaseNumber}: {DepartmentCode} {Status}", caseNumber, answer.RetCode, result.Report?.Status);
+            Log.Queried(logger, caseNumber, answer.RetCode, result.Report?.Status);
         }
 
         return result;
@@ -149,8 +137,7 @@ internal sealed class SocialSecurityClient(
 
     private async Task<Exchange> ExchangeAsync(SocialSecurityRequest request, string? traceParent, CancellationToken cancellationToken)
     {
-        using var calls = DepartmentCallLog.Start();
-        var (sent, received, answer, failure) = await CallAsync(request, traceParent, cancellationToken).ConfigureAwait(false);
+        var (sent, received, answer, failure, calls) = await CallAsync(request, traceParent, cancellationToken).ConfigureAwait(false);
         var maintenanceHold = TimeSpan.Zero;
         if (answer?.RetCode == MaintenanceCode)
         {
@@ -163,7 +150,7 @@ internal sealed class SocialSecurityClient(
             await holds.SucceededAsync(Department, cancellationToken).ConfigureAwait(false);
         }
 
-        return new Exchange(sent, received, answer, failure, maintenanceHold, calls.Calls);
+        return new Exchange(sent, received, answer, failure, maintenanceHold, calls);
     }
 
     // The document: "hold every call until 01:00". The whole gateway is held, so no other delivery or query calls it
@@ -182,89 +169,39 @@ internal sealed class SocialSecurityClient(
             "9003 outside the configured maintenance window", cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<(string? Sent, string? Received, SocialSecurityAnswer? Answer, HandoffOutcome? Failure)> CallAsync(
+    private async Task<(string? Sent, string? Received, SocialSecurityAnswer? Answer, HandoffOutcome? Failure, IReadOnlyList<DepartmentCall> Calls)> CallAsync(
         SocialSecurityRequest request, string? traceParent, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, GatewayPath);
         message.Options.Set(SocialSecuritySigningHandler.RequestKey, request);
         message.Options.Set(DepartmentCallHandler.RequestLabel, request.TradeCode);
-        // Telemetry hook (issue 14): HttpClient instrumentation rewrites traceparent from the current span; outside any span
-        // (a direct call) that span is made part of the submission's trace here, so the department always sees its trace id.
-        using var trace = HubTelemetry.ContinueTrace(traceParent);
-        if (traceParent is { Length: > 0 })
+        var exchange = await _transport.SendAsync(http, message, traceParent, cancellationToken).ConfigureAwait(false);
+        var received = exchange.Body.Length == 0 ? null : Encoding.UTF8.GetString(exchange.Body);
+        if (exchange.Failure is { } failure)
         {
-            // Assumption: a traceparent header beside the envelope is harmless (the document does not forbid extra headers).
-            // The submission's trace context, sent as is when no telemetry listens.
-            message.Headers.TryAddWithoutValidation("traceparent", traceParent);
+            return (Sent(message), received, null, failure with { ResponsePayload = received }, exchange.Calls);
         }
 
-        HandoffOutcome failure;
+        if (exchange.Status != 200)
+        {
+            // Assumption: the document defines no HTTP status but 200 (DepartmentTransport.UnexpectedStatus).
+            return (Sent(message), received, null, DepartmentTransport.UnexpectedStatus(exchange.Status!.Value, received), exchange.Calls);
+        }
+
         try
         {
-            using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
-            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            var received = text.Length == 0 ? null : text;
-            if (response.StatusCode != HttpStatusCode.OK)
-            {
-                return (Sent(message), received, null, NotOk(response, received));
-            }
-
-            try
-            {
-                return (Sent(message), received, SocialSecurityTranslator.ParseAnswer(text), null);
-            }
-            catch (SocialSecurityFormatException e)
-            {
-                // Often a proxy's error page in front of the gateway; a retry with the same trans_id is safe.
-                return (Sent(message), received, null, new HandoffOutcome(HandoffOutcomeKind.Transient, DepartmentMessage: e.Message));
-            }
+            return (Sent(message), received, SocialSecurityTranslator.ParseAnswer(received ?? ""), null, exchange.Calls);
         }
-        catch (DepartmentHeldException e)
+        catch (SocialSecurityFormatException e)
         {
-            failure = DepartmentHolds.Held(e.Remaining);
+            // Often a proxy's error page in front of the gateway; a retry with the same trans_id is safe.
+            return (Sent(message), received, null, new HandoffOutcome(HandoffOutcomeKind.Transient, DepartmentMessage: e.Message), exchange.Calls);
         }
-        catch (HttpRequestException e)
-        {
-            failure = new HandoffOutcome(HandoffOutcomeKind.Transient, DepartmentMessage: $"Connection failed: {e.HttpRequestError}");
-        }
-        catch (TimeoutRejectedException)
-        {
-            failure = new HandoffOutcome(HandoffOutcomeKind.Transient, DepartmentMessage: "Timed out.");
-        }
-        catch (BrokenCircuitException)
-        {
-            // Polly 8 does not say when the breaker closes; it stays open at most BreakDuration.
-            failure = new HandoffOutcome(HandoffOutcomeKind.Transient, DepartmentMessage: "Circuit open: the gateway failed repeatedly.",
-                RetryAfter: options.Value.Resilience.BreakDuration);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            failure = new HandoffOutcome(HandoffOutcomeKind.Transient, DepartmentMessage: "Timed out.");
-        }
-
-        return (Sent(message), null, null, failure);
     }
 
     // What the last attempt sent, exactly; null when no attempt was made (an open circuit).
     private static string? Sent(HttpRequestMessage message) =>
         message.Options.TryGetValue(SocialSecuritySigningHandler.SentKey, out var sent) ? sent : null;
-
-    private HandoffOutcome NotOk(HttpResponseMessage response, string? body)
-    {
-        if (DepartmentHolds.Announced(response, time) is { } announced)
-        {
-            return announced with { ResponsePayload = body };
-        }
-
-        var status = (int)response.StatusCode;
-        var kind = status is >= 500 or 408 or 429
-            ? HandoffOutcomeKind.Transient
-
-            // Assumption: the document defines no HTTP status but 200; any other 4xx means a wrong BaseUrl or a
-            // gateway refusing us, which only a configuration change fixes.
-            : HandoffOutcomeKind.ConfigurationFault;
-        return new HandoffOutcome(kind, DepartmentMessage: $"HTTP {status}", ResponsePayload: body);
-    }
 
     /// <summary>
     /// One call to the gateway: what was sent and received, either the parsed answer or why there is none, how long a
@@ -277,4 +214,29 @@ internal sealed class SocialSecurityClient(
         HandoffOutcome? Failure,
         TimeSpan MaintenanceHold,
         IReadOnlyList<DepartmentCall> Calls);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 7301, Level = LogLevel.Information, Message = "RS application {ApplicationId} held for the maintenance window: {Hold}")]
+        public static partial void MaintenanceHeld(ILogger logger, string applicationId, TimeSpan hold);
+
+        [LoggerMessage(EventId = 7302, Level = LogLevel.Information, Message = "RS application {ApplicationId} hand-off ({TradeCode}): {Kind} {DepartmentCode}")]
+        public static partial void HandedOff(ILogger logger, string applicationId, string tradeCode, HandoffOutcomeKind kind, string? departmentCode);
+
+        [LoggerMessage(EventId = 7303, Level = LogLevel.Debug, Message = "RS case {CaseNumber} was asked less than {Interval} ago; next in {Wait}")]
+        public static partial void Spaced(ILogger logger, string caseNumber, TimeSpan interval, TimeSpan wait);
+
+        [LoggerMessage(EventId = 7304, Message = "RS9001 for case {CaseNumber} failed: {Reason}")]
+        public static partial void QueryFailed(ILogger logger, LogLevel level, string caseNumber, string? reason);
+
+        [LoggerMessage(EventId = 7305, Level = LogLevel.Warning, Message = "RS9001 for case {CaseNumber} answered malformed: {Reason}")]
+        public static partial void QueryMalformed(ILogger logger, string caseNumber, string reason);
+
+        // ret_msg stays out of the log: a gateway may quote the value it refused, and that may be personal data.
+        [LoggerMessage(EventId = 7306, Level = LogLevel.Error, Message = "RS9001 for case {CaseNumber} refused: {DepartmentCode}")]
+        public static partial void QueryRefused(ILogger logger, string caseNumber, string departmentCode);
+
+        [LoggerMessage(EventId = 7307, Level = LogLevel.Information, Message = "RS9001 for case {CaseNumber}: {DepartmentCode} {Status}")]
+        public static partial void Queried(ILogger logger, string caseNumber, string departmentCode, ApplicationStatus? status);
+    }
 }

@@ -5,7 +5,7 @@ namespace IntegrationHub.Departments.SocialSecurity;
 /// hub cannot express as the documented body fields (the client turns it into an Invalid outcome).
 /// The message never contains personal data: it names fields, not values.
 /// </summary>
-public sealed class SocialSecurityFormatException : Exception
+public sealed class SocialSecurityFormatException : Exception, IFormFault<SocialSecurityFormatException>
 {
     public SocialSecurityFormatException()
     {
@@ -20,4 +20,6 @@ public sealed class SocialSecurityFormatException : Exception
         : base(message, innerException)
     {
     }
+
+    static SocialSecurityFormatException IFormFault<SocialSecurityFormatException>.ForField(string field, string reason) => new($"{field}: {reason}");
 }

@@ -4,7 +4,7 @@ using System.Text;
 namespace IntegrationHub.Departments.SocialSecurity;
 
 /// <summary>The credentials the bureau issued to the hub, where to reach its gateway, and its timing (人社 gateway v3).</summary>
-internal sealed class SocialSecurityOptions : IValidatableObject
+internal sealed class SocialSecurityOptions : IValidatableObject, IDepartmentEndpoint
 {
     public const string Section = "Departments:SocialSecurity";
 
@@ -65,15 +65,11 @@ internal sealed class SocialSecurityOptions : IValidatableObject
     /// <summary>The HMAC key: the key string's UTF-8 bytes (document, "Credentials").</summary>
     public byte[] SigningKeyBytes() => Encoding.UTF8.GetBytes(SigningKey);
 
-    /// <summary>The base with a trailing slash, so relative paths append to it instead of replacing its last segment.</summary>
-    public Uri BaseAddress() =>
-        BaseUrl!.AbsoluteUri.EndsWith('/') ? BaseUrl : new Uri(BaseUrl.AbsoluteUri + "/");
-
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (BaseUrl is { } url && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
+        foreach (var result in this.ValidateEndpoint())
         {
-            yield return new ValidationResult("BaseUrl must be an absolute http or https URI.", [nameof(BaseUrl)]);
+            yield return result;
         }
 
         // Polling faster than the gateway allows only earns 9001 answers.
@@ -89,11 +85,6 @@ internal sealed class SocialSecurityOptions : IValidatableObject
             yield return new ValidationResult(
                 $"UnexplainedMaintenanceMaxHold ({UnexplainedMaintenanceMaxHold}) must not be shorter than UnexplainedMaintenanceHold ({UnexplainedMaintenanceHold}).",
                 [nameof(UnexplainedMaintenanceMaxHold), nameof(UnexplainedMaintenanceHold)]);
-        }
-
-        foreach (var result in Resilience.ValidateAsMember(nameof(Resilience)))
-        {
-            yield return result;
         }
     }
 }

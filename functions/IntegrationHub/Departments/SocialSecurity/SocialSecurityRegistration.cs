@@ -1,9 +1,6 @@
-using IntegrationHub.Health;
-using IntegrationHub.Composition;
 using IntegrationHub.Departments.SharedState;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Departments.SocialSecurity;
@@ -13,10 +10,7 @@ public static class SocialSecurityRegistration
     /// <summary>The 人社 adapter, as <see cref="IDepartmentAdapter"/> (delivery) and <see cref="IDepartmentStatusQuery"/> (RS9001 polling).</summary>
     public static IServiceCollection AddSocialSecurity(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<SocialSecurityOptions>(configuration, SocialSecurityOptions.Section);
-        services.AddDepartmentHealthCheck(SocialSecurityTranslator.Department, sp => sp.GetRequiredService<IOptions<SocialSecurityOptions>>().Value.BaseUrl);
-
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddDepartmentOptions<SocialSecurityOptions>(configuration, SocialSecurityOptions.Section, SocialSecurityTranslator.Department);
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SocialSecurityOptions>>().Value;
@@ -26,25 +20,12 @@ public static class SocialSecurityRegistration
         // The per-case query interval and the call rate hold across the instances (Departments/SharedState).
         services.AddSharedDepartmentState(configuration);
         services.AddDepartmentRate(SocialSecurityTranslator.Department, documentLimit: 20, sp => sp.GetRequiredService<IOptions<SocialSecurityOptions>>().Value.CallsPerSecond);
-        services.AddTransient<SocialSecuritySigningHandler>();
-
-        var client = services.AddHttpClient<SocialSecurityClient>((sp, http) =>
-        {
-            http.BaseAddress = sp.GetRequiredService<IOptions<SocialSecurityOptions>>().Value.BaseAddress();
-
-            // The resilience pipeline owns every timeout; HttpClient's own 100 s would cut across it.
-            http.Timeout = Timeout.InfiniteTimeSpan;
-        });
-        client.AddDepartmentResilienceHandler(
-            "rs",
-            sp => sp.GetRequiredService<IOptions<SocialSecurityOptions>>().Value.Resilience,
+        services.AddDepartmentClient<SocialSecurityClient, SocialSecurityOptions, SocialSecuritySigningHandler>(
+            SocialSecurityTranslator.Department,
+            static body => SocialSecurityTranslator.RetCodeOf(body),
             static async (response, cancellationToken) => response.IsSuccessStatusCode
                 && IsHandoff(response.RequestMessage)
                 && SocialSecurityTranslator.IsBusy(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)));
-
-        // Added after the resilience handler, so it sits inside it and signs every attempt afresh.
-        client.AddHttpMessageHandler<SocialSecuritySigningHandler>();
-        client.AddDepartmentCalls(SocialSecurityTranslator.Department, static body => SocialSecurityTranslator.RetCodeOf(body));
         services.AddTransient<IDepartmentAdapter>(sp => sp.GetRequiredService<SocialSecurityClient>());
         services.AddSingleton<IDepartmentPersonalData, SocialSecurityPersonalData>();
         services.AddTransient<IDepartmentStatusQuery>(sp => sp.GetRequiredService<SocialSecurityClient>());

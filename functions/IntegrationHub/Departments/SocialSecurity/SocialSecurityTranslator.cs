@@ -7,7 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using IntegrationHub.Contracts;
-using IntegrationHub.Http;
+using FormReader = IntegrationHub.Departments.FormReader<IntegrationHub.Departments.SocialSecurity.SocialSecurityFormatException>;
 
 namespace IntegrationHub.Departments.SocialSecurity;
 
@@ -198,7 +198,7 @@ internal static partial class SocialSecurityTranslator
         // Assumption: the employer goes only with an employment registration and the reason only with an
         // unemployment one, the cases where the document requires them; neither means anything in the other.
         fields.Add(("AAB004", type == "1" ? form.Required("employerName") : null));
-        fields.Add(("DJRQ", form.Date("registrationDate")));
+        fields.Add(("DJRQ", form.GatewayDate("registrationDate")));
         fields.Add(("SYYY", type == "2" ? form.Required("unemploymentReason") : null));
     }
 
@@ -567,61 +567,35 @@ internal static partial class SocialSecurityTranslator
     [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")]
     private static partial Regex Rfc3339Pattern();
 
-    /// <summary>Reads the schema-validated form; anything missing here is a hub defect, reported without values.</summary>
-    private readonly struct FormReader(JsonObject form)
+    // The gateway's dates are yyyyMMdd and its months yyyyMM; the form's are yyyy-MM-dd and yyyy-MM.
+    private static string GatewayDate(this FormReader form, string field) =>
+        form.Date(field).ToString(DateFormat, CultureInfo.InvariantCulture);
+
+    private static string Month(this FormReader form, string field) =>
+        form.Date(field, "yyyy-MM").ToString(MonthFormat, CultureInfo.InvariantCulture);
+
+    // RFC 3339 only: a time without an offset would be read in the server's own time zone.
+    // Assumption: fractions of a second are dropped (yyyyMMddHHmmss has no place for them), not rounded.
+    private static string Timestamp(this FormReader form, string field)
     {
-        public string Required(string field) =>
-            Optional(field) ?? throw new SocialSecurityFormatException($"The form lacks {field}.");
-
-        public string? Optional(string field) => form[field] switch
-        {
-            null => null,
-            JsonValue value when value.GetValueKind() == JsonValueKind.String =>
-                value.GetValue<string>() is { } text && !string.IsNullOrWhiteSpace(text) ? text : null,
-            _ => throw new SocialSecurityFormatException($"The form field {field} is not a string."),
-        };
-
-        public string Date(string field) =>
-            DateOnly.TryParseExact(Required(field), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-                ? date.ToString(DateFormat, CultureInfo.InvariantCulture)
-                : throw new SocialSecurityFormatException($"The form field {field} is not a yyyy-MM-dd date.");
-
-        public string Month(string field) =>
-            DateOnly.TryParseExact(Required(field), "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month)
-                ? month.ToString(MonthFormat, CultureInfo.InvariantCulture)
-                : throw new SocialSecurityFormatException($"The form field {field} is not a yyyy-MM month.");
-
-        // RFC 3339 only: a time without an offset would be read in the server's own time zone.
-        // Assumption: fractions of a second are dropped (yyyyMMddHHmmss has no place for them), not rounded.
-        public string Timestamp(string field)
-        {
-            var value = Required(field);
-            return Rfc3339Pattern().IsMatch(value)
-                && DateTimeOffset.TryParse(value.ToUpperInvariant(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
-                ? time.ToOffset(ChinaOffset).ToString(TimestampFormat, CultureInfo.InvariantCulture)
-                : throw new SocialSecurityFormatException($"The form field {field} is not an RFC 3339 date-time with an offset.");
-        }
-
-        // JSON Schema's "integer" admits 500.0; the gateway wants the digits of a whole number, as a string.
-        public string WholeNumber(string field) =>
-            form[field] is JsonValue value && value.GetValueKind() == JsonValueKind.Number
-                && JsonNumber.TryDecimal(value, out var number)
-                && number >= 0 && decimal.Truncate(number) == number
-                ? decimal.Truncate(number).ToString("0", CultureInfo.InvariantCulture)
-                : throw new SocialSecurityFormatException($"The form field {field} is not a whole number ≥ 0.");
-
-        public string Year(string field) =>
-            WholeNumber(field) is { Length: 4 } year
-                ? year
-                : throw new SocialSecurityFormatException($"The form field {field} is not a four-digit year.");
-
-        // Assumption: the codes are joined in the order the resident chose them, with no spaces.
-        public string Codes(string field) =>
-            form[field] is JsonArray { Count: > 0 } codes
-                ? string.Join(',', codes.Select(code => code is JsonValue value && value.GetValueKind() == JsonValueKind.String
-                    && value.GetValue<string>() is { Length: > 0 } text && !text.Contains(',', StringComparison.Ordinal)
-                    ? text
-                    : throw new SocialSecurityFormatException($"The form field {field} holds an item that is not a code.")))
-                : throw new SocialSecurityFormatException($"The form field {field} is not a non-empty list of codes.");
+        var value = form.Required(field);
+        return Rfc3339Pattern().IsMatch(value)
+            && DateTimeOffset.TryParse(value.ToUpperInvariant(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
+            ? time.ToOffset(ChinaOffset).ToString(TimestampFormat, CultureInfo.InvariantCulture)
+            : throw form.Fault(field, "is not an RFC 3339 date-time with an offset.");
     }
+
+    private static string Year(this FormReader form, string field) =>
+        form.WholeNumber(field) is { Length: 4 } year
+            ? year
+            : throw form.Fault(field, "is not a four-digit year.");
+
+    // Assumption: the codes are joined in the order the resident chose them, with no spaces.
+    private static string Codes(this FormReader form, string field) =>
+        form[field] is JsonArray { Count: > 0 } codes
+            ? string.Join(',', codes.Select(code => code is JsonValue value && value.GetValueKind() == JsonValueKind.String
+                && value.GetValue<string>() is { Length: > 0 } text && !text.Contains(',', StringComparison.Ordinal)
+                ? text
+                : throw form.Fault(field, "holds an item that is not a code.")))
+            : throw form.Fault(field, "is not a non-empty list of codes.");
 }

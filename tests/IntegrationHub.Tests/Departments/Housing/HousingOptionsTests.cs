@@ -1,3 +1,4 @@
+using IntegrationHub.Departments;
 using IntegrationHub.Departments.Housing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

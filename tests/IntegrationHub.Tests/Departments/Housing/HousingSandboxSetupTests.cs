@@ -13,11 +13,11 @@ namespace IntegrationHub.Tests.Departments.Housing;
 public sealed class HousingSandboxSetupTests
 {
     [Fact]
-    public async Task AddSandboxHousing_NoBaseUrl_StartsSandboxWithFreshCredentialsTheHubCanUse()
+    public async Task HousingSandboxSetup_NoBaseUrl_StartsSandboxWithFreshCredentialsTheHubCanUse()
     {
         var builder = WebApplication.CreateBuilder();
 
-        await using var sandbox = builder.AddSandboxHousing();
+        await using var sandbox = HousingSandboxSetup.Start(builder);
 
         Assert.NotNull(sandbox);
         builder.Services.AddLogging().AddSingleton<IDepartmentStatusSink>(new RecordingStatusSink());
@@ -37,12 +37,12 @@ public sealed class HousingSandboxSetupTests
     }
 
     [Fact]
-    public void AddSandboxHousing_BaseUrlConfigured_NoSandbox()
+    public void HousingSandboxSetup_BaseUrlConfigured_NoSandbox()
     {
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Departments:Housing:BaseUrl"] = "https://fg.example/" });
 
-        Assert.Null(builder.AddSandboxHousing());
+        Assert.Null(HousingSandboxSetup.Start(builder));
         Assert.Equal("https://fg.example/", builder.Configuration["Departments:Housing:BaseUrl"]);
     }
 }

@@ -1,3 +1,4 @@
+using IntegrationHub.Departments;
 using IntegrationHub.Departments.SocialSecurity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

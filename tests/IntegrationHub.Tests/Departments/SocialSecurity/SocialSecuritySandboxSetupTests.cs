@@ -10,11 +10,11 @@ namespace IntegrationHub.Tests.Departments.SocialSecurity;
 public sealed class SocialSecuritySandboxSetupTests
 {
     [Fact]
-    public async Task AddSandboxSocialSecurity_NoBaseUrl_StartsSandboxWithJointTestingTiming()
+    public async Task SocialSecuritySandboxSetup_NoBaseUrl_StartsSandboxWithJointTestingTiming()
     {
         var builder = WebApplication.CreateBuilder();
 
-        await using var sandbox = builder.AddSandboxSocialSecurity();
+        await using var sandbox = SocialSecuritySandboxSetup.Start(builder);
 
         Assert.NotNull(sandbox);
         builder.Services.AddSocialSecurity(builder.Configuration);
@@ -30,12 +30,12 @@ public sealed class SocialSecuritySandboxSetupTests
     }
 
     [Fact]
-    public void AddSandboxSocialSecurity_BaseUrlConfigured_NoSandbox()
+    public void SocialSecuritySandboxSetup_BaseUrlConfigured_NoSandbox()
     {
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Departments:SocialSecurity:BaseUrl"] = "https://si.example/" });
 
-        Assert.Null(builder.AddSandboxSocialSecurity());
+        Assert.Null(SocialSecuritySandboxSetup.Start(builder));
         Assert.Equal("https://si.example/", builder.Configuration["Departments:SocialSecurity:BaseUrl"]);
     }
 }

@@ -7,12 +7,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using WireMock;
-using WireMock.Logging;
 using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
-using WireMock.Server;
-using WireMock.Settings;
 using WireMock.Types;
 using WireMock.Util;
 
@@ -43,7 +40,7 @@ public sealed record HousingQuery(DateTimeOffset At, string TicketNo, int HttpSt
 /// adapter on purpose, so a misreading of the document in one is not mirrored in the other. Where the document is
 /// silent the choice is marked "Assumption".
 /// </summary>
-public sealed partial class HousingSandbox : IAsyncDisposable
+public sealed partial class HousingSandbox : SandboxDepartment
 {
     public const string TokenPath = "/oauth/token";
     public const string ApplicationsPath = "/api/v2/applications";
@@ -51,13 +48,8 @@ public sealed partial class HousingSandbox : IAsyncDisposable
     public const int TokenRequestsPerMinute = 10;
     public const int RequestsPerSecond = 20;
 
-    private static readonly TimeSpan China = TimeSpan.FromHours(8);
     private static readonly TimeSpan ClockWindow = TimeSpan.FromSeconds(300);
 
-    private static readonly HashSet<string> Districts =
-        ["320300", "320302", "320303", "320305", "320311", "320312", "320321", "320322", "320324", "320381", "320382"];
-
-    private static readonly HashSet<string> Ethnicities = [.. Enumerable.Range(1, 56).Select(n => n.ToString("00", CultureInfo.InvariantCulture)), "97", "98"];
     private static readonly HashSet<string> Genders = ["male", "female"];
     private static readonly HashSet<string> Relations = ["self", "spouse", "child", "parent", "other"];
     private static readonly HashSet<string> Purposes = ["loan", "school", "subsidy", "other"];
@@ -84,14 +76,10 @@ public sealed partial class HousingSandbox : IAsyncDisposable
     // What the local clerk decides after a 202, in order.
     private static readonly (string Status, string? Reason)[] DecisionSteps = [("accepted", null), ("approved", null)];
 
-    private readonly WireMockServer _server;
     private readonly string _clientId;
     private readonly string _clientSecret;
     private readonly byte[] _webhookKey;
     private readonly TimeSpan _tokenLifetime;
-    private readonly TimeProvider _time;
-    private readonly HttpClient _webhooks;
-    private readonly Lock _gate = new();
     private readonly Dictionary<string, IssuedToken> _tokens = new(StringComparer.Ordinal);
     private readonly Queue<DateTimeOffset> _issued = new();
     private readonly Queue<DateTimeOffset> _admitted = new();
@@ -104,8 +92,6 @@ public sealed partial class HousingSandbox : IAsyncDisposable
     // The document's 20 by default; a test may lower it so that a small load already meets it.
     private readonly int _requestsPerSecond;
     private readonly List<HousingQuery> _queries = [];
-    private readonly List<Task> _background = [];
-    private readonly CancellationTokenSource _stopping = new();
     private int _invalidTokens;
     private int _rateLimited;
     private TimeSpan _rateLimitedFor;
@@ -113,35 +99,24 @@ public sealed partial class HousingSandbox : IAsyncDisposable
     private string? _notEligible;
     private (TimeSpan Delay, TimeSpan RetryUnit)? _autoDecide;
 
+    // The document: the connecting system answers a webhook within 10 s, or the bureau counts it as not delivered.
     public HousingSandbox(string clientId, string clientSecret, string webhookSecret, TimeProvider timeProvider,
         Uri? webhookUrl = null, TimeSpan? tokenLifetime = null, int port = 0, int requestsPerSecond = RequestsPerSecond)
+        : base(timeProvider, port, callbackTimeout: TimeSpan.FromSeconds(10))
     {
         _requestsPerSecond = requestsPerSecond;
         _clientId = clientId;
         _clientSecret = clientSecret;
         _webhookKey = Encoding.UTF8.GetBytes(webhookSecret);
-        _time = timeProvider;
         _tokenLifetime = tokenLifetime ?? TimeSpan.FromSeconds(7200);
         WebhookUrl = webhookUrl;
-
-        // The document: the connecting system answers within 10 s, or the bureau counts it as not delivered.
-        _webhooks = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        _server = WireMockServer.Start(new WireMockServerSettings
-        {
-            Urls = [$"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"],
-            Logger = new WireMockNullLogger(),
-            MaxRequestLogCount = 200,
-        });
-        _server.Given(Request.Create().WithPath(TokenPath).UsingPost())
+        Server.Given(Request.Create().WithPath(TokenPath).UsingPost())
             .RespondWith(Response.Create().WithCallback(request => Token(request)));
-        _server.Given(Request.Create().WithPath(ApplicationsPath).UsingPost())
+        Server.Given(Request.Create().WithPath(ApplicationsPath).UsingPost())
             .RespondWith(Response.Create().WithCallback(ApiAsync));
-        _server.Given(Request.Create().WithPath(new WildcardMatcher(ApplicationsPath + "/*")).UsingGet())
+        Server.Given(Request.Create().WithPath(new WildcardMatcher(ApplicationsPath + "/*")).UsingGet())
             .RespondWith(Response.Create().WithCallback(ApiAsync));
     }
-
-    /// <summary>The bureau's base address (give it to the hub as Departments:Housing:BaseUrl).</summary>
-    public Uri BaseUrl => new(_server.Urls[0]);
 
     /// <summary>The webhook URL registered for the client.</summary>
     public Uri? WebhookUrl { get; set; }
@@ -234,57 +209,15 @@ public sealed partial class HousingSandbox : IAsyncDisposable
         using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         request.Headers.Add(SignatureHeader, "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(key, body)));
-        using var response = await _webhooks.SendAsync(request, _stopping.Token).ConfigureAwait(false);
+        using var response = await Callbacks.SendAsync(request, Stopping).ConfigureAwait(false);
         return response.StatusCode;
     }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        Task[] pending;
-        lock (_gate)
-        {
-            pending = [.. _background];
-        }
-
-        try
-        {
-            await Task.WhenAll(pending).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Webhooks still waiting are abandoned with the sandbox.
-        }
-
-        _server.Stop();
-        _server.Dispose();
-        _webhooks.Dispose();
-        _stopping.Dispose();
-    }
-
-    private T Read<T>(Func<T> read)
-    {
-        lock (_gate)
-        {
-            return read();
-        }
-    }
-
-    private void Set(Action change)
-    {
-        lock (_gate)
-        {
-            change();
-        }
-    }
-
-    private DateTimeOffset Now() => _time.GetUtcNow().ToOffset(China);
 
     private static string Iso(DateTimeOffset at) => at.ToOffset(China).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 
     private ResponseMessage Token(IRequestMessage request)
     {
-        lock (_gate)
+        lock (Gate)
         {
             var answer = IssueToken(request);
             _tokenRequests.Add(new HousingTokenRequest(Now(), answer.Status, ErrorOf(answer.Body)));
@@ -323,7 +256,7 @@ public sealed partial class HousingSandbox : IAsyncDisposable
 
         // The document: 10 token requests per minute per client. Assumption: a rolling minute counting the tokens issued;
         // Retry-After says when the oldest of them leaves the window.
-        var now = _time.GetUtcNow();
+        var now = Time.GetUtcNow();
         while (_issued.TryPeek(out var oldest) && now - oldest >= TimeSpan.FromMinutes(1))
         {
             _issued.Dequeue();
@@ -381,9 +314,9 @@ public sealed partial class HousingSandbox : IAsyncDisposable
             ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var body = request.BodyData?.BodyAsBytes ?? [];
         var isSubmit = string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase);
-        lock (_gate)
+        lock (Gate)
         {
-            var answer = Injected(fault) ?? Gate(headers) ?? (isSubmit ? Submit(headers, body) : Lookup(request.Path));
+            var answer = Injected(fault) ?? Admit(headers) ?? (isSubmit ? Submit(headers, body) : Lookup(request.Path));
             if (isSubmit)
             {
                 var text = Decode(body);
@@ -400,9 +333,9 @@ public sealed partial class HousingSandbox : IAsyncDisposable
     }
 
     // Who is calling, then whether they may call now; only then is the request itself looked at.
-    private Answer? Gate(Dictionary<string, string> headers)
+    private Answer? Admit(Dictionary<string, string> headers)
     {
-        var now = _time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var presented = headers.GetValueOrDefault("Authorization") is { } authorization
             && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                 ? authorization["Bearer ".Length..].Trim()
@@ -522,16 +455,16 @@ public sealed partial class HousingSandbox : IAsyncDisposable
         var fields = check.Fields(root, "", TopLevel, []);
         check.Text(fields, "request_id", "", v => v.Length <= 64, "must be 1-64 characters");
         var serviceCode = check.Text(fields, "service_code", "", Payloads.ContainsKey, "is not a known service_code");
-        check.Text(fields, "district_code", "", Districts.Contains, "is not in the GB/T 2260 Xuzhou code table");
+        check.Text(fields, "district_code", "", SandboxCodes.Districts.Contains, "is not in the GB/T 2260 Xuzhou code table");
         check.Text(fields, "submitted_at", "", IsSubmittedAt, "must be ISO 8601 in +08:00 and not in the future");
         if (check.Object(fields, "applicant", "") is { } applicant)
         {
             var a = check.Fields(applicant, "applicant.", ApplicantFields, []);
             check.Text(a, "name", "applicant.");
-            check.Text(a, "id_card_no", "applicant.", IsCitizenId, "is not a valid citizen ID number (GB 11643)");
+            check.Text(a, "id_card_no", "applicant.", SandboxCodes.IsCitizenId, "is not a valid citizen ID number (GB 11643)");
             check.Text(a, "gender", "applicant.", Genders.Contains, "must be male or female");
             check.Text(a, "mobile", "applicant.", MobilePattern().IsMatch, "must be 11 digits");
-            check.Text(a, "ethnicity_code", "applicant.", Ethnicities.Contains, "is not in the GB 3304 code table");
+            check.Text(a, "ethnicity_code", "applicant.", SandboxCodes.Ethnicities.Contains, "is not in the GB 3304 code table");
         }
 
         var payload = check.Object(fields, "payload", "");
@@ -555,7 +488,7 @@ public sealed partial class HousingSandbox : IAsyncDisposable
                 {
                     var l = check.Fields(landlord, "payload.landlord.", LandlordFields, []);
                     check.Text(l, "name", "payload.landlord.");
-                    check.Text(l, "id_card_no", "payload.landlord.", IsCitizenId, "is not a valid citizen ID number (GB 11643)");
+                    check.Text(l, "id_card_no", "payload.landlord.", SandboxCodes.IsCitizenId, "is not a valid citizen ID number (GB 11643)");
                 }
 
                 check.Text(p, "property_cert_no", "payload.");
@@ -623,7 +556,7 @@ public sealed partial class HousingSandbox : IAsyncDisposable
 
             var m = check.Fields(member, path, MemberFields, []);
             check.Text(m, "name", path);
-            check.Text(m, "id_card_no", path, IsCitizenId, "is not a valid citizen ID number (GB 11643)");
+            check.Text(m, "id_card_no", path, SandboxCodes.IsCitizenId, "is not a valid citizen ID number (GB 11643)");
             if (check.Text(m, "relation", path, Relations.Contains, "must be self, spouse, child, parent or other") == "self")
             {
                 selves++;
@@ -639,7 +572,7 @@ public sealed partial class HousingSandbox : IAsyncDisposable
     private bool IsSubmittedAt(string value) =>
         SubmittedAtPattern().IsMatch(value)
         && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
-        && at - _time.GetUtcNow() <= ClockWindow;
+        && at - Time.GetUtcNow() <= ClockWindow;
 
     private Answer Decide(string requestId, string serviceCode, string district)
     {
@@ -670,9 +603,9 @@ public sealed partial class HousingSandbox : IAsyncDisposable
         _byTicket[ticket] = found;
         if (instant is null && _autoDecide is { } auto)
         {
-            _background.Add(Detached.Run(() => Faults is { } faults
+            RunInBackground(() => Faults is { } faults
                 ? DecideLaterWithFaultsAsync(ticket, auto.Delay, auto.RetryUnit, faults)
-                : DecideLaterAsync(ticket, auto.Delay, auto.RetryUnit)));
+                : DecideLaterAsync(ticket, auto.Delay, auto.RetryUnit));
         }
 
         return first;
@@ -703,7 +636,7 @@ public sealed partial class HousingSandbox : IAsyncDisposable
     {
         foreach (var (status, reason) in DecisionSteps)
         {
-            await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
+            await Task.Delay(delay, Time, Stopping).ConfigureAwait(false);
             SetStatus(ticket, status, reason);
             var occurredAt = Now();
             var eventId = Guid.NewGuid().ToString();
@@ -716,35 +649,18 @@ public sealed partial class HousingSandbox : IAsyncDisposable
 
     // The document: "answer 2xx within 10 s; otherwise the bureau retries with backoff for 24 hours".
     // Assumption: the backoff doubles from one retry unit up to 64 and gives up after 1440 units.
-    private async Task HandOffAsync(string ticket, string status, string? reason, DateTimeOffset occurredAt, string eventId, TimeSpan retryUnit)
+    private Task HandOffAsync(string ticket, string status, string? reason, DateTimeOffset occurredAt, string eventId, TimeSpan retryUnit) =>
+        DeliverUntilAcknowledgedAsync(Backoff(retryUnit), async () => WebhookUrl is not null
+            && (int)await SendWebhookAsync(ticket, status, reason, occurredAt, eventId).ConfigureAwait(false) is >= 200 and < 300);
+
+    private static IEnumerable<TimeSpan> Backoff(TimeSpan unit)
     {
-        var giveUpAt = _time.GetUtcNow() + retryUnit * 1440;
-        var wait = retryUnit;
-        while (true)
+        yield return TimeSpan.Zero;
+        var waited = TimeSpan.Zero;
+        for (var wait = unit; waited + wait <= unit * 1440; wait = wait * 2 < unit * 64 ? wait * 2 : unit * 64)
         {
-            if (WebhookUrl is not null)
-            {
-                try
-                {
-                    var answered = (int)await SendWebhookAsync(ticket, status, reason, occurredAt, eventId).ConfigureAwait(false);
-                    if (answered is >= 200 and < 300)
-                    {
-                        return;
-                    }
-                }
-                catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !_stopping.IsCancellationRequested))
-                {
-                    // No answer within 10 s, or nobody listening: not delivered.
-                }
-            }
-
-            if (_time.GetUtcNow() + wait > giveUpAt)
-            {
-                return;
-            }
-
-            await Task.Delay(wait, _time, _stopping.Token).ConfigureAwait(false);
-            wait = wait * 2 < retryUnit * 64 ? wait * 2 : retryUnit * 64;
+            waited += wait;
+            yield return wait;
         }
     }
 
@@ -797,28 +713,6 @@ public sealed partial class HousingSandbox : IAsyncDisposable
             return null;
         }
     }
-
-    // GB 11643-1999: weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2, sum mod 11 -> "10X98765432", and a real birth date.
-    private static bool IsCitizenId(string id)
-    {
-        if (!CitizenIdPattern().IsMatch(id)
-            || !DateTime.TryParseExact(id[6..14], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
-        {
-            return false;
-        }
-
-        int[] weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-        var sum = 0;
-        for (var i = 0; i < 17; i++)
-        {
-            sum += (id[i] - '0') * weights[i];
-        }
-
-        return "10X98765432"[sum % 11] == id[17];
-    }
-
-    [GeneratedRegex("^[0-9]{17}[0-9X]\\z")]
-    private static partial Regex CitizenIdPattern();
 
     [GeneratedRegex("^[0-9]{11}\\z")]
     private static partial Regex MobilePattern();

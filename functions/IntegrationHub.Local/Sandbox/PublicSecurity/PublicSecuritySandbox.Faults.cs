@@ -2,15 +2,13 @@ using System.Net;
 
 namespace IntegrationHub.Local.Sandbox;
 
-/// <summary>The 公安 sandbox's fault injection for soak runs (off unless <see cref="Faults"/> is set).</summary>
+/// <summary>
+/// The 公安 sandbox's fault injection for soak runs (off unless Faults is set): busy (9001), 5xx, 503 with Retry-After
+/// (also inside a maintenance window), lost answers after the case is opened; and in the clerk's notifications,
+/// duplicates, reordering and forged signatures.
+/// </summary>
 public sealed partial class PublicSecuritySandbox
 {
-    /// <summary>
-    /// Random faults: busy (9001), 5xx, 503 with Retry-After (also inside a maintenance window), lost answers after the
-    /// case is opened; and in the clerk's notifications, duplicates, reordering and forged signatures.
-    /// </summary>
-    public SandboxFaults? Faults { get; set; }
-
     private SandboxFault DrawFault() => Faults?.Draw(
         SandboxFaultKind.Busy, SandboxFaultKind.ServerError, SandboxFaultKind.Unavailable,
         SandboxFaultKind.DroppedAnswer, SandboxFaultKind.LateAnswer) ?? SandboxFault.None;
@@ -27,18 +25,9 @@ public sealed partial class PublicSecuritySandbox
     private Task DecideLaterWithFaultsAsync(string slbh, TimeSpan delay, TimeSpan retryUnit, SandboxFaults faults) =>
         faults.RunCallbacksAsync(DecisionSteps.Length, delay, _ => { },
             (step, happenedAt) => NotifyUntilAcknowledgedAsync(slbh, DecisionSteps[step].Status, DecisionSteps[step].Opinion, retryUnit, happenedAt),
-            () => ForgeAsync(slbh), _stopping.Token);
+            () => ForgeAsync(slbh), Stopping);
 
     // A forged notification claims the opposite outcome; accepted, it would end the application as denied.
-    private async Task<HttpStatusCode?> ForgeAsync(string slbh)
-    {
-        try
-        {
-            return (await SendNotificationAsync(slbh, "06", "不予办理", Now(), forgeSignature: true).ConfigureAwait(false)).Status;
-        }
-        catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !_stopping.IsCancellationRequested))
-        {
-            return null;
-        }
-    }
+    private Task<HttpStatusCode?> ForgeAsync(string slbh) =>
+        SendOrNullAsync(async () => (await SendNotificationAsync(slbh, "06", "不予办理", Now(), forgeSignature: true).ConfigureAwait(false)).Status);
 }

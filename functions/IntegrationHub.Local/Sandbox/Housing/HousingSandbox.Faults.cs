@@ -4,16 +4,13 @@ using WireMock;
 
 namespace IntegrationHub.Local.Sandbox;
 
-/// <summary>The 房管 sandbox's fault injection for soak runs (off unless <see cref="Faults"/> is set).</summary>
+/// <summary>
+/// The 房管 sandbox's fault injection for soak runs (off unless Faults is set), on the API (not the token endpoint): 5xx,
+/// 503 and 429 with Retry-After (503 also inside a maintenance window), lost answers after the ticket is opened; and in
+/// the clerk's webhooks, extra duplicates, reordering and forged signatures.
+/// </summary>
 public sealed partial class HousingSandbox
 {
-    /// <summary>
-    /// Random faults on the API (not the token endpoint): 5xx, 503 and 429 with Retry-After (503 also inside a maintenance
-    /// window), lost answers after the ticket is opened; and in the clerk's webhooks, extra duplicates, reordering and
-    /// forged signatures.
-    /// </summary>
-    public SandboxFaults? Faults { get; set; }
-
     private async Task<IResponseMessage> ApiAsync(IRequestMessage request)
     {
         var fault = Faults?.Draw(
@@ -27,7 +24,7 @@ public sealed partial class HousingSandbox
 
         if (fault.Kind == SandboxFaultKind.LateAnswer)
         {
-            await Task.Delay(Faults!.Rates.LateBy, _time, _stopping.Token).ConfigureAwait(false);
+            await Task.Delay(Faults!.Rates.LateBy, Time, Stopping).ConfigureAwait(false);
         }
 
         return fault.Kind == SandboxFaultKind.DroppedAnswer ? SandboxFaults.Dropped(answer) : answer;
@@ -55,19 +52,10 @@ public sealed partial class HousingSandbox
                 await HandOffAsync(ticket, status, reason, happenedAt, eventIds[step], retryUnit).ConfigureAwait(false);
                 await HandOffAsync(ticket, status, reason, happenedAt, eventIds[step], retryUnit).ConfigureAwait(false);
             },
-            () => ForgeAsync(ticket), _stopping.Token);
+            () => ForgeAsync(ticket), Stopping);
     }
 
     // A forged webhook claims the opposite outcome; accepted, it would end the application as denied.
-    private async Task<HttpStatusCode?> ForgeAsync(string ticket)
-    {
-        try
-        {
-            return await SendWebhookAsync(ticket, "denied", "不符合保障条件", Now(), forgeSignature: true).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !_stopping.IsCancellationRequested))
-        {
-            return null;
-        }
-    }
+    private Task<HttpStatusCode?> ForgeAsync(string ticket) =>
+        SendOrNullAsync(() => SendWebhookAsync(ticket, "denied", "不符合保障条件", Now(), forgeSignature: true));
 }

@@ -2,15 +2,13 @@ using WireMock;
 
 namespace IntegrationHub.Local.Sandbox;
 
-/// <summary>The 人社 sandbox's fault injection for soak runs (off unless <see cref="Faults"/> is set).</summary>
+/// <summary>
+/// The 人社 sandbox's fault injection for soak runs (off unless Faults is set), on every trade: busy (9001 or 9002), 5xx
+/// from the web server in front of the gateway, and lost answers after the case is opened. Maintenance (9003) is the
+/// window in <see cref="SocialSecuritySandboxSettings"/>.
+/// </summary>
 public sealed partial class SocialSecuritySandbox
 {
-    /// <summary>
-    /// Random faults on every trade: busy (9001 or 9002), 5xx from the web server in front of the gateway, and lost
-    /// answers after the case is opened. Maintenance (9003) is the window in <see cref="SocialSecuritySandboxSettings"/>.
-    /// </summary>
-    public SandboxFaults? Faults { get; set; }
-
     private SandboxFault DrawFault() => Faults?.Draw(
         SandboxFaultKind.Busy, SandboxFaultKind.ServerError, SandboxFaultKind.DroppedAnswer, SandboxFaultKind.LateAnswer) ?? SandboxFault.None;
 
@@ -30,7 +28,7 @@ public sealed partial class SocialSecuritySandbox
         Faults?.NoteLostAnswer(fault, answer.TransId);
         if (fault.Kind == SandboxFaultKind.LateAnswer)
         {
-            await Task.Delay(Faults!.Rates.LateBy, _time).ConfigureAwait(false);
+            await Task.Delay(Faults!.Rates.LateBy, Time, Stopping).ConfigureAwait(false);
         }
 
         return fault.Kind == SandboxFaultKind.DroppedAnswer ? SandboxFaults.Dropped(answer.ToResponse()) : answer.ToResponse();

@@ -3,16 +3,18 @@ using System.Security.Cryptography;
 namespace IntegrationHub.Local.Sandbox;
 
 /// <summary>
-/// When Departments:SocialSecurity:BaseUrl is not configured, the local run starts the 人社 gateway sandbox and points
-/// the hub at it, with joint-testing timing (联调环境): decisions seconds after intake, a per-case query interval of
-/// two seconds. The maintenance window stays 23:00–01:00 by the real clock, as in production. Configure a real test
-/// environment and the sandbox stays off.
+/// The local run's 人社 gateway sandbox, with joint-testing timing (联调环境): decisions seconds after intake, a per-case
+/// query interval of two seconds. The maintenance window stays 23:00–01:00 by the real clock, as in production.
 /// </summary>
-internal static class SocialSecuritySandboxSetup
+internal sealed class SocialSecuritySandboxSetup : ISandboxSetup
 {
     private const string Section = "Departments:SocialSecurity";
 
-    public static SocialSecuritySandbox? AddSandboxSocialSecurity(this WebApplicationBuilder builder)
+    public string Department => "人社";
+
+    SandboxDepartment? ISandboxSetup.Start(WebApplicationBuilder builder) => Start(builder);
+
+    public static SocialSecuritySandbox? Start(WebApplicationBuilder builder)
     {
         if (!SandboxSettings.Wanted(builder.Configuration, Section, "OrgCode", "SigningKey"))
         {
@@ -42,17 +44,5 @@ internal static class SocialSecuritySandboxSetup
                 ["MinQueryInterval"] = "00:00:02",
             });
         return sandbox;
-    }
-
-    /// <summary>Stops the sandbox with the hub.</summary>
-    public static void UseSandboxSocialSecurity(this WebApplication app, SocialSecuritySandbox? sandbox)
-    {
-        if (sandbox is null)
-        {
-            return;
-        }
-
-        app.Lifetime.ApplicationStopped.Register(() => sandbox.DisposeAsync().AsTask().GetAwaiter().GetResult());
-        app.Logger.LogInformation("Sandbox 人社 gateway listening on {BaseUrl}", sandbox.BaseUrl);
     }
 }

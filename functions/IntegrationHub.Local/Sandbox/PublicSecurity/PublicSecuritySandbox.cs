@@ -7,11 +7,8 @@ using System.Text.RegularExpressions;
 using System.Xml;
 using System.Xml.Linq;
 using WireMock;
-using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
-using WireMock.Server;
-using WireMock.Settings;
 using WireMock.Types;
 using WireMock.Util;
 
@@ -44,7 +41,7 @@ public sealed record NotificationReply(HttpStatusCode Status, string Body)
 /// no code with the hub's adapter on purpose, so a misreading of the document in one is not mirrored in the other.
 /// Where the document is silent the choice is marked "Assumption".
 /// </summary>
-public sealed partial class PublicSecuritySandbox : IAsyncDisposable
+public sealed partial class PublicSecuritySandbox : SandboxDepartment
 {
     public const string ApplicationsPath = "/population/v2/applications";
     public const string BureauCode = "GA320300";
@@ -52,16 +49,11 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
     private const string Stamp = "yyyyMMddHHmmss";
     private const string Day = "yyyyMMdd";
 
-    private static readonly TimeSpan China = TimeSpan.FromHours(8);
     private static readonly TimeSpan TimestampWindow = TimeSpan.FromSeconds(300);
     private static readonly TimeSpan NonceMemory = TimeSpan.FromMinutes(10);
     private static readonly Encoding Gb18030 = StrictGb18030();
 
-    private static readonly HashSet<string> Districts =
-        ["320300", "320302", "320303", "320305", "320311", "320312", "320321", "320322", "320324", "320381", "320382"];
-
     private static readonly HashSet<string> Sexes = ["0", "1", "2", "9"];
-    private static readonly HashSet<string> Ethnicities = [.. Enumerable.Range(1, 56).Select(n => n.ToString("00", CultureInfo.InvariantCulture)), "97", "98"];
     private static readonly HashSet<string> ResidenceReasons = ["01", "02", "03", "04", "05", "99"];
     private static readonly HashSet<string> DwellingTypes = ["01", "02", "03", "04", "99"];
     private static readonly HashSet<string> Purposes = ["01", "02", "03", "04"];
@@ -82,20 +74,16 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
     };
 
     // What the local clerk notifies after a 0000, in order.
+    private static readonly int[] ResendAfter = [0, 1, 2, 4, 8, 16];
+
     private static readonly (string Status, string Opinion)[] DecisionSteps = [("01", "已受理"), ("04", "审核中"), ("05", "准予办理")];
 
-    private readonly WireMockServer _server;
     private readonly string _accessUnit;
     private readonly byte[] _key;
-    private readonly TimeProvider _time;
-    private readonly HttpClient _notifier;
-    private readonly Lock _gate = new();
     private readonly Dictionary<string, DateTimeOffset> _nonces = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Case> _cases = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _sequences = new(StringComparer.Ordinal);
     private readonly List<ReceivedApplication> _received = [];
-    private readonly List<Task> _background = [];
-    private readonly CancellationTokenSource _stopping = new();
     private int _busy;
     private int _unavailable;
     private int _slow;
@@ -108,60 +96,26 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
     private string? _pickUpPlace;
     private (TimeSpan Delay, TimeSpan RetryUnit)? _autoDecide;
 
+    // The document: the connecting system answers a notification within 5 s, or the bureau counts it as no answer.
     public PublicSecuritySandbox(string accessUnitCode, byte[] signingKey, Uri? notifyUrl, TimeProvider timeProvider, int port = 0)
+        : base(timeProvider, port, callbackTimeout: TimeSpan.FromSeconds(5))
     {
         _accessUnit = accessUnitCode;
         _key = signingKey;
-        _time = timeProvider;
         NotifyUrl = notifyUrl;
-
-        // The document: the connecting system answers within 5 s, or the bureau counts it as no answer.
-        _notifier = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        _server = WireMockServer.Start(new WireMockServerSettings
-        {
-            Urls = [$"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"],
-            Logger = new WireMockNullLogger(),
-            MaxRequestLogCount = 200,
-        });
-        _server.Given(Request.Create().WithPath(ApplicationsPath).UsingPost())
+        Server.Given(Request.Create().WithPath(ApplicationsPath).UsingPost())
             .RespondWith(Response.Create().WithCallback(HandleAsync));
     }
-
-    /// <summary>The bureau's base address (give it to the hub as Departments:PublicSecurity:BaseUrl).</summary>
-    public Uri BaseUrl => new(_server.Urls[0]);
 
     /// <summary>The notification URL registered for the access unit (the document: registered once).</summary>
     public Uri? NotifyUrl { get; set; }
 
-    public IReadOnlyList<ReceivedApplication> ReceivedApplications
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _received];
-            }
-        }
-    }
+    public IReadOnlyList<ReceivedApplication> ReceivedApplications => Read(() => _received.ToList());
 
-    public int CaseCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _cases.Count;
-            }
-        }
-    }
+    public int CaseCount => Read(() => _cases.Count);
 
-    public string? CaseNumberFor(string lsh)
-    {
-        lock (_gate)
-        {
-            return _cases.GetValueOrDefault(lsh)?.Slbh;
-        }
-    }
+    public string? CaseNumberFor(string lsh) =>
+        Read(() => _cases.GetValueOrDefault(lsh)?.Slbh);
 
     /// <summary>The next <paramref name="times"/> authenticated requests are answered 9001 (busy).</summary>
     public void GivenBusy(int times = 1) => Set(() => _busy = times);
@@ -217,7 +171,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
     {
         var target = to ?? NotifyUrl ?? throw new InvalidOperationException("No notification URL is registered for the access unit.");
         string? lsh;
-        lock (_gate)
+        lock (Gate)
         {
             lsh = _cases.Values.FirstOrDefault(c => c.Slbh == slbh)?.Lsh;
         }
@@ -239,41 +193,9 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         request.Headers.Add("X-SJC", timestamp);
         request.Headers.Add("X-SJS", nonce);
         request.Headers.Add("X-QM", Sign(key, BureauCode, timestamp, nonce, body));
-        using var response = await _notifier.SendAsync(request, _stopping.Token).ConfigureAwait(false);
-        var answer = await response.Content.ReadAsByteArrayAsync(_stopping.Token).ConfigureAwait(false);
+        using var response = await Callbacks.SendAsync(request, Stopping).ConfigureAwait(false);
+        var answer = await response.Content.ReadAsByteArrayAsync(Stopping).ConfigureAwait(false);
         return new NotificationReply(response.StatusCode, Encoding.GetEncoding("GB18030").GetString(answer));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        Task[] pending;
-        lock (_gate)
-        {
-            pending = [.. _background];
-        }
-
-        try
-        {
-            await Task.WhenAll(pending).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Notifications still waiting are abandoned with the sandbox.
-        }
-
-        _server.Stop();
-        _server.Dispose();
-        _notifier.Dispose();
-        _stopping.Dispose();
-    }
-
-    private void Set(Action change)
-    {
-        lock (_gate)
-        {
-            change();
-        }
     }
 
     private async Task<IResponseMessage> HandleAsync(IRequestMessage request)
@@ -285,10 +207,10 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         Answer answer;
         var stall = TimeSpan.Zero;
         var fault = DrawFault();
-        lock (_gate)
+        lock (Gate)
         {
             answer = Injected(fault) ?? Respond(headers, body);
-            _received.Add(new ReceivedApplication(headers, xml, lsh, answer.HttpStatus, answer.Code, answer.Message, _time.GetUtcNow()));
+            _received.Add(new ReceivedApplication(headers, xml, lsh, answer.HttpStatus, answer.Code, answer.Message, Time.GetUtcNow()));
             if (_slow > 0)
             {
                 _slow--;
@@ -305,7 +227,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         // Decided first, answered late: the case exists even if the caller has given up waiting.
         if (stall > TimeSpan.Zero)
         {
-            await Task.Delay(stall, _time, _stopping.Token).ConfigureAwait(false);
+            await Task.Delay(stall, Time, Stopping).ConfigureAwait(false);
         }
 
         return fault.Kind == SandboxFaultKind.DroppedAnswer ? SandboxFaults.Dropped(answer.ToResponse()) : answer.ToResponse();
@@ -338,7 +260,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         {
             _unavailable--;
             return Answer.Unavailable(_retryAfterAsDate
-                ? HttpDate(_time.GetUtcNow() + _retryAfter)
+                ? HttpDate(Time.GetUtcNow() + _retryAfter)
                 : ((int)Math.Ceiling(_retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
         }
 
@@ -409,7 +331,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         }
 
         // Only authenticated nonces are remembered, so a forger cannot burn a legitimate caller's nonces.
-        var now = _time.GetUtcNow();
+        var now = Time.GetUtcNow();
         foreach (var expired in _nonces.Where(n => now - n.Value > NonceMemory).Select(n => n.Key).ToList())
         {
             _nonces.Remove(expired);
@@ -449,7 +371,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         var headValues = Check("LSH", LshPattern().IsMatch(h["LSH"]))
             ?? Check("SQSJ", DateTime.TryParseExact(h["SQSJ"], Stamp, CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
             ?? Check("SQQD", h["SQQD"] == "SQPT")
-            ?? Check("SSXQ", Districts.Contains(h["SSXQ"]));
+            ?? Check("SSXQ", SandboxCodes.Districts.Contains(h["SSXQ"]));
         if (headValues is not null)
         {
             return headValues;
@@ -482,7 +404,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
             return fault;
         }
 
-        if (!IsCitizenId(a["GMSFHM"]))
+        if (!SandboxCodes.IsCitizenId(a["GMSFHM"]))
         {
             return new Fault("2001", "GMSFHM 不是有效的公民身份号码");
         }
@@ -497,7 +419,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
             return new Fault("2001", "CSRQ 与 GMSFHM 中的出生日期不一致");
         }
 
-        return Check("XBDM", Sexes.Contains(a["XBDM"])) ?? Check("MZDM", Ethnicities.Contains(a["MZDM"]));
+        return Check("XBDM", Sexes.Contains(a["XBDM"])) ?? Check("MZDM", SandboxCodes.Ethnicities.Contains(a["MZDM"]));
     }
 
     private Fault? ValidateItem(XElement? details, ItemSpec item)
@@ -545,7 +467,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
         "YZJ" => Check(name, WholeNumberPattern().IsMatch(value)),
 
         // Assumption: any ID number in the request (landlord, tenant) is checked like GMSFHM and answered 2001.
-        "FZGMSFHM" => IsCitizenId(value) ? null : new Fault("2001", "FZGMSFHM 不是有效的公民身份号码"),
+        "FZGMSFHM" => SandboxCodes.IsCitizenId(value) ? null : new Fault("2001", "FZGMSFHM 不是有效的公民身份号码"),
         _ => null,
     };
 
@@ -574,7 +496,7 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
                 return tenantFault;
             }
 
-            if (!IsCitizenId(t["GMSFHM"]))
+            if (!SandboxCodes.IsCitizenId(t["GMSFHM"]))
             {
                 return new Fault("2001", "ZH/GMSFHM 不是有效的公民身份号码");
             }
@@ -620,9 +542,9 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
 
         if (_autoDecide is { } auto)
         {
-            _background.Add(Detached.Run(() => Faults is { } faults
+            RunInBackground(() => Faults is { } faults
                 ? DecideLaterWithFaultsAsync(slbh, auto.Delay, auto.RetryUnit, faults)
-                : DecideLaterAsync(slbh, auto.Delay, auto.RetryUnit)));
+                : DecideLaterAsync(slbh, auto.Delay, auto.RetryUnit));
         }
 
         return Answer.Of(new Fault("0000", "接收成功"), slbh);
@@ -632,42 +554,23 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
     {
         foreach (var (status, opinion) in DecisionSteps)
         {
-            await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
+            await Task.Delay(delay, Time, Stopping).ConfigureAwait(false);
             await NotifyUntilAcknowledgedAsync(slbh, status, opinion, retryUnit).ConfigureAwait(false);
         }
     }
 
-    // The document: without an acknowledgement the bureau re-sends at 1, 2, 4, 8 and 16 minutes, then gives up.
-    private async Task NotifyUntilAcknowledgedAsync(string slbh, string status, string opinion, TimeSpan retryUnit, DateTimeOffset? happenedAt = null)
+    // The document: without an acknowledgement the bureau re-sends at 1, 2, 4, 8 and 16 minutes, then gives up. With
+    // nothing registered yet (the hub is still starting) nobody answers, so that attempt is spent.
+    private Task NotifyUntilAcknowledgedAsync(string slbh, string status, string opinion, TimeSpan retryUnit, DateTimeOffset? happenedAt = null)
     {
         var occurredAt = happenedAt ?? Now();
-        foreach (var wait in new[] { 0, 1, 2, 4, 8, 16 })
-        {
-            await Task.Delay(retryUnit * wait, _time, _stopping.Token).ConfigureAwait(false);
-            if (NotifyUrl is null)
-            {
-                // Nothing registered yet (the hub is still starting): nobody answered, so this attempt is spent.
-                continue;
-            }
-
-            try
-            {
-                if ((await SendNotificationAsync(slbh, status, opinion, occurredAt).ConfigureAwait(false)).Acknowledged)
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !_stopping.IsCancellationRequested))
-            {
-                // No answer within 5 s, or nobody listening: the same as no acknowledgement.
-            }
-        }
+        return DeliverUntilAcknowledgedAsync(
+            [.. ResendAfter.Select(n => retryUnit * n)],
+            async () => NotifyUrl is not null && (await SendNotificationAsync(slbh, status, opinion, occurredAt).ConfigureAwait(false)).Acknowledged);
     }
 
     private static string PickUpPlace(XElement head) =>
         head.Element("SSXQ")!.Value == "320300" ? "徐州市公安局户政服务大厅" : $"徐州市公安局{head.Element("SSXQ")!.Value}分局户政服务大厅";
-
-    private DateTimeOffset Now() => _time.GetUtcNow().ToOffset(China);
 
     // Unknown, repeated or empty elements and stray text are all 2003 (the document: "an unknown or empty element").
     private static Fault? Open(XElement container, string path, string[] leaves, string[] containers,
@@ -722,24 +625,6 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
     private static bool IsDate(string value) =>
         DateTime.TryParseExact(value, Day, CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
 
-    // GB 11643-1999: weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2, sum mod 11 -> "10X98765432", and a real birth date.
-    private static bool IsCitizenId(string id)
-    {
-        if (!CitizenIdPattern().IsMatch(id) || !IsDate(id[6..14]))
-        {
-            return false;
-        }
-
-        int[] weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-        var sum = 0;
-        for (var i = 0; i < 17; i++)
-        {
-            sum += (id[i] - '0') * weights[i];
-        }
-
-        return "10X98765432"[sum % 11] == id[17];
-    }
-
     private static string Sign(byte[] key, string accessUnit, string timestamp, string nonce, byte[] body) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(key,
             Encoding.ASCII.GetBytes($"{accessUnit}\n{timestamp}\n{nonce}\n{Convert.ToHexStringLower(SHA256.HashData(body))}")));
@@ -755,9 +640,6 @@ public sealed partial class PublicSecuritySandbox : IAsyncDisposable
 
     [GeneratedRegex("^[A-Za-z0-9-]{1,40}\\z")]
     private static partial Regex LshPattern();
-
-    [GeneratedRegex("^[0-9]{17}[0-9X]\\z")]
-    private static partial Regex CitizenIdPattern();
 
     [GeneratedRegex("^(0|[1-9][0-9]*)\\z")]
     private static partial Regex WholeNumberPattern();

@@ -7,11 +7,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using WireMock;
-using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
-using WireMock.Server;
-using WireMock.Settings;
 using WireMock.Types;
 using WireMock.Util;
 
@@ -54,25 +51,20 @@ public sealed record SocialSecuritySandboxSettings
 /// so a misreading of the document in one is not mirrored in the other. Where the document is silent the choice is
 /// marked "Assumption".
 /// </summary>
-public sealed partial class SocialSecuritySandbox : IAsyncDisposable
+public sealed partial class SocialSecuritySandbox : SandboxDepartment
 {
     public const string GatewayPath = "/si/gateway";
     private const string Stamp = "yyyyMMddHHmmss";
     private const string Day = "yyyyMMdd";
     private const string CityCode = "320300";
 
-    private static readonly TimeSpan China = TimeSpan.FromHours(8);
     private static readonly TimeSpan TimestampWindow = TimeSpan.FromSeconds(300);
     private static readonly JsonSerializerOptions AnswerJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
     private static readonly string[] HeadFields = ["trade_code", "trans_id", "org_code", "timestamp", "sign"];
     private static readonly string[] PersonFields = ["AAC002", "AAC003", "AAC004", "AAC005", "AAC006", "AAE005", "AAE006", "AAB301"];
 
-    private static readonly HashSet<string> Districts =
-        ["320300", "320302", "320303", "320305", "320311", "320312", "320321", "320322", "320324", "320381", "320382"];
-
     private static readonly HashSet<string> Sexes = ["0", "1", "2", "9"];
-    private static readonly HashSet<string> Ethnicities = [.. Enumerable.Range(1, 56).Select(n => n.ToString("00", CultureInfo.InvariantCulture)), "97", "98"];
     private static readonly HashSet<string> InsuranceTypes = ["110", "170", "210", "310", "390", "410", "510"];
     private static readonly HashSet<string> FlexibleInsuranceTypes = ["110", "310"];
     private static readonly HashSet<string> ContributionLevels = ["300", "500", "700", "900", "1100", "1300", "1500", "2000", "2500", "3000"];
@@ -94,12 +86,9 @@ public sealed partial class SocialSecuritySandbox : IAsyncDisposable
         ["RS9001"] = new(["AAZ002"]),
     };
 
-    private readonly WireMockServer _server;
     private readonly string _orgCode;
     private readonly byte[] _key;
-    private readonly TimeProvider _time;
     private readonly SocialSecuritySandboxSettings _settings;
-    private readonly Lock _gate = new();
     private readonly Dictionary<string, Case> _cases = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _transIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _lastAnswered = new(StringComparer.Ordinal);
@@ -111,64 +100,28 @@ public sealed partial class SocialSecuritySandbox : IAsyncDisposable
     private bool? _maintenance;
     private Decision? _nextDecision;
 
+    // The gateway has no callbacks: the callback client stays unused.
     public SocialSecuritySandbox(string orgCode, string signingKey, TimeProvider timeProvider, SocialSecuritySandboxSettings? settings = null, int port = 0)
+        : base(timeProvider, port, callbackTimeout: TimeSpan.FromSeconds(10))
     {
         _orgCode = orgCode;
         _key = Encoding.UTF8.GetBytes(signingKey);
-        _time = timeProvider;
         _settings = settings ?? new SocialSecuritySandboxSettings();
-        _server = WireMockServer.Start(new WireMockServerSettings
-        {
-            Urls = [$"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"],
-            Logger = new WireMockNullLogger(),
-            MaxRequestLogCount = 200,
-        });
-        _server.Given(Request.Create().WithPath(GatewayPath).UsingPost())
+        Server.Given(Request.Create().WithPath(GatewayPath).UsingPost())
             .RespondWith(Response.Create().WithCallback(Handle));
     }
 
-    /// <summary>The gateway's base address (give it to the hub as Departments:SocialSecurity:BaseUrl).</summary>
-    public Uri BaseUrl => new(_server.Urls[0]);
+    public IReadOnlyList<SocialSecurityCall> ReceivedCalls => Read(() => _calls.ToList());
 
-    public IReadOnlyList<SocialSecurityCall> ReceivedCalls
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _calls];
-            }
-        }
-    }
-
-    public int CaseCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _cases.Count;
-            }
-        }
-    }
+    public int CaseCount => Read(() => _cases.Count);
 
     /// <summary>The AAZ002 the gateway opened for a trans_id, if any.</summary>
-    public string? CaseNumberFor(string transId)
-    {
-        lock (_gate)
-        {
-            return _transIds.TryGetValue(transId, out var aaz002) && _cases.TryGetValue(aaz002, out var opened) && opened.TransId == transId ? aaz002 : null;
-        }
-    }
+    public string? CaseNumberFor(string transId) =>
+        Read(() => _transIds.TryGetValue(transId, out var aaz002) && _cases.TryGetValue(aaz002, out var opened) && opened.TransId == transId ? aaz002 : null);
 
     /// <summary>Every RS9001 that asked about <paramref name="aaz002"/>, whatever it was answered.</summary>
-    public IReadOnlyList<SocialSecurityCall> QueriesFor(string aaz002)
-    {
-        lock (_gate)
-        {
-            return [.. _calls.Where(c => c.TradeCode == "RS9001" && c.CaseNumber == aaz002)];
-        }
-    }
+    public IReadOnlyList<SocialSecurityCall> QueriesFor(string aaz002) =>
+        Read(() => _calls.Where(c => c.TradeCode == "RS9001" && c.CaseNumber == aaz002).ToList());
 
     /// <summary>The next <paramref name="times"/> authenticated calls are answered 9001 (busy).</summary>
     public void GivenBusy(int times = 1) => Set(() => _busy = times);
@@ -196,21 +149,6 @@ public sealed partial class SocialSecuritySandbox : IAsyncDisposable
         }
     });
 
-    public ValueTask DisposeAsync()
-    {
-        _server.Stop();
-        _server.Dispose();
-        return ValueTask.CompletedTask;
-    }
-
-    private void Set(Action change)
-    {
-        lock (_gate)
-        {
-            change();
-        }
-    }
-
     private Task<IResponseMessage> Handle(IRequestMessage request)
     {
         var bytes = request.BodyData?.BodyAsBytes ?? [];
@@ -219,7 +157,7 @@ public sealed partial class SocialSecuritySandbox : IAsyncDisposable
             : null;
         var fault = DrawFault();
         Answer answer;
-        lock (_gate)
+        lock (Gate)
         {
             var envelope = new Envelope();
             answer = Respond(contentType, bytes, envelope, fault);
@@ -398,7 +336,7 @@ public sealed partial class SocialSecuritySandbox : IAsyncDisposable
     // The document: 20 calls per second per org_code. Every authenticated call counts, the refused ones too.
     private bool OverRate()
     {
-        var now = _time.GetUtcNow();
+        var now = Time.GetUtcNow();
         while (_recentCalls.TryPeek(out var oldest) && now - oldest >= TimeSpan.FromSeconds(1))
         {
             _recentCalls.Dequeue();
@@ -485,12 +423,12 @@ public sealed partial class SocialSecuritySandbox : IAsyncDisposable
     // accepted as any non-empty string; JFJS is a whole number of yuan above zero; CBND four digits.
     private static Fault? CheckValue(string tradeCode, string name, string value, Dictionary<string, string> fields) => name switch
     {
-        "AAC002" => IsCitizenId(value) ? null : new Fault("1004", "AAC002 不是有效的公民身份号码"),
+        "AAC002" => SandboxCodes.IsCitizenId(value) ? null : new Fault("1004", "AAC002 不是有效的公民身份号码"),
         "AAC006" when !IsDate(value, Day) => Invalid("AAC006 格式错误，应为 yyyyMMdd"),
         "AAC006" => value == fields["AAC002"][6..14] ? null : new Fault("1004", "AAC006 与 AAC002 中的出生日期不一致"),
         "AAC004" => Check(name, Sexes.Contains(value)),
-        "AAC005" => Check(name, Ethnicities.Contains(value)),
-        "AAB301" => Check(name, Districts.Contains(value)),
+        "AAC005" => Check(name, SandboxCodes.Ethnicities.Contains(value)),
+        "AAB301" => Check(name, SandboxCodes.Districts.Contains(value)),
         "AAE140" => tradeCode switch
         {
             "RS1001" => Check(name, value == "170"),
@@ -627,8 +565,6 @@ public sealed partial class SocialSecuritySandbox : IAsyncDisposable
         }
     }
 
-    private DateTimeOffset Now() => _time.GetUtcNow().ToOffset(China);
-
     private static string? Unknown(JsonElement element, string[] known) =>
         element.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => !known.Contains(n));
 
@@ -648,29 +584,8 @@ public sealed partial class SocialSecuritySandbox : IAsyncDisposable
         return items.All(codes.Contains) && items.Distinct(StringComparer.Ordinal).Count() == items.Length;
     }
 
-    // GB 11643-1999: weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2, sum mod 11 -> "10X98765432", and a real birth date.
-    private static bool IsCitizenId(string id)
-    {
-        if (!CitizenIdPattern().IsMatch(id) || !IsDate(id[6..14], Day))
-        {
-            return false;
-        }
-
-        int[] weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-        var sum = 0;
-        for (var i = 0; i < 17; i++)
-        {
-            sum += (id[i] - '0') * weights[i];
-        }
-
-        return "10X98765432"[sum % 11] == id[17];
-    }
-
     [GeneratedRegex("^[A-Za-z0-9]{1,32}\\z")]
     private static partial Regex TransIdPattern();
-
-    [GeneratedRegex("^[0-9]{17}[0-9X]\\z")]
-    private static partial Regex CitizenIdPattern();
 
     [GeneratedRegex("^[0-9]{4}\\z")]
     private static partial Regex YearPattern();
