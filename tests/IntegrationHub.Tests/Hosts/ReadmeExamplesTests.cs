@@ -71,7 +71,7 @@ public sealed class ReadmeExamplesTests(HubFixture hub)
     // as the bureau's adapter hands in its BLZT 03 notification), for the README's supplement commands.
     private async Task<string> NewSupplementRequiredAsync()
     {
-        using var created = await hub.SubmitAsync(Applications.IntakeTests.Sample("GA-001"));
+        using var created = await hub.SubmitAsync(Storage.StorageCallBudgetTests.WithoutMaterials());
         var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["applicationId"]!.GetValue<string>();
         var caseNumber = (await hub.WaitForAsync(id, a => a["caseNumber"] is not null))["caseNumber"]!.GetValue<string>();
         using var scope = hub.Services.CreateScope();
