@@ -55,16 +55,13 @@ public sealed class ApplicationsApi(
     private async Task<IResult> SubmitCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         using var calls = StorageCalls.Begin("intake");
-        if (auth.Authenticate(request) is not { } platform)
+        var (caller, refused) = auth.AuthenticateSubmission(request);
+        if (caller is not { } known)
         {
-            return PlatformAuth.Unauthorized();
+            return refused!;
         }
 
-        var (idempotencyKey, keyProblem) = IdempotencyKey.Read(request);
-        if (keyProblem is not null)
-        {
-            return keyProblem;
-        }
+        var (platform, idempotencyKey) = known;
 
         var (raw, bodyProblem) = await RequestBody.ReadJsonAsync(request, MaxBodyBytes, cancellationToken);
         if (bodyProblem is not null)
@@ -98,7 +95,7 @@ public sealed class ApplicationsApi(
 
         // Over the body as accepted, in canonical form: the same JSON with its keys in another order is the same submission.
         var bodyHash = CanonicalJson.Fingerprint(valid.Body);
-        var applicationId = ApplicationId(platform.Name, idempotencyKey!);
+        var applicationId = ApplicationId(platform.Name, idempotencyKey);
         HubTelemetry.TagCurrent(applicationId, valid.ItemCode, catalog.Find(valid.ItemCode)!.Item.Department);
 
         // A repeat this instance saw needs no storage call at all; any other is found by the write itself.

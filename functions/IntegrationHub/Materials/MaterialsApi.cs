@@ -28,16 +28,13 @@ public sealed partial class MaterialsApi(ServiceCatalog catalog, MaterialStore s
     public async Task<IResult> UploadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         using var calls = StorageCalls.Begin("upload");
-        if (auth.Authenticate(request) is not { } platform)
+        var (caller, refused) = auth.AuthenticateSubmission(request);
+        if (caller is not { } known)
         {
-            return PlatformAuth.Unauthorized();
+            return refused!;
         }
 
-        var (idempotencyKey, keyProblem) = IdempotencyKey.Read(request);
-        if (keyProblem is not null)
-        {
-            return keyProblem;
-        }
+        var (platform, idempotencyKey) = known;
 
         var (parts, formProblem) = await MultipartForm.ReadAsync(request, MaxBodyBytes, (int)CatalogMaterials.LargestBytes, 3, Expected, cancellationToken);
         if (formProblem is not null)
@@ -97,7 +94,7 @@ public sealed partial class MaterialsApi(ServiceCatalog catalog, MaterialStore s
             return Problems.Fields(errors, StatusCodes.Status422UnprocessableEntity);
         }
 
-        var material = new StoredMaterial(MaterialId(platform.Name, idempotencyKey!), platform.Name, code!, checkedFile!.MediaType, checkedFile.Size,
+        var material = new StoredMaterial(MaterialId(platform.Name, idempotencyKey), platform.Name, code!, checkedFile!.MediaType, checkedFile.Size,
             checkedFile.Sha256Hex, time.GetUtcNow());
         var (stored, created) = await store.PutAsync(material, file!.Bytes!, cancellationToken);
         if (stored.Platform != material.Platform || stored.Code != material.Code || stored.Sha256Hex != material.Sha256Hex)

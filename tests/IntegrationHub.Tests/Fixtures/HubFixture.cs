@@ -226,7 +226,8 @@ public class HubFixture : IAsyncLifetime
     /// <summary>The body with the materials its item and form need, uploaded; the body itself when it names its own or needs none.</summary>
     public async Task<JsonObject> WithMaterialsAsync(JsonObject body, string? apiKey = KeyA)
     {
-        if (body.ContainsKey("materials") || body["itemCode"]?.GetValue<string>() is not { } item || body["form"] is not JsonObject form
+        // A submission a platform could not make (no key, a wrong one) gets none: it is refused before materials matter.
+        if (apiKey is not (KeyA or KeyB) || body.ContainsKey("materials") || body["itemCode"]?.GetValue<string>() is not { } item || body["form"] is not JsonObject form
             || Catalog.Find(item.Trim()) is not { } entry)
         {
             return body;
