@@ -55,10 +55,10 @@ public sealed class ApplicationsApi(
     private async Task<IResult> SubmitCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         using var calls = StorageCalls.Begin("intake");
-        var (caller, refused) = auth.AuthenticateSubmission(request);
+        var (caller, callerProblem) = auth.AuthenticateSubmission(request);
         if (caller is not { } known)
         {
-            return refused!;
+            return callerProblem!;
         }
 
         var (platform, idempotencyKey) = known;

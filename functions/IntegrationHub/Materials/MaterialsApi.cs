@@ -28,10 +28,10 @@ public sealed partial class MaterialsApi(ServiceCatalog catalog, MaterialStore s
     public async Task<IResult> UploadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         using var calls = StorageCalls.Begin("upload");
-        var (caller, refused) = auth.AuthenticateSubmission(request);
+        var (caller, callerProblem) = auth.AuthenticateSubmission(request);
         if (caller is not { } known)
         {
-            return refused!;
+            return callerProblem!;
         }
 
         var (platform, idempotencyKey) = known;
