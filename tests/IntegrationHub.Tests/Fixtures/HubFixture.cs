@@ -243,7 +243,13 @@ public class HubFixture : IAsyncLifetime
         var materials = new JsonArray();
         foreach (var material in wanted)
         {
-            materials.Add(new JsonObject { ["code"] = material.Code, ["materialId"] = await UploadMaterialAsync(material.Code, TestFiles.Pdf(marker: material.Code), apiKey: apiKey) });
+            // One file per platform and code, reused: the same body submitted twice names the same materials (a replay).
+            if (!_materials.TryGetValue((apiKey!, material.Code), out var id))
+            {
+                id = _materials[(apiKey!, material.Code)] = await UploadMaterialAsync(material.Code, TestFiles.Pdf(marker: material.Code), apiKey: apiKey);
+            }
+
+            materials.Add(new JsonObject { ["code"] = material.Code, ["materialId"] = id });
         }
 
         copy["materials"] = materials;
@@ -279,6 +285,8 @@ public class HubFixture : IAsyncLifetime
     }
 
     private static readonly IntegrationHub.Catalog.ServiceCatalog Catalog = IntegrationHub.Catalog.ServiceCatalog.LoadEmbedded();
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string ApiKey, string Code), string> _materials = new();
 
     public async Task<JsonNode> GetApplicationAsync(string id, string apiKey = KeyA)
     {
