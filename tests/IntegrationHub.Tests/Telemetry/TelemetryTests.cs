@@ -122,6 +122,14 @@ public sealed class TelemetryTests(TelemetryFixture hub)
             Assert.Equal(HttpStatusCode.OK, detail.StatusCode);
         }
 
+        // The poll's span, and each hop's, ends just after the status it brought became readable: under load the
+        // spans were once read before "poll RS" had ended.
+        await SpanAsync(s => s.DisplayName == "poll RS");
+        foreach (var id in ids)
+        {
+            await SpanAsync(s => Of(s) == id && s.DisplayName.StartsWith("report", StringComparison.Ordinal));
+        }
+
         Flush();
         var search = new PersonalDataAtRestTests.Search(values, canary);
         var spans = hub.Captured.Spans.ToList();

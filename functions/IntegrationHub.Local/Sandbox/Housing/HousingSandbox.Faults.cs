@@ -44,7 +44,15 @@ public sealed partial class HousingSandbox
     {
         var eventIds = DecisionSteps.Select(_ => Guid.NewGuid().ToString()).ToArray();
         return faults.RunCallbacksAsync(DecisionSteps.Length, delay,
-            step => SetStatus(ticket, DecisionSteps[step].Status, DecisionSteps[step].Reason),
+            step =>
+            {
+                if (step == DecisionSteps.Length - 1)
+                {
+                    Set(() => Cases.Decide(ticket));
+                }
+
+                SetStatus(ticket, DecisionSteps[step].Status, DecisionSteps[step].Reason);
+            },
             async (step, happenedAt) =>
             {
                 // At least once, as the document warns: every webhook twice, like the clerk without faults.

@@ -44,6 +44,8 @@ public sealed partial class HousingSandbox : SandboxDepartment
 {
     public const string TokenPath = "/oauth/token";
     public const string ApplicationsPath = "/api/v2/applications";
+    public const string FilesPath = "/api/v2/files";
+    public const long MaxFileBytes = 10 * 1024 * 1024;
     public const string SignatureHeader = "X-FG-Signature";
     public const int TokenRequestsPerMinute = 10;
     public const int RequestsPerSecond = 20;
@@ -55,6 +57,18 @@ public sealed partial class HousingSandbox : SandboxDepartment
     private static readonly HashSet<string> Purposes = ["loan", "school", "subsidy", "other"];
     private static readonly HashSet<string> WebhookStatuses = ["accepted", "rejected", "supplement_required", "approved", "denied"];
     private static readonly string[] TopLevel = ["request_id", "service_code", "district_code", "submitted_at", "applicant", "payload"];
+    private static readonly string[] AttachmentFields = ["type_code", "file_id"];
+    private static readonly HashSet<string> FileTypes = [SandboxMaterials.Jpeg, SandboxMaterials.Png, SandboxMaterials.Pdf];
+
+    // v2.3 per service_code: the attachment types allowed, and the required ones among them.
+    private static readonly Dictionary<string, (HashSet<string> Allowed, string[] Required)> AttachmentRules = new(StringComparer.Ordinal)
+    {
+        ["PRH_APPLY"] = (["income_proof", "household_register", "housing_status_statement"], ["income_proof", "household_register"]),
+        ["LEASE_FILING"] = (["lease_contract", "property_certificate"], ["lease_contract", "property_certificate"]),
+        ["PRH_REVIEW"] = (["income_proof"], ["income_proof"]),
+    };
+
+    private static readonly HashSet<string> TypeCodes = [.. AttachmentRules.Values.SelectMany(r => r.Allowed)];
     private static readonly string[] ApplicantFields = ["name", "id_card_no", "gender", "mobile", "ethnicity_code"];
     private static readonly string[] MemberFields = ["name", "id_card_no", "relation"];
     private static readonly string[] LandlordFields = ["name", "id_card_no"];
@@ -92,6 +106,9 @@ public sealed partial class HousingSandbox : SandboxDepartment
     // The document's 20 by default; a test may lower it so that a small load already meets it.
     private readonly int _requestsPerSecond;
     private readonly List<HousingQuery> _queries = [];
+
+    // The request_id of each accepted supplement and withdrawal, and the body first answered.
+    private readonly Dictionary<string, byte[]> _caseRequests = new(StringComparer.Ordinal);
     private int _invalidTokens;
     private int _rateLimited;
     private TimeSpan _rateLimitedFor;
@@ -115,6 +132,10 @@ public sealed partial class HousingSandbox : SandboxDepartment
         Server.Given(Request.Create().WithPath(ApplicationsPath).UsingPost())
             .RespondWith(Response.Create().WithCallback(ApiAsync));
         Server.Given(Request.Create().WithPath(new WildcardMatcher(ApplicationsPath + "/*")).UsingGet())
+            .RespondWith(Response.Create().WithCallback(ApiAsync));
+        Server.Given(Request.Create().WithPath(new WildcardMatcher(ApplicationsPath + "/*")).UsingPost())
+            .RespondWith(Response.Create().WithCallback(ApiAsync));
+        Server.Given(Request.Create().WithPath(FilesPath).UsingPost())
             .RespondWith(Response.Create().WithCallback(ApiAsync));
     }
 
@@ -182,9 +203,25 @@ public sealed partial class HousingSandbox : SandboxDepartment
     public void AutoDecide(TimeSpan delay, TimeSpan? retryUnit = null) =>
         Set(() => _autoDecide = (delay, retryUnit ?? TimeSpan.FromMinutes(1)));
 
+    /// <summary>
+    /// The clerk asks once for a supplement of <paramref name="missing"/>: the ticket waits for POST …/supplements and the
+    /// signed supplement_required webhook is sent now; returns its HTTP status. Throws when the ticket is not open or was
+    /// asked once already.
+    /// </summary>
+    public Task<HttpStatusCode> RequestSupplementAsync(string ticket, IReadOnlyList<string> missing, string reason = "材料不全，请补正")
+    {
+        if (!Read(() => Cases.AskSupplement(ticket, missing)))
+        {
+            throw new InvalidOperationException($"Ticket {ticket} is not open or was asked for a supplement already.");
+        }
+
+        SetStatus(ticket, "supplement_required", reason);
+        return SendWebhookAsync(ticket, "supplement_required", reason, Now(), missing: missing);
+    }
+
     /// <summary>POSTs one signed (or forged) webhook, as the bureau does, and returns the HTTP status it got.</summary>
     public async Task<HttpStatusCode> SendWebhookAsync(string ticket, string status, string? reason, DateTimeOffset occurredAt,
-        string? eventId = null, bool forgeSignature = false, Uri? to = null)
+        string? eventId = null, bool forgeSignature = false, Uri? to = null, IReadOnlyList<string>? missing = null)
     {
         var target = to ?? WebhookUrl ?? throw new InvalidOperationException("No webhook URL is registered for the client.");
         var requestId = Read(() => _byTicket.GetValueOrDefault(ticket)?.RequestId);
@@ -202,6 +239,11 @@ public sealed partial class HousingSandbox : SandboxDepartment
 
         // Assumption: a webhook without a reason (accepted, approved) carries an empty string, as the example's key suggests.
         webhook["reason"] = reason ?? "";
+        if (missing is not null)
+        {
+            webhook["missing"] = new JsonArray([.. missing.Select(m => (JsonNode)m)]);
+        }
+
         webhook["occurred_at"] = Iso(occurredAt);
         var body = Encoding.UTF8.GetBytes(webhook.ToJsonString(Wire));
         var key = forgeSignature ? RandomNumberGenerator.GetBytes(32) : _webhookKey;
@@ -313,17 +355,26 @@ public sealed partial class HousingSandbox : SandboxDepartment
         var headers = request.Headers?.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase)
             ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var body = request.BodyData?.BodyAsBytes ?? [];
-        var isSubmit = string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase);
+        var isPost = string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase);
+        var isSubmit = isPost && request.Path == ApplicationsPath;
         lock (Gate)
         {
-            var answer = Injected(fault) ?? Admit(headers) ?? (isSubmit ? Submit(headers, body) : Lookup(request.Path));
+            var answer = Injected(fault) ?? Admit(headers) ?? (isPost, request.Path) switch
+            {
+                (true, ApplicationsPath) => Submit(headers, body),
+                (true, FilesPath) => Upload(headers, body),
+                (true, var path) when path.EndsWith("/supplements", StringComparison.Ordinal) => CaseRequest(headers, body, TicketIn(path), supplement: true),
+                (true, var path) when path.EndsWith("/withdrawal", StringComparison.Ordinal) => CaseRequest(headers, body, TicketIn(path), supplement: false),
+                (true, _) => Answer.Json(404, new JsonObject { ["error"] = "not_found" }),
+                _ => Lookup(request.Path),
+            };
             if (isSubmit)
             {
                 var text = Decode(body);
                 _submissions.Add(new HousingSubmission(Now(), headers, text, PeekRequestId(text), answer.Status,
                     answer.Body is null ? null : Encoding.UTF8.GetString(answer.Body), TicketOf(answer.Body), ErrorOf(answer.Body)));
             }
-            else
+            else if (!isPost)
             {
                 _queries.Add(new HousingQuery(Now(), Uri.UnescapeDataString(request.Path[(ApplicationsPath.Length + 1)..]), answer.Status));
             }
@@ -400,7 +451,14 @@ public sealed partial class HousingSandbox : SandboxDepartment
         });
     }
 
-    private Answer Submit(Dictionary<string, string> headers, byte[] body)
+    private Answer Submit(Dictionary<string, string> headers, byte[] body) => WithJson(headers, body, (root, check) =>
+    {
+        var serviceCode = Validate(root, check);
+        return check.Failed ? check.Refusal() : Decide(root, serviceCode!);
+    });
+
+    // Every JSON request: declared as UTF-8 JSON, parsed strictly, an object; then handled.
+    private static Answer WithJson(Dictionary<string, string> headers, byte[] body, Func<JsonElement, Check, Answer> handle)
     {
         var check = new Check();
         if (!headers.TryGetValue("Content-Type", out var contentType)
@@ -430,29 +488,21 @@ public sealed partial class HousingSandbox : SandboxDepartment
                 return check.Refuse("body", "must be a JSON object");
             }
 
-            string? serviceCode;
             try
             {
-                serviceCode = Validate(root, check);
+                return handle(root, check);
             }
             catch (InvalidOperationException)
             {
                 // A lone surrogate escape ("\ud800") parses, and only fails when the string is read: not Unicode text.
                 return check.Refuse("body", "holds text that is not Unicode (a lone surrogate)");
             }
-
-            if (check.Failed)
-            {
-                return check.Refusal();
-            }
-
-            return Decide(root.GetProperty("request_id").GetString()!, serviceCode!, root.GetProperty("district_code").GetString()!);
         }
     }
 
     private string? Validate(JsonElement root, Check check)
     {
-        var fields = check.Fields(root, "", TopLevel, []);
+        var fields = check.Fields(root, "", TopLevel, ["attachments"]);
         check.Text(fields, "request_id", "", v => v.Length <= 64, "must be 1-64 characters");
         var serviceCode = check.Text(fields, "service_code", "", Payloads.ContainsKey, "is not a known service_code");
         check.Text(fields, "district_code", "", SandboxCodes.Districts.Contains, "is not in the GB/T 2260 Xuzhou code table");
@@ -520,6 +570,18 @@ public sealed partial class HousingSandbox : SandboxDepartment
                 break;
         }
 
+        var attachments = Attachments(fields, check);
+        var rules = AttachmentRules.GetValueOrDefault(serviceCode, ([], []));
+        if (!check.Failed && Materials.Refused(attachments, rules.Allowed) is { } refused)
+        {
+            check.Fail("attachments", $"{refused.Code} / {refused.Id}: unknown type, a type not allowed for {serviceCode}, or an unknown file_id");
+        }
+
+        if (!check.Failed && RequireMaterials && SandboxMaterials.Missing(attachments, rules.Required) is { } missing)
+        {
+            check.Fail("attachments", $"{missing} is required for {serviceCode}");
+        }
+
         return serviceCode;
     }
 
@@ -574,8 +636,10 @@ public sealed partial class HousingSandbox : SandboxDepartment
         && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
         && at - Time.GetUtcNow() <= ClockWindow;
 
-    private Answer Decide(string requestId, string serviceCode, string district)
+    private Answer Decide(JsonElement root, string serviceCode)
     {
+        var requestId = root.GetProperty("request_id").GetString()!;
+        var district = root.GetProperty("district_code").GetString()!;
         // The document: a repeated request_id is idempotent — 200 with the first answer's body, never a second ticket.
         // Assumption: the repeat's body is not compared with the first one.
         if (_byRequestId.TryGetValue(requestId, out var existing))
@@ -601,6 +665,12 @@ public sealed partial class HousingSandbox : SandboxDepartment
         var found = new Case(ticket, requestId, instant is null ? "received" : "completed", null, now, first.Body!);
         _byRequestId[requestId] = found;
         _byTicket[ticket] = found;
+        Cases.Open(ticket, root.GetProperty("applicant").GetProperty("name").GetString(), Attachments(root).Select(a => a.Code));
+        if (instant is not null)
+        {
+            Cases.Decide(ticket);
+        }
+
         if (instant is null && _autoDecide is { } auto)
         {
             RunInBackground(() => Faults is { } faults
@@ -632,26 +702,243 @@ public sealed partial class HousingSandbox : SandboxDepartment
         _ => null,
     };
 
+    // The clerk: accepted, then by the rules of docs/sandboxes.md a supplement request (补正 in the name), a hold (撤回),
+    // or approved. A withdrawal stops it before its next step.
     private async Task DecideLaterAsync(string ticket, TimeSpan delay, TimeSpan retryUnit)
     {
-        foreach (var (status, reason) in DecisionSteps)
+        if (!await StepAsync(ticket, delay, retryUnit, "accepted").ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var missing = Read(() => Cases.WantsSupplementByRule(ticket) ? Cases.Referenced(ticket) : null);
+        if (missing is not null)
         {
             await Task.Delay(delay, Time, Stopping).ConfigureAwait(false);
-            SetStatus(ticket, status, reason);
-            var occurredAt = Now();
-            var eventId = Guid.NewGuid().ToString();
+            if (Read(() => Cases.AskSupplement(ticket, missing)))
+            {
+                var reason = $"材料不全，请补正：{string.Join("、", missing)}";
+                SetStatus(ticket, "supplement_required", reason);
+                await WebhookTwiceAsync(ticket, "supplement_required", reason, retryUnit, missing).ConfigureAwait(false);
+            }
 
-            // At least once: the same event, twice.
-            await HandOffAsync(ticket, status, reason, occurredAt, eventId, retryUnit).ConfigureAwait(false);
-            await HandOffAsync(ticket, status, reason, occurredAt, eventId, retryUnit).ConfigureAwait(false);
+            return;
         }
+
+        if (!Read(() => Cases.HeldByRule(ticket)))
+        {
+            await DecideAsync(ticket, delay, retryUnit).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ContinueAfterSupplementAsync(string ticket, TimeSpan delay, TimeSpan retryUnit)
+    {
+        if (await StepAsync(ticket, delay, retryUnit, "accepted").ConfigureAwait(false))
+        {
+            await DecideAsync(ticket, delay, retryUnit).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> StepAsync(string ticket, TimeSpan delay, TimeSpan retryUnit, string status)
+    {
+        await Task.Delay(delay, Time, Stopping).ConfigureAwait(false);
+        if (!Read(() => Cases.IsOpen(ticket)))
+        {
+            return false;
+        }
+
+        SetStatus(ticket, status, null);
+        await WebhookTwiceAsync(ticket, status, null, retryUnit).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task DecideAsync(string ticket, TimeSpan delay, TimeSpan retryUnit)
+    {
+        await Task.Delay(delay, Time, Stopping).ConfigureAwait(false);
+        if (Read(() => Cases.Decide(ticket)))
+        {
+            SetStatus(ticket, "approved", null);
+            await WebhookTwiceAsync(ticket, "approved", null, retryUnit).ConfigureAwait(false);
+        }
+    }
+
+    // At least once, as the document warns: the same event, twice.
+    private async Task WebhookTwiceAsync(string ticket, string status, string? reason, TimeSpan retryUnit, IReadOnlyList<string>? missing = null)
+    {
+        var occurredAt = Now();
+        var eventId = Guid.NewGuid().ToString();
+        await HandOffAsync(ticket, status, reason, occurredAt, eventId, retryUnit, missing).ConfigureAwait(false);
+        await HandOffAsync(ticket, status, reason, occurredAt, eventId, retryUnit, missing).ConfigureAwait(false);
     }
 
     // The document: "answer 2xx within 10 s; otherwise the bureau retries with backoff for 24 hours".
     // Assumption: the backoff doubles from one retry unit up to 64 and gives up after 1440 units.
-    private Task HandOffAsync(string ticket, string status, string? reason, DateTimeOffset occurredAt, string eventId, TimeSpan retryUnit) =>
+    private Task HandOffAsync(string ticket, string status, string? reason, DateTimeOffset occurredAt, string eventId, TimeSpan retryUnit,
+        IReadOnlyList<string>? missing = null) =>
         DeliverUntilAcknowledgedAsync(Backoff(retryUnit), async () => WebhookUrl is not null
-            && (int)await SendWebhookAsync(ticket, status, reason, occurredAt, eventId).ConfigureAwait(false) is >= 200 and < 300);
+            && (int)await SendWebhookAsync(ticket, status, reason, occurredAt, eventId, missing: missing).ConfigureAwait(false) is >= 200 and < 300);
+
+    private static string TicketIn(string path) => Uri.UnescapeDataString(path[(ApplicationsPath.Length + 1)..path.LastIndexOf('/')]);
+
+    // v2.3: the attachments of an accepted application (already checked).
+    private static List<(string Code, string Id)> Attachments(JsonElement root) =>
+        root.TryGetProperty("attachments", out var list) && list.ValueKind == JsonValueKind.Array
+            ? [.. list.EnumerateArray().Select(a => (a.GetProperty("type_code").GetString()!, a.GetProperty("file_id").GetString()!))]
+            : [];
+
+    private static List<(string Code, string Id)> Attachments(Dictionary<string, JsonElement> fields, Check check)
+    {
+        List<(string Code, string Id)> attachments = [];
+        if (!fields.TryGetValue("attachments", out var list))
+        {
+            return attachments;
+        }
+
+        if (list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
+        {
+            check.Fail("attachments", "must be a non-empty array (omit it when there are none)");
+            return attachments;
+        }
+
+        var index = 0;
+        foreach (var attachment in list.EnumerateArray())
+        {
+            var path = $"attachments[{index++}].";
+            if (attachment.ValueKind != JsonValueKind.Object)
+            {
+                check.Fail(path.TrimEnd('.'), "must be an object");
+                continue;
+            }
+
+            var a = check.Fields(attachment, path, AttachmentFields, []);
+            var code = check.Text(a, "type_code", path);
+            var id = check.Text(a, "file_id", path);
+            if (code is not null && id is not null)
+            {
+                attachments.Add((code, id));
+            }
+        }
+
+        return attachments;
+    }
+
+    // v2.3: POST …/supplements {request_id, note, attachments} and POST …/withdrawal {request_id, reason}.
+    private Answer CaseRequest(Dictionary<string, string> headers, byte[] body, string ticket, bool supplement) => WithJson(headers, body, (root, check) =>
+    {
+        var note = supplement ? "note" : "reason";
+        var fields = check.Fields(root, "", ["request_id", note], supplement ? ["attachments"] : []);
+        var requestId = check.Text(fields, "request_id", "", v => v.Length <= 64, "must be 1-64 characters");
+        var text = check.Text(fields, note, "");
+        var attachments = supplement ? Attachments(fields, check) : [];
+        if (check.Failed)
+        {
+            return check.Refusal();
+        }
+
+        // Assumption: a repeated request_id of a supplement or withdrawal answers 200 with the first body, whatever it carries.
+        if (_caseRequests.TryGetValue(requestId!, out var first))
+        {
+            return new Answer(200, first);
+        }
+
+        if (!_byTicket.TryGetValue(ticket, out var found))
+        {
+            return Answer.Json(404, new JsonObject { ["error"] = "not_found" });
+        }
+
+        if (supplement && Cases.State(ticket) == SandboxCaseState.AwaitingSupplement && Materials.Refused(attachments, TypeCodes) is { } refused)
+        {
+            return check.Refuse("attachments", $"{refused.Code} / {refused.Id}: unknown type or unknown file_id");
+        }
+
+        var now = Time.GetUtcNow();
+        string? missing = null;
+        var result = supplement ? Cases.Supplement(ticket, text!, attachments, now, out missing) : Cases.Withdraw(ticket, text!, now);
+        switch (result)
+        {
+            case CaseRequestResult.NotAwaitingSupplement:
+                return Answer.Json(409, new JsonObject { ["error"] = "not_awaiting_supplement" });
+            case CaseRequestResult.AlreadyDecided:
+                return Answer.Json(409, new JsonObject { ["error"] = "already_decided" });
+            case CaseRequestResult.MissingWantedMaterial:
+                return check.Refuse("attachments", $"{missing} is missing: the supplement request listed it");
+        }
+
+        var answer = Answer.Json(202, new JsonObject { ["ticket_no"] = ticket, ["status"] = supplement ? "supplement_received" : "withdrawal_received" });
+        _caseRequests[requestId!] = answer.Body!;
+
+        // Assumption: reconciliation shows a supplemented ticket as received again until the clerk's next step.
+        found.Status = supplement ? "received" : "withdrawn";
+        found.Reason = supplement ? null : text;
+        found.UpdatedAt = Now();
+        var retryUnit = _autoDecide?.RetryUnit ?? TimeSpan.FromMinutes(1);
+        if (!supplement)
+        {
+            // v2.3: the withdrawal is answered 202, then a withdrawn webhook (final), by the bureau itself, clerk or not.
+            RunInBackground(() => WebhookTwiceAsync(ticket, "withdrawn", text, retryUnit));
+        }
+        else if (_autoDecide is { } auto)
+        {
+            RunInBackground(() => ContinueAfterSupplementAsync(ticket, auto.Delay, auto.RetryUnit));
+        }
+
+        return answer;
+    });
+
+    // v2.3 upload: multipart with the parts file and type_code; 201 the first time, 200 with the same file_id after.
+    private Answer Upload(Dictionary<string, string> headers, byte[] body)
+    {
+        var check = new Check();
+        if (!headers.TryGetValue("Content-Type", out var contentType)
+            || !MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+            || !string.Equals(mediaType.MediaType, "multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Parameters.FirstOrDefault(p => p.Name.Equals("boundary", StringComparison.OrdinalIgnoreCase))?.Value?.Trim('"') is not { Length: > 0 } boundary)
+        {
+            return check.Refuse("Content-Type", "must be multipart/form-data with a boundary");
+        }
+
+        if (MultipartParts.Read(body, boundary) is not { } parts)
+        {
+            return check.Refuse("body", "is not a readable multipart/form-data body");
+        }
+
+        if (!parts.TryGetValue("type_code", out var typePart) || Encoding.UTF8.GetString(typePart.Bytes) is not { Length: > 0 } typeCode)
+        {
+            return check.Refuse("type_code", "is required");
+        }
+
+        if (!TypeCodes.Contains(typeCode))
+        {
+            return check.Refuse("type_code", "is not a known attachment type");
+        }
+
+        if (!parts.TryGetValue("file", out var file))
+        {
+            return check.Refuse("file", "is required");
+        }
+
+        if (file.Bytes.LongLength > MaxFileBytes)
+        {
+            return Answer.Json(413, new JsonObject { ["error"] = "file_too_large" });
+        }
+
+        var declared = file.ContentType is { } partType && MediaTypeHeaderValue.TryParse(partType, out var partMedia)
+            ? partMedia.MediaType?.ToLowerInvariant()
+            : null;
+        if (declared is null || !FileTypes.Contains(declared) || SandboxMaterials.Sniff(file.Bytes) != declared)
+        {
+            return Answer.Json(400, new JsonObject { ["error"] = "bad_file" });
+        }
+
+        var (material, created) = Materials.Store(typeCode, declared, file.Bytes, Time.GetUtcNow());
+        return Answer.Json(created ? 201 : 200, new JsonObject
+        {
+            ["file_id"] = material.Id,
+            ["type_code"] = material.Code,
+            ["sha256"] = material.Sha256,
+            ["size"] = material.Size,
+        });
+    }
 
     private static IEnumerable<TimeSpan> Backoff(TimeSpan unit)
     {
@@ -720,6 +1007,9 @@ public sealed partial class HousingSandbox : SandboxDepartment
     // Assumption: the document's example form exactly — seconds, optional fraction, and the +08:00 offset spelled out.
     [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7})?\+08:00\z")]
     private static partial Regex SubmittedAtPattern();
+
+    private protected override SandboxMaterials Materials { get; } =
+        new((at, n) => $"F{at.ToOffset(China).ToString("yyyyMMdd", CultureInfo.InvariantCulture)}{n:D6}");
 
     private sealed class IssuedToken(DateTimeOffset expiresAt)
     {

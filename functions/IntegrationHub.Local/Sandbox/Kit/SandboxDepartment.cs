@@ -33,10 +33,31 @@ public abstract class SandboxDepartment : IAsyncDisposable
     /// <summary>The department's base address (give it to the hub as Departments:&lt;Department&gt;:BaseUrl).</summary>
     public Uri BaseUrl => new(Server.Urls[0]);
 
+    /// <summary>Every material upload the department answered with an id, in order (a repeat carries the first id).</summary>
+    public IReadOnlyList<ReceivedMaterial> MaterialsReceived => Read(() => Materials.Uploads.ToList());
+
+    /// <summary>Every supplement the department accepted.</summary>
+    public IReadOnlyList<ReceivedCaseRequest> SupplementsReceived => Read(() => Cases.Supplements.ToList());
+
+    /// <summary>Every withdrawal the department accepted.</summary>
+    public IReadOnlyList<ReceivedCaseRequest> WithdrawalsReceived => Read(() => Cases.Withdrawals.ToList());
+
+    /// <summary>
+    /// True: an application without a material its item requires is refused (公安 2002, 房管 400, 人社 1002), as the
+    /// documents say. False (the default, for callers written before 公安 v2.2 / 房管 v2.3 / 人社 v3.1): only that check is
+    /// skipped; every material an application does reference is still checked. The local run turns it on.
+    /// </summary>
+    public bool RequireMaterials { get; set; }
+
     /// <summary>Random faults for soak runs; off (null) unless set: without them the sandbox behaves as its document says.</summary>
     public SandboxFaults? Faults { get; set; }
 
     protected WireMockServer Server { get; }
+
+    /// <summary>The department's uploaded materials; ids in its own format.</summary>
+    private protected abstract SandboxMaterials Materials { get; }
+
+    private protected SandboxCases Cases { get; } = new();
 
     protected TimeProvider Time { get; }
 
@@ -47,6 +68,9 @@ public abstract class SandboxDepartment : IAsyncDisposable
     protected Lock Gate { get; } = new();
 
     protected CancellationToken Stopping => _stopping.Token;
+
+    /// <summary>Where a case stands (by the department's case number: SLBH, ticket_no, AAZ002), or null for an unknown one.</summary>
+    public SandboxCaseState? CaseState(string caseNumber) => Read(() => Cases.State(caseNumber));
 
     protected DateTimeOffset Now() => Time.GetUtcNow().ToOffset(China);
 

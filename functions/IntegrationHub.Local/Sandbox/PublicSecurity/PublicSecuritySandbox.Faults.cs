@@ -23,7 +23,14 @@ public sealed partial class PublicSecuritySandbox
     };
 
     private Task DecideLaterWithFaultsAsync(string slbh, TimeSpan delay, TimeSpan retryUnit, SandboxFaults faults) =>
-        faults.RunCallbacksAsync(DecisionSteps.Length, delay, _ => { },
+        faults.RunCallbacksAsync(DecisionSteps.Length, delay,
+            step =>
+            {
+                if (step == DecisionSteps.Length - 1)
+                {
+                    Set(() => Cases.Decide(slbh));
+                }
+            },
             (step, happenedAt) => NotifyUntilAcknowledgedAsync(slbh, DecisionSteps[step].Status, DecisionSteps[step].Opinion, retryUnit, happenedAt),
             () => ForgeAsync(slbh), Stopping);
 

@@ -44,6 +44,10 @@ public sealed record NotificationReply(HttpStatusCode Status, string Body)
 public sealed partial class PublicSecuritySandbox : SandboxDepartment
 {
     public const string ApplicationsPath = "/population/v2/applications";
+    public const string MaterialsPath = "/population/v2/materials";
+    public const long MaxMaterialBytes = 5_242_880;
+    private const string SupplementType = "BZTJ";
+    private const string WithdrawalType = "CHSQ";
     public const string BureauCode = "GA320300";
     private const string Declaration = """<?xml version="1.0" encoding="GB18030"?>""";
     private const string Stamp = "yyyyMMddHHmmss";
@@ -76,6 +80,26 @@ public sealed partial class PublicSecuritySandbox : SandboxDepartment
     // What the local clerk notifies after a 0000, in order.
     private static readonly int[] ResendAfter = [0, 1, 2, 4, 8, 16];
 
+    // v2.2: a CLID is usable for 7 days. Assumption: counted from the first upload of those bytes under that code.
+    private static readonly TimeSpan MaterialLifetime = TimeSpan.FromDays(7);
+    private static readonly HashSet<string> MaterialCodes = ["ZLHT", "JYZM", "JXZM", "ZSZM", "FCZM"];
+    private static readonly HashSet<string> MaterialTypes = [SandboxMaterials.Jpeg, SandboxMaterials.Png, SandboxMaterials.Pdf];
+
+    // v2.2 per YWLX: the codes an application may reference and the ones it must, from its SXXX values.
+    // Assumption: for JZZSL "one of" means only the proof matching JZSY is allowed; a conditional one outside its
+    // condition (JZDJ's ZLHT when not renting) is allowed and optional.
+    private static readonly Dictionary<string, Func<Dictionary<string, string>, (HashSet<string> Allowed, string[] Required)>> MaterialRules = new()
+    {
+        ["JZDJ"] = v => (["ZLHT"], v.GetValueOrDefault("ZSLX") == "02" ? ["ZLHT"] : []),
+        ["JZZSL"] = v => v.GetValueOrDefault("JZSY") switch
+        {
+            "01" or "02" => (["JYZM"], ["JYZM"]),
+            "04" => (["JXZM"], ["JXZM"]),
+            _ => (["ZSZM"], ["ZSZM"]),
+        },
+        ["CZFWDJ"] = _ => (["FCZM", "ZLHT"], ["FCZM", "ZLHT"]),
+    };
+
     private static readonly (string Status, string Opinion)[] DecisionSteps = [("01", "已受理"), ("04", "审核中"), ("05", "准予办理")];
 
     private readonly string _accessUnit;
@@ -83,6 +107,9 @@ public sealed partial class PublicSecuritySandbox : SandboxDepartment
     private readonly Dictionary<string, DateTimeOffset> _nonces = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Case> _cases = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _sequences = new(StringComparer.Ordinal);
+
+    // The LSH of each accepted BZTJ and CHSQ and its SLBH: a repeat is 2004 like a repeated application.
+    private readonly Dictionary<string, string> _caseRequests = new(StringComparer.Ordinal);
     private readonly List<ReceivedApplication> _received = [];
     private int _busy;
     private int _unavailable;
@@ -105,6 +132,8 @@ public sealed partial class PublicSecuritySandbox : SandboxDepartment
         NotifyUrl = notifyUrl;
         Server.Given(Request.Create().WithPath(ApplicationsPath).UsingPost())
             .RespondWith(Response.Create().WithCallback(HandleAsync));
+        Server.Given(Request.Create().WithPath(MaterialsPath).UsingPost())
+            .RespondWith(Response.Create().WithCallback(HandleMaterial));
     }
 
     /// <summary>The notification URL registered for the access unit (the document: registered once).</summary>
@@ -165,9 +194,24 @@ public sealed partial class PublicSecuritySandbox : SandboxDepartment
     public void AutoDecide(TimeSpan delay, TimeSpan? retryUnit = null) =>
         Set(() => _autoDecide = (delay, retryUnit ?? TimeSpan.FromMinutes(1)));
 
+    /// <summary>
+    /// The clerk asks once for a supplement of <paramref name="codes"/> (一次性告知): the case waits for BZTJ, and the
+    /// signed BLZT 03 notification with BLYJ <paramref name="note"/> and BZCL is sent now. Throws when the case is not open
+    /// or was asked once already.
+    /// </summary>
+    public Task<NotificationReply> RequestSupplementAsync(string slbh, IReadOnlyList<string> codes, string note = "材料不全，请补正")
+    {
+        if (!Read(() => Cases.AskSupplement(slbh, codes)))
+        {
+            throw new InvalidOperationException($"Case {slbh} is not open or was asked for a supplement already.");
+        }
+
+        return SendNotificationAsync(slbh, "03", note, Now(), bzcl: string.Join(",", codes));
+    }
+
     /// <summary>POSTs one signed (or forged) GB18030 notification, as the bureau does, and returns the answer.</summary>
     public async Task<NotificationReply> SendNotificationAsync(
-        string slbh, string blzt, string blyj, DateTimeOffset blsj, Uri? to = null, bool forgeSignature = false)
+        string slbh, string blzt, string blyj, DateTimeOffset blsj, Uri? to = null, bool forgeSignature = false, string? bzcl = null)
     {
         var target = to ?? NotifyUrl ?? throw new InvalidOperationException("No notification URL is registered for the access unit.");
         string? lsh;
@@ -181,6 +225,7 @@ public sealed partial class PublicSecuritySandbox : SandboxDepartment
             lsh is null ? null : new XElement("LSH", lsh),
             new XElement("BLZT", blzt),
             string.IsNullOrEmpty(blyj) ? null : new XElement("BLYJ", blyj),
+            bzcl is null ? null : new XElement("BZCL", bzcl),
             new XElement("BLSJ", blsj.ToOffset(China).ToString(Stamp, CultureInfo.InvariantCulture)));
         var body = Gb18030.GetBytes(Declaration + notify.ToString(SaveOptions.DisableFormatting));
         var timestamp = Now().ToString(Stamp, CultureInfo.InvariantCulture);
@@ -231,6 +276,71 @@ public sealed partial class PublicSecuritySandbox : SandboxDepartment
         }
 
         return fault.Kind == SandboxFaultKind.DroppedAnswer ? SandboxFaults.Dropped(answer.ToResponse()) : answer.ToResponse();
+    }
+
+    // v2.2 upload: availability and the signed headers as for applications, then X-CLBM, the declared type, the size,
+    // and the real type of the bytes.
+    private ResponseMessage HandleMaterial(IRequestMessage request)
+    {
+        var headers = request.Headers?.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase)
+            ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var body = request.BodyData?.BodyAsBytes ?? [];
+        lock (Gate)
+        {
+            return UploadMaterial(headers, body).ToResponse();
+        }
+    }
+
+    private Answer UploadMaterial(Dictionary<string, string> headers, byte[] body)
+    {
+        if (_unavailable > 0)
+        {
+            _unavailable--;
+            return Answer.Unavailable(((int)Math.Ceiling(_retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (Authenticate(headers, body) is { } refused)
+        {
+            return Answer.Of(refused);
+        }
+
+        if (_busy > 0)
+        {
+            _busy--;
+            return Answer.Of(new Fault("9001", "系统繁忙，请稍后重试"));
+        }
+
+        // Assumption: a missing X-CLBM is 2002 and an unknown one 2003, as for elements.
+        if (headers.GetValueOrDefault("X-CLBM") is not { Length: > 0 } code)
+        {
+            return Answer.Of(Missing("X-CLBM"));
+        }
+
+        if (!MaterialCodes.Contains(code))
+        {
+            return Answer.Of(Invalid("X-CLBM 不在材料代码表中"));
+        }
+
+        var declared = headers.TryGetValue("Content-Type", out var contentType) && MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+            ? mediaType.MediaType?.ToLowerInvariant()
+            : null;
+        if (declared is null || !MaterialTypes.Contains(declared))
+        {
+            return Answer.Of(new Fault("2005", "文件类型不允许"));
+        }
+
+        if (body.LongLength > MaxMaterialBytes)
+        {
+            return Answer.Of(new Fault("2006", "文件超过5242880字节"));
+        }
+
+        if (SandboxMaterials.Sniff(body) != declared)
+        {
+            return Answer.Of(new Fault("2005", "文件内容与 Content-Type 不符"));
+        }
+
+        var (material, _) = Materials.Store(code, declared, body, Time.GetUtcNow());
+        return Answer.Of(new Fault("0000", "上传成功"), clid: material.Id);
     }
 
     // For the record only, whatever the answer: what was sent and under which LSH, as far as it can be read.
@@ -363,7 +473,8 @@ public sealed partial class PublicSecuritySandbox : SandboxDepartment
             return headFault;
         }
 
-        if (!Items.TryGetValue(h["YWLX"], out var item))
+        var isCaseRequest = h["YWLX"] is SupplementType or WithdrawalType;
+        if (!Items.TryGetValue(h["YWLX"], out var item) && !isCaseRequest)
         {
             return Invalid("YWLX 不在业务类型代码表中");
         }
@@ -383,12 +494,78 @@ public sealed partial class PublicSecuritySandbox : SandboxDepartment
             return Missing("Body");
         }
 
-        if (Open(requestBody, "Body", [], ["SQR", "SXXX"], out _) is { } bodyFault)
+        if (isCaseRequest)
+        {
+            return ValidateCaseRequest(requestBody, h["YWLX"]);
+        }
+
+        if (Open(requestBody, "Body", [], ["SQR", "SXXX", "CLLB"], out _) is { } bodyFault)
         {
             return bodyFault;
         }
 
-        return ValidateApplicant(requestBody.Element("SQR")) ?? ValidateItem(requestBody.Element("SXXX"), item);
+        return ValidateApplicant(requestBody.Element("SQR"))
+            ?? ValidateItem(requestBody.Element("SXXX"), item!)
+            ?? ValidateMaterials(requestBody, h["YWLX"]);
+    }
+
+    // v2.2: after SXXX, CLLB lists the files; unknown or unusable ones are 2003, a required one missing is 2002.
+    private Fault? ValidateMaterials(XElement requestBody, string businessType)
+    {
+        List<(string Code, string Id)> references = [];
+        if (requestBody.Element("CLLB") is { } list && ReadMaterials(list, references) is { } shape)
+        {
+            return shape;
+        }
+
+        var values = requestBody.Element("SXXX")!.Elements().Where(e => !e.HasElements).ToDictionary(e => e.Name.LocalName, e => e.Value);
+        var (allowed, required) = MaterialRules.TryGetValue(businessType, out var rule) ? rule(values) : ([], []);
+        if (Materials.Refused(references, allowed, MaterialLifetime, Time.GetUtcNow()) is { } refused)
+        {
+            return Invalid($"材料 {refused.Code}（{refused.Id}）不在代码表中、不适用于该事项、不存在或已过期");
+        }
+
+        return RequireMaterials && SandboxMaterials.Missing(references, required) is { } missing ? Missing(missing) : null;
+    }
+
+    private static Fault? ReadMaterials(XElement list, List<(string Code, string Id)> references)
+    {
+        if (Open(list, "CLLB", [], ["CL"], out _, allowRepeats: true) is { } fault)
+        {
+            return fault;
+        }
+
+        foreach (var material in list.Elements("CL"))
+        {
+            string[] leaves = ["CLBM", "CLID"];
+            if ((Open(material, "CL", leaves, [], out var m) ?? Require(m, leaves, "CL/")) is { } materialFault)
+            {
+                return materialFault;
+            }
+
+            references.Add((m["CLBM"], m["CLID"]));
+        }
+
+        return references.Count == 0 ? Invalid("CLLB 为空") : null;
+    }
+
+    // v2.2: BZTJ carries SLBH, BZSM and the files; CHSQ carries SLBH and CHYY. Both notes at most 200 characters.
+    private static Fault? ValidateCaseRequest(XElement requestBody, string businessType)
+    {
+        var note = businessType == SupplementType ? "BZSM" : "CHYY";
+        string[] leaves = ["SLBH", note];
+        string[] containers = businessType == SupplementType ? ["CLLB"] : [];
+        if ((Open(requestBody, "Body", leaves, containers, out var v) ?? Require(v, leaves)) is { } fault)
+        {
+            return fault;
+        }
+
+        if (v[note].EnumerateRunes().Count() > 200)
+        {
+            return Invalid($"{note} 超过200字");
+        }
+
+        return requestBody.Element("CLLB") is { } list ? ReadMaterials(list, []) : null;
     }
 
     // Assumption: the document marks no SQR element optional, so all six are required.
@@ -522,6 +699,16 @@ public sealed partial class PublicSecuritySandbox : SandboxDepartment
             return Answer.Of(new Fault("2004", "流水号重复"), existing.Slbh);
         }
 
+        if (_caseRequests.TryGetValue(lsh, out var asked))
+        {
+            return Answer.Of(new Fault("2004", "流水号重复"), asked);
+        }
+
+        if (businessType is SupplementType or WithdrawalType)
+        {
+            return DecideCaseRequest(lsh, businessType, request.Element("Body")!);
+        }
+
         if (_rejection is { } reason)
         {
             _rejection = null;
@@ -532,10 +719,19 @@ public sealed partial class PublicSecuritySandbox : SandboxDepartment
         var sequence = _sequences[today] = _sequences.GetValueOrDefault(today) + 1;
         var slbh = $"GA{head.Element("SSXQ")!.Value}{today}{sequence:D5}";
         _cases[lsh] = new Case(slbh, lsh, businessType);
+        var body = request.Element("Body")!;
+        List<(string Code, string Id)> references = [];
+        if (body.Element("CLLB") is { } list)
+        {
+            ReadMaterials(list, references);
+        }
+
+        Cases.Open(slbh, body.Element("SQR")!.Element("XM")!.Value, references.Select(r => r.Code));
 
         // Assumption: an instant item also gets a case number, so a repeat can be answered 2004 like any other.
         if (businessType == "SFZJD")
         {
+            Cases.Decide(slbh);
             var result = new XElement("Result", new XElement("JD", _progress), new XElement("LQDD", _pickUpPlace ?? PickUpPlace(head)));
             return Answer.Of(new Fault("0001", "办理完成"), slbh, result);
         }
@@ -550,23 +746,126 @@ public sealed partial class PublicSecuritySandbox : SandboxDepartment
         return Answer.Of(new Fault("0000", "接收成功"), slbh);
     }
 
+    private Answer DecideCaseRequest(string lsh, string businessType, XElement body)
+    {
+        var slbh = body.Element("SLBH")!.Value;
+        var now = Time.GetUtcNow();
+        CaseRequestResult result;
+        string? missing = null;
+        if (businessType == WithdrawalType)
+        {
+            result = Cases.Withdraw(slbh, body.Element("CHYY")!.Value, now);
+        }
+        else
+        {
+            List<(string Code, string Id)> references = [];
+            if (body.Element("CLLB") is { } list)
+            {
+                ReadMaterials(list, references);
+            }
+
+            if (Cases.State(slbh) is not null && Materials.Refused(references, MaterialCodes, MaterialLifetime, now) is { } refused)
+            {
+                return Answer.Of(Invalid($"材料 {refused.Code}（{refused.Id}）不在代码表中、不存在或已过期"));
+            }
+
+            result = Cases.Supplement(slbh, body.Element("BZSM")!.Value, references, now, out missing);
+        }
+
+        switch (result)
+        {
+            case CaseRequestResult.UnknownCase:
+                return Answer.Of(new Fault("3003", "受理编号不存在"));
+            case CaseRequestResult.NotAwaitingSupplement:
+                return Answer.Of(new Fault("3002", "案件不在待补正状态"));
+            case CaseRequestResult.AlreadyDecided:
+                return Answer.Of(new Fault("3002", "案件已办结或已撤回"));
+            case CaseRequestResult.MissingWantedMaterial:
+                return Answer.Of(Missing(missing!));
+        }
+
+        _caseRequests[lsh] = slbh;
+        var retryUnit = _autoDecide?.RetryUnit ?? TimeSpan.FromMinutes(1);
+        if (businessType == WithdrawalType)
+        {
+            // v2.2: the withdrawal is answered 0000, then notified 07 (final), by the bureau itself, clerk or not.
+            RunInBackground(() => NotifyUntilAcknowledgedAsync(slbh, "07", "已撤回", retryUnit));
+        }
+        else if (_autoDecide is { } auto)
+        {
+            RunInBackground(() => ContinueAfterSupplementAsync(slbh, auto.Delay, auto.RetryUnit));
+        }
+
+        return Answer.Of(new Fault("0000", "接收成功"), slbh);
+    }
+
+    // The clerk: 01, then by the rules of docs/sandboxes.md a supplement request (补正 in XM), a hold (撤回 in XM), or
+    // 04 and 05. A withdrawal stops it before its next step.
     private async Task DecideLaterAsync(string slbh, TimeSpan delay, TimeSpan retryUnit)
     {
-        foreach (var (status, opinion) in DecisionSteps)
+        if (!await StepAsync(slbh, delay, retryUnit, "01", "已受理").ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var wanted = Read(() => Cases.WantsSupplementByRule(slbh) ? Cases.Referenced(slbh) : null);
+        if (wanted is not null)
         {
             await Task.Delay(delay, Time, Stopping).ConfigureAwait(false);
-            await NotifyUntilAcknowledgedAsync(slbh, status, opinion, retryUnit).ConfigureAwait(false);
+            if (Read(() => Cases.AskSupplement(slbh, wanted)))
+            {
+                var codes = string.Join(",", wanted);
+                await NotifyUntilAcknowledgedAsync(slbh, "03", $"材料不全，请补正{codes}", retryUnit, bzcl: codes).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (await StepAsync(slbh, delay, retryUnit, "04", "审核中").ConfigureAwait(false) && !Read(() => Cases.HeldByRule(slbh)))
+        {
+            await DecideAsync(slbh, delay, retryUnit).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ContinueAfterSupplementAsync(string slbh, TimeSpan delay, TimeSpan retryUnit)
+    {
+        if (await StepAsync(slbh, delay, retryUnit, "04", "审核中").ConfigureAwait(false))
+        {
+            await DecideAsync(slbh, delay, retryUnit).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> StepAsync(string slbh, TimeSpan delay, TimeSpan retryUnit, string status, string opinion)
+    {
+        await Task.Delay(delay, Time, Stopping).ConfigureAwait(false);
+        if (!Read(() => Cases.IsOpen(slbh)))
+        {
+            return false;
+        }
+
+        await NotifyUntilAcknowledgedAsync(slbh, status, opinion, retryUnit).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task DecideAsync(string slbh, TimeSpan delay, TimeSpan retryUnit)
+    {
+        await Task.Delay(delay, Time, Stopping).ConfigureAwait(false);
+        if (Read(() => Cases.Decide(slbh)))
+        {
+            await NotifyUntilAcknowledgedAsync(slbh, "05", "准予办理", retryUnit).ConfigureAwait(false);
         }
     }
 
     // The document: without an acknowledgement the bureau re-sends at 1, 2, 4, 8 and 16 minutes, then gives up. With
     // nothing registered yet (the hub is still starting) nobody answers, so that attempt is spent.
-    private Task NotifyUntilAcknowledgedAsync(string slbh, string status, string opinion, TimeSpan retryUnit, DateTimeOffset? happenedAt = null)
+    private Task NotifyUntilAcknowledgedAsync(
+        string slbh, string status, string opinion, TimeSpan retryUnit, DateTimeOffset? happenedAt = null, string? bzcl = null)
     {
         var occurredAt = happenedAt ?? Now();
         return DeliverUntilAcknowledgedAsync(
             [.. ResendAfter.Select(n => retryUnit * n)],
-            async () => NotifyUrl is not null && (await SendNotificationAsync(slbh, status, opinion, occurredAt).ConfigureAwait(false)).Acknowledged);
+            async () => NotifyUrl is not null
+                && (await SendNotificationAsync(slbh, status, opinion, occurredAt, bzcl: bzcl).ConfigureAwait(false)).Acknowledged);
     }
 
     private static string PickUpPlace(XElement head) =>
@@ -644,6 +943,9 @@ public sealed partial class PublicSecuritySandbox : SandboxDepartment
     [GeneratedRegex("^(0|[1-9][0-9]*)\\z")]
     private static partial Regex WholeNumberPattern();
 
+    private protected override SandboxMaterials Materials { get; } =
+        new((at, n) => $"M320300{at.ToOffset(China).ToString(Day, CultureInfo.InvariantCulture)}{n:D5}");
+
     private sealed record Case(string Slbh, string Lsh, string BusinessType);
 
     private sealed record Fault(string Code, string Message);
@@ -662,12 +964,13 @@ public sealed partial class PublicSecuritySandbox : SandboxDepartment
 
     private sealed record Answer(int HttpStatus, string? Code, string? Message, byte[] Body, string? RetryAfter = null)
     {
-        public static Answer Of(Fault fault, string? slbh = null, XElement? result = null)
+        public static Answer Of(Fault fault, string? slbh = null, XElement? result = null, string? clid = null)
         {
             var response = new XElement("Response",
                 new XElement("Code", fault.Code),
                 new XElement("Message", fault.Message),
                 slbh is null ? null : new XElement("SLBH", slbh),
+                clid is null ? null : new XElement("CLID", clid),
                 result);
             return new Answer(200, fault.Code, fault.Message, Gb18030.GetBytes(Declaration + response.ToString(SaveOptions.DisableFormatting)));
         }

@@ -57,6 +57,29 @@ public sealed partial class SocialSecuritySandbox : SandboxDepartment
     private const string Stamp = "yyyyMMddHHmmss";
     private const string Day = "yyyyMMdd";
     private const string CityCode = "320300";
+    private const string UploadTrade = "RS9101";
+    private const string SupplementTrade = "RS9102";
+    private const string WithdrawalTrade = "RS9103";
+    public const long MaxMaterialBytes = 5_242_880;
+
+    private static readonly Dictionary<string, string> FileTypes = new(StringComparer.Ordinal)
+    {
+        ["jpg"] = SandboxMaterials.Jpeg,
+        ["png"] = SandboxMaterials.Png,
+        ["pdf"] = SandboxMaterials.Pdf,
+    };
+
+    // v3.1 per trade: the codes an application may reference in CLLB and the ones it must, from its body.
+    // Assumption: for RS4001 only the code matching DJLX is allowed; RS2001's RZZP outside RZFS=2 is allowed and optional.
+    private static readonly Dictionary<string, Func<Dictionary<string, string>, (HashSet<string> Allowed, string[] Required)>> MaterialRules = new()
+    {
+        ["RS2001"] = v => (["RZZP"], v.GetValueOrDefault("RZFS") == "2" ? ["RZZP"] : []),
+        ["RS4001"] = v => v.GetValueOrDefault("DJLX") == "1" ? (["LDHT"], ["LDHT"]) : (["JCZM"], ["JCZM"]),
+        ["RS7001"] = _ => (["HKB"], ["HKB"]),
+        ["RS8001"] = _ => (["XLZM"], ["XLZM"]),
+    };
+
+    private static readonly HashSet<string> MaterialCodes = ["RZZP", "LDHT", "JCZM", "HKB", "XLZM"];
 
     private static readonly TimeSpan TimestampWindow = TimeSpan.FromSeconds(300);
     private static readonly JsonSerializerOptions AnswerJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -74,16 +97,21 @@ public sealed partial class SocialSecuritySandbox : SandboxDepartment
     private static readonly Dictionary<string, TradeSpec> Trades = new()
     {
         ["RS1001"] = new([.. PersonFields, "AAE140", "AAC009", "JFDC"]),
-        ["RS2001"] = new(["AAC002", "AAC003", "AAC001", "RZFS", "RZSJ", "RZPZ"], ["AAC001", "RZPZ"],
+        ["RS2001"] = new(["AAC002", "AAC003", "AAC001", "RZFS", "RZSJ", "RZPZ", "CLLB"], ["AAC001", "RZPZ", "CLLB"],
             v => v.GetValueOrDefault("RZFS") == "1" ? ["RZPZ"] : []),
         ["RS3001"] = new(["AAC002", "AAC003", "AAE140", "QSNY", "ZZNY"], Instant: true),
-        ["RS4001"] = new(["AAC002", "AAC003", "AAE005", "DJLX", "AAB004", "DJRQ", "SYYY"], ["AAB004", "SYYY"],
+        ["RS4001"] = new(["AAC002", "AAC003", "AAE005", "DJLX", "AAB004", "DJRQ", "SYYY", "CLLB"], ["AAB004", "SYYY", "CLLB"],
             v => v.GetValueOrDefault("DJLX") switch { "1" => ["AAB004"], "2" => ["SYYY"], _ => [] }),
         ["RS5001"] = new(["AAC002", "AAC003", "AAZ500"], Instant: true),
         ["RS6001"] = new([.. PersonFields, "AAE140", "CBND", "RYLB"]),
-        ["RS7001"] = new([.. PersonFields, "AAE140", "JFJS", "KSNY"]),
-        ["RS8001"] = new(["AAC002", "AAC003", "AAE005", "PXXM", "AAC011"]),
+        ["RS7001"] = new([.. PersonFields, "AAE140", "JFJS", "KSNY", "CLLB"], ["CLLB"]),
+        ["RS8001"] = new(["AAC002", "AAC003", "AAE005", "PXXM", "AAC011", "CLLB"], ["CLLB"]),
         ["RS9001"] = new(["AAZ002"]),
+
+        // v3.1: upload, supplement, withdrawal.
+        [UploadTrade] = new(["CLBM", "WJLX", "WJHX", "WJNR"]),
+        [SupplementTrade] = new(["AAZ002", "BZSM", "CLLB"], ["CLLB"]),
+        [WithdrawalTrade] = new(["AAZ002", "CHYY"]),
     };
 
     private readonly string _orgCode;
@@ -93,6 +121,9 @@ public sealed partial class SocialSecuritySandbox : SandboxDepartment
     private readonly Dictionary<string, string> _transIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _lastAnswered = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _sequences = new(StringComparer.Ordinal);
+
+    // The trans_id of each accepted RS9101 and the CLID it was answered.
+    private readonly Dictionary<string, string> _uploads = new(StringComparer.Ordinal);
     private readonly Queue<DateTimeOffset> _recentCalls = new();
     private readonly List<SocialSecurityCall> _calls = [];
     private int _busy;
@@ -136,16 +167,20 @@ public sealed partial class SocialSecuritySandbox : SandboxDepartment
     /// Decides a case now: <paramref name="aaz002"/>, or with null the next case opened. <paramref name="blzt"/> is
     /// 0 in progress, 1 approved, 2 denied, 3 supplement required; <paramref name="blyj"/> the opinion.
     /// </summary>
-    public void GivenDecision(string? aaz002, string blzt, string? blyj = null) => Set(() =>
+    /// <remarks>With BLZT 3 the case waits for an RS9102 supplement of <paramref name="bzcl"/> (v3.1; none when null).</remarks>
+    public void GivenDecision(string? aaz002, string blzt, string? blyj = null, IReadOnlyList<string>? bzcl = null) => Set(() =>
     {
-        var decision = new Decision(blzt, blyj, Now());
+        var decision = new Decision(blzt, blyj, Now(), blzt == "3" ? string.Join(",", bzcl ?? []) : null);
         if (aaz002 is null)
         {
             _nextDecision = decision;
+            return;
         }
-        else
+
+        (_cases.GetValueOrDefault(aaz002) ?? throw new ArgumentException($"No case {aaz002}.", nameof(aaz002))).Decision = decision;
+        if (blzt == "3")
         {
-            (_cases.GetValueOrDefault(aaz002) ?? throw new ArgumentException($"No case {aaz002}.", nameof(aaz002))).Decision = decision;
+            Cases.AskSupplement(aaz002, bzcl ?? []);
         }
     });
 
@@ -210,7 +245,7 @@ public sealed partial class SocialSecuritySandbox : SandboxDepartment
             return Answer.Of(Invalid("trade_code 不在交易码表中"), envelope.TransId);
         }
 
-        if ((ReadBody(envelope.Body!, out var fields) ?? Validate(envelope.TradeCode!, trade, fields)) is { } fault)
+        if ((ReadBody(envelope.Body!, out var fields) ?? Validate(envelope.TradeCode!, trade, fields) ?? ValidateMaterials(envelope.TradeCode!, fields)) is { } fault)
         {
             return Answer.Of(fault, envelope.TransId);
         }
@@ -448,6 +483,10 @@ public sealed partial class SocialSecuritySandbox : SandboxDepartment
         "RYLB" => Check(name, value is "11" or "12" or "13" or "14"),
         "JFJS" => Check(name, PositiveWholePattern().IsMatch(value)),
         "AAC011" => Check(name, Educations.Contains(value)),
+        "CLBM" => Check(name, MaterialCodes.Contains(value)),
+        "WJLX" => FileTypes.ContainsKey(value) ? null : new Fault("1005", "WJLX 不是允许的文件类型"),
+        "WJHX" => Check(name, Sha256Pattern().IsMatch(value)),
+        "CLLB" => Check(name, ReadMaterials(value) is not null),
         _ => null,
     };
 
@@ -471,14 +510,30 @@ public sealed partial class SocialSecuritySandbox : SandboxDepartment
             return Query(transId, fields["AAZ002"]);
         }
 
+        if (envelope.TradeCode == UploadTrade)
+        {
+            return Upload(transId, fields);
+        }
+
+        if (envelope.TradeCode is SupplementTrade or WithdrawalTrade)
+        {
+            return CaseRequest(transId, envelope.TradeCode, fields);
+        }
+
         var now = Now();
         var today = now.ToString(Day, CultureInfo.InvariantCulture);
         var sequence = _sequences[today] = _sequences.GetValueOrDefault(today) + 1;
         var aaz002 = $"RS{CityCode}{today}{sequence:D5}";
-        var opened = new Case(aaz002, transId, now) { Decision = _nextDecision };
-        _nextDecision = null;
+        var opened = new Case(aaz002, transId, now) { Decision = _nextDecision, DecideAt = now + _settings.DecisionDelay };
         _cases[aaz002] = opened;
         _transIds[transId] = aaz002;
+        Cases.Open(aaz002, fields["AAC003"], (fields.TryGetValue("CLLB", out var list) ? ReadMaterials(list)! : []).Select(m => m.Code));
+        if (_nextDecision is { Blzt: "3" } next)
+        {
+            Cases.AskSupplement(aaz002, next.Bzcl is { Length: > 0 } codes ? codes.Split(',') : []);
+        }
+
+        _nextDecision = null;
         if (!trade.Instant)
         {
             return Answer.Of(new Fault("0000", "成功"), transId, new() { ["AAZ002"] = aaz002 }, aaz002);
@@ -487,6 +542,7 @@ public sealed partial class SocialSecuritySandbox : SandboxDepartment
         // Assumption: an instant item also opens a case (decided at once), so a repeat can be answered 2001 like any other
         // and the case can be queried; its AAZ002 travels with the result.
         opened.Decision ??= new Decision("1", "即办件，已办结", now);
+        Cases.Decide(aaz002);
         var result = envelope.TradeCode == "RS3001"
             ? new Dictionary<string, string>
             {
@@ -515,9 +571,14 @@ public sealed partial class SocialSecuritySandbox : SandboxDepartment
 
         _lastAnswered[aaz002] = now;
         _transIds[transId] = aaz002;
-        var decision = asked.Decision
-            ?? (now >= asked.OpenedAt + _settings.DecisionDelay ? new Decision("1", "准予办理", asked.OpenedAt + _settings.DecisionDelay) : null);
+        var decision = Effective(asked, now);
         var body = new Dictionary<string, string> { ["AAZ002"] = aaz002, ["BLZT"] = decision?.Blzt ?? "0" };
+        if (decision is { Blzt: "3" })
+        {
+            // v3.1: BLZT 3 carries BZCL, the codes wanted (empty when none). Assumption: sent as "" then, not omitted.
+            body["BZCL"] = decision.Bzcl ?? "";
+        }
+
         if (decision is { Blzt: not "0" })
         {
             if (decision.Blyj is { Length: > 0 } opinion)
@@ -529,6 +590,162 @@ public sealed partial class SocialSecuritySandbox : SandboxDepartment
         }
 
         return Answer.Of(new Fault("0000", "成功"), transId, body, asked: aaz002);
+    }
+
+    // v3.1: "CLBM:CLID,CLBM:CLID"; null when malformed.
+    private static List<(string Code, string Id)>? ReadMaterials(string list)
+    {
+        List<(string Code, string Id)> references = [];
+        foreach (var item in list.Split(','))
+        {
+            var parts = item.Split(':');
+            if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
+            {
+                return null;
+            }
+
+            references.Add((parts[0], parts[1]));
+        }
+
+        return references;
+    }
+
+    // v3.1: an unknown code, a code not allowed for the trade, or an unknown CLID is 1003; a required one missing 1002.
+    private Fault? ValidateMaterials(string tradeCode, Dictionary<string, string> fields)
+    {
+        if (!MaterialRules.TryGetValue(tradeCode, out var rule))
+        {
+            return null;
+        }
+
+        var references = fields.TryGetValue("CLLB", out var list) ? ReadMaterials(list)! : [];
+        var (allowed, required) = rule(fields);
+        if (Materials.Refused(references, allowed) is { } refused)
+        {
+            return Invalid($"CLLB 中的材料 {refused.Code}:{refused.Id} 不在代码表中、不适用于该交易或不存在");
+        }
+
+        return RequireMaterials && SandboxMaterials.Missing(references, required) is { } missing ? new Fault("1002", $"缺少必填材料：{missing}") : null;
+    }
+
+    // v3.1 RS9101: the type, the size, the real type of the bytes and their hash; the same file and code, the same CLID.
+    // Assumption: a repeated trans_id is 2001 with the original CLID, like a repeated application with its AAZ002.
+    private Answer Upload(string transId, Dictionary<string, string> fields)
+    {
+        if (_uploads.TryGetValue(transId, out var uploaded))
+        {
+            return Answer.Of(new Fault("2001", "交易流水号重复"), transId, new() { ["CLID"] = uploaded });
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(fields["WJNR"]);
+        }
+        catch (FormatException)
+        {
+            return Answer.Of(Invalid("WJNR 不是合法的 Base64"), transId);
+        }
+
+        if (bytes.LongLength > MaxMaterialBytes)
+        {
+            return Answer.Of(new Fault("1006", "文件超过5242880字节"), transId);
+        }
+
+        var declared = FileTypes[fields["WJLX"]];
+        if (SandboxMaterials.Sniff(bytes) != declared)
+        {
+            return Answer.Of(new Fault("1005", "文件内容与 WJLX 不符"), transId);
+        }
+
+        if (SandboxMaterials.Sha256Hex(bytes) != fields["WJHX"])
+        {
+            return Answer.Of(new Fault("1005", "WJHX 与文件内容不符"), transId);
+        }
+
+        var (material, _) = Materials.Store(fields["CLBM"], declared, bytes, Time.GetUtcNow());
+        _uploads[transId] = material.Id;
+        return Answer.Of(new Fault("0000", "成功"), transId, new() { ["CLID"] = material.Id });
+    }
+
+    // v3.1 RS9102 (supplement) and RS9103 (withdrawal).
+    private Answer CaseRequest(string transId, string tradeCode, Dictionary<string, string> fields)
+    {
+        var aaz002 = fields["AAZ002"];
+        if (!_cases.TryGetValue(aaz002, out var found))
+        {
+            return Answer.Of(Invalid("AAZ002 不存在"), transId, asked: aaz002);
+        }
+
+        var now = Now();
+        Effective(found, now);
+        if (tradeCode == WithdrawalTrade)
+        {
+            if (Cases.Withdraw(aaz002, fields["CHYY"], now) != CaseRequestResult.Accepted)
+            {
+                return Answer.Of(new Fault("8004", "案件已办结或已撤回"), transId, asked: aaz002);
+            }
+
+            found.Decision = new Decision("4", "已撤回", now);
+        }
+        else
+        {
+            var references = fields.TryGetValue("CLLB", out var list) ? ReadMaterials(list)! : [];
+            if (Cases.State(aaz002) == SandboxCaseState.AwaitingSupplement && Materials.Refused(references, MaterialCodes) is { } refused)
+            {
+                return Answer.Of(Invalid($"CLLB 中的材料 {refused.Code}:{refused.Id} 不在代码表中或不存在"), transId, asked: aaz002);
+            }
+
+            switch (Cases.Supplement(aaz002, fields["BZSM"], references, now, out var missing))
+            {
+                case CaseRequestResult.NotAwaitingSupplement:
+                    return Answer.Of(new Fault("8003", "案件不在待补正状态"), transId, asked: aaz002);
+                case CaseRequestResult.MissingWantedMaterial:
+                    return Answer.Of(new Fault("1002", $"缺少补正材料：{missing}"), transId, asked: aaz002);
+            }
+
+            // v3.1: the case returns to BLZT 0 and is decided the decision delay after the supplement.
+            found.Decision = null;
+            found.DecideAt = now + _settings.DecisionDelay;
+        }
+
+        _transIds[transId] = aaz002;
+        return Answer.Of(new Fault("0000", "成功"), transId, new() { ["AAZ002"] = aaz002 }, aaz002);
+    }
+
+    // The case's status now: withdrawn, waiting for a supplement or decided as recorded; a decision given by a test; else,
+    // once the decision delay has passed, the rules of docs/sandboxes.md (补正 / 撤回 in AAC003) or approval.
+    private Decision? Effective(Case found, DateTimeOffset now)
+    {
+        if (Cases.State(found.Aaz002) != SandboxCaseState.Open)
+        {
+            return found.Decision;
+        }
+
+        if (found.Decision is { Blzt: "1" or "2" })
+        {
+            Cases.Decide(found.Aaz002);
+        }
+
+        if (found.Decision is not null || now < found.DecideAt)
+        {
+            return found.Decision;
+        }
+
+        if (Cases.WantsSupplementByRule(found.Aaz002))
+        {
+            var wanted = Cases.Referenced(found.Aaz002);
+            Cases.AskSupplement(found.Aaz002, wanted);
+            return found.Decision = new Decision("3", $"材料不全，请补正：{string.Join("、", wanted)}", found.DecideAt, string.Join(",", wanted));
+        }
+
+        if (Cases.HeldByRule(found.Aaz002))
+        {
+            return null;
+        }
+
+        Cases.Decide(found.Aaz002);
+        return found.Decision = new Decision("1", "准予办理", found.DecideAt);
     }
 
     private bool InMaintenance()
@@ -587,6 +804,9 @@ public sealed partial class SocialSecuritySandbox : SandboxDepartment
     [GeneratedRegex("^[A-Za-z0-9]{1,32}\\z")]
     private static partial Regex TransIdPattern();
 
+    [GeneratedRegex("^[0-9a-f]{64}\\z")]
+    private static partial Regex Sha256Pattern();
+
     [GeneratedRegex("^[0-9]{4}\\z")]
     private static partial Regex YearPattern();
 
@@ -623,9 +843,15 @@ public sealed partial class SocialSecuritySandbox : SandboxDepartment
         public DateTimeOffset OpenedAt { get; } = openedAt;
 
         public Decision? Decision { get; set; }
+
+        /// <summary>When the clerk decides by itself: the decision delay after intake, or after the supplement.</summary>
+        public DateTimeOffset DecideAt { get; set; }
     }
 
-    private sealed record Decision(string Blzt, string? Blyj, DateTimeOffset At);
+    private sealed record Decision(string Blzt, string? Blyj, DateTimeOffset At, string? Bzcl = null);
+
+    private protected override SandboxMaterials Materials { get; } =
+        new((at, n) => $"C{CityCode}{at.ToOffset(China).ToString(Day, CultureInfo.InvariantCulture)}{n:D5}");
 
     private sealed record Fault(string Code, string Message);
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace IntegrationHub.Tests.Departments.Housing;
 
 /// <summary>The sandbox is only worth testing against if it is as strict as the document: these prove it refuses.</summary>
-public sealed class HousingSandboxTests : IAsyncLifetime
+public sealed partial class HousingSandboxTests : IAsyncLifetime
 {
     private static readonly HttpClient Http = new();
     private readonly FakeTimeProvider _clock = FgTestData.Clock();

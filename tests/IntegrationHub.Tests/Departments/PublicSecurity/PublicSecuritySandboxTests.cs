@@ -9,7 +9,7 @@ using IntegrationHub.Local.Sandbox;
 namespace IntegrationHub.Tests.Departments.PublicSecurity;
 
 /// <summary>The sandbox is only worth testing against if it is as strict as the document: these prove it refuses.</summary>
-public sealed class PublicSecuritySandboxTests : IAsyncLifetime
+public sealed partial class PublicSecuritySandboxTests : IAsyncLifetime
 {
     private static readonly Encoding Gb18030 = PublicSecurityTranslator.Gb18030;
     private static readonly HttpClient Http = new();
@@ -180,21 +180,23 @@ public sealed class PublicSecuritySandboxTests : IAsyncLifetime
         Assert.Equal("2003", (await PostAsync(Bytes(xml))).Code);
     }
 
-    private async Task<(string? Code, string? Message)> PostAsync(
+    private async Task<BureauReply> PostAsync(
         byte[] body,
         string accessUnit = GaTestData.AccessUnit,
         byte[]? signedBody = null,
         DateTimeOffset? signedAt = null,
         string? nonce = null,
         string contentType = "application/xml; charset=GB18030",
-        bool upperCaseSignature = false)
+        bool upperCaseSignature = false,
+        string path = PublicSecuritySandbox.ApplicationsPath,
+        string? materialCode = null)
     {
         var timestamp = (signedAt ?? TimeProvider.System.GetUtcNow()).ToOffset(TimeSpan.FromHours(8)).ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
         nonce ??= Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         var canonical = $"{accessUnit}\n{timestamp}\n{nonce}\n{Convert.ToHexString(SHA256.HashData(signedBody ?? body)).ToLowerInvariant()}";
         var signature = Convert.ToHexString(HMACSHA256.HashData(GaTestData.Key, Encoding.ASCII.GetBytes(canonical)));
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_bureau.BaseUrl, PublicSecuritySandbox.ApplicationsPath))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_bureau.BaseUrl, path))
         {
             Content = new ByteArrayContent(body),
         };
@@ -203,9 +205,14 @@ public sealed class PublicSecuritySandboxTests : IAsyncLifetime
         request.Headers.Add("X-SJC", timestamp);
         request.Headers.Add("X-SJS", nonce);
         request.Headers.Add("X-QM", upperCaseSignature ? signature : signature.ToLowerInvariant());
+        if (materialCode is not null)
+        {
+            request.Headers.Add("X-CLBM", materialCode);
+        }
+
         using var response = await Http.SendAsync(request);
         var answer = XElement.Parse(Gb18030.GetString(await response.Content.ReadAsByteArrayAsync()));
-        return (answer.Element("Code")?.Value, answer.Element("Message")?.Value);
+        return new BureauReply(answer.Element("Code")?.Value, answer.Element("Message")?.Value, answer);
     }
 
     private static XElement Valid(string code, string sample = "valid") =>

@@ -13,7 +13,7 @@ namespace IntegrationHub.Tests.Departments.SocialSecurity;
 /// The sandbox is only worth testing against if it is as strict as the document: these prove it refuses. Requests are
 /// built here with System.Text.Json, independently of the adapter's hand-written envelope.
 /// </summary>
-public sealed class SocialSecuritySandboxTests : IAsyncLifetime
+public sealed partial class SocialSecuritySandboxTests : IAsyncLifetime
 {
     private static readonly HttpClient Http = new();
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
