@@ -1,4 +1,3 @@
-using IntegrationHub.Applications;
 using IntegrationHub.Contracts;
 using IntegrationHub.Events;
 using IntegrationHub.Storage;
@@ -201,11 +200,7 @@ public sealed class FeedPumpTests : IAsyncDisposable
         return pump;
     }
 
-    private async Task MoveAsync(string id, ApplicationStatus status)
-    {
-        var step = await _hub.Store.StepAsync(id, a => new StepPlan { Entries = [.. StatusChanges.Move(a, status, null, "test", _hub.Time)] }, CancellationToken.None);
-        Assert.Equal(StepOutcome.Committed, step.Outcome);
-    }
+    private Task MoveAsync(string id, ApplicationStatus status) => _hub.MoveAsync(id, status);
 
     private Task<IReadOnlyList<EventEntity>> FeedAsync() => _hub.Get<EventFeed>().ReadAfterAsync(HubComponents.Platform, 0, 100, CancellationToken.None);
 }

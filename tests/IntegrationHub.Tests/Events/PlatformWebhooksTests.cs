@@ -1,4 +1,3 @@
-using IntegrationHub.Applications;
 using IntegrationHub.Contracts;
 using IntegrationHub.Events;
 using IntegrationHub.Storage;
@@ -129,8 +128,7 @@ public sealed class PlatformWebhooksTests : IAsyncDisposable
     {
         foreach (var status in path)
         {
-            var step = await _hub.Store.StepAsync(id, a => new StepPlan { Entries = [.. StatusChanges.Move(a, status, null, "test", _hub.Time)] }, CancellationToken.None);
-            Assert.Equal(StepOutcome.Committed, step.Outcome);
+            await _hub.MoveAsync(id, status);
         }
 
         return [.. (await FeedAsync()).Where(e => e.ApplicationId == id)];

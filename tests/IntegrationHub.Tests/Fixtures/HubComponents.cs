@@ -104,6 +104,16 @@ internal sealed class HubComponents : IAsyncDisposable
         return id;
     }
 
+    /// <summary>Moves the application to <paramref name="status"/> as a department report would (its feed event commits with the step).</summary>
+    public async Task MoveAsync(string id, ApplicationStatus status)
+    {
+        var step = await Store.StepAsync(id, a => new StepPlan { Entries = [.. StatusChanges.Move(a, status, null, "test", Time)] }, CancellationToken.None);
+        if (step.Outcome != StepOutcome.Committed)
+        {
+            throw new InvalidOperationException($"Moving {id} to {status} answered {step.Outcome}.");
+        }
+    }
+
     public static string CaseNumber(string id) => "GA-" + id[..8];
 
     public static string Message(string id) => JsonSerializer.Serialize(new HandoffMessage(id));
