@@ -219,10 +219,10 @@ public sealed class HousingClientTests : IAsyncLifetime
     [Fact]
     public async Task HandOffAsync_RateLimitedThenAfterRetryAfter_Received()
     {
-        // The bureau on a clock the test moves: the wait is the clock's, not the test's.
+        // The bureau and the hub (which holds the department itself until Retry-After) on a clock the test moves.
         var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         await using var bureau = FgTestData.Bureau(clock);
-        await using var hub = FgTestData.Hub(bureau.BaseUrl);
+        await using var hub = FgTestData.Hub(bureau.BaseUrl, clock);
         var adapter = hub.GetRequiredService<IDepartmentAdapter>();
         bureau.GivenRateLimited(times: 1, retryAfterSeconds: 1);
         var application = Application("FG-005");
