@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Platforms;
@@ -25,7 +26,7 @@ internal sealed class PlatformAuth(IOptionsMonitor<PlatformOptions> options)
 
     public PlatformClient? Find(string name) => options.CurrentValue.Clients.FirstOrDefault(c => c.Name == name);
 
-    public static IResult Unauthorized() => Results.Problem(
+    public static ProblemHttpResult Unauthorized() => TypedResults.Problem(
         statusCode: StatusCodes.Status401Unauthorized,
         title: "Unauthorized",
         detail: $"{Header}: a valid platform key is required.",
