@@ -42,8 +42,8 @@ internal interface IDepartmentInbound<TAck>
 internal sealed partial class DepartmentInbound(IDepartmentStatusSink sink, ILogger<DepartmentInbound> logger)
 {
     /// <summary>
-    /// Assumption: no document gives a size; the largest notification or webhook the documents describe is well under
-    /// 1 KiB, so 64 KiB refuses only what is not one.
+    /// Assumption: no document gives a size; a notification or webhook is a few hundred bytes, so 64 KiB refuses only
+    /// what is not one (docs/assumptions/public-security.md 26, housing.md 37).
     /// </summary>
     public const int MaxBodyBytes = 64 * 1024;
 
