@@ -25,7 +25,7 @@ internal sealed class PlatformAuth(IOptionsMonitor<PlatformOptions> options)
     }
 
     /// <summary>The platform and the submission's <c>Idempotency-Key</c>, or the problem that refuses it (401 before 400).</summary>
-    public ((PlatformClient Platform, string Key)? Caller, IResult? Problem) AuthenticateSubmission(HttpRequest request)
+    public ((PlatformClient Platform, string Key)? Caller, ProblemHttpResult? Problem) AuthenticateSubmission(HttpRequest request)
     {
         if (Authenticate(request) is not { } platform)
         {
