@@ -176,7 +176,9 @@ public sealed class PortalApiTests : IAsyncDisposable
         return context.Response.Headers.SetCookie.ToString().Split(';')[0];
     }
 
-    private async Task<(int Status, JsonNode? Body)> CallAsync(Func<PortalApi, HttpRequest, Task<IResult>> handler, string cookie, JsonObject? body = null, string? query = null)
+    private async Task<(int Status, JsonNode? Body)> CallAsync<TResult>(
+        Func<PortalApi, HttpRequest, Task<TResult>> handler, string cookie, JsonObject? body = null, string? query = null)
+        where TResult : IResult
     {
         var context = Request(cookie, body, query);
         var result = await handler(Api, context.Request);
