@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Azure;
+using Azure.Data.Tables;
 using IntegrationHub.Storage;
 using IntegrationHub.Tests.Applications;
 using IntegrationHub.Tests.Fixtures;
@@ -25,10 +27,22 @@ public sealed class BudgetCollection : ICollectionFixture<BudgetHubFixture>
 /// </summary>
 public sealed class BudgetHubFixture : HubFixture
 {
+    /// <summary>The items one application has already been taken through, untimed (see <c>WarmUpAsync</c>).</summary>
+    internal HashSet<string> WarmedUp { get; } = [];
+
     protected override void Configure(Dictionary<string, string> settings)
     {
         settings["Handoff:StrandedAfter"] = "00:02:00";
         ScheduleSweeps(settings, "*/30 * * * * *");
+
+        // The follow-ups (人社's polls, 房管's reconciliation and every follow-up row's end) every five seconds: sooner
+        // than production's minute so a test ends in seconds, and still seconds apart, as in production, so the cases that
+        // fall due between two runs are asked about in one run.
+        settings["Handoff:FollowUpSchedule"] = "*/5 * * * * *";
+
+        // 房管 reconciles at production's distance (2 h after the last news): the test sends the webhooks, and under the
+        // other fixtures' 2 s a slow run would count reconciliation queries the test never meant to make.
+        settings["Departments:Housing:ReconcileAfter"] = "02:00:00";
     }
 }
 
@@ -96,13 +110,13 @@ public sealed class StorageCallBudgetTests(BudgetHubFixture hub, ITestOutputHelp
     private async Task MeasureAsync(string item, int count, Func<string[], Task> drive)
     {
         var calls = hub.Services.GetRequiredService<StorageCalls>();
+        await WarmUpAsync(item, drive);
         await QuietAsync(calls);
         var before = calls.Snapshot();
 
         var ids = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => SubmitAsync(item)));
         var intake = Between(before, calls.Snapshot(), "intake");
-        await drive(ids);
-        await Task.WhenAll(ids.Select(id => NotifiedAsync(id, "Approved")));
+        await RunAsync(item, ids, drive);
         await QuietAsync(calls);
         var after = calls.Snapshot();
 
@@ -118,14 +132,62 @@ public sealed class StorageCallBudgetTests(BudgetHubFixture hub, ITestOutputHelp
         // Intake is three calls even alone: the pending hand-off (the idempotency claim), the application's transaction,
         // the queue message.
         Assert.True(intake / count <= 3, $"intake took {intake / count:F2} calls per application");
-        Assert.True(working / count <= WholeBudget(count), $"an application took {working / count:F2} calls (budget {WholeBudget(count)})");
+        Assert.True(working / count <= WholeBudget(item, count), $"an application took {working / count:F2} calls (budget {WholeBudget(item, count)})");
     }
 
     // The 15 holds when applications arrive together, so group commit shares the writes to the shared partitions
-    // (step intents, counters and sets, the feed, lookups) among them. An application alone shares nothing: each of its
-    // four status steps costs intent + transaction + feed + counters (4 calls), so alone it takes 26, which is the budget
-    // asserted for one (docs/storage.md counts them call by call).
-    private static int WholeBudget(int count) => count == 1 ? 26 : 15;
+    // (step intents, counters and sets, the feed, lookups, follow-ups) among them. An application alone shares nothing:
+    // each of its four status steps costs intent + transaction + feed + counters (4 calls), so a 公安 one alone takes 26,
+    // which is the budget asserted for one (docs/storage.md counts them call by call). A 房管 or 人社 case alone also has its
+    // follow-up row (written with the receipt, due at once when final, ended by the poller: 3 writes where a step shares
+    // none) and re-counts the call-rate roster (a read and a write) when its last count is older than MembershipRefresh
+    // (half a second here), which a case alone does at its delivery and again at its poll: 30 for those.
+    private static int WholeBudget(string item, int count) => count > 1 ? 15 : item.StartsWith("GA", StringComparison.Ordinal) ? 26 : 30;
+
+    // An application is done when the platform has its final status and its follow-up row (a polled case's, a reconciled
+    // case's) is gone: ending that row is part of its cost, even when production ends it hours later.
+    private async Task RunAsync(string item, string[] ids, Func<string[], Task> drive)
+    {
+        await drive(ids);
+        await Task.WhenAll(ids.Select(id => NotifiedAsync(id, "Approved")));
+        await Task.WhenAll(ids.Select(id => FollowUpEndedAsync(item[..2], id)));
+    }
+
+    // What an instance pays once, not per application, stays out of the count: the first call to a department creates the
+    // department-state table, fetches its token and joins the call-rate roster, and the first application of a department
+    // reads its counter rows' ETags. So one application of the item goes through first, uncounted.
+    private async Task WarmUpAsync(string item, Func<string[], Task> drive)
+    {
+        if (hub.WarmedUp.Add(item))
+        {
+            await RunAsync(item, [await SubmitAsync(item)], drive);
+        }
+    }
+
+    // Read past the hub's clients (this read must not count): the follow-up row of the case, until it is gone.
+    private async Task FollowUpEndedAsync(string department, string id)
+    {
+        var table = new TableServiceClient(hub.Azurite.ConnectionString).GetTableClient("hubfollowups");
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            try
+            {
+                if (!(await table.GetEntityIfExistsAsync<TableEntity>(department, id)).HasValue)
+                {
+                    return;
+                }
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return; // no follow-up table yet: no department has been asked about a case
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new Xunit.Sdk.XunitException($"the follow-up row of {id} never ended");
+    }
 
     private async Task<string> SubmitAsync(string item)
     {
