@@ -9,8 +9,8 @@ namespace IntegrationHub.Departments.SharedState;
 /// The minimum interval between two questions about one case, held for the whole hub: a row per case in the
 /// <c>rs-case</c> partition records when it was last asked, and an instance claims the next question by rewriting that row
 /// under its ETag, so of two instances asking at once one wins and the other is told to wait. Cost per question: one
-/// conditional write when this instance asked last (it remembers the ETag), otherwise a read and a write; none when this
-/// instance already knows it is too soon. Assumption: the rows are a case number and a time (no personal data) and stay
+/// conditional write when this instance asked last (it remembers the ETag) or when nobody has asked about the case yet
+/// (an Add); otherwise that write fails and a read and a write follow; none when this instance already knows it is too soon. Assumption: the rows are a case number and a time (no personal data) and stay
 /// after the case ends; 20 questions a second at most (the gateway's own limit) keeps the partition far below its limit.
 /// </summary>
 internal sealed class SharedQuerySpacing(DepartmentStateTable table, IOptions<SharedStateOptions> options, TimeProvider time)
@@ -30,7 +30,8 @@ internal sealed class SharedQuerySpacing(DepartmentStateTable table, IOptions<Sh
         var now = time.GetUtcNow();
         // A time this instance wrote itself (it holds the row's ETag) is on its own clock and its own questions about a case
         // leave one after another, so it needs no margin; a time another instance wrote does.
-        if (_mine.TryGetValue(caseNumber, out var known)
+        var remembered = _mine.TryGetValue(caseNumber, out var known);
+        if (remembered
             && Remaining(known.At + (known.ETag == default ? skew : TimeSpan.Zero), now, interval) is { } early)
         {
             return (false, early);
@@ -38,10 +39,19 @@ internal sealed class SharedQuerySpacing(DepartmentStateTable table, IOptions<Sh
 
         var rows = await table.ClientAsync().ConfigureAwait(false);
         var row = new TableEntity(DepartmentStateTable.CasePartition, caseNumber) { ["AskedAt"] = now };
-        if (known.ETag != default)
+
+        // We asked last, as far as we know: one conditional write, and a 412 means someone else has asked since. A case
+        // this instance knows nothing of is most often one nobody has asked about yet (its first question, a moment after
+        // its delivery): one Add, and a 409 means some instance has asked before, so its time is read and weighed below.
+        // (A time this instance only read, it has no ETag for: the row is there, so it is read again.)
+        if (!remembered || known.ETag != default)
         {
-            // We asked last, as far as we know: one conditional write, and a 412 means someone else has asked since.
-            row.ETag = known.ETag;
+            if (known.ETag != default)
+            {
+                // Only a real ETag: a TableEntity keeps a default one as an empty string, which would make the Add an update.
+                row.ETag = known.ETag;
+            }
+
             if (await DepartmentStateTable.TryWriteAsync(rows, row, cancellationToken).ConfigureAwait(false) is { } etag)
             {
                 Remember(caseNumber, now, etag, interval);
@@ -60,6 +70,7 @@ internal sealed class SharedQuerySpacing(DepartmentStateTable table, IOptions<Sh
         {
             row.ETag = stored.ETag;
         }
+
         if (await DepartmentStateTable.TryWriteAsync(rows, row, cancellationToken).ConfigureAwait(false) is not { } written)
         {
             return (false, interval);
