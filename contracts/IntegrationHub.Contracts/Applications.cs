@@ -8,7 +8,11 @@ namespace IntegrationHub.Contracts;
 /// <param name="Applicant">Who applies.</param>
 /// <param name="Form">The item-specific form, valid against the item's form schema.</param>
 /// <param name="Attachments">References to material the platform already holds (at most 10).</param>
-public sealed record SubmitApplication(string ItemCode, ApplicantInput Applicant, JsonObject Form, IReadOnlyList<string>? Attachments);
+public sealed record SubmitApplication(string ItemCode, ApplicantInput Applicant, JsonObject Form, IReadOnlyList<string>? Attachments)
+{
+    /// <summary>The electronic materials (issue 11), uploaded first with <c>POST /api/v1/materials</c>; see the item's <c>materials</c>.</summary>
+    public IReadOnlyList<MaterialInput>? Materials { get; init; }
+}
 
 /// <summary>The common applicant part. Sex and birth date are derived from the ID number.</summary>
 /// <param name="Name">Full name.</param>
@@ -49,7 +53,14 @@ public sealed record ApplicationView(
     string ApplicantName,
     DateTimeOffset SubmittedAt,
     DateTimeOffset UpdatedAt,
-    IReadOnlyList<TimelineEntry> Timeline);
+    IReadOnlyList<TimelineEntry> Timeline)
+{
+    /// <summary>The materials the application carries (name, type, size; never their content), supplements included.</summary>
+    public IReadOnlyList<MaterialView> Materials { get; init; } = [];
+
+    /// <summary>What the department's 补正 asks for, in the resident's terms; absent when it asked for none.</summary>
+    public SupplementWanted? Supplement { get; init; }
+}
 
 /// <summary>One step in an application's life.</summary>
 /// <param name="Sequence">Order within the application, from 1.</param>

@@ -26,4 +26,8 @@ namespace IntegrationHub.Contracts;
 [JsonSerializable(typeof(BookAppointment))]
 [JsonSerializable(typeof(AppointmentView))]
 [JsonSerializable(typeof(AppointmentChanged))]
+[JsonSerializable(typeof(MaterialAccepted))]
+[JsonSerializable(typeof(SubmitSupplement))]
+[JsonSerializable(typeof(SubmitWithdrawal))]
+[JsonSerializable(typeof(CaseRequestAccepted))]
 public sealed partial class HubJsonContext : JsonSerializerContext;

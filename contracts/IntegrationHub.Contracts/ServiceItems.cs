@@ -40,9 +40,42 @@ public sealed record ServiceItemDetail(
     string Description,
     string GuideUrl,
     JsonElement? FormSchema,
-    JsonElement? ApplicantSchema);
+    JsonElement? ApplicantSchema)
+{
+    /// <summary>The electronic materials an online item takes (empty when it takes none, and for guide-only items).</summary>
+    public IReadOnlyList<ItemMaterial> Materials { get; init; } = [];
+}
 
 /// <summary>A page of catalog items.</summary>
 /// <param name="Total">How many items matched.</param>
 /// <param name="Items">The matching items, in catalog order.</param>
 public sealed record ServiceItemList(int Total, IReadOnlyList<ServiceItemSummary> Items);
+
+/// <summary>
+/// One electronic material an online item takes (issue 11). <see cref="Requirement"/> says when it must be sent:
+/// <c>required</c> always, <c>conditional</c> exactly when <see cref="RequiredWhen"/> holds (and it is not taken
+/// otherwise), <c>optional</c> may be sent.
+/// </summary>
+/// <param name="Code">The hub's material code, e.g. <c>leaseContract</c>; what <c>POST /api/v1/materials</c> takes as <c>code</c>.</param>
+/// <param name="Name">The Chinese name, as in the item's guide (its materials list).</param>
+/// <param name="Requirement"><c>required</c>, <c>conditional</c> or <c>optional</c>.</param>
+/// <param name="RequiredWhen">For <c>conditional</c>: the form field and the values that make it required.</param>
+/// <param name="MediaTypes">The accepted types, judged by the file's bytes.</param>
+/// <param name="MaxBytes">The department's size limit.</param>
+/// <param name="MaxPages">The most pages a PDF may have.</param>
+/// <param name="MaxPixels">The most pixels (width × height) an image may have.</param>
+public sealed record ItemMaterial(
+    string Code,
+    string Name,
+    string Requirement,
+    MaterialCondition? RequiredWhen,
+    IReadOnlyList<string> MediaTypes,
+    long MaxBytes,
+    int MaxPages,
+    long MaxPixels);
+
+/// <summary>A condition on the item's form: <see cref="Field"/> is one of <see cref="In"/> (or, with <see cref="Except"/>, none of them).</summary>
+/// <param name="Field">The form field, e.g. <c>dwellingType</c>.</param>
+/// <param name="In">The values.</param>
+/// <param name="Except">True when the condition is that the field is none of the values.</param>
+public sealed record MaterialCondition(string Field, IReadOnlyList<string> In, bool Except = false);

@@ -1,4 +1,4 @@
-// State (tables) and the hand-off pipeline (queues); shared keys are disabled: managed identity only.
+// State (tables), residents' materials (blobs) and the hand-off pipeline (queues); shared keys are disabled: managed identity only.
 @minLength(3)
 @maxLength(24)
 param name string
@@ -28,6 +28,15 @@ resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
 resource deployments 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobs
   name: 'deployments'
+}
+
+// Issue 11: residents' materials, sealed by the hub (Privacy/EnvelopeCipher) before they are stored; never public.
+resource materials 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobs
+  name: 'hub-materials'
+  properties: {
+    publicAccess: 'None'
+  }
 }
 
 resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {

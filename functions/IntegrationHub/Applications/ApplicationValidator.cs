@@ -16,7 +16,7 @@ namespace IntegrationHub.Applications;
 internal sealed partial class ApplicationValidator(FormSchemas schemas, TimeProvider time)
 {
     private const int MaxAttachments = 10;
-    private static readonly string[] TopLevel = ["itemCode", "applicant", "form", "attachments"];
+    private static readonly string[] TopLevel = ["itemCode", "applicant", "form", "attachments", "materials"];
     private static readonly string[] PeopleLists = ["tenants", "householdMembers"];
     private static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
 
@@ -28,7 +28,11 @@ internal sealed partial class ApplicationValidator(FormSchemas schemas, TimeProv
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
     /// <summary>A valid application; <see cref="Body"/> is the body as accepted (texts trimmed), the idempotency fingerprint's input.</summary>
-    public sealed record Validated(string ItemCode, Applicant Applicant, JsonObject Form, IReadOnlyList<string> Attachments, JsonObject Body);
+    public sealed record Validated(string ItemCode, Applicant Applicant, JsonObject Form, IReadOnlyList<string> Attachments, JsonObject Body)
+    {
+        /// <summary>The materials named (issue 11), checked for shape only; ApplicationMaterials checks them against the item and the files.</summary>
+        public IReadOnlyList<Contracts.MaterialInput> Materials { get; init; } = [];
+    }
 
     public (Validated? Application, Dictionary<string, string[]> Errors) Validate(JsonObject submitted)
     {
@@ -82,6 +86,7 @@ internal sealed partial class ApplicationValidator(FormSchemas schemas, TimeProv
             }
         }
 
+        var materials = MaterialInputs(body["materials"], "materials", errors);
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -94,7 +99,43 @@ internal sealed partial class ApplicationValidator(FormSchemas schemas, TimeProv
             Text(applicant!, "ethnicity")!,
             Text(applicant!, "district")!,
             person!.Value.Sex,
-            person.Value.Birth), form!, attachments, body), errors);
+            person.Value.Birth), form!, attachments, body) { Materials = materials }, errors);
+    }
+
+    /// <summary>
+    /// <c>[{code, materialId}]</c> in shape: at most <see cref="ApplicationMaterials.MaxMaterials"/> objects of two short
+    /// strings. Absent is none. Shared by applications and supplements.
+    /// </summary>
+    public static IReadOnlyList<Contracts.MaterialInput> MaterialInputs(JsonNode? node, string field, Dictionary<string, string[]> errors)
+    {
+        if (node is null)
+        {
+            return [];
+        }
+
+        var inputs = new List<Contracts.MaterialInput>();
+        if (node is not JsonArray array || array.Count > ApplicationMaterials.MaxMaterials)
+        {
+            errors.TryAdd(field, [$"must be an array of at most {ApplicationMaterials.MaxMaterials} objects {{\"code\": …, \"materialId\": …}}."]);
+            return [];
+        }
+
+        for (var i = 0; i < array.Count; i++)
+        {
+            if (array[i] is JsonObject { Count: 2 } item
+                && item["code"] is JsonValue c && c.TryGetValue(out string? code) && code.Length is > 0 and <= 64
+                && item["materialId"] is JsonValue m && m.TryGetValue(out string? id) && id.Length is > 0 and <= 64)
+            {
+                inputs.Add(new Contracts.MaterialInput(code, id));
+            }
+            else
+            {
+                errors.TryAdd(string.Create(CultureInfo.InvariantCulture, $"{field}[{i}]"),
+                    ["must be {\"code\": the material code, \"materialId\": the id POST /api/v1/materials answered} (1-64 characters each), nothing else."]);
+            }
+        }
+
+        return inputs;
     }
 
     private static bool AllReferences(JsonArray array, List<string> references)

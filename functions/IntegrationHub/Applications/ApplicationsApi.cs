@@ -24,6 +24,7 @@ internal sealed class ApplicationsApi(
     IdHasher idHasher,
     PersonalData personalData,
     ApplicationCache cache,
+    ApplicationMaterials materials,
     TimeProvider time,
     ILogger<ApplicationsApi> logger,
     HubMetrics metrics)
@@ -54,16 +55,13 @@ internal sealed class ApplicationsApi(
     private async Task<IResult> SubmitCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         using var calls = StorageCalls.Begin("intake");
-        if (auth.Authenticate(request) is not { } platform)
+        var (caller, callerProblem) = auth.AuthenticateSubmission(request);
+        if (caller is not { } known)
         {
-            return PlatformAuth.Unauthorized();
+            return callerProblem!;
         }
 
-        var (idempotencyKey, keyProblem) = IdempotencyKey.Read(request);
-        if (keyProblem is not null)
-        {
-            return keyProblem;
-        }
+        var (platform, idempotencyKey) = known;
 
         var (raw, bodyProblem) = await RequestBody.ReadJsonAsync(request, MaxBodyBytes, cancellationToken);
         if (bodyProblem is not null)
@@ -88,15 +86,22 @@ internal sealed class ApplicationsApi(
             return Problems.Fields(errors);
         }
 
+        // Issue 11: the materials against the item's rules and the stored files (one blob read each; none without materials).
+        var (held, refused) = await materials.ForApplicationAsync(platform.Name, valid.ItemCode, valid.Form, valid.Materials, cancellationToken);
+        if (refused.Count > 0)
+        {
+            return Problems.Fields(refused);
+        }
+
         // Over the body as accepted, in canonical form: the same JSON with its keys in another order is the same submission.
         var bodyHash = CanonicalJson.Fingerprint(valid.Body);
-        var applicationId = ApplicationId(platform.Name, idempotencyKey!);
+        var applicationId = ApplicationId(platform.Name, idempotencyKey);
         HubTelemetry.TagCurrent(applicationId, valid.ItemCode, catalog.Find(valid.ItemCode)!.Item.Department);
 
         // A repeat this instance saw needs no storage call at all; any other is found by the write itself.
         var (application, created) = cache.Get(applicationId) is { } seen
             ? (seen, false)
-            : await CreateAndHandOff(applicationId, platform.Name, bodyHash, valid, cancellationToken);
+            : await CreateAndHandOff(applicationId, platform.Name, bodyHash, valid, held, cancellationToken);
         if (application is null)
         {
             return Problems.Field(IdempotencyHeader, "is being used by a submission that is still being accepted; retry in a moment.", StatusCodes.Status409Conflict);
@@ -135,7 +140,11 @@ internal sealed class ApplicationsApi(
 
         var timeline = await store.TimelineAsync(id, cancellationToken);
         // The platform is the resident's own channel: it gets the department's result as given, until retention erases it.
-        return Results.Json(ApplicationViews.From(application, personalData.OpenResult(application), timeline), HubJson.Info<ApplicationView>());
+        return Results.Json(ApplicationViews.From(application, personalData.OpenResult(application), timeline) with
+        {
+            Materials = materials.Views(application),
+            Supplement = materials.Wanted(application),
+        }, HubJson.Info<ApplicationView>());
     }
 
     private IResult? CheckItem(JsonObject body)
@@ -176,7 +185,8 @@ internal sealed class ApplicationsApi(
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{platform}\n{idempotencyKey}")))[..32];
 
     private async Task<(ApplicationEntity? Application, bool Created)> CreateAndHandOff(
-        string applicationId, string platform, string bodyHash, ApplicationValidator.Validated valid, CancellationToken cancellationToken)
+        string applicationId, string platform, string bodyHash, ApplicationValidator.Validated valid, IReadOnlyList<HeldMaterial> held,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var department = catalog.Find(valid.ItemCode)!.Item.Department;
@@ -198,6 +208,7 @@ internal sealed class ApplicationsApi(
             TraceParent = Activity.Current?.Id,
         };
         personalData.Seal(application, new Submission(valid.Applicant, valid.Form, valid.Attachments));
+        ApplicationMaterials.Write(application, held);
         var received = new TimelineEntity
         {
             Kind = "received",

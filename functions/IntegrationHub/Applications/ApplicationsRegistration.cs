@@ -18,6 +18,8 @@ internal static class ApplicationsRegistration
         services.AddSingleton<IdHasher>();
         services.AddSingleton<ApplicationValidator>();
         services.AddSingleton<ApplicationsApi>();
+        services.AddSingleton<ApplicationMaterials>();
+        services.AddTransient<CaseRequestsApi>();
         // Transient, like everything that holds department adapters (typed HttpClients whose handlers rotate).
         services.AddTransient<StatusPath>();
         services.AddTransient<IDepartmentStatusSink>(sp => sp.GetRequiredService<StatusPath>());
@@ -28,6 +30,8 @@ internal static class ApplicationsRegistration
     {
         api.MapPost(HubRoutes.Applications, (HttpRequest r, ApplicationsApi a, CancellationToken ct) => a.SubmitAsync(r, ct));
         api.MapGet(HubRoutes.Application, (HttpRequest r, string id, ApplicationsApi a, CancellationToken ct) => a.GetAsync(r, id, ct));
+        api.MapPost(HubRoutes.ApplicationSupplements, (HttpRequest r, string id, CaseRequestsApi a, CancellationToken ct) => a.SupplementAsync(r, id, ct));
+        api.MapPost(HubRoutes.ApplicationWithdrawal, (HttpRequest r, string id, CaseRequestsApi a, CancellationToken ct) => a.WithdrawAsync(r, id, ct));
         return api;
     }
 }

@@ -11,17 +11,18 @@ internal static class StatusMachine
     private static readonly Dictionary<ApplicationStatus, ApplicationStatus[]> Allowed = new()
     {
         [ApplicationStatus.Submitted] = [ApplicationStatus.Delivered, ApplicationStatus.Accepted, ApplicationStatus.SupplementRequired,
-            ApplicationStatus.InReview, ApplicationStatus.Rejected, ApplicationStatus.Approved, ApplicationStatus.Denied],
+            ApplicationStatus.InReview, ApplicationStatus.Rejected, ApplicationStatus.Approved, ApplicationStatus.Denied, ApplicationStatus.Withdrawn],
         [ApplicationStatus.Delivered] = [ApplicationStatus.Accepted, ApplicationStatus.SupplementRequired, ApplicationStatus.InReview,
-            ApplicationStatus.Rejected, ApplicationStatus.Approved, ApplicationStatus.Denied],
-        [ApplicationStatus.Accepted] = [ApplicationStatus.SupplementRequired, ApplicationStatus.InReview, ApplicationStatus.Approved, ApplicationStatus.Denied],
+            ApplicationStatus.Rejected, ApplicationStatus.Approved, ApplicationStatus.Denied, ApplicationStatus.Withdrawn],
+        [ApplicationStatus.Accepted] = [ApplicationStatus.SupplementRequired, ApplicationStatus.InReview, ApplicationStatus.Approved, ApplicationStatus.Denied,
+            ApplicationStatus.Withdrawn],
         [ApplicationStatus.SupplementRequired] = [ApplicationStatus.Accepted, ApplicationStatus.InReview, ApplicationStatus.Rejected,
-            ApplicationStatus.Approved, ApplicationStatus.Denied],
-        [ApplicationStatus.InReview] = [ApplicationStatus.SupplementRequired, ApplicationStatus.Approved, ApplicationStatus.Denied],
+            ApplicationStatus.Approved, ApplicationStatus.Denied, ApplicationStatus.Withdrawn],
+        [ApplicationStatus.InReview] = [ApplicationStatus.SupplementRequired, ApplicationStatus.Approved, ApplicationStatus.Denied, ApplicationStatus.Withdrawn],
     };
 
     public static bool IsFinal(ApplicationStatus status) =>
-        status is ApplicationStatus.Rejected or ApplicationStatus.Approved or ApplicationStatus.Denied;
+        status is ApplicationStatus.Rejected or ApplicationStatus.Approved or ApplicationStatus.Denied or ApplicationStatus.Withdrawn;
 
     public static bool CanMove(ApplicationStatus from, ApplicationStatus to) =>
         Allowed.TryGetValue(from, out var targets) && targets.Contains(to);

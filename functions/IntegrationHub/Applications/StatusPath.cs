@@ -85,7 +85,16 @@ internal sealed class StatusPath(
         }
 
         var outcome = ReportOutcome.UnknownApplication;
-        var result = applicationId is null ? StepResult.Missing : await StepAsync(applicationId, application =>
+        var result = applicationId is null ? StepResult.Missing : await StepAsync(applicationId, Decide, report.EventKey, cancellationToken);
+        if (result.Outcome == StepOutcome.Missing && report.HandoffKey is not null && report.CaseNumber is { } byCase
+            && await lookups.ByCaseNumberAsync(byCase, [report.Department], cancellationToken) is [var known, ..])
+        {
+            // Assumption: after a supplement or withdrawal a department may echo that request's key (公安's BZTJ carries a
+            // new LSH) instead of the application's; the case number still finds the application (one more read, only then).
+            result = await StepAsync(known, Decide, report.EventKey, cancellationToken);
+        }
+
+        (StatusChange, bool)? Decide(ApplicationEntity application)
         {
             trace(application);
             if (application.Department != report.Department)
@@ -119,12 +128,19 @@ internal sealed class StatusPath(
             }
 
             outcome = ReportOutcome.Applied;
+            if (report.Status == ApplicationStatus.SupplementRequired)
+            {
+                // Issue 11: what the 补正 asks for, kept with the application so its status can say it in the resident's terms.
+                application.SupplementWanted = string.Join(',', report.MissingMaterials);
+                application.SupplementNote = report.Reason;
+            }
+
             application.Status = report.Status;
             application.Reason = report.Reason ?? application.Reason;
             application.LastReportAt = report.OccurredAt;
             StatusChanges.CloseIfFinal(application, report.Status, entry.At);
             return (StatusChange.Of(entry), true);
-        }, report.EventKey, cancellationToken);
+        }
 
         switch (result.Outcome)
         {

@@ -58,7 +58,10 @@ internal sealed class CatalogApi(ServiceCatalog catalog)
         var item = entry.Item;
         var detail = new ServiceItemDetail(item.Code, item.NameZh, item.NameEn, item.Department, item.DepartmentName,
             item.Online, item.Description, $"/{HubRoutes.Prefix}/service-items/{item.Code}/guide",
-            entry.FormSchema, item.Online ? catalog.ApplicantSchema : null);
+            entry.FormSchema, item.Online ? catalog.ApplicantSchema : null)
+        {
+            Materials = entry.Materials,
+        };
         return CachedJson.Respond(request, detail, HubJson.Info<ServiceItemDetail>());
     }
 

@@ -52,6 +52,8 @@ internal sealed class ServiceCatalog
             ?? throw new InvalidOperationException("The applicant schema is missing.");
         var facts = LocalFacts.Parse(ReadText(assembly, "catalog/localfacts.json")
             ?? throw new InvalidOperationException("The local facts are missing."));
+        var materials = JsonNode.Parse(ReadText(assembly, "catalog/materials.json")
+            ?? throw new InvalidOperationException("The materials file is missing."))!.AsObject();
         var entries = new List<CatalogEntry>();
         foreach (var row in CatalogCsv.Parse(ReadText(assembly, "catalog/catalog.csv")
             ?? throw new InvalidOperationException("catalog.csv is missing.")))
@@ -73,7 +75,17 @@ internal sealed class ServiceCatalog
                     : $"Guide-only item {row.Code} must not have a form schema.");
             }
 
-            entries.Add(new CatalogEntry(item, guide, form));
+            if (!row.Online && materials.ContainsKey(row.Code))
+            {
+                throw new InvalidOperationException($"Guide-only item {row.Code} must not list electronic materials.");
+            }
+
+            entries.Add(new CatalogEntry(item, guide, form, CatalogMaterials.Parse(row.Code, row.Department, materials[row.Code])));
+        }
+
+        if (materials.Select(m => m.Key).FirstOrDefault(k => !k.StartsWith('$') && !entries.Any(e => e.Item.Code == k)) is { } unknown)
+        {
+            throw new InvalidOperationException($"Materials.json lists materials for unknown item {unknown}.");
         }
 
         return new ServiceCatalog(entries, applicantSchema, facts);
@@ -106,4 +118,7 @@ internal sealed class ServiceCatalog
     }
 }
 
-internal sealed record CatalogEntry(ServiceItemSummary Item, ProcedureGuide Guide, JsonElement? FormSchema);
+internal sealed record CatalogEntry(ServiceItemSummary Item, ProcedureGuide Guide, JsonElement? FormSchema, IReadOnlyList<ItemMaterial> Materials)
+{
+    public ItemMaterial? Material(string code) => Materials.FirstOrDefault(m => m.Code == code);
+}

@@ -9,6 +9,7 @@ using IntegrationHub.Events;
 using IntegrationHub.Handoff;
 using IntegrationHub.Health;
 using IntegrationHub.Http;
+using IntegrationHub.Materials;
 using IntegrationHub.Platforms;
 using IntegrationHub.Portal;
 using IntegrationHub.Privacy;
@@ -49,6 +50,7 @@ internal static class HubRegistration
         services.AddCommunities();
         services.AddSuggestions(configuration);
         services.AddAppointments(configuration);
+        services.AddMaterials();
         return services;
     }
 
@@ -58,6 +60,7 @@ internal static class HubRegistration
         var api = endpoints.MapGroup("/" + HubRoutes.Prefix);
         api.MapCatalog();
         api.MapApplications();
+        api.MapMaterials();
         api.MapPlatformEvents();
         api.MapDepartmentInbound();
         api.MapPortal();

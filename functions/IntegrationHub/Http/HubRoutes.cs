@@ -12,6 +12,9 @@ internal static class HubRoutes
     public const string ServiceItemGuide = "service-items/{code}/guide";
     public const string Applications = "applications";
     public const string Application = "applications/{id}";
+    public const string ApplicationSupplements = "applications/{id}/supplements";
+    public const string ApplicationWithdrawal = "applications/{id}/withdrawal";
+    public const string Materials = "materials";
     public const string Events = "events";
     public const string PublicSecurityNotifications = "departments/ga/notifications";
     public const string HousingWebhooks = "departments/fg/webhooks";

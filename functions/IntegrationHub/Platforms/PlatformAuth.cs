@@ -23,6 +23,18 @@ internal sealed class PlatformAuth(IOptionsMonitor<PlatformOptions> options)
             CryptographicOperations.FixedTimeEquals(presentedBytes, Encoding.UTF8.GetBytes(c.ApiKey)));
     }
 
+    /// <summary>The platform and the submission's <c>Idempotency-Key</c>, or the problem that refuses it (401 before 400).</summary>
+    public ((PlatformClient Platform, string Key)? Caller, IResult? Problem) AuthenticateSubmission(HttpRequest request)
+    {
+        if (Authenticate(request) is not { } platform)
+        {
+            return (null, Unauthorized());
+        }
+
+        var (key, problem) = Http.IdempotencyKey.Read(request);
+        return key is null ? (null, problem) : ((platform, key), null);
+    }
+
     public PlatformClient? Find(string name) => options.CurrentValue.Clients.FirstOrDefault(c => c.Name == name);
 
     public static IResult Unauthorized() => Results.Problem(

@@ -32,6 +32,7 @@ internal sealed class PortalApi(
     FormPersonalData forms,
     FormFieldTitles formTitles,
     PayloadMasker masker,
+    ApplicationMaterials materials,
     TimeProvider time,
     IOptions<TelemetryOptions> telemetry)
 {
@@ -275,7 +276,9 @@ internal sealed class PortalApi(
                 PortalText.Kind(e.Kind), PortalText.Sentence(e, application.Department), PortalText.Outcome(e.Outcome), PortalText.Status(e.Status),
                 telemetry.Value.TraceLink(e.TraceId)))],
             unwritten.Count == 0 ? null : unwritten,
-            submission is null ? null : formTitles.Describe(application.ItemCode, masked));
+            submission is null ? null : formTitles.Describe(application.ItemCode, masked),
+            materials.Views(application) is { Count: > 0 } held ? held : null,
+            materials.Wanted(application));
         return Results.Json(detail, PortalJson.Info<HandoffDetail>());
     }
 

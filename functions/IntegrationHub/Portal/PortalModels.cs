@@ -74,7 +74,9 @@ internal sealed record HandoffDetail(
     DateTimeOffset? ErasedAt,
     IReadOnlyList<PortalTimelineEntry> Timeline,
     IReadOnlyList<DepartmentCall>? UnwrittenCalls = null,
-    IReadOnlyList<FormFieldText>? FormFields = null);
+    IReadOnlyList<FormFieldText>? FormFields = null,
+    IReadOnlyList<MaterialView>? Materials = null,
+    SupplementWanted? Supplement = null);
 
 internal sealed record DepartmentCounts(string Department, string Name, IReadOnlyDictionary<string, int> Counts, bool CircuitOpen);
 

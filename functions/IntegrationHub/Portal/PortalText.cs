@@ -25,6 +25,12 @@ internal static class PortalText
         ["platform-notified"] = "已通知平台",
         ["calls"] = "部门查询记录",
         ["erased"] = "个人信息已删除",
+        ["supplement"] = "申请人补正",
+        ["supplement-delivered"] = "补正已送达",
+        ["supplement-conflict"] = "补正未被接收",
+        ["withdrawal"] = "申请人撤回",
+        ["withdrawal-delivered"] = "撤回已送达",
+        ["withdrawal-conflict"] = "撤回未被接收",
     }.ToFrozenDictionary();
 
     /// <summary>Every <see cref="HandoffOutcomeKind"/>, and the two outcomes the dispatcher writes of its own (Poison, Erased).</summary>
@@ -40,6 +46,9 @@ internal static class PortalText
         [nameof(HandoffOutcomeKind.Conflict)] = "办件状态不符",
         ["Poison"] = "异常终止",
         ["Erased"] = "个人信息已删除",
+        ["Pending"] = "等待送达",
+        ["Delivered"] = "已送达",
+        ["Cancelled"] = "已取消",
     }.ToFrozenDictionary();
 
     public static readonly FrozenDictionary<string, string> Statuses = new Dictionary<string, string>
@@ -90,6 +99,12 @@ internal static class PortalText
             "platform-notified" => $"平台已确认收到状态通知（{status}）",
             "calls" => $"向{to}查询办理状态 {entry.CallCount ?? 0} 次，均无新进展",
             "erased" => "个人信息已按保存期限删除，仅保留脱敏的时间线",
+            "supplement" => $"申请人提交补正材料，等待送达{to}",
+            "withdrawal" when entry.Outcome == "Cancelled" => $"申请人在投递到达{to}之前撤回，投递已取消，未联系{to}",
+            "withdrawal" => $"申请人申请撤回，等待送达{to}",
+            "supplement-delivered" => $"{to}已接收补正",
+            "withdrawal-delivered" => $"{to}已接收撤回申请，等待{to}确认撤回",
+            "supplement-conflict" or "withdrawal-conflict" => $"{to}因办件状态不接收（{entry.DepartmentCode}）：{entry.DepartmentMessage}",
             _ => entry.Summary,
         };
     }

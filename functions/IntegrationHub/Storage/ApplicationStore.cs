@@ -302,6 +302,7 @@ internal sealed class ApplicationStore(
 
             application.SealedPersonalData = null;
             application.SealedResult = null;
+            application.SealedCaseRequest = null;
             application.IdNumberHash = "";
             application.NameHash = "";
             application.ErasedAt = time.GetUtcNow();

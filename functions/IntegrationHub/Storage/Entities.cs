@@ -63,6 +63,33 @@ internal sealed class ApplicationEntity : ITableEntity
     /// <summary>When retention erased the personal data (the masked timeline stays).</summary>
     public DateTimeOffset? ErasedAt { get; set; }
 
+    // Issue 11: materials, 补正 and 撤回. No personal data in the plain columns: material ids, codes, types, sizes,
+    // hashes and the department's file ids; the resident's note or reason is sealed.
+
+    /// <summary>The materials the application carries, as JSON (Applications/ApplicationMaterials): the department's file id once uploaded.</summary>
+    public string? Materials { get; set; }
+
+    /// <summary>The catalog material codes the department's 补正 asks for, comma-separated (empty: none named); null when none was asked.</summary>
+    public string? SupplementWanted { get; set; }
+
+    /// <summary>The department's 补正 text, kept as it was when it asked.</summary>
+    public string? SupplementNote { get; set; }
+
+    /// <summary>When the resident answered the 补正 (once per case).</summary>
+    public DateTimeOffset? SupplementAnsweredAt { get; set; }
+
+    /// <summary>The request after the application being delivered: <c>supplement</c> or <c>withdrawal</c>; null when none.</summary>
+    public string? CaseRequest { get; set; }
+
+    /// <summary>Pending, Delivered, Conflict, Failed or (a withdrawal before the hand-off reached the department) Cancelled.</summary>
+    public string? CaseRequestState { get; set; }
+
+    /// <summary>The fingerprint of the request's body: a repeat of the same request is answered as a replay.</summary>
+    public string? CaseRequestHash { get; set; }
+
+    /// <summary>The resident's note (supplement) or reason (withdrawal), sealed; null once retention erased it.</summary>
+    public byte[]? SealedCaseRequest { get; set; }
+
     /// <summary>A copy that can be changed without touching this one (the sealed arrays are replaced, never changed in place).</summary>
     public ApplicationEntity Copy() => (ApplicationEntity)MemberwiseClone();
 }

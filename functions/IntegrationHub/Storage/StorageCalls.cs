@@ -151,11 +151,18 @@ internal sealed class StorageCalls
     // transaction, a queue), so a budget that is exceeded says where.
     private sealed class CountingPolicy(StorageCalls owner, string service) : HttpPipelineSynchronousPolicy
     {
-        public override void OnSendingRequest(HttpMessage message) => owner.Count($"{service}:{Target(message.Request.Uri.Path)}");
+        public override void OnSendingRequest(HttpMessage message) => owner.Count($"{service}:{Target(service, message.Request.Uri.Path)}");
 
-        private static string Target(string path)
+        private static string Target(string service, string path)
         {
             var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+
+            // A blob is named by its container (the last segment would be the blob: one counter per file, without end).
+            if (service == "blobs" && Array.FindIndex(segments, s => s.EndsWith("-materials", StringComparison.Ordinal)) is >= 0 and var container)
+            {
+                return segments[container];
+            }
+
             var messages = Array.IndexOf(segments, "messages");
             var target = messages > 0 ? segments[messages - 1] : segments.Length > 0 ? segments[^1] : "";
             var bracket = target.IndexOf('(', StringComparison.Ordinal);

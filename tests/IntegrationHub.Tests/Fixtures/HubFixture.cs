@@ -221,13 +221,83 @@ public class HubFixture : IAsyncLifetime
         return client;
     }
 
+    /// <summary>
+    /// Submits an application. A body without <c>materials</c> gets the materials its item and form need, uploaded first
+    /// (small PDFs), as a platform would; a test of the door's material rules sends <c>materials</c> itself.
+    /// </summary>
     public async Task<HttpResponseMessage> SubmitAsync(JsonObject body, string? idempotencyKey = null, string? apiKey = KeyA)
     {
+        body = await WithMaterialsAsync(body, apiKey);
         using var client = CreateClient(apiKey);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/applications") { Content = JsonContent.Create(body) };
         request.Headers.Add("Idempotency-Key", idempotencyKey ?? Guid.NewGuid().ToString());
         return await client.SendAsync(request);
     }
+
+    /// <summary>The body with the materials its item and form need, uploaded; the body itself when it names its own or needs none.</summary>
+    public async Task<JsonObject> WithMaterialsAsync(JsonObject body, string? apiKey = KeyA)
+    {
+        // A submission a platform could not make (no key, a wrong one) gets none: it is refused before materials matter.
+        if (apiKey is not (KeyA or KeyB) || body.ContainsKey("materials") || body["itemCode"]?.GetValue<string>() is not { } item || body["form"] is not JsonObject form
+            || Catalog.Find(item.Trim()) is not { } entry)
+        {
+            return body;
+        }
+
+        var wanted = entry.Materials.Where(m => IntegrationHub.Catalog.CatalogMaterials.IsWanted(m, form)).ToList();
+        if (wanted.Count == 0)
+        {
+            return body;
+        }
+
+        var copy = body.DeepClone().AsObject();
+        var materials = new JsonArray();
+        foreach (var material in wanted)
+        {
+            // One file per platform and code, reused: the same body submitted twice names the same materials (a replay).
+            if (!_materials.TryGetValue((apiKey!, material.Code), out var id))
+            {
+                id = _materials[(apiKey!, material.Code)] = await UploadMaterialAsync(material.Code, TestFiles.Pdf(marker: material.Code), apiKey: apiKey);
+            }
+
+            materials.Add(new JsonObject { ["code"] = material.Code, ["materialId"] = id });
+        }
+
+        copy["materials"] = materials;
+        return copy;
+    }
+
+    /// <summary>Uploads one material (<c>POST /api/v1/materials</c>) and answers its id; the upload must succeed.</summary>
+    public async Task<string> UploadMaterialAsync(string code, byte[] content, string contentType = "application/pdf", string? apiKey = KeyA, string? idempotencyKey = null)
+    {
+        using var response = await PostMaterialAsync(code, content, contentType, apiKey, idempotencyKey);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"upload of {code}: {(int)response.StatusCode} {body}");
+        return JsonNode.Parse(body)!["materialId"]!.GetValue<string>();
+    }
+
+    public async Task<HttpResponseMessage> PostMaterialAsync(string code, byte[] content, string contentType = "application/pdf", string? apiKey = KeyA,
+        string? idempotencyKey = null, string? itemCode = null)
+    {
+        using var client = CreateClient(apiKey);
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        form.Add(file, "file", "material");
+        form.Add(new StringContent(code), "code");
+        if (itemCode is not null)
+        {
+            form.Add(new StringContent(itemCode), "itemCode");
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/materials") { Content = form };
+        request.Headers.Add("Idempotency-Key", idempotencyKey ?? Guid.NewGuid().ToString());
+        return await client.SendAsync(request);
+    }
+
+    private static readonly IntegrationHub.Catalog.ServiceCatalog Catalog = IntegrationHub.Catalog.ServiceCatalog.LoadEmbedded();
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string ApiKey, string Code), string> _materials = new();
 
     public async Task<JsonNode> GetApplicationAsync(string id, string apiKey = KeyA)
     {

@@ -33,6 +33,23 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         { "GET", "/api/v1/applications/{id}", "/api/v1/applications/{new}", 200, "" },
         { "GET", "/api/v1/applications/{id}", "/api/v1/applications/nosuch", 404, "" },
         { "GET", "/api/v1/applications/{id}", "/api/v1/applications/nosuch", 401, "no-key" },
+        { "POST", "/api/v1/applications/{id}/supplements", "/api/v1/applications/{new}/supplements", 400, "empty" },
+        { "POST", "/api/v1/applications/{id}/supplements", "/api/v1/applications/{new}/supplements", 401, "no-key" },
+        { "POST", "/api/v1/applications/{id}/supplements", "/api/v1/applications/nosuch/supplements", 404, "supplement" },
+        { "POST", "/api/v1/applications/{id}/supplements", "/api/v1/applications/{new}/supplements", 409, "supplement" },
+        { "POST", "/api/v1/applications/{id}/supplements", "/api/v1/applications/{new}/supplements", 413, "huge-json" },
+        { "POST", "/api/v1/applications/{id}/supplements", "/api/v1/applications/{new}/supplements", 415, "text" },
+        { "POST", "/api/v1/applications/{id}/withdrawal", "/api/v1/applications/{new}/withdrawal", 202, "withdrawal" },
+        { "POST", "/api/v1/applications/{id}/withdrawal", "/api/v1/applications/{new}/withdrawal", 400, "empty" },
+        { "POST", "/api/v1/applications/{id}/withdrawal", "/api/v1/applications/{new}/withdrawal", 401, "no-key" },
+        { "POST", "/api/v1/applications/{id}/withdrawal", "/api/v1/applications/nosuch/withdrawal", 404, "withdrawal" },
+        { "POST", "/api/v1/applications/{id}/withdrawal", "/api/v1/applications/{new}/withdrawal", 413, "huge-json" },
+        { "POST", "/api/v1/applications/{id}/withdrawal", "/api/v1/applications/{new}/withdrawal", 415, "text" },
+        { "POST", "/api/v1/materials", "/api/v1/materials", 201, "material" },
+        { "POST", "/api/v1/materials", "/api/v1/materials", 400, "material-no-idempotency-key" },
+        { "POST", "/api/v1/materials", "/api/v1/materials", 401, "no-key" },
+        { "POST", "/api/v1/materials", "/api/v1/materials", 415, "text" },
+        { "POST", "/api/v1/materials", "/api/v1/materials", 422, "material-not-a-pdf" },
         { "GET", "/api/v1/events", "/api/v1/events", 200, "" },
         { "GET", "/api/v1/events", "/api/v1/events?limit=0", 400, "" },
         { "GET", "/api/v1/events", "/api/v1/events", 401, "no-key" },
@@ -188,6 +205,12 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         "POST /api/v1/portal/appointments/{id}/outcome 200", // the hall's worker: AppointmentPortalUiTests, AppointmentClockTests
         "POST /api/v1/portal/appointments/{id}/outcome 404", // another hall's worker: AppointmentClockTests
         "POST /api/v1/portal/appointments/{id}/outcome 409", // a no-show before the slot: AppointmentClockTests
+        "POST /api/v1/applications/{id}/supplements 202", // after the department's 补正: LifecycleTests
+        "POST /api/v1/applications/{id}/supplements 422", // a wanted material missing: LifecycleTests
+        "POST /api/v1/applications/{id}/withdrawal 409", // after the decision: LifecycleTests
+        "POST /api/v1/materials 200", // the same upload again: MaterialsApiTests
+        "POST /api/v1/materials 409", // the key reused for another file: MaterialsApiTests
+        "POST /api/v1/materials 413", // over 10 MiB: MaterialsApiTests
     ];
 
     [Theory]
@@ -361,6 +384,25 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
                 break;
             case "outcome":
                 request.Content = JsonContent.Create(new { outcome = "arrived" });
+                break;
+            case "supplement":
+                request.Content = JsonContent.Create(new { note = "已补充" });
+                break;
+            case "withdrawal":
+                request.Content = JsonContent.Create(new { reason = "不需要了" });
+                break;
+            case "material" or "material-no-idempotency-key" or "material-not-a-pdf":
+                var form = new MultipartFormDataContent();
+                var file = new ByteArrayContent(what == "material-not-a-pdf" ? Encoding.UTF8.GetBytes("不是文件") : Fixtures.TestFiles.Pdf());
+                file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pdf");
+                form.Add(file, "file", "proof.pdf");
+                form.Add(new StringContent("incomeProof"), "code");
+                request.Content = form;
+                if (what == "material-no-idempotency-key")
+                {
+                    request.Headers.Remove("Idempotency-Key");
+                }
+
                 break;
             case "rating-unknown":
                 request.Content = JsonContent.Create(new { rating = "还行" });

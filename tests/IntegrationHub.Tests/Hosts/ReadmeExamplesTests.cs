@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using IntegrationHub.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Tests.Hosts;
 
@@ -23,6 +24,8 @@ public sealed class ReadmeExamplesTests(HubFixture hub)
         var address = hub.BaseAddress.ToString().TrimEnd('/');
         var (suggestionId, photoUrl) = await NewSuggestionAsync();
         var (date, slotId, appointmentId) = await NewAppointmentAsync();
+        var materialId = await hub.UploadMaterialAsync("leaseContract", TestFiles.Pdf(1, "readme"));
+        var supplementId = await NewSupplementRequiredAsync();
 
         Assert.True(commands.Count >= 8, $"only {commands.Count} curl commands found in README.md");
         Assert.Contains(commands, c => c.Contains("--data-urlencode 'q=居住证'", StringComparison.Ordinal));
@@ -35,6 +38,8 @@ public sealed class ReadmeExamplesTests(HubFixture hub)
                 .Replace("<date>", date, StringComparison.Ordinal)
                 .Replace("<slotId>", slotId, StringComparison.Ordinal)
                 .Replace("<appointmentId>", appointmentId, StringComparison.Ordinal)
+                .Replace("<materialId>", materialId, StringComparison.Ordinal)
+                .Replace("<supplementApplicationId>", supplementId, StringComparison.Ordinal)
                 .Replace("<password>", HubFixture.Password, StringComparison.Ordinal), address);
 
             Assert.True(status is >= 200 and < 300, $"{command}\nanswered {status}: {body}");
@@ -90,6 +95,20 @@ public sealed class ReadmeExamplesTests(HubFixture hub)
         }
 
         throw new InvalidOperationException("蝶梦社区 offers no bookable slot in the next 14 days (is the next year's holiday calendar missing?).");
+    }
+
+    // Issue 11: a delivered GA-001 whose department asked for the lease contract (the report through the hub's status path,
+    // as the bureau's adapter hands in its BLZT 03 notification), for the README's supplement commands.
+    private async Task<string> NewSupplementRequiredAsync()
+    {
+        using var created = await hub.SubmitAsync(Storage.StorageCallBudgetTests.WithoutMaterials());
+        var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["applicationId"]!.GetValue<string>();
+        var caseNumber = (await hub.WaitForAsync(id, a => a["caseNumber"] is not null))["caseNumber"]!.GetValue<string>();
+        using var scope = hub.Services.CreateScope();
+        var report = new IntegrationHub.Departments.DepartmentStatusReport("GA", id, caseNumber, IntegrationHub.Contracts.ApplicationStatus.SupplementRequired,
+            "请补充房屋租赁合同", TimeProvider.System.GetUtcNow().AddMinutes(-1), $"readme-{id}", "03") { MissingMaterials = ["leaseContract"] };
+        await scope.ServiceProvider.GetRequiredService<IntegrationHub.Departments.IDepartmentStatusSink>().ApplyAsync(report, CancellationToken.None);
+        return id;
     }
 
     // A suggestion with one photo, as the README's own POST makes it, for the commands that follow it.

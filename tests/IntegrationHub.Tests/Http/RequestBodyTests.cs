@@ -90,6 +90,10 @@ public sealed class RequestBodyTests(HubFixture hub)
              "itemCode":"FG-002"}
             """)!.AsObject();
 
+        // FG-002 takes two materials: both bodies name the same uploaded files (issue 11).
+        first = await hub.WithMaterialsAsync(first);
+        again["materials"] = first["materials"]!.DeepClone();
+
         using var created = await SubmitAsync(first, key);
         using var replayed = await SubmitAsync(again, key);
 

@@ -52,6 +52,7 @@ internal static class RequestSweep
         "portal/handoffs/{x}/replay", "portal/handoffs/{x}/resolve", "portal/handoffs/{x}/reveal", "portal/replay",
         "suggestions", "suggestions/{x}/rating", "portal/suggestions/{x}/steps", "portal/suggestions/{x}/reveal",
         "appointments", "portal/appointments/{x}/outcome",
+        "materials", "applications/{x}/supplements", "applications/{x}/withdrawal",
     ];
 
     /// <summary>Every generated case, weighted towards the bodies that carry personal data.</summary>

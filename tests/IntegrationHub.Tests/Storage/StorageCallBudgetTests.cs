@@ -83,15 +83,48 @@ public sealed class StorageCallBudgetTests(BudgetHubFixture hub, ITestOutputHelp
         Assert.True(working / count <= WholeBudget(count), $"an application took {working / count:F2} calls (budget {WholeBudget(count)})");
     }
 
+    [Fact]
+    public async Task ApplicationWithAMaterial_CostsOneBlobReadAtTheDoorAndOneAtItsUpload()
+    {
+        var calls = hub.Services.GetRequiredService<StorageCalls>();
+        var body = await hub.WithMaterialsAsync(IntakeTests.Sample("GA-001"));
+        await QuietAsync(calls);
+        var before = calls.Snapshot();
+
+        using var response = await hub.SubmitAsync(body);
+        var id = (await response.Content.ReadFromJsonAsync<JsonObject>())!["applicationId"]!.GetValue<string>();
+        var intake = Between(before, calls.Snapshot(), "intake");
+        await hub.WaitForAsync(id, a => a["timeline"]!.AsArray().Any(e => e!["kind"]!.GetValue<string>() == "attempt"));
+        await QuietAsync(calls);
+        var dispatch = Operations(before, calls.Snapshot()).Single(o => o.Operation == "dispatch").Services;
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"intake {intake:F2}; dispatch {string.Join(", ", dispatch.Select(s => $"{s.Key} {s.Value:F2}"))}"));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.True(intake <= 3 + 1, $"intake with one material took {intake:F2} calls");
+        Assert.Equal(1, dispatch.Where(s => s.Key.StartsWith("blobs:", StringComparison.Ordinal)).Sum(s => s.Value));
+    }
+
     // The issue's 15 holds when applications arrive together, so group commit shares the writes to the shared partitions
     // (step intents, counters and sets, the feed, lookups) among them. An application alone shares nothing: each of its
     // four status steps costs intent + transaction + feed + counters (4 calls), so alone it takes 26, which is the budget
     // asserted for one (docs/storage.md counts them call by call).
     private static int WholeBudget(int count) => count == 1 ? 26 : 15;
 
+    // Issue 11: an application without materials costs what it did before them, so this one lives in its own home
+    // (dwelling type 01 takes no lease contract); MaterialBudgetTests counts what materials add.
+    internal static JsonObject WithoutMaterials()
+    {
+        var body = IntakeTests.Sample("GA-001");
+        var form = body["form"]!.AsObject();
+        form["dwellingType"] = "01";
+        form.Remove("landlordIdNumber");
+        form.Remove("landlordName");
+        return body;
+    }
+
     private async Task<string> SubmitAsync()
     {
-        using var response = await hub.SubmitAsync(IntakeTests.Sample("GA-001"));
+        using var response = await hub.SubmitAsync(WithoutMaterials());
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["applicationId"]!.GetValue<string>();
     }

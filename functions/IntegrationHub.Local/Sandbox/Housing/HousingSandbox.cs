@@ -361,7 +361,7 @@ internal sealed partial class HousingSandbox : SandboxDepartment
         {
             var answer = Injected(fault) ?? Admit(headers) ?? (isPost, request.Path) switch
             {
-                (true, ApplicationsPath) => Submit(headers, body),
+                (true, ApplicationsPath) => TakeApplicationBusy() ? Answer.Json(500, new JsonObject { ["error"] = "internal_error" }) : Submit(headers, body),
                 (true, FilesPath) => Upload(headers, body),
                 (true, var path) when path.EndsWith("/supplements", StringComparison.Ordinal) => CaseRequest(headers, body, TicketIn(path), supplement: true),
                 (true, var path) when path.EndsWith("/withdrawal", StringComparison.Ordinal) => CaseRequest(headers, body, TicketIn(path), supplement: false),

@@ -49,6 +49,27 @@ internal abstract class SandboxDepartment : IAsyncDisposable
     /// </summary>
     public bool RequireMaterials { get; set; }
 
+    /// <summary>
+    /// The next <paramref name="times"/> applications (not material uploads, supplements, withdrawals or queries) are
+    /// refused as the department's transient "busy" before it looks at them, so a test can make the hub retry an
+    /// application whose materials the department already stored.
+    /// </summary>
+    public void GivenApplicationsBusy(int times = 1) => Set(() => _applicationsBusy = times);
+
+    /// <summary>True (and one fewer left) when the application now arriving is to be refused as busy; call under the lock.</summary>
+    protected bool TakeApplicationBusy()
+    {
+        if (_applicationsBusy <= 0)
+        {
+            return false;
+        }
+
+        _applicationsBusy--;
+        return true;
+    }
+
+    private int _applicationsBusy;
+
     /// <summary>Random faults for soak runs; off (null) unless set: without them the sandbox behaves as its document says.</summary>
     public SandboxFaults? Faults { get; set; }
 

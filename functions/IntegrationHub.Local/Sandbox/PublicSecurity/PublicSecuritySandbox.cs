@@ -379,9 +379,9 @@ internal sealed partial class PublicSecuritySandbox : SandboxDepartment
             return Answer.Of(refused);
         }
 
-        if (_busy > 0)
+        if (_busy > 0 || TakeApplicationBusy())
         {
-            _busy--;
+            _busy = Math.Max(0, _busy - 1);
             return Answer.Of(new Fault("9001", "系统繁忙，请稍后重试"));
         }
 

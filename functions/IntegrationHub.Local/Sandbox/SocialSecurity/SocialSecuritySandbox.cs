@@ -520,6 +520,11 @@ internal sealed partial class SocialSecuritySandbox : SandboxDepartment
             return CaseRequest(transId, envelope.TradeCode, fields);
         }
 
+        if (!trade.Instant && TakeApplicationBusy())
+        {
+            return Answer.Of(new Fault("9001", "系统繁忙，请稍后重试"), transId);
+        }
+
         var now = Now();
         var today = now.ToString(Day, CultureInfo.InvariantCulture);
         var sequence = _sequences[today] = _sequences.GetValueOrDefault(today) + 1;

@@ -618,7 +618,7 @@
     state.detail = detail;
     renderActions(detail);
     $('detail-body').replaceChildren(
-      el('div', { class: 'detail-grid' }, summaryCard(detail), applicantCard(detail), formCard(detail), resultCard(detail)),
+      el('div', { class: 'detail-grid' }, summaryCard(detail), applicantCard(detail), formCard(detail), materialsCard(detail), resultCard(detail)),
       timelineCard(detail));
   }
 
@@ -705,6 +705,31 @@
       ]))
       : el('p', { class: 'empty', text: '无表单内容。' });
     return el('div', { class: 'card' }, el('h2', {}, '申请表单', el('span', { class: 'masked-note', text: '已脱敏' })), content);
+  }
+
+  // Issue 11: the materials by name, type and size (never their content), and what a department's 补正 asked for.
+  function materialsCard(detail) {
+    const materials = Array.isArray(detail.materials) ? detail.materials : [];
+    const supplement = detail.supplement;
+    if (materials.length === 0 && !supplement) {
+      return null;
+    }
+    const sizeText = (bytes) => bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+    return el('div', { class: 'card', id: 'materials-card' }, el('h2', { text: '申请材料' }),
+      materials.length > 0
+        ? el('table', { class: 'calls-table', id: 'materials' },
+          el('thead', {}, el('tr', {}, ['材料', '类型', '大小', '来源', '部门'].map((h) => el('th', { text: h })))),
+          el('tbody', {}, materials.map((m) => el('tr', { class: 'material', dataset: { code: m.code } },
+            el('td', { text: m.name, title: m.code }),
+            el('td', { class: 'mono small', text: m.mediaType }),
+            el('td', { text: sizeText(m.size) }),
+            el('td', { text: m.supplement ? '补正' : '申请' }),
+            el('td', { text: m.delivered ? '已上传' : '未上传' })))))
+        : el('p', { class: 'empty', text: '无电子材料。' }),
+      supplement ? el('p', { class: 'supplement', id: 'supplement-wanted' },
+        `部门要求补正：${supplement.materials.length ? supplement.materials.map((m) => m.name).join('、') : '（未列材料）'}`,
+        supplement.note ? `；说明：${supplement.note}` : '',
+        supplement.answered ? '（申请人已补正）' : '（等待申请人补正）') : null);
   }
 
   function timelineCard(detail) {
