@@ -64,9 +64,9 @@ public sealed class MaterialsLifecycleTests(MaterialsHubFixture hub)
     {
         var sandbox = hub.Department(department);
         var (body, files) = await WithMaterialsAsync(IntakeTests.Sample(item), codes);
-        // The department refuses the application itself (not the uploads) as busy once: for 房管 four times, because its
-        // resilience pipeline retries a 500 three times inside one attempt.
-        sandbox.GivenApplicationsBusy(department == "FG" ? 4 : 1);
+        // The department refuses the application itself (not the uploads) as busy four times: the department's resilience
+        // pipeline retries three times inside one attempt, so the hub's first attempt fails and its second goes through.
+        sandbox.GivenApplicationsBusy(4);
         var key = Guid.NewGuid().ToString();
 
         var id = await SubmitAsync(body, key);

@@ -17,8 +17,7 @@ public sealed class SandboxesTests
         {
             Assert.Equal(["人社", "公安", "房管"], started.All.Select(s => s.Setup.Department).Order(StringComparer.Ordinal));
             Assert.Equal(3, started.All.Select(s => s.Sandbox.BaseUrl).Distinct().Count());
-            // Off until the hub side of issue 11 (uploads, references) is on main: the local run must keep working.
-            Assert.All(started.All, s => Assert.False(s.Sandbox.RequireMaterials));
+            Assert.All(started.All, s => Assert.True(s.Sandbox.RequireMaterials));
             Assert.Contains(started.All, s => s.Sandbox is PublicSecuritySandbox ga && builder.Configuration["Departments:PublicSecurity:BaseUrl"] == ga.BaseUrl.ToString());
             Assert.Contains(started.All, s => s.Sandbox is HousingSandbox fg && builder.Configuration["Departments:Housing:BaseUrl"] == fg.BaseUrl.ToString());
             Assert.Contains(started.All, s => s.Sandbox is SocialSecuritySandbox rs && builder.Configuration["Departments:SocialSecurity:BaseUrl"] == rs.BaseUrl.ToString());

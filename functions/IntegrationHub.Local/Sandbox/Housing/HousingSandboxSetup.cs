@@ -22,7 +22,7 @@ internal sealed class HousingSandboxSetup : ISandboxSetup
         const string clientId = "320300SQPT01";
         var clientSecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var webhookSecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        var sandbox = new HousingSandbox(clientId, clientSecret, webhookSecret, TimeProvider.System);
+        var sandbox = new HousingSandbox(clientId, clientSecret, webhookSecret, TimeProvider.System) { RequireMaterials = true };
 
         // Joint-testing timing (联调环境): decisions seconds apart, webhook retries in seconds.
         sandbox.AutoDecide(TimeSpan.FromSeconds(2), retryUnit: TimeSpan.FromSeconds(1));

@@ -21,7 +21,7 @@ internal sealed class PublicSecuritySandboxSetup : ISandboxSetup
 
         const string accessUnit = "320300SQPT01";
         var key = RandomNumberGenerator.GetBytes(32);
-        var sandbox = new PublicSecuritySandbox(accessUnit, key, notifyUrl: null, TimeProvider.System);
+        var sandbox = new PublicSecuritySandbox(accessUnit, key, notifyUrl: null, TimeProvider.System) { RequireMaterials = true };
 
         // Joint-testing timing (联调环境): decisions seconds apart, notification re-sends in seconds.
         sandbox.AutoDecide(TimeSpan.FromSeconds(2), retryUnit: TimeSpan.FromSeconds(1));

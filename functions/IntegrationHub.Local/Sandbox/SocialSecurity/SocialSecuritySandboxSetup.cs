@@ -28,7 +28,10 @@ internal sealed class SocialSecuritySandboxSetup : ISandboxSetup
         {
             DecisionDelay = TimeSpan.FromSeconds(5),
             MinQueryInterval = TimeSpan.FromSeconds(2),
-        });
+        })
+        {
+            RequireMaterials = true,
+        };
         SandboxSettings.Add(
             builder,
             Section,
