@@ -163,7 +163,7 @@ internal sealed partial class MaterialsApi(ServiceCatalog catalog, MaterialStore
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Stored material {MaterialId} ({Code}, {MediaType}, {Size} bytes)")]
+        [LoggerMessage(EventId = 14001, Level = LogLevel.Information, Message = "Stored material {MaterialId} ({Code}, {MediaType}, {Size} bytes)")]
         public static partial void Uploaded(ILogger logger, string materialId, string code, string mediaType, long size);
     }
 }

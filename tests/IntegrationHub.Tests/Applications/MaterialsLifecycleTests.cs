@@ -183,7 +183,8 @@ public sealed class MaterialsLifecycleTests(MaterialsHubFixture hub)
         var sample = IntakeTests.Sample("GA-004");
         sample["applicant"]!["name"] = "李撤回";
         var id = await SubmitAsync(await hub.WithMaterialsAsync(sample));
-        var caseNumber = (await hub.WaitForAsync(id, a => a["caseNumber"] is not null))["caseNumber"]!.GetValue<string>();
+        // The held case's last notification is 04 审核中; after it the bureau says nothing more on its own.
+        var caseNumber = (await hub.WaitForAsync(id, a => a["status"]!.GetValue<string>() == "InReview"))["caseNumber"]!.GetValue<string>();
         await ReportAsync(id, "GA", caseNumber, ApplicationStatus.SupplementRequired, expect: ReportOutcome.Applied);
         using var client = hub.CreateClient();
 

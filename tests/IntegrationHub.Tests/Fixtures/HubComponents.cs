@@ -51,6 +51,8 @@ internal sealed class HubComponents : IAsyncDisposable
         services.AddSingleton<TimeProvider>(Time);
         services.RemoveAll<IDepartmentAdapter>();
         services.RemoveAll<IDepartmentStatusQuery>();
+        // Issue 11's uploads, supplements and withdrawals are the real adapters' (typed HttpClients); none is scripted here.
+        services.RemoveAll<IDepartmentCaseRequests>();
         services.AddSingleton<IDepartmentAdapter>(Department);
         services.AddSingleton<IDepartmentStatusQuery>(Department);
         _services = services.BuildServiceProvider();

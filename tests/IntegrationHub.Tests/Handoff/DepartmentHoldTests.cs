@@ -65,10 +65,11 @@ public sealed class DepartmentHoldTests(HubFixture hub)
     public async Task Housing429WithRetryAfter_NoCallOfAnyKindBeforeThatTimeAndEveryCallOnTheTimeline()
     {
         hub.Housing.GivenRateLimited(1, (int)Announced.TotalSeconds);
-        var first = await SubmitAsync("FG-001");
+        // FG-003 and FG-004 take no material, so the bureau's first call is an application (not an upload).
+        var first = await SubmitAsync("FG-003");
         await hub.WaitForAsync(first, a => a["handoff"]!.GetValue<string>() == "Retrying");
         var limited = Assert.Single(hub.Housing.ReceivedApplications, r => r.HttpStatus == 429);
-        var second = await SubmitAsync("FG-002");
+        var second = await SubmitAsync("FG-004");
 
         var tickets = new List<string>();
         foreach (var id in new[] { first, second })

@@ -67,7 +67,8 @@ public sealed class SocialSecurityPipelineTests(HubFixture hub)
         var cases = hub.SocialSecurity.CaseCount;
         hub.SocialSecurity.GivenBusy(1);
 
-        var id = await SubmitAsync(IntakeTests.Sample("RS-004"));
+        // RS-001 takes no material, so the gateway's first trade is the application itself (not an RS9101 upload).
+        var id = await SubmitAsync(IntakeTests.Sample("RS-001"));
         await hub.WaitForAsync(id, a => a["caseNumber"] is not null);
 
         var calls = hub.SocialSecurity.ReceivedCalls.Where(c => c.TransId == id).ToList();
