@@ -25,6 +25,7 @@ public sealed class PortalOriginTests(HubFixture hub)
         { "POST", "suggestions/any-id/steps" },
         { "POST", "suggestions/any-id/reveal" },
         { "POST", "appointments/any-id/outcome" },
+        { "POST", "handoffs/any-id/materials/0/content" },
     };
 
     [Fact]
