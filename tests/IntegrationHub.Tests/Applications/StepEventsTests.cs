@@ -1,16 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using IntegrationHub.Contracts;
-using IntegrationHub.Departments;
 using IntegrationHub.Tests.Fixtures;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Tests.Applications;
 
 /// <summary>
 /// Issue 11: the steps that change no status reach the platform as <c>application-step</c> events, on the feed and the
-/// signed webhook like the status events: a supplement the department took, and one it refused for the case's state.
+/// signed webhook like the status events: a supplement the department took (here), and one it refused for the case's state
+/// (MaterialsLifecycleTests.Supplement_DepartmentSaysTheCaseIsNotWaiting_IsARecordedConflictNotAFailedHandoff).
 /// </summary>
 [Collection(LifecycleCollection.Name)]
 public sealed class StepEventsTests(MaterialsHubFixture hub)
@@ -34,40 +32,12 @@ public sealed class StepEventsTests(MaterialsHubFixture hub)
         Assert.Equal(HttpStatusCode.Accepted, answered.StatusCode);
         await hub.WaitForAsync(id, a => a["timeline"]!.AsArray().Any(e => e!["kind"]!.GetValue<string>() == "supplement-delivered"), TimeSpan.FromSeconds(60));
 
-        var fromFeed = Assert.Single(await FeedStepsAsync(id), e => e["step"]!.GetValue<string>() == "supplement-delivered");
+        var fromFeed = Assert.Single(await FeedStepsAsync(hub, id), e => e["step"]!.GetValue<string>() == "supplement-delivered");
         Assert.Equal("SupplementRequired", fromFeed["status"]!.GetValue<string>());
         Assert.Equal("RS-007", fromFeed["itemCode"]!.GetValue<string>());
         Assert.NotNull(fromFeed["caseNumber"]);
-        var pushed = await WebhookStepAsync(id, "supplement-delivered");
+        var pushed = await WebhookStepAsync(hub, id, "supplement-delivered");
         Assert.Equal(fromFeed["eventId"]!.GetValue<string>(), pushed["eventId"]!.GetValue<string>());
-    }
-
-    [Fact]
-    public async Task Supplement_RefusedForTheCaseState_IsAConflictStepEventWithTheDepartmentsCode()
-    {
-        // 李撤回: the bureau accepts the case and leaves it open, so it is not waiting for a supplement (3002).
-        var sample = IntakeTests.Sample("GA-004");
-        sample["applicant"]!["name"] = "李撤回";
-        var id = await SubmitAsync(await hub.WithMaterialsAsync(sample));
-        var caseNumber = (await hub.WaitForAsync(id, a => a["status"]!.GetValue<string>() == "InReview"))["caseNumber"]!.GetValue<string>();
-        var at = TimeProvider.System.GetUtcNow();
-        using (var scope = hub.Services.CreateScope())
-        {
-            var report = new DepartmentStatusReport("GA", id, caseNumber, ApplicationStatus.SupplementRequired, "请说明情况", at, $"{caseNumber}-step-{at.ToUnixTimeMilliseconds()}",
-                "SupplementRequired") { MissingMaterials = [] };
-            Assert.Equal(ReportOutcome.Applied, await scope.ServiceProvider.GetRequiredService<IDepartmentStatusSink>().ApplyAsync(report, CancellationToken.None));
-        }
-
-        using var client = hub.CreateClient();
-        using var answered = await client.PostAsJsonAsync($"/api/v1/applications/{id}/supplements", new { note = "情况说明" });
-        Assert.Equal(HttpStatusCode.Accepted, answered.StatusCode);
-        await hub.WaitForAsync(id, a => a["timeline"]!.AsArray().Any(e => e!["kind"]!.GetValue<string>() == "supplement-conflict"));
-
-        var fromFeed = Assert.Single(await FeedStepsAsync(id));
-        Assert.Equal("supplement-conflict", fromFeed["step"]!.GetValue<string>());
-        Assert.Equal("SupplementRequired", fromFeed["status"]!.GetValue<string>());
-        Assert.Contains("3002", fromFeed["reason"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(fromFeed["eventId"]!.GetValue<string>(), (await WebhookStepAsync(id, "supplement-conflict"))["eventId"]!.GetValue<string>());
     }
 
     private async Task<string> SubmitAsync(JsonObject body)
@@ -77,8 +47,8 @@ public sealed class StepEventsTests(MaterialsHubFixture hub)
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["applicationId"]!.GetValue<string>();
     }
 
-    // The whole feed of platform A, read as a platform reads it, page by page; the application's step events.
-    private async Task<List<JsonNode>> FeedStepsAsync(string id)
+    /// <summary>The whole feed of platform A, read as a platform reads it, page by page; the application's step events.</summary>
+    internal static async Task<List<JsonNode>> FeedStepsAsync(HubFixture hub, string id)
     {
         using var client = hub.CreateClient();
         var steps = new List<JsonNode>();
@@ -97,8 +67,8 @@ public sealed class StepEventsTests(MaterialsHubFixture hub)
         }
     }
 
-    // The webhook is pushed after the feed commits: waits (at most 30 s) for the signed event.
-    private async Task<JsonNode> WebhookStepAsync(string id, string step)
+    /// <summary>The webhook is pushed after the feed commits: waits (at most 30 s) for the signed step event.</summary>
+    internal static async Task<JsonNode> WebhookStepAsync(HubFixture hub, string id, string step)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(30))
