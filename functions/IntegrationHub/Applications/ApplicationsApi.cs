@@ -10,6 +10,7 @@ using IntegrationHub.Privacy;
 using IntegrationHub.Storage;
 using IntegrationHub.Telemetry;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationHub.Applications;
@@ -33,13 +34,13 @@ internal sealed class ApplicationsApi(
     public const string IdempotencyHeader = IdempotencyKey.Header;
 
     /// <summary>Telemetry hook (issue 14): every answer to a submission is counted by outcome, accepted ones by item.</summary>
-    public async Task<IResult> SubmitAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<ApplicationAccepted>, ProblemHttpResult>> SubmitAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var result = await SubmitCoreAsync(request, cancellationToken);
-        var accepted = result is IStatusCodeHttpResult { StatusCode: StatusCodes.Status202Accepted };
+        var accepted = result.Result is IStatusCodeHttpResult { StatusCode: StatusCodes.Status202Accepted };
         var outcome = accepted
             ? request.HttpContext.Response.Headers.ContainsKey("Idempotent-Replayed") ? "replayed" : "accepted"
-            : result is IStatusCodeHttpResult { StatusCode: { } code } ? code switch
+            : result.Result is IStatusCodeHttpResult { StatusCode: { } code } ? code switch
             {
                 StatusCodes.Status401Unauthorized => "unauthorized",
                 StatusCodes.Status409Conflict => "conflict",
@@ -52,7 +53,7 @@ internal sealed class ApplicationsApi(
         return result;
     }
 
-    private async Task<IResult> SubmitCoreAsync(HttpRequest request, CancellationToken cancellationToken)
+    private async Task<Results<JsonHttpResult<ApplicationAccepted>, ProblemHttpResult>> SubmitCoreAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         using var calls = StorageCalls.Begin("intake");
         var (caller, callerProblem) = auth.AuthenticateSubmission(request);
@@ -119,12 +120,12 @@ internal sealed class ApplicationsApi(
         }
 
         var status = created ? ApplicationStatus.Submitted : application.Status;
-        return Results.Json(new ApplicationAccepted(applicationId, status, location), HubJson.Info<ApplicationAccepted>(),
+        return TypedResults.Json(new ApplicationAccepted(applicationId, status, location), HubJson.Info<ApplicationAccepted>(),
             contentType: "application/json", statusCode: StatusCodes.Status202Accepted)
             .WithLocation(request, location);
     }
 
-    public async Task<IResult> GetAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<ApplicationView>, ProblemHttpResult>> GetAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (auth.Authenticate(request) is not { } platform)
         {
@@ -140,14 +141,14 @@ internal sealed class ApplicationsApi(
 
         var timeline = await store.TimelineAsync(id, cancellationToken);
         // The platform is the resident's own channel: it gets the department's result as given, until retention erases it.
-        return Results.Json(ApplicationViews.From(application, personalData.OpenResult(application), timeline) with
+        return TypedResults.Json(ApplicationViews.From(application, personalData.OpenResult(application), timeline) with
         {
             Materials = materials.Views(application),
             Supplement = materials.Wanted(application),
         }, HubJson.Info<ApplicationView>());
     }
 
-    private IResult? CheckItem(JsonObject body)
+    private ProblemHttpResult? CheckItem(JsonObject body)
     {
         if (body["itemCode"] is not JsonValue value || !value.TryGetValue(out string? code))
         {
@@ -163,7 +164,7 @@ internal sealed class ApplicationsApi(
         if (!entry.Item.Online)
         {
             var guide = $"/{HubRoutes.Prefix}/service-items/{entry.Item.Code}/guide";
-            return Results.Problem(
+            return TypedResults.Problem(
                 statusCode: StatusCodes.Status422UnprocessableEntity,
                 title: "Item is not available online",
                 detail: $"itemCode: {entry.Item.Code} {entry.Item.NameZh} is handled in person; see its procedure guide at {guide}.",
@@ -233,7 +234,8 @@ internal sealed class ApplicationsApi(
 
 file static class ResultExtensions
 {
-    public static IResult WithLocation(this IResult result, HttpRequest request, string location)
+    public static T WithLocation<T>(this T result, HttpRequest request, string location)
+        where T : IResult
     {
         request.HttpContext.Response.Headers.Location = location;
         return result;

@@ -7,6 +7,7 @@ using IntegrationHub.Platforms;
 using IntegrationHub.Privacy;
 using IntegrationHub.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationHub.Applications;
@@ -33,7 +34,7 @@ internal sealed partial class CaseRequestsApi(
     public const int MaxTextLength = 200;
     private const int MaxBodyBytes = 8 * 1024;
 
-    public async Task<IResult> SupplementAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<CaseRequestAccepted>, ProblemHttpResult>> SupplementAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         using var calls = StorageCalls.Begin(Supplement);
         var (read, problem) = await ReadAsync(request, id, "note", ["note", "materials"], cancellationToken);
@@ -77,10 +78,10 @@ internal sealed partial class CaseRequestsApi(
             ApplicationMaterials.Write(a, [.. ApplicationMaterials.Read(a), .. held]);
             return Request(a, Supplement, note, hash, $"Supplement answered with {held.Count} material(s); to be sent to {a.Department}");
         }, cancellationToken);
-        return await AcceptedAsync(request, result, Supplement, cancellationToken) ?? NotWaiting(result.Application!)!;
+        return await AcceptedAsync(request, result, Supplement, cancellationToken) is { } accepted ? accepted : NotWaiting(result.Application!)!;
     }
 
-    public async Task<IResult> WithdrawAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<CaseRequestAccepted>, ProblemHttpResult>> WithdrawAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         using var calls = StorageCalls.Begin(Withdrawal);
         var (read, problem) = await ReadAsync(request, id, "reason", ["reason"], cancellationToken);
@@ -124,7 +125,7 @@ internal sealed partial class CaseRequestsApi(
 
             return Request(a, Withdrawal, reason, hash, $"Withdrawal requested by the resident; to be sent to {a.Department}");
         }, cancellationToken);
-        return await AcceptedAsync(request, result, Withdrawal, cancellationToken) ?? CannotWithdraw(result.Application!)!;
+        return await AcceptedAsync(request, result, Withdrawal, cancellationToken) is { } accepted ? accepted : CannotWithdraw(result.Application!)!;
     }
 
     // The request is written in flight again: its pending row is what the sweep re-sends if the message below is lost.
@@ -150,7 +151,7 @@ internal sealed partial class CaseRequestsApi(
 
     private static string SealContext(string applicationId, string kind) => $"applications/{applicationId}/{kind}";
 
-    private async Task<IResult?> AcceptedAsync(HttpRequest request, StepResult result, string kind, CancellationToken cancellationToken)
+    private async Task<JsonHttpResult<CaseRequestAccepted>?> AcceptedAsync(HttpRequest request, StepResult result, string kind, CancellationToken cancellationToken)
     {
         if (result.Outcome != StepOutcome.Committed)
         {
@@ -167,16 +168,16 @@ internal sealed partial class CaseRequestsApi(
         return Answer(request, application, kind);
     }
 
-    private static IResult Answer(HttpRequest request, ApplicationEntity application, string kind)
+    private static JsonHttpResult<CaseRequestAccepted> Answer(HttpRequest request, ApplicationEntity application, string kind)
     {
         var location = $"/{HubRoutes.Prefix}/applications/{application.PartitionKey}";
         request.HttpContext.Response.Headers.Location = location;
-        return Results.Json(new CaseRequestAccepted(application.PartitionKey, kind, application.Status, location),
+        return TypedResults.Json(new CaseRequestAccepted(application.PartitionKey, kind, application.Status, location),
             HubJson.Info<CaseRequestAccepted>(), contentType: "application/json", statusCode: StatusCodes.Status202Accepted);
     }
 
     // The same request again (a platform retrying after a lost answer) is answered as it was, without a second step.
-    private static IResult? Replay(HttpRequest request, ApplicationEntity application, string kind, string hash)
+    private static JsonHttpResult<CaseRequestAccepted>? Replay(HttpRequest request, ApplicationEntity application, string kind, string hash)
     {
         if (application.CaseRequest != kind || application.CaseRequestHash != hash)
         {
@@ -187,7 +188,7 @@ internal sealed partial class CaseRequestsApi(
         return Answer(request, application, kind);
     }
 
-    private static IResult? NotWaiting(ApplicationEntity a) =>
+    private static ProblemHttpResult? NotWaiting(ApplicationEntity a) =>
         a.Status != ApplicationStatus.SupplementRequired
             ? Conflict($"Application {a.PartitionKey} is {a.Status}: the department is not waiting for a supplement.")
             : a.SupplementAnsweredAt is not null
@@ -196,7 +197,7 @@ internal sealed partial class CaseRequestsApi(
                     ? Conflict($"A {a.CaseRequest} of application {a.PartitionKey} is still being delivered; try again once it is.")
                     : null;
 
-    private static IResult? CannotWithdraw(ApplicationEntity a) =>
+    private static ProblemHttpResult? CannotWithdraw(ApplicationEntity a) =>
         Applications.StatusMachine.IsFinal(a.Status)
             ? Conflict($"Application {a.PartitionKey} is {a.Status}: it can be withdrawn only until the decision.")
             : a.CaseRequest == Withdrawal
@@ -205,10 +206,10 @@ internal sealed partial class CaseRequestsApi(
                     ? Conflict($"A {a.CaseRequest} of application {a.PartitionKey} is still being delivered; try again once it is.")
                     : null;
 
-    private static IResult Conflict(string detail) =>
-        Results.Problem(detail: detail, statusCode: StatusCodes.Status409Conflict, title: "Not possible in the application's state");
+    private static ProblemHttpResult Conflict(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status409Conflict, title: "Not possible in the application's state");
 
-    private async Task<((string Platform, ApplicationEntity Application, JsonObject Body, string Text, string Hash)? Read, IResult? Problem)> ReadAsync(
+    private async Task<((string Platform, ApplicationEntity Application, JsonObject Body, string Text, string Hash)? Read, ProblemHttpResult? Problem)> ReadAsync(
         HttpRequest request, string id, string textField, string[] known, CancellationToken cancellationToken)
     {
         if (auth.Authenticate(request) is not { } platform)

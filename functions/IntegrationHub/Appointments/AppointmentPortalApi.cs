@@ -5,6 +5,7 @@ using IntegrationHub.Http;
 using IntegrationHub.Portal;
 using IntegrationHub.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IntegrationHub.Appointments;
 
@@ -25,11 +26,11 @@ internal sealed class AppointmentPortalApi(
     TimeProvider time)
 {
     /// <summary><c>GET /portal/appointments</c>: one range read per hall per day (today, tomorrow).</summary>
-    public async Task<IResult> DayViewAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<PortalAppointments>, ProblemHttpResult>> DayViewAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (await auth.AuthenticateAsync(request, cancellationToken) is not { } user)
         {
-            return SignIn();
+            return PortalAuth.SignInFirst();
         }
 
         var (scope, scopeName, halls) = ScopeOf(user);
@@ -64,12 +65,12 @@ internal sealed class AppointmentPortalApi(
 
         var checklists = items.Order(StringComparer.Ordinal)
             .Select(code => new PortalChecklist(code, catalog.Find(code)?.Item.NameZh ?? code, views.Checklist(code))).ToList();
-        return Results.Json(new PortalAppointments(scope, scopeName, user.Role == PortalRoles.CommunityWorker, days, checklists),
+        return TypedResults.Json(new PortalAppointments(scope, scopeName, user.Role == PortalRoles.CommunityWorker, days, checklists),
             AppointmentJson.Info<PortalAppointments>());
     }
 
     /// <summary><c>POST /portal/appointments/{id}/outcome</c> <c>{outcome: arrived | done | no-show}</c>, by the hall's worker; audited.</summary>
-    public async Task<IResult> OutcomeAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<PortalBooking>, ProblemHttpResult>> OutcomeAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
         {
@@ -78,7 +79,7 @@ internal sealed class AppointmentPortalApi(
 
         if (await auth.AuthenticateAsync(request, cancellationToken) is not { } user)
         {
-            return SignIn();
+            return PortalAuth.SignInFirst();
         }
 
         // The body before the role, as every portal call that changes something: a form body is 415 for anyone.
@@ -96,7 +97,7 @@ internal sealed class AppointmentPortalApi(
 
         if (user.Role != PortalRoles.CommunityWorker)
         {
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
                 detail: "Only a community worker (全科社工) of the hall records a visit's outcome.");
         }
 
@@ -114,7 +115,7 @@ internal sealed class AppointmentPortalApi(
         }
 
         await audit.AppendAsync(user, $"appointment-{outcome}", id, null, null, cancellationToken);
-        return Results.Json(Booking(user, after!, time.GetUtcNow()), AppointmentJson.Info<PortalBooking>());
+        return TypedResults.Json(Booking(user, after!, time.GetUtcNow()), AppointmentJson.Info<PortalBooking>());
     }
 
     private static PortalBooking Booking(PortalUser user, AppointmentEntity b, DateTimeOffset now) => new(
@@ -122,7 +123,4 @@ internal sealed class AppointmentPortalApi(
         user.Role != PortalRoles.CommunityWorker ? [] : [.. AppointmentService.Outcomes.Keys.Where(o => AppointmentService.Refusal(b, o, now) is null)]);
 
     private (string Scope, string Name, IReadOnlyList<Community> Halls) ScopeOf(PortalUser user) => CommunityScope.Of(user, communities);
-
-    private static IResult SignIn() =>
-        Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "Sign in to the portal first.");
 }

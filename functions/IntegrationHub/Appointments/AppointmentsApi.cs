@@ -11,6 +11,7 @@ using IntegrationHub.Http;
 using IntegrationHub.Platforms;
 using IntegrationHub.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IntegrationHub.Appointments;
 
@@ -29,7 +30,7 @@ internal sealed class AppointmentsApi(
     private static readonly string[] ResidentFields = ["name", "idNumber", "phone"];
 
     /// <summary><c>GET /communities/{code}/slots?itemCode=…&amp;date=yyyy-MM-dd</c>: one range read for a bookable day, none otherwise.</summary>
-    public async Task<IResult> SlotsAsync(HttpRequest request, string code, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<AppointmentSlots>, ProblemHttpResult>> SlotsAsync(HttpRequest request, string code, CancellationToken cancellationToken)
     {
         if (communities.Find(code) is not { } community)
         {
@@ -54,7 +55,7 @@ internal sealed class AppointmentsApi(
             var remaining = Math.Max(0, capacity - counts.GetValueOrDefault(s.SlotId));
             return new AppointmentSlot(s.SlotId, s.Start, s.End, capacity, remaining, remaining > 0 && open.Contains(s));
         }).ToList();
-        return Results.Json(new AppointmentSlots(community.Code, community.Name, item!.Code, date, SlotPlanner.KindName(day.Kind), day.Note,
+        return TypedResults.Json(new AppointmentSlots(community.Code, community.Name, item!.Code, date, SlotPlanner.KindName(day.Kind), day.Note,
             community.ServiceHall.Address, slots), HubJson.Info<AppointmentSlots>());
     }
 
@@ -62,7 +63,7 @@ internal sealed class AppointmentsApi(
     /// <c>POST /appointments</c>. Storage calls: claim the key (1), the no-show row (1), the place and the booking (2, and 2
     /// per race lost for the last places), the event (1): 5 for a booking that meets no race.
     /// </summary>
-    public async Task<IResult> BookAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<AppointmentView>, ProblemHttpResult>> BookAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (auth.Authenticate(request) is not { } platform)
         {
@@ -105,7 +106,7 @@ internal sealed class AppointmentsApi(
 
         if (await service.BlockedUntilAsync(booking.ResidentHash, cancellationToken) is { } until)
         {
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Booking blocked",
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Booking blocked",
                 detail: $"resident: missed too many booked visits; can book again after {until.ToOffset(SlotPlanner.China):yyyy-MM-dd HH:mm} (+08:00).");
         }
 
@@ -118,7 +119,7 @@ internal sealed class AppointmentsApi(
         };
     }
 
-    public async Task<IResult> GetAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<AppointmentView>, ProblemHttpResult>> GetAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (auth.Authenticate(request) is not { } platform)
         {
@@ -128,11 +129,11 @@ internal sealed class AppointmentsApi(
         var appointment = await store.FindAsync(id, cancellationToken);
         return appointment is null || appointment.Platform != platform.Name
             ? Problems.NotFound($"No appointment '{id}' for this platform.")
-            : Results.Json(View(appointment), HubJson.Info<AppointmentView>());
+            : TypedResults.Json(View(appointment), HubJson.Info<AppointmentView>());
     }
 
     /// <summary><c>DELETE /appointments/{id}</c>: cancels until the slot starts and frees the place. Storage: 3 calls and the event.</summary>
-    public async Task<IResult> CancelAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<AppointmentView>, ProblemHttpResult>> CancelAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (auth.Authenticate(request) is not { } platform)
         {
@@ -149,7 +150,7 @@ internal sealed class AppointmentsApi(
         var (after, refusal) = await service.CancelAsync(appointment, cancellationToken);
         return refusal is not null
             ? Problems.Field("status", refusal, StatusCodes.Status409Conflict)
-            : Results.Json(View(after!), HubJson.Info<AppointmentView>());
+            : TypedResults.Json(View(after!), HubJson.Info<AppointmentView>());
     }
 
     public AppointmentView View(AppointmentEntity a)
@@ -165,15 +166,15 @@ internal sealed class AppointmentsApi(
     public IReadOnlyList<ChecklistMaterial> Checklist(string itemCode) =>
         catalog.Find(itemCode)?.Guide.Materials.Select(m => new ChecklistMaterial(m.Name, m.Form, m.Count, m.Required, m.Note)).ToList() ?? [];
 
-    private IResult Created(HttpRequest request, AppointmentEntity appointment)
+    private JsonHttpResult<AppointmentView> Created(HttpRequest request, AppointmentEntity appointment)
     {
         var location = $"/{HubRoutes.Prefix}/appointments/{appointment.AppointmentId}";
         request.HttpContext.Response.Headers.Location = location;
-        return Results.Json(View(appointment), HubJson.Info<AppointmentView>(), contentType: "application/json", statusCode: StatusCodes.Status201Created);
+        return TypedResults.Json(View(appointment), HubJson.Info<AppointmentView>(), contentType: "application/json", statusCode: StatusCodes.Status201Created);
     }
 
     /// <summary>The body as a checked booking, or a problem naming every offending field.</summary>
-    private (BookingRequest? Booking, IResult? Problem) Read(JsonNode? node)
+    private (BookingRequest? Booking, ProblemHttpResult? Problem) Read(JsonNode? node)
     {
         if (node is not JsonObject submitted)
         {

@@ -2,9 +2,7 @@ using IntegrationHub.Applications;
 using IntegrationHub.Appointments;
 using IntegrationHub.Catalog;
 using IntegrationHub.Communities;
-using IntegrationHub.Departments.Housing;
-using IntegrationHub.Departments.PublicSecurity;
-using IntegrationHub.Departments.SocialSecurity;
+using IntegrationHub.Departments;
 using IntegrationHub.Events;
 using IntegrationHub.Handoff;
 using IntegrationHub.Health;
@@ -17,7 +15,6 @@ using IntegrationHub.Storage;
 using IntegrationHub.Suggestions;
 using IntegrationHub.Telemetry;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,9 +38,7 @@ internal static class HubRegistration
         services.AddPrivacy(configuration);
         services.AddHandoff(configuration);
         services.AddPlatformEvents(configuration);
-        services.AddPublicSecurity(configuration);
-        services.AddSocialSecurity(configuration);
-        services.AddHousing(configuration);
+        services.AddDepartments(configuration);
         services.AddPortal(configuration);
         services.AddHubMetrics(configuration);
         services.AddHealth();
@@ -62,22 +57,13 @@ internal static class HubRegistration
         api.MapApplications();
         api.MapMaterials();
         api.MapPlatformEvents();
-        api.MapDepartmentInbound();
+        api.MapDepartments();
         api.MapPortal();
         api.MapCommunities();
         api.MapSuggestions();
         api.MapAppointments();
         api.MapHealth();
         api.MapApiDocs();
-        return api;
-    }
-
-    // Assumption: Departments/** is the department kit's folder (issue 10 point 1), so its inbound routes are mapped here,
-    // calling each adapter's own endpoint, until the kit gives every adapter a MapX of its own.
-    private static IEndpointRouteBuilder MapDepartmentInbound(this IEndpointRouteBuilder api)
-    {
-        api.MapPost(HubRoutes.PublicSecurityNotifications, (HttpRequest r, PublicSecurityNotifications n, CancellationToken ct) => n.ReceiveAsync(r, ct));
-        api.MapPost(HubRoutes.HousingWebhooks, (HttpRequest r, HousingWebhooks w, CancellationToken ct) => w.ReceiveAsync(r, ct));
         return api;
     }
 }

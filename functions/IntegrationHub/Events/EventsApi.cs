@@ -5,6 +5,7 @@ using IntegrationHub.Platforms;
 using IntegrationHub.Storage;
 using IntegrationHub.Suggestions;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IntegrationHub.Events;
 
@@ -17,7 +18,7 @@ internal sealed class EventsApi(EventFeed feed, PlatformAuth auth)
 {
     private const int DefaultLimit = 100;
 
-    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<EventPage>, ProblemHttpResult>> ListAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (auth.Authenticate(request) is not { } platform)
         {
@@ -37,7 +38,7 @@ internal sealed class EventsApi(EventFeed feed, PlatformAuth auth)
         }
 
         var rows = await feed.ReadAsync(platform.Name, after, limit, cancellationToken);
-        return Results.Json(new EventPage([.. rows.Select(ToHubEvent)], rows.Count > 0 ? rows[^1].RowKey : after.Length > 0 ? after : null),
+        return TypedResults.Json(new EventPage([.. rows.Select(ToHubEvent)], rows.Count > 0 ? rows[^1].RowKey : after.Length > 0 ? after : null),
             HubJson.Info<EventPage>());
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Scalar.AspNetCore;
 
@@ -41,7 +42,7 @@ internal sealed class ApiReference
     /// problem for any other name: Scalar would take it as a document name and echo it into its page.
     /// </summary>
     // Assumption: the hub has one OpenAPI document, so /api/v1/docs/{name} never selects another one.
-    public IResult Get(HttpRequest request, string? file)
+    public Results<ApiReference.Delegated, ProblemHttpResult> Get(HttpRequest request, string? file)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (file is null)
@@ -52,7 +53,8 @@ internal sealed class ApiReference
         return _files.TryGetValue(file, out var asset) ? new Delegated(asset) : Problems.NotFound("The API reference has no such file.");
     }
 
-    private sealed class Delegated(RequestDelegate handler) : IResult
+    /// <summary>An answer Scalar's own endpoint writes.</summary>
+    internal sealed class Delegated(RequestDelegate handler) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext) => handler(httpContext);
     }

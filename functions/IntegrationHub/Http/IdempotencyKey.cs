@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IntegrationHub.Http;
 
@@ -8,7 +9,7 @@ internal static class IdempotencyKey
     public const string Header = "Idempotency-Key";
 
     /// <summary>The key, or a 400 problem naming the header: 1-100 printable characters.</summary>
-    public static (string? Key, IResult? Problem) Read(HttpRequest request)
+    public static (string? Key, ProblemHttpResult? Problem) Read(HttpRequest request)
     {
         var key = request.Headers[Header].ToString();
         return key.Length is 0 or > 100 || key.Any(char.IsControl)

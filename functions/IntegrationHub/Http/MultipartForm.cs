@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
@@ -14,7 +15,7 @@ internal sealed record FormPart(int Position, string? Name, string? ContentType,
 /// </summary>
 internal static class MultipartForm
 {
-    public static async Task<(IReadOnlyList<FormPart>? Parts, IResult? Problem)> ReadAsync(
+    public static async Task<(IReadOnlyList<FormPart>? Parts, ProblemHttpResult? Problem)> ReadAsync(
         HttpRequest request, int maxBodyBytes, int maxPartBytes, int maxParts, string expected, CancellationToken cancellationToken)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using IntegrationHub.Catalog;
 using IntegrationHub.Contracts;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IntegrationHub.Http;
 
@@ -44,10 +45,10 @@ internal sealed class OpenApiDocument
         _etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(_document).AsSpan(0, 16))}\"";
     }
 
-    public IResult Get(HttpRequest request)
+    public FileContentHttpResult Get(HttpRequest request)
     {
         request.HttpContext.Response.Headers.ETag = _etag;
-        return Results.Bytes(_document, "application/json; charset=utf-8");
+        return TypedResults.Bytes(_document, "application/json; charset=utf-8");
     }
 
     private static byte[] Load()

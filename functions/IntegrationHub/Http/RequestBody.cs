@@ -13,7 +13,7 @@ namespace IntegrationHub.Http;
 /// </summary>
 internal static class RequestBody
 {
-    public static async Task<(JsonNode? Node, IResult? Problem)> ReadJsonAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    public static async Task<(JsonNode? Node, ProblemHttpResult? Problem)> ReadJsonAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         if (request.ContentLength > maxBytes)
         {
@@ -58,7 +58,7 @@ internal static class RequestBody
     /// The raw body, at most <paramref name="maxBytes"/>; a larger one (declared or streamed, chunked included) is 413,
     /// and a body the server itself refuses (malformed chunking, its own limits) is the server's 4xx, as a problem.
     /// </summary>
-    public static async Task<(byte[]? Bytes, IResult? Problem)> ReadBytesAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    public static async Task<(byte[]? Bytes, ProblemHttpResult? Problem)> ReadBytesAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         if (request.ContentLength > maxBytes)
         {
@@ -109,7 +109,7 @@ internal static class RequestBody
     }
 
     /// <summary>UTF-8 JSON bytes as a tree that reads without surprises, or a 400 problem saying where it is broken.</summary>
-    public static (JsonNode? Node, IResult? Problem) ParseJson(ReadOnlySpan<byte> bytes) =>
+    public static (JsonNode? Node, ProblemHttpResult? Problem) ParseJson(ReadOnlySpan<byte> bytes) =>
         StrictJson.TryParse(bytes, out var node, out var error) ? (node, null) : (null, Problems.Field(error.Field, error.Message));
 
     /// <summary>A JSON object read as <typeparamref name="T"/>, or null when it is not an object or does not fit.</summary>

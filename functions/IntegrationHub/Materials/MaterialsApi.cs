@@ -6,6 +6,7 @@ using IntegrationHub.Http;
 using IntegrationHub.Platforms;
 using IntegrationHub.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationHub.Materials;
@@ -25,7 +26,7 @@ internal sealed partial class MaterialsApi(ServiceCatalog catalog, MaterialStore
 
     private const string Expected = "a part 'file' (JPEG, PNG or PDF), a part 'code' (the material code) and optionally 'itemCode'";
 
-    public async Task<IResult> UploadAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<MaterialAccepted>, ProblemHttpResult>> UploadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         using var calls = StorageCalls.Begin("upload");
         var (caller, callerProblem) = auth.AuthenticateSubmission(request);
@@ -111,7 +112,7 @@ internal sealed partial class MaterialsApi(ServiceCatalog catalog, MaterialStore
             request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
         }
 
-        return Results.Json(new MaterialAccepted(stored.Id, stored.Code, stored.MediaType, stored.Size, stored.Sha256Hex), HubJson.Info<MaterialAccepted>(),
+        return TypedResults.Json(new MaterialAccepted(stored.Id, stored.Code, stored.MediaType, stored.Size, stored.Sha256Hex), HubJson.Info<MaterialAccepted>(),
             contentType: "application/json", statusCode: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 

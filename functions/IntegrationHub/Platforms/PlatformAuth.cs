@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Platforms;
@@ -24,7 +25,7 @@ internal sealed class PlatformAuth(IOptionsMonitor<PlatformOptions> options)
     }
 
     /// <summary>The platform and the submission's <c>Idempotency-Key</c>, or the problem that refuses it (401 before 400).</summary>
-    public ((PlatformClient Platform, string Key)? Caller, IResult? Problem) AuthenticateSubmission(HttpRequest request)
+    public ((PlatformClient Platform, string Key)? Caller, ProblemHttpResult? Problem) AuthenticateSubmission(HttpRequest request)
     {
         if (Authenticate(request) is not { } platform)
         {
@@ -37,7 +38,7 @@ internal sealed class PlatformAuth(IOptionsMonitor<PlatformOptions> options)
 
     public PlatformClient? Find(string name) => options.CurrentValue.Clients.FirstOrDefault(c => c.Name == name);
 
-    public static IResult Unauthorized() => Results.Problem(
+    public static ProblemHttpResult Unauthorized() => TypedResults.Problem(
         statusCode: StatusCodes.Status401Unauthorized,
         title: "Unauthorized",
         detail: $"{Header}: a valid platform key is required.",

@@ -10,6 +10,7 @@ using IntegrationHub.Privacy;
 using IntegrationHub.Storage;
 using IntegrationHub.Telemetry;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Portal;
@@ -42,7 +43,7 @@ internal sealed class PortalApi(
     // Personal data never goes into a URL (access logs keep URLs): these are searched by POST only.
     private static readonly string[] BodyOnlyCriteria = ["idNumber", "name"];
 
-    public async Task<IResult> SignInAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<SessionView>, ProblemHttpResult>> SignInAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
         {
@@ -68,10 +69,10 @@ internal sealed class PortalApi(
         }
 
         auth.IssueCookie(request.HttpContext.Response, user!);
-        return Results.Json(new SessionView(user!.Name, user.Role, user.Scope), PortalJson.Info<SessionView>());
+        return TypedResults.Json(new SessionView(user!.Name, user.Role, user.Scope), PortalJson.Info<SessionView>());
     }
 
-    public async Task<IResult> SignOutAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<NoContent, ProblemHttpResult>> SignOutAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
         {
@@ -85,15 +86,15 @@ internal sealed class PortalApi(
         }
 
         await auth.SignOutAsync(request, cancellationToken);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
-    public async Task<IResult> MeAsync(HttpRequest request, CancellationToken cancellationToken) =>
+    public async Task<Results<JsonHttpResult<SessionView>, ProblemHttpResult>> MeAsync(HttpRequest request, CancellationToken cancellationToken) =>
         await auth.AuthenticateAsync(request, cancellationToken) is { } user
-            ? Results.Json(new SessionView(user.Name, user.Role, user.Scope), PortalJson.Info<SessionView>())
-            : SignInRequired();
+            ? TypedResults.Json(new SessionView(user.Name, user.Role, user.Scope), PortalJson.Info<SessionView>())
+            : PortalAuth.SignInFirst();
 
-    public async Task<IResult> DashboardAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<Dashboard>, ProblemHttpResult>> DashboardAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (await RefuseNonStaffAsync(request, cancellationToken) is { } refusedRead)
         {
@@ -108,12 +109,12 @@ internal sealed class PortalApi(
                 Enum.GetNames<HandoffState>().ToDictionary(s => s, s => (int)states[d].GetValueOrDefault(s)),
                 circuits.IsOpen(d)))
             .ToList();
-        return Results.Json(new Dashboard(departments, [.. hours.Select(h => new HourCount(h.Hour, (int)h.Submitted, (int)h.Failed))], (int)unacknowledged),
+        return TypedResults.Json(new Dashboard(departments, [.. hours.Select(h => new HourCount(h.Hour, (int)h.Submitted, (int)h.Failed))], (int)unacknowledged),
             PortalJson.Info<Dashboard>());
     }
 
     /// <summary><c>GET /portal/handoffs?…</c>: every criterion but the ID number and the name, which never go into a URL (access logs keep URLs).</summary>
-    public async Task<IResult> SearchAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<HandoffList>, ProblemHttpResult>> SearchAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (await RefuseNonStaffAsync(request, cancellationToken) is { } refusedRead)
         {
@@ -129,7 +130,7 @@ internal sealed class PortalApi(
     }
 
     /// <summary><c>POST /portal/handoffs/search</c> with the criteria as a JSON object of strings, the ID number and the name among them.</summary>
-    public async Task<IResult> SearchByBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<HandoffList>, ProblemHttpResult>> SearchByBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
         {
@@ -155,7 +156,7 @@ internal sealed class PortalApi(
         return await SearchAsync(criteria.ToDictionary(c => c.Key, c => c.Value!.GetValue<string>()), cancellationToken);
     }
 
-    private async Task<IResult> SearchAsync(Dictionary<string, string> query, CancellationToken cancellationToken)
+    private async Task<Results<JsonHttpResult<HandoffList>, ProblemHttpResult>> SearchAsync(Dictionary<string, string> query, CancellationToken cancellationToken)
     {
         string? Get(string name) => query.GetValueOrDefault(name) is { Length: > 0 } value ? value : null;
         foreach (var unknown in query.Keys.Except(SearchCriteria))
@@ -224,10 +225,10 @@ internal sealed class PortalApi(
         }
 
         var now = time.GetUtcNow();
-        return Results.Json(new HandoffList(result.Total, [.. result.Found.Take(MaxResults).Select(a => Summary(a, now))]), PortalJson.Info<HandoffList>());
+        return TypedResults.Json(new HandoffList(result.Total, [.. result.Found.Take(MaxResults).Select(a => Summary(a, now))]), PortalJson.Info<HandoffList>());
     }
 
-    public async Task<IResult> UnacknowledgedAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<HandoffList>, ProblemHttpResult>> UnacknowledgedAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (await RefuseNonStaffAsync(request, cancellationToken) is { } refusedRead)
         {
@@ -236,10 +237,10 @@ internal sealed class PortalApi(
 
         var now = time.GetUtcNow();
         var (found, total) = await queries.UnacknowledgedAsync(MaxResults, cancellationToken);
-        return Results.Json(new HandoffList((int)total, [.. found.Select(a => Summary(a, now))]), PortalJson.Info<HandoffList>());
+        return TypedResults.Json(new HandoffList((int)total, [.. found.Select(a => Summary(a, now))]), PortalJson.Info<HandoffList>());
     }
 
-    public async Task<IResult> DetailAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<HandoffDetail>, ProblemHttpResult>> DetailAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (await RefuseNonStaffAsync(request, cancellationToken) is { } refusedRead)
         {
@@ -279,10 +280,10 @@ internal sealed class PortalApi(
             submission is null ? null : formTitles.Describe(application.ItemCode, masked),
             materials.Views(application) is { Count: > 0 } held ? held : null,
             materials.Wanted(application));
-        return Results.Json(detail, PortalJson.Info<HandoffDetail>());
+        return TypedResults.Json(detail, PortalJson.Info<HandoffDetail>());
     }
 
-    public async Task<IResult> ReplayAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<ReplayResult>, ProblemHttpResult>> ReplayAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
         {
@@ -309,10 +310,10 @@ internal sealed class PortalApi(
         }
 
         await audit.AppendAsync(user!, "replay", id, null, result, cancellationToken);
-        return Results.Json(new ReplayResult(1, [id], []), PortalJson.Info<ReplayResult>(), statusCode: StatusCodes.Status202Accepted);
+        return TypedResults.Json(new ReplayResult(1, [id], []), PortalJson.Info<ReplayResult>(), statusCode: StatusCodes.Status202Accepted);
     }
 
-    public async Task<IResult> BulkReplayAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<ReplayResult>, ProblemHttpResult>> BulkReplayAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
         {
@@ -359,10 +360,10 @@ internal sealed class PortalApi(
 
         await audit.AppendAsync(user!, "bulk-replay", scope.Department ?? scope.ItemCode!, null,
             $"replayed {replayed.Count}, skipped {skipped.Count}: {string.Join(",", replayed)}", cancellationToken);
-        return Results.Json(new ReplayResult(replayed.Count, replayed, skipped), PortalJson.Info<ReplayResult>(), statusCode: StatusCodes.Status202Accepted);
+        return TypedResults.Json(new ReplayResult(replayed.Count, replayed, skipped), PortalJson.Info<ReplayResult>(), statusCode: StatusCodes.Status202Accepted);
     }
 
-    public async Task<IResult> ResolveAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<Results<NoContent, ProblemHttpResult>> ResolveAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
         {
@@ -407,10 +408,10 @@ internal sealed class PortalApi(
         }
 
         await audit.AppendAsync(user!, "resolve", id, reason, null, cancellationToken);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
-    public async Task<IResult> RevealAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<RevealView>, ProblemHttpResult>> RevealAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
         {
@@ -447,7 +448,7 @@ internal sealed class PortalApi(
 
         if (application.ErasedAt is { } erasedAt)
         {
-            return Results.Problem(statusCode: StatusCodes.Status410Gone, title: "Personal data erased",
+            return TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Personal data erased",
                 detail: $"The personal data of '{id}' was erased at {erasedAt:O} (retention); only the masked timeline is kept.");
         }
 
@@ -459,7 +460,7 @@ internal sealed class PortalApi(
         }
 
         await audit.AppendAsync(user!, "reveal", id, reveal.Reason, reveal.Field, cancellationToken);
-        return Results.Json(new RevealView(reveal.Field, value), PortalJson.Info<RevealView>());
+        return TypedResults.Json(new RevealView(reveal.Field, value), PortalJson.Info<RevealView>());
     }
 
     /// <summary>
@@ -494,21 +495,21 @@ internal sealed class PortalApi(
         }
     }
 
-    public async Task<IResult> AuditAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<AuditList>, ProblemHttpResult>> AuditAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (await RefuseNonStaffAsync(request, cancellationToken) is { } refusedRead)
         {
             return refusedRead;
         }
 
-        return Results.Json(new AuditList(await audit.NewestAsync(200, cancellationToken)), PortalJson.Info<AuditList>());
+        return TypedResults.Json(new AuditList(await audit.NewestAsync(200, cancellationToken)), PortalJson.Info<AuditList>());
     }
 
     /// <summary>
     /// Moves a failed hand-off back to waiting (ETag-guarded, so two clicks cannot send two messages) and
     /// enqueues it with its lineage; the dispatcher reuses the application's fixed hand-off key.
     /// </summary>
-    private async Task<(string? Detail, IResult? Problem)> ReplayOneAsync(PortalUser user, string id, CancellationToken cancellationToken)
+    private async Task<(string? Detail, ProblemHttpResult? Problem)> ReplayOneAsync(PortalUser user, string id, CancellationToken cancellationToken)
     {
         var application = await store.FindAsync(id, cancellationToken);
         if (application is null)
@@ -544,7 +545,7 @@ internal sealed class PortalApi(
         return ($"replay of attempt {lastAttempt}", null);
     }
 
-    private static async Task<(string? Reason, IResult? Problem)> ReadReasonAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<(string? Reason, ProblemHttpResult? Problem)> ReadReasonAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var (node, problem) = await RequestBody.ReadJsonAsync(request, 4096, cancellationToken);
         if (problem is not null)
@@ -556,25 +557,25 @@ internal sealed class PortalApi(
         return reason is { Length: >= 2 and <= 500 } ? (reason, null) : (null, Problems.Field("reason", "is required (2-500 characters)."));
     }
 
-    private async Task<(PortalUser? User, IResult? Refused)> RequireOperatorAsync(HttpRequest request, CancellationToken cancellationToken)
+    private async Task<(PortalUser? User, ProblemHttpResult? Refused)> RequireOperatorAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var user = await auth.AuthenticateAsync(request, cancellationToken);
         if (user is null)
         {
-            return (null, SignInRequired());
+            return (null, PortalAuth.SignInFirst());
         }
 
         return user.IsOperator
             ? (user, null)
-            : (user, Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "This action needs the operator role; viewers can only read."));
+            : (user, TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "This action needs the operator role; viewers can only read."));
     }
 
     /// <summary>Issue 12: community workers and street supervisors share the portal's door but see suggestions only.</summary>
-    private async Task<IResult?> RefuseNonStaffAsync(HttpRequest request, CancellationToken cancellationToken) =>
+    private async Task<ProblemHttpResult?> RefuseNonStaffAsync(HttpRequest request, CancellationToken cancellationToken) =>
         await auth.AuthenticateAsync(request, cancellationToken) switch
         {
-            null => SignInRequired(),
-            { IsHubStaff: false } => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+            null => PortalAuth.SignInFirst(),
+            { IsHubStaff: false } => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
                 detail: "Applications and hand-offs are for the hub's operators and viewers; community roles see suggestions."),
             _ => null,
         };
@@ -595,7 +596,4 @@ internal sealed class PortalApi(
 
     private static T? Deserialize<T>(JsonNode? node, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) where T : class =>
         RequestBody.As(node, info);
-
-    private static IResult SignInRequired() =>
-        Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "Sign in to the portal first.");
 }

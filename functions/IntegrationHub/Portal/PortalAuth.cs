@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using IntegrationHub.Http;
 using IntegrationHub.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -37,7 +38,7 @@ internal sealed partial class PortalAuth(
     /// Checks a sign-in against the throttle, the lockout and the accounts; every refusal is audited. Answers the user,
     /// or the refusal: 429 with Retry-After (throttled or locked) or 401 (wrong user or password, told apart for no one).
     /// </summary>
-    public async Task<(PortalUser? User, IResult? Refused)> SignInAsync(HttpRequest request, string user, string password, CancellationToken cancellationToken)
+    public async Task<(PortalUser? User, ProblemHttpResult? Refused)> SignInAsync(HttpRequest request, string user, string password, CancellationToken cancellationToken)
     {
         // Assumption: the client address is the connection's; no forwarding header is trusted, since anyone can send one.
         // Configured accounts sign in on the local host, which faces its users directly. On Azure operators sign in
@@ -100,7 +101,7 @@ internal sealed partial class PortalAuth(
     /// must be this portal. The Strict session cookie alone is not enough: a page on another port of the same host is
     /// the same site, and the browser sends the cookie along.
     /// </summary>
-    public IResult? RefuseCrossOrigin(HttpRequest request)
+    public ProblemHttpResult? RefuseCrossOrigin(HttpRequest request)
     {
         // Assumption: every browser that can run the portal (fetch, dialog) sends Origin on a POST or DELETE, and the
         // current ones Sec-Fetch-Site too; a caller that sends neither is not a browser (curl, a script) and cannot
@@ -117,6 +118,10 @@ internal sealed partial class PortalAuth(
             ? CrossOrigin("Origin is not this portal's: only the portal's own page may make this call.")
             : null;
     }
+
+    /// <summary>The 401 of every portal call made without a session.</summary>
+    public static ProblemHttpResult SignInFirst() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "Sign in to the portal first.");
 
     public void IssueCookie(HttpResponse response, PortalUser user)
     {
@@ -214,14 +219,14 @@ internal sealed partial class PortalAuth(
         return padded + new string('=', (4 - padded.Length % 4) % 4);
     }
 
-    private static IResult TooManyRequests(HttpRequest request, TimeSpan retryAfter, string detail)
+    private static ProblemHttpResult TooManyRequests(HttpRequest request, TimeSpan retryAfter, string detail)
     {
         request.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too Many Requests", detail: detail);
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too Many Requests", detail: detail);
     }
 
-    private static IResult CrossOrigin(string detail) =>
-        Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
+    private static ProblemHttpResult CrossOrigin(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
 
     private static partial class Log
     {

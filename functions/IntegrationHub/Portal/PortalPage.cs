@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IntegrationHub.Portal;
 
@@ -16,12 +17,12 @@ internal sealed class PortalPage
 
     private readonly FrozenDictionary<string, byte[]> _files = Load();
 
-    public IResult Get(HttpRequest request, string? file)
+    public Results<FileContentHttpResult, NotFound> Get(HttpRequest request, string? file)
     {
         var name = string.IsNullOrEmpty(file) ? "index.html" : file;
         if (!_files.TryGetValue(name, out var content))
         {
-            return Results.NotFound();
+            return TypedResults.NotFound();
         }
 
         var headers = request.HttpContext.Response.Headers;
@@ -29,7 +30,7 @@ internal sealed class PortalPage
         headers.XContentTypeOptions = "nosniff";
         headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
         headers["Referrer-Policy"] = "no-referrer";
-        return Results.Bytes(content, ContentTypes.GetValueOrDefault(Path.GetExtension(name), "application/octet-stream"));
+        return TypedResults.Bytes(content, ContentTypes.GetValueOrDefault(Path.GetExtension(name), "application/octet-stream"));
     }
 
     private static FrozenDictionary<string, byte[]> Load()

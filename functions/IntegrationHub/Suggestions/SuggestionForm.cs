@@ -8,6 +8,7 @@ using IntegrationHub.Communities;
 using IntegrationHub.Contracts;
 using IntegrationHub.Http;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
@@ -36,7 +37,7 @@ internal static class SuggestionForm
 
     private static readonly string[] Known = ["communityCode", "category", "text", "address", "location", "contact"];
 
-    public static async Task<(SuggestionSubmission? Submission, IResult? Problem)> ReadAsync(HttpRequest request, CommunityRegistry communities, CancellationToken cancellationToken)
+    public static async Task<(SuggestionSubmission? Submission, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, CommunityRegistry communities, CancellationToken cancellationToken)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
             || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)

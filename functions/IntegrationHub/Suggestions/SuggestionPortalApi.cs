@@ -6,6 +6,7 @@ using IntegrationHub.Contracts;
 using IntegrationHub.Http;
 using IntegrationHub.Portal;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IntegrationHub.Suggestions;
 
@@ -26,7 +27,7 @@ internal sealed class SuggestionPortalApi(
     private const int MaxResults = 300;
     private static readonly TimeSpan China = TimeSpan.FromHours(8);
 
-    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<PortalSuggestionList>, ProblemHttpResult>> ListAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var (user, refused) = await SignedInAsync(request, cancellationToken);
         if (refused is not null)
@@ -56,11 +57,11 @@ internal sealed class SuggestionPortalApi(
             .ThenBy(s => s.ClockRunning ? s.SecondsLeft : 0)
             .ThenByDescending(s => s.UpdatedAt)
             .ToList();
-        return Results.Json(new PortalSuggestionList(scope, scopeName, [.. inScope.Select(c => c.Code)], ordered.Count, [.. ordered.Take(MaxResults)]),
+        return TypedResults.Json(new PortalSuggestionList(scope, scopeName, [.. inScope.Select(c => c.Code)], ordered.Count, [.. ordered.Take(MaxResults)]),
             SuggestionJson.Info<PortalSuggestionList>());
     }
 
-    public async Task<IResult> DetailAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<PortalSuggestionDetail>, ProblemHttpResult>> DetailAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         var (user, refused) = await SignedInAsync(request, cancellationToken);
         if (refused is not null)
@@ -74,11 +75,11 @@ internal sealed class SuggestionPortalApi(
             return Problems.NotFound($"No suggestion '{id}' in your communities.");
         }
 
-        return Results.Json(Detail(user!, suggestion, steps), SuggestionJson.Info<PortalSuggestionDetail>());
+        return TypedResults.Json(Detail(user!, suggestion, steps), SuggestionJson.Info<PortalSuggestionDetail>());
     }
 
     /// <summary><c>POST /portal/suggestions/{id}/steps</c> <c>{step, note, department}</c>: accept, progress, resolve or transfer.</summary>
-    public async Task<IResult> StepAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<PortalSuggestionDetail>, ProblemHttpResult>> StepAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         var (user, node, current, refused) = await WorkerCallAsync(request, id, 8192, cancellationToken);
         if (refused is not null)
@@ -106,11 +107,11 @@ internal sealed class SuggestionPortalApi(
 
         await audit.AppendAsync(user!, $"suggestion-{step}", id, null, department is null ? null : $"转办至 {department}", cancellationToken);
         var (suggestion, steps) = await store.ReadAsync(id, cancellationToken);
-        return Results.Json(Detail(user!, suggestion ?? current!, steps), SuggestionJson.Info<PortalSuggestionDetail>());
+        return TypedResults.Json(Detail(user!, suggestion ?? current!, steps), SuggestionJson.Info<PortalSuggestionDetail>());
     }
 
     /// <summary>The resident's name or phone in clear, with a reason, for the community that handles the suggestion; audited.</summary>
-    public async Task<IResult> RevealAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<PortalRevealView>, ProblemHttpResult>> RevealAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         var (user, node, suggestion, refused) = await WorkerCallAsync(request, id, 4096, cancellationToken);
         if (refused is not null)
@@ -131,7 +132,7 @@ internal sealed class SuggestionPortalApi(
 
         if (suggestion!.ErasedAt is not null)
         {
-            return Results.Problem(statusCode: StatusCodes.Status410Gone, title: "Gone",
+            return TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Gone",
                 detail: "The resident's data was erased (retention): nothing to reveal.");
         }
 
@@ -143,14 +144,14 @@ internal sealed class SuggestionPortalApi(
         }
 
         await audit.AppendAsync(user!, "suggestion-reveal", id, reveal.Reason.Trim(), reveal.Field, cancellationToken);
-        return Results.Json(new PortalRevealView(reveal.Field, value), SuggestionJson.Info<PortalRevealView>());
+        return TypedResults.Json(new PortalRevealView(reveal.Field, value), SuggestionJson.Info<PortalRevealView>());
     }
 
     /// <summary>
     /// The door of a community worker's call that changes something: the portal's own origin, a session, the worker role,
     /// a JSON body, and a suggestion of the worker's community (another community's is absent, not forbidden).
     /// </summary>
-    private async Task<(PortalUser? User, JsonNode? Body, SuggestionEntity? Suggestion, IResult? Refused)> WorkerCallAsync(
+    private async Task<(PortalUser? User, JsonNode? Body, SuggestionEntity? Suggestion, ProblemHttpResult? Refused)> WorkerCallAsync(
         HttpRequest request, string id, int maxBytes, CancellationToken cancellationToken)
     {
         if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
@@ -173,7 +174,7 @@ internal sealed class SuggestionPortalApi(
 
         if (user!.Role != PortalRoles.CommunityWorker)
         {
-            return (null, null, null, Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+            return (null, null, null, TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
                 detail: "Only a community worker (全科社工) of the suggestion's community takes its steps or sees the resident's contact."));
         }
 
@@ -184,7 +185,7 @@ internal sealed class SuggestionPortalApi(
     }
 
     /// <summary><c>GET /portal/suggestion-stats?weeks=8</c>: accepted and answered within 24 hours, per community per week.</summary>
-    public async Task<IResult> StatsAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<OnTimeStats>, ProblemHttpResult>> StatsAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var (user, refused) = await SignedInAsync(request, cancellationToken);
         if (refused is not null)
@@ -211,7 +212,7 @@ internal sealed class SuggestionPortalApi(
             var onTime = of.Count(r => SuggestionSteps.OnTime(r) == true);
             return new WeekOnTime(week, of.Count, due, onTime, due == 0 ? null : Math.Round((double)onTime / due, 4));
         })])).ToList();
-        return Results.Json(new OnTimeStats(weekStarts, stats), SuggestionJson.Info<OnTimeStats>());
+        return TypedResults.Json(new OnTimeStats(weekStarts, stats), SuggestionJson.Info<OnTimeStats>());
     }
 
     /// <summary>The Monday (+08:00) of the week <paramref name="at"/> falls in.</summary>
@@ -249,12 +250,12 @@ internal sealed class SuggestionPortalApi(
     private static string Filter(IReadOnlyList<Community> scope) =>
         scope.Count == 0 ? "Community eq ''" : string.Join(" or ", scope.Select(c => TableClient.CreateQueryFilter($"Community eq {c.Code}")));
 
-    private async Task<(PortalUser? User, IResult? Refused)> SignedInAsync(HttpRequest request, CancellationToken cancellationToken) =>
+    private async Task<(PortalUser? User, ProblemHttpResult? Refused)> SignedInAsync(HttpRequest request, CancellationToken cancellationToken) =>
         await auth.AuthenticateAsync(request, cancellationToken) is { } user
             ? (user, null)
-            : (null, Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "Sign in to the portal first."));
+            : (null, PortalAuth.SignInFirst());
 
-    private static (string? Step, string? Note, string? Department, IResult? Problem) ReadStep(JsonNode? node)
+    private static (string? Step, string? Note, string? Department, ProblemHttpResult? Problem) ReadStep(JsonNode? node)
     {
         var request = RequestBody.As(node, SuggestionJsonContext.Default.PortalStepRequest);
         if (request?.Step is not { } step || !SuggestionSteps.WorkerSteps.Contains(step))

@@ -6,6 +6,7 @@ using IntegrationHub.Contracts;
 using IntegrationHub.Http;
 using IntegrationHub.Platforms;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IntegrationHub.Suggestions;
 
@@ -17,7 +18,7 @@ internal sealed class SuggestionsApi(
     PhotoLinks links,
     PlatformAuth auth)
 {
-    public async Task<IResult> SubmitAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<SuggestionAccepted>, ProblemHttpResult>> SubmitAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (auth.Authenticate(request) is not { } platform)
         {
@@ -53,11 +54,11 @@ internal sealed class SuggestionsApi(
             request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
         }
 
-        return Results.Json(new SuggestionAccepted(id, status, location), HubJson.Info<SuggestionAccepted>(),
+        return TypedResults.Json(new SuggestionAccepted(id, status, location), HubJson.Info<SuggestionAccepted>(),
             contentType: "application/json", statusCode: StatusCodes.Status202Accepted);
     }
 
-    public async Task<IResult> GetAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<SuggestionView>, ProblemHttpResult>> GetAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (auth.Authenticate(request) is not { } platform)
         {
@@ -71,11 +72,11 @@ internal sealed class SuggestionsApi(
             return Problems.NotFound($"No suggestion '{id}' for this platform.");
         }
 
-        return Results.Json(View(suggestion, steps), HubJson.Info<SuggestionView>());
+        return TypedResults.Json(View(suggestion, steps), HubJson.Info<SuggestionView>());
     }
 
     /// <summary><c>POST /suggestions/{id}/rating</c>: the resident's 满意 / 基本满意 / 不满意, relayed by the platform.</summary>
-    public async Task<IResult> RateAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<SuggestionView>, ProblemHttpResult>> RateAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (auth.Authenticate(request) is not { } platform)
         {
@@ -118,18 +119,18 @@ internal sealed class SuggestionsApi(
         }
 
         var (suggestion, steps) = await store.ReadAsync(id, cancellationToken);
-        return Results.Json(View(suggestion ?? committed!.Value.Suggestion, steps), HubJson.Info<SuggestionView>());
+        return TypedResults.Json(View(suggestion ?? committed!.Value.Suggestion, steps), HubJson.Info<SuggestionView>());
     }
 
     /// <summary>A photo behind a signed link: the link is the credential (an &lt;img&gt; sends no other), and it expires.</summary>
-    public async Task<IResult> PhotoAsync(HttpRequest request, string id, string photo, CancellationToken cancellationToken)
+    public async Task<Results<FileContentHttpResult, ProblemHttpResult>> PhotoAsync(HttpRequest request, string id, string photo, CancellationToken cancellationToken)
     {
         var query = request.Query;
         if (!int.TryParse(photo, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index >= SuggestionPhotos.MaxPhotos
             || !links.IsValid(id, index, query["k"], query["exp"], query["sig"]))
         {
             // One answer for every bad link (forged, expired, another photo's), so it tells nothing.
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
                 detail: "This photo link is not valid or has expired: read the suggestion again for a fresh link.");
         }
 
@@ -141,7 +142,7 @@ internal sealed class SuggestionsApi(
         }
 
         request.HttpContext.Response.Headers.ContentDisposition = $"inline; filename=\"photo-{index}.jpg\"";
-        return Results.Bytes(jpeg, "image/jpeg");
+        return TypedResults.Bytes(jpeg, "image/jpeg");
     }
 
     public SuggestionView View(SuggestionEntity s, IReadOnlyList<SuggestionStepEntity> steps)
@@ -168,7 +169,7 @@ internal sealed class SuggestionsApi(
             s.ErasedAt);
     }
 
-    private static (string? Rating, string? Comment, IResult? Problem) ReadRating(JsonNode? node)
+    private static (string? Rating, string? Comment, ProblemHttpResult? Problem) ReadRating(JsonNode? node)
     {
         if (node is not JsonObject body)
         {

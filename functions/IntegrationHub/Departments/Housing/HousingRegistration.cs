@@ -1,7 +1,9 @@
 using IntegrationHub.Departments.SharedState;
+using IntegrationHub.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Departments.Housing;
@@ -36,11 +38,14 @@ internal static class HousingRegistration
         services.AddSingleton<IDepartmentPersonalData, HousingPersonalData>();
         services.AddTransient<IDepartmentStatusQuery>(sp => sp.GetRequiredService<HousingClient>());
 
-        // Scoped: the status sink it hands reports to may be scoped.
-        services.AddScoped(sp => new HousingWebhooks(
-            sp.GetRequiredService<IOptions<HousingOptions>>(),
-            sp.GetRequiredService<IDepartmentStatusSink>(),
-            sp.GetRequiredService<ILogger<HousingWebhooks>>()));
+        services.AddDepartmentInbound(sp => new HousingWebhooks(sp.GetRequiredService<IOptions<HousingOptions>>().Value));
         return services;
+    }
+
+    /// <summary>The bureau's webhooks, answered through the kit.</summary>
+    public static IEndpointRouteBuilder MapHousing(this IEndpointRouteBuilder api)
+    {
+        api.MapDepartmentInbound<HousingWebhooks, Ok>(HubRoutes.HousingWebhooks);
+        return api;
     }
 }

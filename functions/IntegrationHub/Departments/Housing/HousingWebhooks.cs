@@ -1,74 +1,52 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 using IntegrationHub.Http;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IntegrationHub.Departments.Housing;
 
 /// <summary>
-/// Receives the bureau's signed webhooks (<c>POST /api/v1/departments/fg/webhooks</c> in both hosts): verify, translate,
-/// hand to the status sink, acknowledge. Repeats and out-of-order events are the status model's to judge.
+/// The bureau's signed webhooks (<c>POST /api/v1/departments/fg/webhooks</c> in both hosts), answered by the kit's
+/// <see cref="DepartmentInbound"/>: verified by <c>X-FG-Signature</c>, read as JSON, acknowledged with a bare 200.
+/// Repeats and out-of-order events are the status model's to judge.
 /// </summary>
-internal sealed partial class HousingWebhooks
+internal sealed class HousingWebhooks(HousingOptions options) : IDepartmentInbound<Ok>
 {
     public const string SignatureHeader = "X-FG-Signature";
 
-    internal const int MaxBodyBytes = 64 * 1024;
     private const string SignaturePrefix = "sha256=";
 
-    private readonly byte[] _key;
-    private readonly IDepartmentStatusSink _sink;
-    private readonly ILogger<HousingWebhooks> _logger;
+    private readonly byte[] _key = Encoding.UTF8.GetBytes(options.WebhookSecret);
 
-    internal HousingWebhooks(IOptions<HousingOptions> options, IDepartmentStatusSink sink, ILogger<HousingWebhooks> logger)
+    public string Department => HousingTranslator.Department;
+
+    public string UnsignedDetail => $"The webhook is not signed with the client's webhook secret ({SignatureHeader}).";
+
+    // Assumption: no replay window (the document gives webhooks no timestamp); a repeat is recognised by its event_id
+    // downstream.
+    public string? Refusal(IHeaderDictionary headers, byte[] body) =>
+        IsSigned(headers[SignatureHeader], body) ? null : $"missing or bad {SignatureHeader}";
+
+    public bool TryRead(byte[] body, [NotNullWhen(true)] out DepartmentStatusReport? report, [NotNullWhen(false)] out ProblemHttpResult? malformed)
     {
-        _key = Encoding.UTF8.GetBytes(options.Value.WebhookSecret);
-        _sink = sink;
-        _logger = logger;
-    }
-
-    public async Task<IResult> ReceiveAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var (body, tooLarge) = await RequestBody.ReadBytesAsync(request, MaxBodyBytes, cancellationToken).ConfigureAwait(false);
-        if (tooLarge is not null)
-        {
-            return tooLarge;
-        }
-
-        // The signature over the raw bytes first; nothing is parsed, let alone changed, unless it holds. Assumption: no
-        // replay window (the document gives webhooks no timestamp); a repeat is recognised by its event_id downstream.
-        if (!IsSigned(request.Headers[SignatureHeader], body!))
-        {
-            Log.Refused(_logger, SignatureHeader);
-            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
-                detail: $"The webhook is not signed with the client's webhook secret ({SignatureHeader}).");
-        }
-
-        DepartmentStatusReport report;
         try
         {
             report = HousingTranslator.ToReport(body);
+            malformed = null;
+            return true;
         }
         catch (HousingFormatException e)
         {
-            Log.Malformed(_logger, e.Field, e.Reason);
-            return Problems.Field(e.Field, e.Reason);
+            report = null;
+            malformed = Problems.Field(e.Field, e.Reason);
+            return false;
         }
-
-        var outcome = await _sink.ApplyAsync(report, cancellationToken).ConfigureAwait(false);
-        if (outcome == ReportOutcome.UnknownApplication)
-        {
-            // Acknowledged all the same: the bureau would re-send for 24 hours and the answer would not change.
-            Log.UnknownApplication(_logger, report.CaseNumber, report.DepartmentCode);
-        }
-
-        // Applied, Duplicate, Stale and UnknownApplication alike: the hub has it, so the bureau must stop re-sending.
-        return Results.Ok();
     }
+
+    public Ok Acknowledge() => TypedResults.Ok();
 
     // sha256=<64 hex>. Assumption: the hex is compared as bytes, so upper-case hex is accepted too; the prefix is exact.
     private bool IsSigned(string? header, byte[] body)
@@ -84,17 +62,5 @@ internal sealed partial class HousingWebhooks
         return hex.Length == expected.Length * 2
             && Convert.FromHexString(hex, presented, out _, out _) == OperationStatus.Done
             && CryptographicOperations.FixedTimeEquals(expected, presented);
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 7211, Level = LogLevel.Warning, Message = "FG webhook refused: missing or bad {Header}")]
-        public static partial void Refused(ILogger logger, string header);
-
-        [LoggerMessage(EventId = 7212, Level = LogLevel.Warning, Message = "FG webhook malformed: {Field} {Reason}")]
-        public static partial void Malformed(ILogger logger, string field, string reason);
-
-        [LoggerMessage(EventId = 7213, Level = LogLevel.Warning, Message = "FG webhook for an unknown application: ticket {CaseNumber}, status {DepartmentCode}")]
-        public static partial void UnknownApplication(ILogger logger, string? caseNumber, string departmentCode);
     }
 }

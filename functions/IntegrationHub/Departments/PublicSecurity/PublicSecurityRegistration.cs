@@ -1,6 +1,8 @@
+using IntegrationHub.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Departments.PublicSecurity;
@@ -23,12 +25,15 @@ internal static class PublicSecurityRegistration
         services.AddDepartmentCaseRequests<PublicSecurityClient>(PublicSecurityTranslator.Department);
         services.AddSingleton<IDepartmentPersonalData, PublicSecurityPersonalData>();
 
-        // Scoped: the status sink it hands reports to may be scoped.
-        services.AddScoped(sp => new PublicSecurityNotifications(
-            sp.GetRequiredService<IOptions<PublicSecurityOptions>>(),
-            sp.GetRequiredService<PublicSecuritySigner>(),
-            sp.GetRequiredService<IDepartmentStatusSink>(),
-            sp.GetRequiredService<ILogger<PublicSecurityNotifications>>()));
+        services.AddDepartmentInbound(sp => new PublicSecurityNotifications(
+            sp.GetRequiredService<IOptions<PublicSecurityOptions>>().Value, sp.GetRequiredService<PublicSecuritySigner>()));
         return services;
+    }
+
+    /// <summary>The bureau's notifications, answered through the kit.</summary>
+    public static IEndpointRouteBuilder MapPublicSecurity(this IEndpointRouteBuilder api)
+    {
+        api.MapDepartmentInbound<PublicSecurityNotifications, FileContentHttpResult>(HubRoutes.PublicSecurityNotifications);
+        return api;
     }
 }

@@ -30,6 +30,8 @@ internal static class SocialSecurityRegistration
         services.AddDepartmentCaseRequests<SocialSecurityClient>(SocialSecurityTranslator.Department);
         services.AddSingleton<IDepartmentPersonalData, SocialSecurityPersonalData>();
         services.AddTransient<IDepartmentStatusQuery>(sp => sp.GetRequiredService<SocialSecurityClient>());
+
+        // No inbound route (no MapSocialSecurity): the gateway makes no callbacks, decisions are polled (RS9001).
         return services;
     }
 

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using IntegrationHub.Contracts;
 using IntegrationHub.Departments;
 using IntegrationHub.Departments.Housing;
+using IntegrationHub.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -234,7 +235,8 @@ public sealed class HousingWebhooksTests
         var responseBody = new MemoryStream();
         context.Response.Body = responseBody;
 
-        var result = await scope.ServiceProvider.GetRequiredService<HousingWebhooks>().ReceiveAsync(context.Request, CancellationToken.None);
+        var result = await scope.ServiceProvider.GetRequiredService<DepartmentInbound>()
+            .ReceiveAsync(scope.ServiceProvider.GetRequiredService<HousingWebhooks>(), context.Request, CancellationToken.None);
         await result.ExecuteAsync(context);
 
         return new Answer(context.Response.StatusCode, Encoding.UTF8.GetString(responseBody.ToArray()));
@@ -248,5 +250,5 @@ public sealed class HousingWebhooksTests
 
     private Task<InboundHost> StartHostAsync() => InboundHost.StartAsync(Route, _sink,
         services => services.AddHousing(FgTestData.Configuration(new Uri("http://127.0.0.1:9/"))),
-        (app, route) => app.MapPost(route, (HttpRequest request, HousingWebhooks webhooks, CancellationToken ct) => webhooks.ReceiveAsync(request, ct)));
+        (app, _) => app.MapGroup("/" + HubRoutes.Prefix).MapHousing());
 }

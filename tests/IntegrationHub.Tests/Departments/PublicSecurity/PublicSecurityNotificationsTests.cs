@@ -5,6 +5,7 @@ using System.Text;
 using IntegrationHub.Contracts;
 using IntegrationHub.Departments;
 using IntegrationHub.Departments.PublicSecurity;
+using IntegrationHub.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -194,7 +195,8 @@ public sealed class PublicSecurityNotificationsTests
         var responseBody = new MemoryStream();
         context.Response.Body = responseBody;
 
-        var result = await scope.ServiceProvider.GetRequiredService<PublicSecurityNotifications>().ReceiveAsync(context.Request, CancellationToken.None);
+        var result = await scope.ServiceProvider.GetRequiredService<DepartmentInbound>()
+            .ReceiveAsync(scope.ServiceProvider.GetRequiredService<PublicSecurityNotifications>(), context.Request, CancellationToken.None);
         await result.ExecuteAsync(context);
 
         return new Answer(context.Response.StatusCode, context.Response.ContentType,
@@ -232,5 +234,5 @@ public sealed class PublicSecurityNotificationsTests
 
     private Task<InboundHost> StartHostAsync() => InboundHost.StartAsync(Route, _sink,
         services => services.AddPublicSecurity(GaTestData.Configuration(new Uri("http://127.0.0.1:9/"))),
-        (app, route) => app.MapPost(route, (HttpRequest request, PublicSecurityNotifications notifications, CancellationToken ct) => notifications.ReceiveAsync(request, ct)));
+        (app, _) => app.MapGroup("/" + HubRoutes.Prefix).MapPublicSecurity());
 }
