@@ -4,6 +4,7 @@ using IntegrationHub.Http;
 using IntegrationHub.Materials;
 using IntegrationHub.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IntegrationHub.Portal;
 
@@ -16,7 +17,7 @@ namespace IntegrationHub.Portal;
 /// </summary>
 internal sealed class MaterialContentApi(PortalAuth auth, ApplicationStore store, MaterialStore materials, AuditLog audit)
 {
-    public async Task<IResult> OpenAsync(HttpRequest request, string id, string n, CancellationToken cancellationToken)
+    public async Task<Results<FileContentHttpResult, ProblemHttpResult>> OpenAsync(HttpRequest request, string id, string n, CancellationToken cancellationToken)
     {
         if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
         {
@@ -26,15 +27,15 @@ internal sealed class MaterialContentApi(PortalAuth auth, ApplicationStore store
         switch (await auth.AuthenticateAsync(request, cancellationToken))
         {
             case null:
-                return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "Sign in to the portal first.");
+                return PortalAuth.SignInFirst();
             case { IsOperator: false }:
-                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Opening a material needs the operator role; viewers see its name, type and size.");
+                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Opening a material needs the operator role; viewers see its name, type and size.");
             case var user:
                 return await OpenAsync(request, user, id, n, cancellationToken);
         }
     }
 
-    private async Task<IResult> OpenAsync(HttpRequest request, PortalUser user, string id, string n, CancellationToken cancellationToken)
+    private async Task<Results<FileContentHttpResult, ProblemHttpResult>> OpenAsync(HttpRequest request, PortalUser user, string id, string n, CancellationToken cancellationToken)
     {
         var (node, problem) = await RequestBody.ReadJsonAsync(request, 4096, cancellationToken);
         if (problem is not null)
@@ -60,7 +61,7 @@ internal sealed class MaterialContentApi(PortalAuth auth, ApplicationStore store
 
         if (application.ErasedAt is { } erasedAt)
         {
-            return Results.Problem(statusCode: StatusCodes.Status410Gone, title: "Personal data erased",
+            return TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Personal data erased",
                 detail: $"The materials of '{id}' were erased at {erasedAt:O} (retention); only their names, types and sizes are kept.");
         }
 
@@ -72,13 +73,13 @@ internal sealed class MaterialContentApi(PortalAuth auth, ApplicationStore store
         }
         catch (RequestFailedException e) when (e.Status == StatusCodes.Status404NotFound)
         {
-            return Results.Problem(statusCode: StatusCodes.Status410Gone, title: "Material erased", detail: $"Material {index} of '{id}' is no longer stored.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Material erased", detail: $"Material {index} of '{id}' is no longer stored.");
         }
 
         // Audited before the bytes leave, as reveal is: an answer lost on the way still counts as opened.
         await audit.AppendAsync(user, "material", id, reason, $"materials[{index}] {material.Code}", cancellationToken);
         request.HttpContext.Response.Headers.CacheControl = "no-store";
-        return Results.File(content, material.MediaType, $"{material.Code}{Extension(material.MediaType)}");
+        return TypedResults.File(content, material.MediaType, $"{material.Code}{Extension(material.MediaType)}");
     }
 
     private static string Extension(string mediaType) => mediaType switch
