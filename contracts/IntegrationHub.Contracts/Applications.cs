@@ -109,12 +109,38 @@ public sealed record ApplicationStatusChanged(
     DateTimeOffset OccurredAt) : HubEvent;
 
 /// <summary>
+/// Issue 11: a step of an application that changes no status reached its department, or the department refused it for the
+/// case's state. Sent to the platform's webhook and readable from the event feed (<c>type</c> <c>application-step</c>).
+/// </summary>
+/// <param name="EventId">Unique id; a repeat delivery carries the same id.</param>
+/// <param name="Cursor">Position in the caller's feed; pass it as <c>after</c> to read on.</param>
+/// <param name="ApplicationId">The application.</param>
+/// <param name="ItemCode">The item.</param>
+/// <param name="Step"><c>supplement-delivered</c>, <c>supplement-conflict</c>, <c>withdrawal-delivered</c> or <c>withdrawal-conflict</c>
+/// (a conflict: the department did not take it for the case's state; the status then comes from the department's reports).</param>
+/// <param name="Status">The application's status, unchanged by the step.</param>
+/// <param name="CaseNumber">The department's case number.</param>
+/// <param name="Reason">The department's message, with its code for a conflict.</param>
+/// <param name="OccurredAt">When the step happened.</param>
+public sealed record ApplicationStep(
+    string EventId,
+    string Cursor,
+    string ApplicationId,
+    string ItemCode,
+    string Step,
+    ApplicationStatus Status,
+    string? CaseNumber,
+    string? Reason,
+    DateTimeOffset OccurredAt) : HubEvent;
+
+/// <summary>
 /// One event of the platform's feed and webhook. <c>type</c> tells which: <c>application-status-changed</c>
-/// (<see cref="ApplicationStatusChanged"/>), <c>suggestion-changed</c> (<see cref="SuggestionChanged"/>) or
+/// (<see cref="ApplicationStatusChanged"/>), <c>application-step</c> (<see cref="ApplicationStep"/>), <c>suggestion-changed</c> (<see cref="SuggestionChanged"/>) or
 /// <c>appointment-changed</c> (<see cref="AppointmentChanged"/>).
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(ApplicationStatusChanged), "application-status-changed")]
+[JsonDerivedType(typeof(ApplicationStep), "application-step")]
 [JsonDerivedType(typeof(SuggestionChanged), "suggestion-changed")]
 [JsonDerivedType(typeof(AppointmentChanged), "appointment-changed")]
 public abstract record HubEvent;

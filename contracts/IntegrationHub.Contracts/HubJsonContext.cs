@@ -22,6 +22,7 @@ namespace IntegrationHub.Contracts;
 [JsonSerializable(typeof(SuggestionView))]
 [JsonSerializable(typeof(RateSuggestion))]
 [JsonSerializable(typeof(SuggestionChanged))]
+[JsonSerializable(typeof(ApplicationStep))]
 [JsonSerializable(typeof(AppointmentSlots))]
 [JsonSerializable(typeof(BookAppointment))]
 [JsonSerializable(typeof(AppointmentView))]

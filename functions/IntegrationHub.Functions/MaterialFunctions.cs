@@ -1,14 +1,15 @@
 using IntegrationHub.Applications;
 using IntegrationHub.Http;
 using IntegrationHub.Materials;
+using IntegrationHub.Portal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
 namespace IntegrationHub.Functions;
 
-/// <summary>Issue 11: materials, supplements and withdrawals.</summary>
-internal sealed class MaterialFunctions(MaterialsApi materials, CaseRequestsApi applications)
+/// <summary>Issue 11: materials, supplements and withdrawals, and an operator's audited opening of a material.</summary>
+internal sealed class MaterialFunctions(MaterialsApi materials, CaseRequestsApi applications, MaterialContentApi content)
 {
     [Function(nameof(UploadMaterial))]
     public async Task<IActionResult> UploadMaterial(
@@ -24,4 +25,9 @@ internal sealed class MaterialFunctions(MaterialsApi materials, CaseRequestsApi 
     public async Task<IActionResult> WithdrawApplication(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = HubRoutes.ApplicationWithdrawal)] HttpRequest request, string id) =>
         new ResultAction(await applications.WithdrawAsync(request, id, request.HttpContext.RequestAborted));
+
+    [Function(nameof(PortalMaterialContent))]
+    public async Task<IActionResult> PortalMaterialContent(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = HubRoutes.PortalMaterialContent)] HttpRequest request, string id, string n) =>
+        new ResultAction(await content.OpenAsync(request, id, n, request.HttpContext.RequestAborted));
 }

@@ -27,7 +27,7 @@ internal static class BenchRun
             await using (var a = await BenchStack.StartAsync("a", runDirectory, options, stop))
             {
                 Console.WriteLine($"(a) floors: {string.Join(", ", options.Clients)} clients, {options.Warmup.TotalSeconds:0} s warm-up + {options.Duration.TotalSeconds:0} s each");
-                results.Floors = await FloorPhase.RunAsync(a, options, source.Next(IntakePhase.Item), stop);
+                results.Floors = await FloorPhase.RunAsync(a, options, source.Next(IntakePhase.Item, materials: null), stop);
                 var took = await a.StartHubAsync(HubMode.IntakeOnly, stop);
                 Console.WriteLine($"(b) hub intake (hub up in {took.TotalSeconds:0.0} s, pid {a.Hub.HubPid}; its log {a.Hub.HubLog})");
                 results.Intake = await IntakePhase.RunAsync(a, options, source, stop);

@@ -154,6 +154,10 @@ internal sealed class BenchStack : IAsyncDisposable
         return took;
     }
 
+    /// <summary>Uploads the materials the items may want, once per stack (its storage and platform key are its own).</summary>
+    public async Task<PlatformMaterials> UploadMaterialsAsync(IEnumerable<string> items, CancellationToken cancellationToken) =>
+        await PlatformMaterials.UploadAsync(Hub.Url, PlatformKey, $"bench-{Path.GetFileName(RunDirectory)}", items, cancellationToken);
+
     public async Task StopHubAsync()
     {
         await Hub.StopHubAsync();

@@ -55,13 +55,14 @@ internal static class DrainPhase
         }
 
         await stack.StartHubAsync(HubMode.IntakeOnly, cancellationToken);
+        var materials = await stack.UploadMaterialsAsync([Item], cancellationToken);
         var ids = new string?[options.Drain];
         Step fill;
         using (var http = LoadHttp.Create(FillClients, stack.Hub.Url))
         {
             fill = await ClosedLoop.ThroughAsync("fill", FillClients, options.Drain, options.Timeout, async (i, ct) =>
             {
-                ids[i] = await Intake.SubmitUntilTakenAsync(http, source.Next(Item), stack.PlatformKey, ct);
+                ids[i] = await Intake.SubmitUntilTakenAsync(http, source.Next(Item, materials), stack.PlatformKey, ct);
                 return ids[i] is null ? Outcome.Refused : Outcome.Ok;
             }, stack.Watch, cancellationToken);
         }

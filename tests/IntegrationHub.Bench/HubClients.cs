@@ -27,7 +27,9 @@ internal sealed class ApplicationSource(string runId, int seed)
     private readonly Lock _gate = new();
     private int _next;
 
-    public PreparedApplication Next(string item)
+    /// <summary>The next application of <paramref name="item"/>, naming the <paramref name="materials"/> its form wants (issue 11's door
+    /// refuses it otherwise); without them only for the floors, whose servers do not read the body.</summary>
+    public PreparedApplication Next(string item, PlatformMaterials? materials)
     {
         SoakApplication application;
         lock (_gate)
@@ -35,7 +37,7 @@ internal sealed class ApplicationSource(string runId, int seed)
             application = _factory.Create(_next++, item);
         }
 
-        return PreparedApplication.From(application);
+        return PreparedApplication.From(materials?.Attach(application) ?? application);
     }
 }
 

@@ -51,6 +51,9 @@ internal static class PipelinePhase
     {
         await stack.StartHubAsync(HubMode.HandingOff, cancellationToken);
 
+        // Before the idle window and the departments' windows: a platform uploads its files before it applies.
+        var materials = await stack.UploadMaterialsAsync(Items.Select(i => i.Item), cancellationToken);
+
         // The hub idle: what its workers and sweep cost with nothing to do, taken off each department's window.
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
         var idleFrom = await stack.Watch.TakeAsync(cancellationToken);
@@ -63,7 +66,7 @@ internal static class PipelinePhase
         using var http = LoadHttp.Create(64, stack.Hub.Url);
         foreach (var (department, item) in Items)
         {
-            var applications = Enumerable.Range(0, options.PipelinePerDepartment).Select(_ => source.Next(item)).ToList();
+            var applications = Enumerable.Range(0, options.PipelinePerDepartment).Select(_ => source.Next(item, materials)).ToList();
             stack.Watch.ResetPeaks();
             var before = await stack.Watch.TakeAsync(cancellationToken);
             var sent = await SendAsync(http, stack, applications, options.PipelineRate, cancellationToken);

@@ -88,13 +88,14 @@ internal sealed class SoakDepartments : IAsyncDisposable
         var (decisionStep, callbackRetryUnit, socialSecurityDecision, socialSecurityQueryInterval) = timing ?? DepartmentTiming.JointTesting;
         const string accessUnit = "320300SQPT01";
         var publicSecurityKey = RandomNumberGenerator.GetBytes(32);
-        var publicSecurity = new PublicSecuritySandbox(accessUnit, publicSecurityKey, notifyUrl: null, TimeProvider.System);
+        // Issue 11: as in ./hub run, each sandbox refuses an application without a material its item requires.
+        var publicSecurity = new PublicSecuritySandbox(accessUnit, publicSecurityKey, notifyUrl: null, TimeProvider.System) { RequireMaterials = true };
         publicSecurity.AutoDecide(decisionStep, callbackRetryUnit);
 
         const string clientId = "320300SQPT01";
         var clientSecret = RandomNumberGenerator.GetHexString(32, lowercase: true);
         var webhookSecret = RandomNumberGenerator.GetHexString(32, lowercase: true);
-        var housing = new HousingSandbox(clientId, clientSecret, webhookSecret, TimeProvider.System);
+        var housing = new HousingSandbox(clientId, clientSecret, webhookSecret, TimeProvider.System) { RequireMaterials = true };
         housing.AutoDecide(decisionStep, callbackRetryUnit);
 
         // Without faults the window is empty (start = end), so 人社 never answers 9003.
@@ -109,7 +110,7 @@ internal sealed class SoakDepartments : IAsyncDisposable
             MinQueryInterval = socialSecurityQueryInterval,
             MaintenanceStart = window.Item1,
             MaintenanceEnd = window.Item2,
-        });
+        }) { RequireMaterials = true };
 
         var credentials = new Dictionary<string, string>
         {

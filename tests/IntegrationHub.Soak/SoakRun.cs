@@ -67,6 +67,11 @@ internal static class SoakRun
             await stack.StartAzuriteAsync(stop).ConfigureAwait(false);
             var firstStart = await stack.StartHubAsync(stop).ConfigureAwait(false);
             Console.WriteLine($"  hub up in {firstStart.TotalSeconds:0.0} s (pid {stack.HubPid}, Azurite pid {stack.AzuritePid}); log {stack.HubLog}");
+
+            // Issue 11: the door refuses an application without the materials its item and form want; a platform uploads
+            // its files first and names them. Once per run and code, before t0, so the uploads are not in the figures.
+            var materials = await PlatformMaterials.UploadAsync(stack.Url, platformKey, runId, ApplicationFactory.OnlineItems, stop).ConfigureAwait(false);
+            Console.WriteLine($"  {materials.Ids.Count} materials uploaded ({string.Join(", ", materials.Ids.Keys)})");
             if (t0 - time.GetUtcNow() is { Ticks: > 0 } wait)
             {
                 await Task.Delay(wait, time, stop).ConfigureAwait(false);
@@ -79,7 +84,7 @@ internal static class SoakRun
 
             var today = DateOnly.FromDateTime(time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
             var factory = new ApplicationFactory(options.Seed, runId, today);
-            var submissions = Enumerable.Range(0, options.Applications).Select(i => new Submission(factory.Create(i))).ToList();
+            var submissions = Enumerable.Range(0, options.Applications).Select(i => new Submission(materials.Attach(factory.Create(i)))).ToList();
             using var platform = new PlatformClient(stack.Url, platformKey);
             var platformSide = new Submissions(platform, options, time);
             using var following = CancellationTokenSource.CreateLinkedTokenSource(stop);

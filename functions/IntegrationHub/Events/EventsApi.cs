@@ -44,7 +44,12 @@ internal sealed class EventsApi(EventFeed feed, PlatformAuth auth)
 
     /// <summary>A feed row as the platform sees it; issue 12: the feed also holds suggestion events, told apart by their type.</summary>
     public static HubEvent ToHubEvent(EventEntity row) =>
-        SuggestionFeed.Is(row) ? SuggestionFeed.ToEvent(row) : AppointmentFeed.Is(row) ? AppointmentFeed.ToEvent(row) : ToEvent(row);
+        SuggestionFeed.Is(row) ? SuggestionFeed.ToEvent(row) : AppointmentFeed.Is(row) ? AppointmentFeed.ToEvent(row)
+            : row.Type == EventEntity.ApplicationStepType ? ToStep(row) : ToEvent(row);
+
+    /// <summary>Issue 11: a supplement or withdrawal the department took, or refused for the case's state.</summary>
+    public static ApplicationStep ToStep(EventEntity row) =>
+        new(row.EventId, row.RowKey, row.ApplicationId, row.ItemCode, row.Step!, row.ApplicationStates().Status, row.CaseNumber, row.Reason, row.OccurredAt);
 
     public static ApplicationStatusChanged ToEvent(EventEntity row)
     {

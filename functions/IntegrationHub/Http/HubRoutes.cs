@@ -27,6 +27,9 @@ internal static class HubRoutes
     public const string PortalReplay = "portal/handoffs/{id}/replay";
     public const string PortalResolve = "portal/handoffs/{id}/resolve";
     public const string PortalReveal = "portal/handoffs/{id}/reveal";
+
+    /// <summary>Issue 11: an operator opens material n (from 0, as the detail view lists them) with a reason; audited.</summary>
+    public const string PortalMaterialContent = "portal/handoffs/{id}/materials/{n}/content";
     public const string PortalBulkReplay = "portal/replay";
     public const string PortalUnacknowledged = "portal/unacknowledged";
     public const string PortalAudit = "portal/audit";

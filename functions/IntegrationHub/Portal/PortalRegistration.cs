@@ -21,6 +21,7 @@ internal static class PortalRegistration
         services.AddSingleton<PortalQueries>();
         services.AddSingleton<PortalPage>();
         services.AddTransient<PortalApi>();
+        services.AddTransient<MaterialContentApi>();
         return services;
     }
 
@@ -36,6 +37,7 @@ internal static class PortalRegistration
         api.MapPost(HubRoutes.PortalReplay, (HttpRequest r, string id, PortalApi p, CancellationToken ct) => p.ReplayAsync(r, id, ct));
         api.MapPost(HubRoutes.PortalResolve, (HttpRequest r, string id, PortalApi p, CancellationToken ct) => p.ResolveAsync(r, id, ct));
         api.MapPost(HubRoutes.PortalReveal, (HttpRequest r, string id, PortalApi p, CancellationToken ct) => p.RevealAsync(r, id, ct));
+        api.MapPost(HubRoutes.PortalMaterialContent, (HttpRequest r, string id, string n, MaterialContentApi m, CancellationToken ct) => m.OpenAsync(r, id, n, ct));
         api.MapPost(HubRoutes.PortalBulkReplay, (HttpRequest r, PortalApi p, CancellationToken ct) => p.BulkReplayAsync(r, ct));
         api.MapGet(HubRoutes.PortalUnacknowledged, (HttpRequest r, PortalApi p, CancellationToken ct) => p.UnacknowledgedAsync(r, ct));
         api.MapGet(HubRoutes.PortalAudit, (HttpRequest r, PortalApi p, CancellationToken ct) => p.AuditAsync(r, ct));

@@ -171,6 +171,9 @@ internal sealed class EventEntity : ITableEntity
     /// <summary>An application's status event (written before issue 12 without a type), not a suggestion's or an appointment's.</summary>
     public static bool IsApplicationEvent(EventEntity row) => row.Type is null;
 
+    /// <summary>Issue 11: an application's step that changes no status (<see cref="Step"/> names it); the platform's <c>application-step</c>.</summary>
+    public const string ApplicationStepType = "application-step";
+
     // Methods, not properties, so the table SDK does not store them: the one place a feed row's state names are parsed.
 
     /// <summary>An application's event: its status and the one before, typed.</summary>

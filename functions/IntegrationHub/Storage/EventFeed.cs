@@ -29,6 +29,8 @@ internal sealed class EventFeed(HubTables tables, GroupCommit commit, FeedNotifi
             Reason = e.Reason,
             OccurredAt = e.OccurredAt,
             TraceParent = e.TraceParent,
+            Type = e.Step is null ? null : EventEntity.ApplicationStepType,
+            Step = e.Step,
         }).ToList();
         var batch = new RowBatch();
         batch.Sequenced.AddRange(rows);

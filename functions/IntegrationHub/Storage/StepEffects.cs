@@ -102,9 +102,11 @@ internal sealed record StepEffects(
             pending = new PendingChange(null, null, after.ItemCode, after.SubmittedAt, "", "", null);
         }
 
-        var feed = entries.Where(e => e.Kind == "status").Select(e => new FeedEvent(
-            $"{after.PartitionKey}-{e.Sequence}", after.ItemCode, e.Status!.Value, e.PreviousStatus!.Value, after.CaseNumber, e.DepartmentMessage, e.At,
-            after.TraceParent)).ToList();
+        var feed = entries.Where(e => e.Kind == "status" || FeedEvent.IsStep(e.Kind)).Select(e => e.Kind == "status"
+            ? new FeedEvent($"{after.PartitionKey}-{e.Sequence}", after.ItemCode, e.Status!.Value, e.PreviousStatus!.Value, after.CaseNumber,
+                e.DepartmentMessage, e.At, after.TraceParent)
+            : new FeedEvent($"{after.PartitionKey}-{e.Sequence}", after.ItemCode, after.Status, after.Status, after.CaseNumber,
+                e.DepartmentCode is { Length: > 0 } code ? $"({code}) {e.DepartmentMessage}" : e.DepartmentMessage, e.At, after.TraceParent, e.Kind)).ToList();
 
         return new StepEffects(
             after.PartitionKey,
@@ -152,10 +154,18 @@ internal sealed record StepEffects(
     ];
 }
 
-/// <summary>One status event for the feed; <c>TraceParent</c> is the application's trace (telemetry hook, issue 14), so the platform's webhook is a span in it.</summary>
+/// <summary>
+/// One status event for the feed; <c>TraceParent</c> is the application's trace (telemetry hook, issue 14), so the platform's
+/// webhook is a span in it. Issue 11: with <c>Step</c>, a step that changes no status (a supplement or withdrawal the
+/// department took or refused for the case's state), the timeline entry's kind; the status is then the current one.
+/// </summary>
 internal sealed record FeedEvent(
     string EventId, string ItemCode, ApplicationStatus Status, ApplicationStatus PreviousStatus, string? CaseNumber, string? Reason, DateTimeOffset OccurredAt,
-    string? TraceParent = null);
+    string? TraceParent = null, string? Step = null)
+{
+    /// <summary>The timeline kinds the platform hears of as <c>application-step</c> events (HandoffDispatcher writes them).</summary>
+    public static bool IsStep(string kind) => kind is "supplement-delivered" or "supplement-conflict" or "withdrawal-delivered" or "withdrawal-conflict";
+}
 
 internal sealed record CounterChange(string Row, string Property, long Amount);
 

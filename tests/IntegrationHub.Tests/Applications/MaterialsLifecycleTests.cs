@@ -197,6 +197,13 @@ public sealed class MaterialsLifecycleTests(MaterialsHubFixture hub)
         Assert.DoesNotContain(done["timeline"]!.AsArray(), e => e!["kind"]!.GetValue<string>() == "handoff-failed");
         Assert.Contains("3002", done["timeline"]!.AsArray().Single(e => e!["kind"]!.GetValue<string>() == "supplement-conflict")!["summary"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.DoesNotContain(hub.PublicSecurity.SupplementsReceived, s => s.CaseNumber == caseNumber);
+
+        // The platform hears of the refusal as a step event, with the department's code, on the feed and the webhook.
+        var step = Assert.Single(await StepEventsTests.FeedStepsAsync(hub, id));
+        Assert.Equal("supplement-conflict", step["step"]!.GetValue<string>());
+        Assert.Equal("SupplementRequired", step["status"]!.GetValue<string>());
+        Assert.Contains("3002", step["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(step["eventId"]!.GetValue<string>(), (await StepEventsTests.WebhookStepAsync(hub, id, "supplement-conflict"))["eventId"]!.GetValue<string>());
     }
 
     [Fact]

@@ -138,6 +138,11 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         { "POST", "/api/v1/portal/handoffs/{id}/reveal", "/api/v1/portal/handoffs/{new}/reveal", 403, "viewer:reveal" },
         { "POST", "/api/v1/portal/handoffs/{id}/reveal", "/api/v1/portal/handoffs/nosuch/reveal", 404, "op:reveal" },
         { "POST", "/api/v1/portal/handoffs/{id}/reveal", "/api/v1/portal/handoffs/{new}/reveal", 415, "op:text" },
+        { "POST", "/api/v1/portal/handoffs/{id}/materials/{n}/content", "/api/v1/portal/handoffs/{new}/materials/0/content", 400, "op:empty" },
+        { "POST", "/api/v1/portal/handoffs/{id}/materials/{n}/content", "/api/v1/portal/handoffs/{new}/materials/0/content", 401, "none:reason" },
+        { "POST", "/api/v1/portal/handoffs/{id}/materials/{n}/content", "/api/v1/portal/handoffs/{new}/materials/0/content", 403, "viewer:reason" },
+        { "POST", "/api/v1/portal/handoffs/{id}/materials/{n}/content", "/api/v1/portal/handoffs/nosuch/materials/0/content", 404, "op:reason" },
+        { "POST", "/api/v1/portal/handoffs/{id}/materials/{n}/content", "/api/v1/portal/handoffs/{new}/materials/0/content", 415, "op:text" },
         { "POST", "/api/v1/portal/replay", "/api/v1/portal/replay", 202, "op:bulk" },
         { "POST", "/api/v1/portal/replay", "/api/v1/portal/replay", 400, "op:empty" },
         { "POST", "/api/v1/portal/replay", "/api/v1/portal/replay", 401, "none:bulk" },
@@ -200,6 +205,8 @@ public sealed class OpenApiConformanceTests(HubFixture hub)
         "POST /api/v1/portal/session 429", // throttled and locked sign-ins: SignInTests, SignInLockoutTests
         "POST /api/v1/portal/handoffs/{id}/replay 202", // a failed hand-off replayed: PortalUiTests
         "POST /api/v1/portal/handoffs/{id}/reveal 410", // erased by retention: RetentionEndToEndTests
+        "POST /api/v1/portal/handoffs/{id}/materials/{n}/content 200", // the file to an operator with a reason: MaterialContentTests
+        "POST /api/v1/portal/handoffs/{id}/materials/{n}/content 410", // erased by retention: RetentionEndToEndTests
         "POST /api/v1/appointments 403", // blocked after no-shows: AppointmentClockTests
         "DELETE /api/v1/appointments/{id} 409", // cancelled twice, or after the start: AppointmentBookingTests, AppointmentClockTests
         "POST /api/v1/portal/appointments/{id}/outcome 200", // the hall's worker: AppointmentPortalUiTests, AppointmentClockTests

@@ -52,7 +52,7 @@ internal static class RequestSweep
         "portal/handoffs/{x}/replay", "portal/handoffs/{x}/resolve", "portal/handoffs/{x}/reveal", "portal/replay",
         "suggestions", "suggestions/{x}/rating", "portal/suggestions/{x}/steps", "portal/suggestions/{x}/reveal",
         "appointments", "portal/appointments/{x}/outcome",
-        "materials", "applications/{x}/supplements", "applications/{x}/withdrawal",
+        "materials", "applications/{x}/supplements", "applications/{x}/withdrawal", "portal/handoffs/{x}/materials/{x}/content",
     ];
 
     /// <summary>Every generated case, weighted towards the bodies that carry personal data.</summary>
@@ -331,8 +331,9 @@ internal static class RequestSweep
     private static SweepCase PortalBody(int a, int b, int c, string cookie)
     {
         var id = RandomId(b);
-        var (path, valid) = (a % 9) switch
+        var (path, valid) = (a % 10) switch
         {
+            9 => ($"portal/handoffs/{id}/materials/{b % 3}/content", """{"reason":"核对材料"}"""),
             6 => ($"portal/suggestions/{id}/steps", """{"step":"progress","note":"已派人查看"}"""),
             7 => ($"portal/suggestions/{id}/reveal", """{"field":"phone","reason":"电话回访"}"""),
             8 => ($"suggestions/{id}/rating", """{"rating":"满意","comment":"很好"}"""),

@@ -1,7 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using IntegrationHub.Applications;
+using IntegrationHub.Contracts;
+using IntegrationHub.Departments;
 using IntegrationHub.Functions;
+using IntegrationHub.Materials;
 using IntegrationHub.Local.Workers;
 using IntegrationHub.Storage;
 using IntegrationHub.Tests.Applications;
@@ -89,6 +93,43 @@ public sealed class RetentionEndToEndTests(RetentionFixture hub)
             await run();
             return (await store.FindAsync(id, CancellationToken.None))!.ErasedAt is not null;
         }, $"{id}'s personal data to be erased");
+    }
+
+    /// <summary>Issue 11: the files of an erased application's materials are gone; its views still name them (name, type, size).</summary>
+    [Fact]
+    public async Task ErasePersonalData_ApplicationWithMaterials_DeletesItsFilesAndKeepsTheirNamesTypesAndSizes()
+    {
+        // GA-001's sample rents its home, so the fixture uploads a lease contract (a PDF) with it.
+        var id = await SubmitAsync("GA-001", a => a["caseNumber"] is not null);
+        var store = hub.Services.GetRequiredService<ApplicationStore>();
+        var files = hub.Services.GetRequiredService<MaterialStore>();
+        var held = Assert.Single(ApplicationMaterials.Read((await store.ReadAsync(id, CancellationToken.None))!));
+        Assert.NotNull(await files.FindAsync(held.Id, CancellationToken.None));
+        var caseNumber = (await hub.GetApplicationAsync(id))["caseNumber"]!.GetValue<string>();
+        var at = TimeProvider.System.GetUtcNow();
+        using (var scope = hub.Services.CreateScope())
+        {
+            var report = new DepartmentStatusReport("GA", id, caseNumber, ApplicationStatus.Approved, "准予", at, $"{caseNumber}-approved", "Approved");
+            Assert.Equal(ReportOutcome.Applied, await scope.ServiceProvider.GetRequiredService<IDepartmentStatusSink>().ApplyAsync(report, CancellationToken.None));
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        await ActivatorUtilities.CreateInstance<PipelineFunctions>(hub.Services).ErasePersonalData(null!, CancellationToken.None);
+
+        Assert.Null(await files.FindAsync(held.Id, CancellationToken.None));
+        var view = await hub.GetApplicationAsync(id);
+        var listed = Assert.Single(view["materials"]!.AsArray())!;
+        Assert.Equal(held.Code, listed["code"]!.GetValue<string>());
+        Assert.Equal("房屋租赁合同", listed["name"]!.GetValue<string>());
+        Assert.Equal("application/pdf", listed["mediaType"]!.GetValue<string>());
+        Assert.Equal(held.Size, listed["size"]!.GetValue<long>());
+        using var client = await hub.CreatePortalClientAsync(HubFixture.OperatorUser);
+        var detail = (await client.GetFromJsonAsync<JsonObject>($"/api/v1/portal/handoffs/{id}"))!;
+        Assert.NotNull(detail["erasedAt"]);
+        Assert.Equal(held.Size, Assert.Single(detail["materials"]!.AsArray())!["size"]!.GetValue<long>());
+        using var opened = await client.PostAsJsonAsync($"/api/v1/portal/handoffs/{id}/materials/0/content", new { reason = "核对材料" });
+        Assert.Equal(HttpStatusCode.Gone, opened.StatusCode);
     }
 
     private async Task<string> SubmitAsync(string itemCode, Func<JsonNode, bool> done)

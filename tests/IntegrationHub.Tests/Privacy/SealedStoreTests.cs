@@ -168,7 +168,13 @@ public sealed class SealedStoreTests : IAsyncLifetime
     }
 
     private PersonalDataRetention Retention(TimeSpan after) =>
-        new(_store, _graph.Retention, Options.Create(new RetentionOptions { EraseAfter = after }), _time, NullLogger<PersonalDataRetention>.Instance);
+        new(_store, Materials(), _graph.Retention, Options.Create(new RetentionOptions { EraseAfter = after }), _time, NullLogger<PersonalDataRetention>.Instance);
+
+    // Issue 11: retention also deletes material blobs; these applications carry none, so the store is never called.
+    private IntegrationHub.Materials.MaterialStore Materials() => new(
+        Options.Create(new StorageOptions { ConnectionString = _azurite.ConnectionString, TablePrefix = "sealed" }),
+        new IntegrationHub.Storage.StorageCalls(),
+        new EnvelopeCipher(Options.Create(new EncryptionOptions { ActiveKeyId = "k1", Keys = new Dictionary<string, string> { ["k1"] = K1 } })));
 
     private static PersonalData PersonalData(string active, params (string Id, string Key)[] keys) =>
         new(new EnvelopeCipher(Options.Create(new EncryptionOptions { ActiveKeyId = active, Keys = keys.ToDictionary(k => k.Id, k => k.Key) })));
