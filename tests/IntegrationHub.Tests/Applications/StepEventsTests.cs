@@ -70,20 +70,11 @@ public sealed class StepEventsTests(MaterialsHubFixture hub)
     /// <summary>The webhook is pushed after the feed commits: waits (at most 30 s) for the signed step event.</summary>
     internal static async Task<JsonNode> WebhookStepAsync(HubFixture hub, string id, string step)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            var received = hub.Platform.Received().Where(r => r.Event["applicationId"]?.GetValue<string>() == id && r.Event["type"]?.GetValue<string>() == "application-step"
-                && r.Event["step"]?.GetValue<string>() == step).ToList();
-            if (received.Count > 0)
-            {
-                Assert.All(received, r => Assert.True(r.SignatureValid));
-                return received[0].Event;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new Xunit.Sdk.XunitException($"the platform's webhook never received the {step} step of {id}");
+        var received = await Eventually.ReturnsAsync(
+            () => Task.FromResult(hub.Platform.Received().Where(r => r.Event["applicationId"]?.GetValue<string>() == id && r.Event["type"]?.GetValue<string>() == "application-step"
+                && r.Event["step"]?.GetValue<string>() == step).ToList()),
+            found => found.Count > 0, $"the platform's webhook to receive the {step} step of {id}");
+        Assert.All(received, r => Assert.True(r.SignatureValid));
+        return received[0].Event;
     }
 }
