@@ -19,33 +19,17 @@ internal sealed class MaterialContentApi(PortalAuth auth, ApplicationStore store
 {
     public async Task<Results<FileContentHttpResult, ProblemHttpResult>> OpenAsync(HttpRequest request, string id, string n, CancellationToken cancellationToken)
     {
-        if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
+        var (user, body, refused) = await auth.OperatorActionAsync(request, cancellationToken,
+            forbidden: "Opening a material needs the operator role; viewers see its name, type and size.");
+        if (refused is not null)
         {
-            return crossOrigin;
+            return refused;
         }
 
-        switch (await auth.AuthenticateAsync(request, cancellationToken))
-        {
-            case null:
-                return PortalAuth.SignInFirst();
-            case { IsOperator: false }:
-                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Opening a material needs the operator role; viewers see its name, type and size.");
-            case var user:
-                return await OpenAsync(request, user, id, n, cancellationToken);
-        }
-    }
-
-    private async Task<Results<FileContentHttpResult, ProblemHttpResult>> OpenAsync(HttpRequest request, PortalUser user, string id, string n, CancellationToken cancellationToken)
-    {
-        var (node, problem) = await RequestBody.ReadJsonAsync(request, 4096, cancellationToken);
+        var (reason, problem) = PortalAuth.Reason(body, "is required to open a material (2-500 characters).");
         if (problem is not null)
         {
             return problem;
-        }
-
-        if (RequestBody.As(node, PortalJsonContext.Default.ReasonRequest)?.Reason?.Trim() is not { Length: >= 2 and <= 500 } reason)
-        {
-            return Problems.Field("reason", "is required to open a material (2-500 characters).");
         }
 
         if (await store.ReadAsync(id, cancellationToken) is not { } application)
@@ -77,7 +61,7 @@ internal sealed class MaterialContentApi(PortalAuth auth, ApplicationStore store
         }
 
         // Audited before the bytes leave, as reveal is: an answer lost on the way still counts as opened.
-        await audit.AppendAsync(user, "material", id, reason, $"materials[{index}] {material.Code}", cancellationToken);
+        await audit.AppendAsync(user!, "material", id, reason, $"materials[{index}] {material.Code}", cancellationToken);
         request.HttpContext.Response.Headers.CacheControl = "no-store";
         return TypedResults.File(content, material.MediaType, $"{material.Code}{Extension(material.MediaType)}");
     }

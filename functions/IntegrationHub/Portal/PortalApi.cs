@@ -285,22 +285,10 @@ internal sealed class PortalApi(
 
     public async Task<Results<JsonHttpResult<ReplayResult>, ProblemHttpResult>> ReplayAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
-        {
-            return crossOrigin;
-        }
-
-        var (user, refused) = await RequireOperatorAsync(request, cancellationToken);
+        var (user, _, refused) = await auth.OperatorActionAsync(request, cancellationToken);
         if (refused is not null)
         {
             return refused;
-        }
-
-        // No field is read, but the body must be JSON: a cross-site form cannot send that without the browser asking first.
-        var (_, notJson) = await RequestBody.ReadJsonAsync(request, 4096, cancellationToken);
-        if (notJson is not null)
-        {
-            return notJson;
         }
 
         var (result, problem) = await ReplayOneAsync(user!, id, cancellationToken);
@@ -315,21 +303,10 @@ internal sealed class PortalApi(
 
     public async Task<Results<JsonHttpResult<ReplayResult>, ProblemHttpResult>> BulkReplayAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
-        {
-            return crossOrigin;
-        }
-
-        var (user, refused) = await RequireOperatorAsync(request, cancellationToken);
+        var (user, node, refused) = await auth.OperatorActionAsync(request, cancellationToken);
         if (refused is not null)
         {
             return refused;
-        }
-
-        var (node, problem) = await RequestBody.ReadJsonAsync(request, 4096, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
         }
 
         var scope = Deserialize(node, PortalJsonContext.Default.BulkReplayRequest);
@@ -365,18 +342,13 @@ internal sealed class PortalApi(
 
     public async Task<Results<NoContent, ProblemHttpResult>> ResolveAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
-        {
-            return crossOrigin;
-        }
-
-        var (user, refused) = await RequireOperatorAsync(request, cancellationToken);
+        var (user, node, refused) = await auth.OperatorActionAsync(request, cancellationToken);
         if (refused is not null)
         {
             return refused;
         }
 
-        var (reason, problem) = await ReadReasonAsync(request, cancellationToken);
+        var (reason, problem) = PortalAuth.Reason(node);
         if (problem is not null)
         {
             return problem;
@@ -413,21 +385,10 @@ internal sealed class PortalApi(
 
     public async Task<Results<JsonHttpResult<RevealView>, ProblemHttpResult>> RevealAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        if (auth.RefuseCrossOrigin(request) is { } crossOrigin)
-        {
-            return crossOrigin;
-        }
-
-        var (user, refused) = await RequireOperatorAsync(request, cancellationToken);
+        var (user, node, refused) = await auth.OperatorActionAsync(request, cancellationToken);
         if (refused is not null)
         {
             return refused;
-        }
-
-        var (node, problem) = await RequestBody.ReadJsonAsync(request, 4096, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
         }
 
         var reveal = Deserialize(node, PortalJsonContext.Default.RevealRequest);
@@ -543,31 +504,6 @@ internal sealed class PortalApi(
         var lastAttempt = committed.Application!.LastAttempt;
         await queue.SendAsync(new HandoffMessage(id, ReplayOf: lastAttempt ?? 0, ReplayedBy: user.Name), TimeSpan.Zero, cancellationToken);
         return ($"replay of attempt {lastAttempt}", null);
-    }
-
-    private static async Task<(string? Reason, ProblemHttpResult? Problem)> ReadReasonAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        var (node, problem) = await RequestBody.ReadJsonAsync(request, 4096, cancellationToken);
-        if (problem is not null)
-        {
-            return (null, problem);
-        }
-
-        var reason = Deserialize(node, PortalJsonContext.Default.ReasonRequest)?.Reason?.Trim();
-        return reason is { Length: >= 2 and <= 500 } ? (reason, null) : (null, Problems.Field("reason", "is required (2-500 characters)."));
-    }
-
-    private async Task<(PortalUser? User, ProblemHttpResult? Refused)> RequireOperatorAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        var user = await auth.AuthenticateAsync(request, cancellationToken);
-        if (user is null)
-        {
-            return (null, PortalAuth.SignInFirst());
-        }
-
-        return user.IsOperator
-            ? (user, null)
-            : (user, TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "This action needs the operator role; viewers can only read."));
     }
 
     /// <summary>Issue 12: community workers and street supervisors share the portal's door but see suggestions only.</summary>

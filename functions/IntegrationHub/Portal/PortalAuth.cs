@@ -119,6 +119,35 @@ internal sealed partial class PortalAuth(
             : null;
     }
 
+    /// <summary>
+    /// What every operator action asks before anything else, in this order: the portal's own origin, a signed-in operator
+    /// (a viewer gets 403 with <paramref name="forbidden"/>), and a JSON body of at most 4 KiB (even where no field is
+    /// read: a cross-site form cannot send JSON without the browser asking first).
+    /// </summary>
+    public async Task<(PortalUser? User, JsonNode? Body, ProblemHttpResult? Refused)> OperatorActionAsync(HttpRequest request, CancellationToken cancellationToken,
+        string forbidden = "This action needs the operator role; viewers can only read.")
+    {
+        if (RefuseCrossOrigin(request) is { } crossOrigin)
+        {
+            return (null, null, crossOrigin);
+        }
+
+        var user = await AuthenticateAsync(request, cancellationToken);
+        if (user is not { IsOperator: true })
+        {
+            return (null, null, user is null ? SignInFirst() : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: forbidden));
+        }
+
+        var (body, notJson) = await RequestBody.ReadJsonAsync(request, 4096, cancellationToken);
+        return notJson is null ? (user, body, null) : (null, null, notJson);
+    }
+
+    /// <summary>The reason an operator gives for an action (reveal, resolve, opening a material): 2–500 characters.</summary>
+    public static (string? Reason, ProblemHttpResult? Problem) Reason(JsonNode? body, string field = "is required (2-500 characters).") =>
+        RequestBody.As(body, PortalJsonContext.Default.ReasonRequest)?.Reason?.Trim() is { Length: >= 2 and <= 500 } reason
+            ? (reason, null)
+            : (null, Problems.Field("reason", field));
+
     /// <summary>The 401 of every portal call made without a session.</summary>
     public static ProblemHttpResult SignInFirst() =>
         TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "Sign in to the portal first.");
