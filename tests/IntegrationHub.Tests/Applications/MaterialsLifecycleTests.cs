@@ -151,7 +151,10 @@ public sealed class MaterialsLifecycleTests(MaterialsHubFixture hub)
         using var client = hub.CreateClient();
 
         using var withdrawn = await client.PostAsJsonAsync($"/api/v1/applications/{id}/withdrawal", new { reason = "已在别处办理" });
-        var view = await hub.WaitForAsync(id, a => a["status"]!.GetValue<string>() == "Withdrawn", TimeSpan.FromSeconds(60));
+        // The department's own word (公安's BLZT 07 notification, 房管's webhook) may come before the hub has recorded that its
+        // withdrawal was taken: both are awaited, in whichever order they land.
+        var view = await hub.WaitForAsync(id, a => a["status"]!.GetValue<string>() == "Withdrawn"
+            && a["timeline"]!.AsArray().Any(e => e!["kind"]!.GetValue<string>() == "withdrawal-delivered"), TimeSpan.FromSeconds(60));
         using var again = await client.PostAsJsonAsync($"/api/v1/applications/{id}/withdrawal", new { reason = "再撤一次" });
         var late = await ReportAsync(id, department, caseNumber, ApplicationStatus.Approved);
 
