@@ -43,8 +43,16 @@ internal sealed class PlatformWebhooks(
             return; // this platform reads the pull feed only
         }
 
+        // One application's events go one after another, in feed order, so a later status never reaches the platform
+        // before an earlier one that is still being retried; different applications' events go at once.
         var http = clients.CreateClient(ClientName);
-        await Task.WhenAll(events.Select(e => HandOffAsync(http, platform, url, secret, e, cancellationToken)));
+        await Task.WhenAll(events.GroupBy(e => EventEntity.IsApplicationEvent(e) ? e.ApplicationId : e.EventId).Select(async application =>
+        {
+            foreach (var row in application)
+            {
+                await HandOffAsync(http, platform, url, secret, row, cancellationToken);
+            }
+        }));
     }
 
     private async Task HandOffAsync(HttpClient http, string platform, Uri url, string secret, EventEntity row, CancellationToken cancellationToken)

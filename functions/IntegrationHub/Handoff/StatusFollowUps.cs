@@ -63,7 +63,7 @@ internal sealed class StatusFollowUps(
     // Asks about one due case (or finds there is nothing to ask); returns what is left to write, or null when nothing is.
     private async Task<(bool Asked, Func<Task> Write)?> AskAsync(FollowUpEntity due, CancellationToken cancellationToken)
     {
-        var department = due.PartitionKey;
+        var department = due.Department;
         var unwritten = DepartmentCall.FromJson(due.Calls);
         var application = await store.FindAsync(due.ApplicationId, cancellationToken);
         if (application is { CaseNumber: null })
@@ -75,7 +75,7 @@ internal sealed class StatusFollowUps(
 
         if (application is null)
         {
-            return (false, () => followUps.EndAsync(department, due.ApplicationId));
+            return (false, () => followUps.EndAsync(due.ApplicationId));
         }
 
         if (application.CaseNumber is null
@@ -153,6 +153,6 @@ internal sealed class StatusFollowUps(
             }.WithCalls(unwritten)), cancellationToken);
         }
 
-        await followUps.EndAsync(application.Department, application.PartitionKey);
+        await followUps.EndAsync(application.PartitionKey);
     }
 }

@@ -259,7 +259,7 @@ internal sealed class PortalApi(
 
         // Status queries that brought nothing new wait on the follow-up row until the next entry is written; shown here
         // too, so the detail always accounts for every request the department received.
-        var unwritten = DepartmentCall.FromJson((await followUps.FindAsync(application.Department, id, cancellationToken))?.Calls);
+        var unwritten = DepartmentCall.FromJson((await followUps.FindAsync(id, cancellationToken))?.Calls);
         var masked = submission is null ? null : forms.Form(application.ItemCode).Fields.Mask(submission.Form);
         var detail = new HandoffDetail(
             Summary(application, time.GetUtcNow()),

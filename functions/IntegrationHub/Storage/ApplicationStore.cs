@@ -17,7 +17,6 @@ internal sealed class ApplicationStore(
     EventFeed feed,
     WorkIndex work,
     Lookups lookups,
-    FollowUpStore followUps,
     RetentionIndex retention,
     TimeProvider time,
     ILogger<ApplicationStore> logger)
@@ -319,18 +318,12 @@ internal sealed class ApplicationStore(
             await feed.AppendAsync(effects.Platform, effects.ApplicationId, effects.Feed);
         }
 
-        var beside = new List<Task>();
-        if (effects.FollowUpDueAt is { } due)
-        {
-            beside.Add(followUps.ScheduleAsync(effects.Department, effects.ApplicationId, due));
-        }
-
         if (effects.ClosedAt is { } closed)
         {
-            beside.Add(retention.ScheduleAsync(effects.ApplicationId, closed));
+            await retention.ScheduleAsync(effects.ApplicationId, closed);
         }
 
-        await Task.WhenAll(beside);
+        // Counters, sets, the pending row and the follow-up: one batch in the work partition, with the intent's deletion.
         if ((await work.WriteAsync(WorkIndex.Effects(effects, intent))).Outcome == BatchOutcome.Missing)
         {
             // The sweep finished this step first (it took the intent with it): its counters are in, so these are not.

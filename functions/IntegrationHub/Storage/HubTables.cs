@@ -6,12 +6,12 @@ namespace IntegrationHub.Storage;
 
 /// <summary>
 /// The hub's tables, created on first use. Each holds rows read in one way: point reads only (applications' rows, lookup),
-/// or small ranges (work, followups, retention, the feed, audit). Azurite answers every range query by scanning the
+/// or small ranges (work, retention, the feed, audit). Azurite answers every range query by scanning the
 /// table it is in, so what is read by range lives apart from what grows without bound (docs/storage.md).
 /// </summary>
 internal sealed class HubTables(TableServiceClient service, IOptions<StorageOptions> options)
 {
-    private static readonly string[] Names = ["applications", "events", "work", "lookup", "followups", "retention", "audit"];
+    private static readonly string[] Names = ["applications", "events", "work", "lookup", "retention", "audit"];
 
     private readonly Lazy<Task> _created = new(() => Task.WhenAll(Names.Select(n => Create(service, options.Value.TablePrefix + n))));
 
@@ -21,14 +21,11 @@ internal sealed class HubTables(TableServiceClient service, IOptions<StorageOpti
     /// <summary>The platforms' event feeds, one partition per platform, positions without gaps.</summary>
     public Task<TableClient> Events() => Ready("events");
 
-    /// <summary>In-flight work (pending hand-offs, step intents), the portal's small sets and its counters, feed cursors.</summary>
+    /// <summary>In-flight work (pending hand-offs, step intents, follow-ups of delivered cases), the portal's small sets and its counters, feed cursors.</summary>
     public Task<TableClient> Work() => Ready("work");
 
     /// <summary>Point lookups: case numbers, ID-number and name hashes, sign-in lockout, revoked sessions.</summary>
     public Task<TableClient> Lookup() => Ready("lookup");
-
-    /// <summary>When the hub next asks a department about a delivered case.</summary>
-    public Task<TableClient> FollowUps() => Ready("followups");
 
     /// <summary>Closed applications by when they closed, for erasing personal data.</summary>
     public Task<TableClient> Retention() => Ready("retention");

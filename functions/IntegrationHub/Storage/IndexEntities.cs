@@ -70,11 +70,12 @@ internal sealed class CursorEntity : ITableEntity
 }
 
 /// <summary>
-/// When the hub next asks a department about a delivered case (followups table, partition the department). Also carries
-/// the status queries that brought nothing new and are not on the timeline yet (JSON, folded).
+/// When the hub next asks a department about a delivered case (work table, <c>u{id}</c>). Also carries the status
+/// queries that brought nothing new and are not on the timeline yet (JSON, folded).
 /// </summary>
 internal sealed class FollowUpEntity : IndexRow
 {
+    public string Department { get; set; } = "";
     public DateTimeOffset DueAt { get; set; }
     public string? Calls { get; set; }
 }

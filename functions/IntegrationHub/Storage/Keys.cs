@@ -76,6 +76,14 @@ internal static class Keys
     /// <summary>Every counter row from <see cref="HoursFrom"/> up to and including the state counters sorts below this.</summary>
     public const string CountersEnd = "c-o";
 
+    /// <summary>
+    /// When the hub next asks a polled department about a delivered case: in this partition so that a step writes its
+    /// follow-up in the transaction that already carries its counters (docs/storage.md).
+    /// </summary>
+    public static string FollowUp(string applicationId) => $"u{applicationId}";
+
+    public const string FollowUps = "u";
+
     /// <summary>A feed reader's cursor and lease (the webhook pump, the topic).</summary>
     public static string Cursor(string sink, string platform) => $"w-{sink}-{platform}";
 
@@ -102,9 +110,6 @@ internal static class Keys
 
     public static string Revoked(string sessionId) => $"rev-{sessionId}";
 
-    // ---- followups: one partition per polled department ----
-
-    public static string FollowUp(string applicationId) => applicationId;
 
     // ---- retention ----
 

@@ -38,9 +38,6 @@ internal sealed record StepEffects(
 
     public bool IsEmpty => Feed.Count == 0 && Counters.Count == 0 && Sets.Count == 0 && Pending is null && FollowUpDueAt is null && ClosedAt is null;
 
-    /// <summary>Whether anything goes to the work table (and so can carry the intent's deletion).</summary>
-    public bool HasWork => Counters.Count > 0 || Sets.Count > 0 || Pending is not null;
-
     /// <summary>The effects that take these back: counts negated, members removed, the pending row deleted; no events.</summary>
     public StepEffects Undone() => this with
     {

@@ -4,7 +4,7 @@ using Azure.Data.Tables;
 namespace IntegrationHub.Storage;
 
 /// <summary>
-/// The work table's one partition: what is in flight (pending hand-offs, step intents), the portal's small sets (awaiting
+/// The work table's one partition: what is in flight (pending hand-offs, step intents, follow-ups), the portal's small sets (awaiting
 /// acknowledgement, failed, resolved) and counters, and the feed readers' cursors. Everything here is small, so the sweep
 /// and the dashboard read it by range; it is written by group commit (<see cref="GroupCommit"/>).
 /// </summary>
@@ -185,6 +185,11 @@ internal sealed class WorkIndex(HubTables tables, GroupCommit commit)
         if (effects.Pending is { } pending)
         {
             batch.Add(pending.Handoff is null ? RowWriteKind.DeleteIfExists : RowWriteKind.Upsert, PendingRow(effects, pending));
+        }
+
+        if (effects.FollowUpDueAt is { } due)
+        {
+            batch.Add(RowWriteKind.Merge, FollowUpStore.Due(effects.Department, effects.ApplicationId, due));
         }
 
         if (intentRow is not null)

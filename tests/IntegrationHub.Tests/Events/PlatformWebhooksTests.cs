@@ -123,6 +123,35 @@ public sealed class PlatformWebhooksTests : IAsyncDisposable
         Assert.Contains(events[^1].EventId, notified.Summary, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task HandOffAsync_OneApplicationsEventIsRetried_ItsLaterEventsWaitForItAndOtherApplicationsDoNot()
+    {
+        var first = await _hub.DeliveredAsync();
+        var second = await _hub.DeliveredAsync();
+        var firstEvents = await EventsAsync(first, ApplicationStatus.Accepted, ApplicationStatus.InReview, ApplicationStatus.Approved);
+        var secondEvents = await EventsAsync(second, ApplicationStatus.Accepted, ApplicationStatus.InReview);
+        _platform.Answers(503);
+
+        var delivery = Webhooks.HandOffAsync(HubComponents.Platform, await FeedAsync(), CancellationToken.None);
+
+        // Whichever application's first event met the 503 waits on the clock; nothing later of it is sent meanwhile, while
+        // every event of the other application reaches the platform.
+        Assert.Equal(Base, await _hub.Time.NextWaitAsync());
+        var refused = Assert.Single(_platform.Attempts(), a => a.Answer == 503).Event["applicationId"]!.GetValue<string>();
+        var other = refused == first ? secondEvents : firstEvents;
+        await Eventually.HoldsAsync(() => other.All(e => _platform.Attempts().Any(a => a.EventId == e.EventId)),
+            "the other application's events to be delivered while the first is retried");
+        Assert.Single(_platform.Attempts(), a => a.Event["applicationId"]!.GetValue<string>() == refused);
+
+        _hub.Time.Advance(Base);
+        await delivery.WaitAsync(Eventually.Deadline);
+        foreach (var (id, events) in new[] { (first, firstEvents), (second, secondEvents) })
+        {
+            var taken = _platform.Attempts().Where(a => a.Answer == 204 && a.Event["applicationId"]!.GetValue<string>() == id).Select(a => a.EventId);
+            Assert.Equal(events.Select(e => e.EventId), taken);
+        }
+    }
+
     // Moves the application along the statuses (as a department report would) and answers all its events in the feed.
     private async Task<IReadOnlyList<EventEntity>> EventsAsync(string id, params ApplicationStatus[] path)
     {

@@ -19,10 +19,10 @@ internal sealed class StoreGraph
         var commit = new GroupCommit(Tables, options, NullLogger<GroupCommit>.Instance);
         Work = new WorkIndex(Tables, commit);
         Lookups = new Lookups(Tables, commit);
-        FollowUps = new FollowUpStore(Tables, commit);
+        FollowUps = new FollowUpStore(Tables, Work);
         Retention = new RetentionIndex(Tables, commit);
         Feed = new EventFeed(Tables, commit, Notifications);
-        Store = new ApplicationStore(Tables, new ApplicationCache(options), Feed, Work, Lookups, FollowUps, Retention, time, NullLogger<ApplicationStore>.Instance);
+        Store = new ApplicationStore(Tables, new ApplicationCache(options), Feed, Work, Lookups, Retention, time, NullLogger<ApplicationStore>.Instance);
     }
 
     public HubTables Tables { get; }

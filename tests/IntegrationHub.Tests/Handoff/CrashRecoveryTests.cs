@@ -49,12 +49,12 @@ public sealed class CrashRecoveryTests(HubFixture hub)
         var id = await StoreAsync(IntakeTests.Sample("RS-005")["form"]!.AsObject(), item: "RS-005", department: "RS",
             delivered: "RS3203002026113000001");
         var followUps = hub.Services.GetRequiredService<FollowUpStore>();
-        Assert.Null(await followUps.FindAsync("RS", id, CancellationToken.None));
+        Assert.Null(await followUps.FindAsync(id, CancellationToken.None));
 
         await hub.Services.GetRequiredService<HandoffDispatcher>().HandleAsync(
             System.Text.Json.JsonSerializer.Serialize(new HandoffMessage(id)), CancellationToken.None);
 
-        Assert.NotNull(await followUps.FindAsync("RS", id, CancellationToken.None));
+        Assert.NotNull(await followUps.FindAsync(id, CancellationToken.None));
     }
 
     private async Task<string> StoreAsync(JsonObject form, bool sealedForAnother = false, string item = "GA-004", string department = "GA", string? delivered = null)

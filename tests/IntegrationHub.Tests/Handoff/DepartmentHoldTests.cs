@@ -151,7 +151,7 @@ public sealed class DepartmentHoldTests(HubFixture hub)
     private async Task<FollowUpEntity?> FollowUpRowAsync(string id)
     {
         var application = await hub.Services.GetRequiredService<ApplicationStore>().ReadAsync(id, CancellationToken.None);
-        return await hub.Services.GetRequiredService<FollowUpStore>().FindAsync(application!.Department, id, CancellationToken.None);
+        return await hub.Services.GetRequiredService<FollowUpStore>().FindAsync(id, CancellationToken.None);
     }
 
     /// <summary>Every call on the application's timeline (each entry's, and the queries not yet written), in order.</summary>

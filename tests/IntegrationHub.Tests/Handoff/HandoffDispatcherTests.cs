@@ -28,7 +28,7 @@ public sealed class HandoffDispatcherTests : IAsyncDisposable
         var application = await _hub.ReadAsync(id);
         Assert.Equal((ApplicationStatus.Delivered, HandoffState.Delivered, "GA-CASE-1"), (application.Status, application.Handoff, application.CaseNumber));
         Assert.Equal(_hub.Time.GetUtcNow(), application.DeliveredAt);
-        var followUp = await _hub.Get<FollowUpStore>().FindAsync("GA", id, CancellationToken.None);
+        var followUp = await _hub.Get<FollowUpStore>().FindAsync(id, CancellationToken.None);
         Assert.Equal(_hub.Time.GetUtcNow() + TimeSpan.FromMinutes(7), followUp?.DueAt);
         Assert.Null(await _hub.PendingAsync(id));
     }

@@ -29,7 +29,7 @@ public sealed class StatusFollowUpsTests : IAsyncDisposable
         Assert.Equal(1, _hub.Department.QuestionsAsked);
 
         // Nothing new: the next question is a whole interval after this one.
-        var next = await _hub.Get<FollowUpStore>().FindAsync("GA", id, CancellationToken.None);
+        var next = await _hub.Get<FollowUpStore>().FindAsync(id, CancellationToken.None);
         Assert.Equal(_hub.Time.GetUtcNow() + TimeSpan.FromMinutes(10), next?.DueAt);
     }
 
@@ -42,7 +42,7 @@ public sealed class StatusFollowUpsTests : IAsyncDisposable
 
         await FollowUps.RunAsync(CancellationToken.None);
 
-        var next = await _hub.Get<FollowUpStore>().FindAsync("GA", id, CancellationToken.None);
+        var next = await _hub.Get<FollowUpStore>().FindAsync(id, CancellationToken.None);
         Assert.Equal(_hub.Time.GetUtcNow() + TimeSpan.FromHours(1), next?.DueAt);
         _hub.Time.Advance(TimeSpan.FromMinutes(59));
         Assert.Equal(0, await FollowUps.RunAsync(CancellationToken.None));
@@ -59,7 +59,7 @@ public sealed class StatusFollowUpsTests : IAsyncDisposable
         await FollowUps.RunAsync(CancellationToken.None);
 
         Assert.Equal(ApplicationStatus.Approved, (await _hub.ReadAsync(id)).Status);
-        Assert.Null(await _hub.Get<FollowUpStore>().FindAsync("GA", id, CancellationToken.None));
+        Assert.Null(await _hub.Get<FollowUpStore>().FindAsync(id, CancellationToken.None));
         _hub.Time.Advance(TimeSpan.FromDays(1));
         Assert.Equal(0, await FollowUps.RunAsync(CancellationToken.None));
         Assert.Equal(1, _hub.Department.QuestionsAsked);
