@@ -18,7 +18,7 @@ internal sealed record BenchOptions
           --drain-deadline SECONDS the drain's latest end; what is not final then is unfinished, not lost (default 360)
           --drain-floor SECONDS   how long raw SDK calls drain a backlog as large as the drain's (the drain floor; default 60; quick 20; 0 skips it)
           --pipeline N            applications per department for submission → received → final (default 100; quick 30)
-          --pipeline-rate R       their submissions per second (default 10)
+          --pipeline-rate R       their submissions per second (default 10; 房管 and 人社 at most 80 % of the hub's pace for them over their calls per application)
           --seed N                applications the seed command stores before the portal is measured (default 1000000; quick 0)
           --seed-command CMD      the seeding command (default: ./hub seed, when the hub script has it)
           --probes N              requests per portal query (dashboard, three searches; default 20; quick 5)

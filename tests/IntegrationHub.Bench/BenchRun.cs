@@ -43,7 +43,7 @@ internal static class BenchRun
             // A fresh store: a drain cut off at its deadline leaves a backlog that would be measured as pipeline latency.
             await using (var c = await BenchStack.StartAsync("c", runDirectory, options, stop))
             {
-                Console.WriteLine($"(c) pipeline: {options.PipelinePerDepartment} applications per department at {options.PipelineRate:0.#}/s");
+                Console.WriteLine($"(c) pipeline: {options.PipelinePerDepartment} applications per department at up to {options.PipelineRate:0.#}/s (房管 and 人社 at most 80 % of their pace)");
                 results.Pipeline = await PipelinePhase.RunAsync(c, options, source, stop);
 
                 Console.WriteLine("(f) portal");

@@ -41,7 +41,7 @@ internal sealed class BenchStack : IAsyncDisposable
         PlatformKey = platformKey;
         OperatorPassword = operatorPassword;
         _probeSocket = Path.Combine(runDirectory, ProbeSocketName);
-        Watch = new UsageWatch(Processes, () => hub.HubPid is null ? null : _probeSocket, () => StoragePorts, () => DepartmentPorts);
+        Watch = new UsageWatch(Processes, () => hub.HubPid is null ? null : _probeSocket, () => StoragePorts, () => DepartmentPorts, () => Hub.AzuritePorts?.Blob);
     }
 
     public const string OperatorUser = "bench";

@@ -76,7 +76,7 @@ internal static class ProcFs
 /// are Azurite's and the departments' in this stack (the probe counts requests by destination port).
 /// </summary>
 internal sealed record UsageSnapshot(long Timestamp, IReadOnlyDictionary<string, ProcessSample> Processes, (double Busy, double All) Machine, ProbeReading? Hub,
-    IReadOnlyList<int> StoragePorts, IReadOnlyList<int> DepartmentPorts);
+    IReadOnlyList<int> StoragePorts, IReadOnlyList<int> DepartmentPorts, int? BlobPort = null);
 
 /// <summary>
 /// What happened between two snapshots: CPU seconds per process and for the machine (the rest is other people's work
@@ -90,7 +90,8 @@ internal sealed record Usage(
     IReadOnlyDictionary<string, long> PeakRssBytes,
     long? HubAllocatedBytes,
     long? StorageCalls,
-    long? DepartmentCalls)
+    long? DepartmentCalls,
+    long? BlobCalls = null)
 {
     public double Cpu(string process) => CpuSeconds.GetValueOrDefault(process);
 
@@ -102,22 +103,23 @@ internal sealed record Usage(
         var cpu = after.Processes.Where(p => before.Processes.ContainsKey(p.Key))
             .ToDictionary(p => p.Key, p => p.Value.CpuSeconds - before.Processes[p.Key].CpuSeconds, StringComparer.Ordinal);
         var peaks = after.Processes.ToDictionary(p => p.Key, p => p.Value.PeakRssBytes, StringComparer.Ordinal);
-        long? allocated = null, storage = null, departments = null;
+        long? allocated = null, storage = null, departments = null, blobs = null;
         if (before.Hub is { } a && after.Hub is { } b && b.Allocated >= a.Allocated)
         {
             allocated = b.Allocated - a.Allocated;
             storage = after.StoragePorts.Sum(port => b.RequestsTo(port) - a.RequestsTo(port));
             departments = after.DepartmentPorts.Sum(port => b.RequestsTo(port) - a.RequestsTo(port));
+            blobs = after.BlobPort is { } blob ? b.RequestsTo(blob) - a.RequestsTo(blob) : null;
         }
 
         return new Usage((after.Timestamp - before.Timestamp) / (double)Stopwatch.Frequency, cpu, after.Machine.Busy - before.Machine.Busy,
-            Environment.ProcessorCount, peaks, allocated, storage, departments);
+            Environment.ProcessorCount, peaks, allocated, storage, departments, blobs);
     }
 }
 
 /// <summary>Takes <see cref="UsageSnapshot"/>s of the processes named by <paramref name="processes"/> (their PIDs may change as the hub restarts).</summary>
 internal sealed class UsageWatch(Func<IReadOnlyDictionary<string, int>> processes, Func<string?> probeSocket, Func<IReadOnlyList<int>> storagePorts,
-    Func<IReadOnlyList<int>> departmentPorts)
+    Func<IReadOnlyList<int>> departmentPorts, Func<int?>? blobPort = null)
 {
     public const string Hub = "hub";
     public const string Azurite = "Azurite";
@@ -136,7 +138,7 @@ internal sealed class UsageWatch(Func<IReadOnlyDictionary<string, int>> processe
             }
         }
 
-        return new UsageSnapshot(Stopwatch.GetTimestamp(), samples, ProcFs.Machine(), probe, storagePorts(), departmentPorts());
+        return new UsageSnapshot(Stopwatch.GetTimestamp(), samples, ProcFs.Machine(), probe, storagePorts(), departmentPorts(), blobPort?.Invoke());
     }
 
     /// <summary>Starts a new memory peak for every watched process.</summary>
