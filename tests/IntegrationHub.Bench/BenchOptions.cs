@@ -69,7 +69,12 @@ internal sealed record BenchOptions
     public bool Quick { get; init; }
 
     /// <summary>No progress in the drain for this long ends it; what is not final then is lost.</summary>
-    public TimeSpan DrainPatience { get; init; } = TimeSpan.FromSeconds(90);
+    /// <summary>
+    /// How long nothing may move before what is not final counts as lost: longer than the hub takes to find and re-send a
+    /// hand-off whose message is gone (the sweep, every minute, re-sends one StrandedAfter — 2 min — overdue once the queue
+    /// is no longer behind), so a hand-off the hub recovers by itself is never judged lost.
+    /// </summary>
+    public TimeSpan DrainPatience { get; init; } = TimeSpan.FromSeconds(240);
 
     /// <summary>How long the drain floor drains its backlog (from full); zero skips it.</summary>
     public TimeSpan DrainFloorWindow { get; init; } = TimeSpan.FromSeconds(60);
@@ -167,7 +172,6 @@ internal sealed record BenchOptions
         PipelinePerDepartment = 30,
         Seed = 0,
         Probes = 5,
-        DrainPatience = TimeSpan.FromSeconds(60),
         DrainDeadline = TimeSpan.FromMinutes(3),
         DrainFloorWindow = TimeSpan.FromSeconds(20),
     };

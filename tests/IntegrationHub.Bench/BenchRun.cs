@@ -35,9 +35,16 @@ internal static class BenchRun
 
             if (options.Drain > 0)
             {
-                await using var b = await BenchStack.StartAsync("b", runDirectory, options, stop);
                 Console.WriteLine($"(d) drain: {options.Drain:N0} GA-001 applications queued with the dispatcher idle, then the hub restarted");
-                results.Drain = await DrainPhase.RunAsync(b, options, source, stop);
+                DrainFloorResult? drainFloor = null;
+                if (options.DrainFloorWindow > TimeSpan.Zero)
+                {
+                    await using var floor = await BenchStack.StartAsync("b-floor", runDirectory, options, stop);
+                    drainFloor = await DrainPhase.FloorAsync(floor, options, stop);
+                }
+
+                await using var b = await BenchStack.StartAsync("b", runDirectory, options, stop);
+                results.Drain = await DrainPhase.RunAsync(b, options, source, drainFloor, stop);
             }
 
             // A fresh store: a drain cut off at its deadline leaves a backlog that would be measured as pipeline latency.

@@ -102,7 +102,7 @@ internal sealed class ApplicationsApi(
         // A repeat this instance saw needs no storage call at all; any other is found by the write itself.
         var (application, created) = cache.Get(applicationId) is { } seen
             ? (seen, false)
-            : await CreateAndHandOff(applicationId, platform.Name, bodyHash, valid, held, cancellationToken);
+            : await CreateAndHandOff(applicationId, platform.Name, bodyHash, valid, held);
         if (application is null)
         {
             return Problems.Field(IdempotencyHeader, "is being used by a submission that is still being accepted; retry in a moment.", StatusCodes.Status409Conflict);
@@ -186,8 +186,7 @@ internal sealed class ApplicationsApi(
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{platform}\n{idempotencyKey}")))[..32];
 
     private async Task<(ApplicationEntity? Application, bool Created)> CreateAndHandOff(
-        string applicationId, string platform, string bodyHash, ApplicationValidator.Validated valid, IReadOnlyList<HeldMaterial> held,
-        CancellationToken cancellationToken)
+        string applicationId, string platform, string bodyHash, ApplicationValidator.Validated valid, IReadOnlyList<HeldMaterial> held)
     {
         var now = time.GetUtcNow();
         var department = catalog.Find(valid.ItemCode)!.Item.Department;
@@ -220,13 +219,16 @@ internal sealed class ApplicationsApi(
         };
 
         // Order matters for "nothing is lost": the store writes the pending hand-off, then the application; then the message.
-        var creation = await store.CreateAsync(application, received, cancellationToken);
+        // Once the first of them is written the intake finishes whatever the caller does: a platform that hangs up (its
+        // own timeout, a dropped connection) gets this application when it repeats the key, instead of a half-written
+        // intake the stranded sweep repairs minutes later (or takes back, so the repeat starts afresh).
+        var creation = await store.CreateAsync(application, received, CancellationToken.None);
         if (creation.Outcome != CreationOutcome.Created)
         {
             return (creation.Application, false);
         }
 
-        await queue.SendAsync(new HandoffMessage(applicationId), TimeSpan.Zero, cancellationToken);
+        await queue.SendAsync(new HandoffMessage(applicationId), TimeSpan.Zero, CancellationToken.None);
         ApplicationsLog.Accepted(logger, applicationId, valid.ItemCode, platform);
         return (application, true);
     }

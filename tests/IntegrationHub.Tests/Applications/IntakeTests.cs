@@ -2,8 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using IntegrationHub.Applications;
 using IntegrationHub.Storage;
+using IntegrationHub.Tests.Storage;
 using IntegrationHub.Tests.Fixtures;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Tests.Applications;
@@ -210,6 +213,49 @@ public sealed class IntakeTests(HubFixture hub)
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/applications") { Content = content };
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
         return await client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task Submit_CallerHangsUpOnceItsBodyIsRead_IntakeFinishesAndTheRepeatGetsItHandedOff()
+    {
+        // The platform's connection drops (its own timeout, a network fault) after the hub has read the body: the hub's
+        // request token is cancelled while it validates and writes. The intake must not stop half way.
+        var body = StorageCallBudgetTests.WithoutMaterials();
+        var key = Guid.NewGuid().ToString();
+        using var hangUp = new CancellationTokenSource();
+        var context = new DefaultHttpContext { RequestServices = hub.Services };
+        context.Request.Method = "POST";
+        context.Request.ContentType = "application/json";
+        context.Request.Headers["X-Api-Key"] = HubFixture.KeyA;
+        context.Request.Headers["Idempotency-Key"] = key;
+        context.Request.Body = new HangsUpAtTheEnd(Encoding.UTF8.GetBytes(body.ToJsonString()), hangUp);
+
+        await hub.Services.GetRequiredService<ApplicationsApi>().SubmitAsync(context.Request, hangUp.Token);
+
+        Assert.True(hangUp.IsCancellationRequested, "the caller never hung up");
+        using var repeat = await hub.SubmitAsync(body, key);
+        Assert.Equal(HttpStatusCode.Accepted, repeat.StatusCode);
+        Assert.Equal("true", repeat.Headers.GetValues("Idempotent-Replayed").Single());
+        var id = (await repeat.Content.ReadFromJsonAsync<JsonObject>())!["applicationId"]!.GetValue<string>();
+        await hub.WaitForAsync(id, a => a["handoff"]?.GetValue<string>() == "Delivered");
+    }
+
+    /// <summary>A request body whose caller hangs up as soon as its last byte has been read.</summary>
+    private sealed class HangsUpAtTheEnd(byte[] body, CancellationTokenSource caller) : MemoryStream(body)
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await base.ReadAsync(buffer, cancellationToken);
+            if (read == 0)
+            {
+                await caller.CancelAsync();
+            }
+
+            return read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
     }
 
     private Task<int> CountStoredAsync() => CountStoredAsync(hub);
