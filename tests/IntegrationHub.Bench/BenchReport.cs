@@ -202,7 +202,7 @@ internal static class BenchReport
             // Azurite's queue calls slow down with the messages a queue holds, so a drain is judged against raw calls
             // draining the same backlog; the ratio to the empty-queue floor is printed beside it.
             targets.Add(new Target("drain with 503s ≥ 1/5 of the drain floor (the same backlog)",
-                F($"{withFloor.Rate:N1}/s vs {df.Rate / 5:N1}/s = {Ratio(withFloor.Rate, df.Rate)} of the drain floor ({Ratio(withFloor.Rate, floor?.Rate)} of the empty-queue floor)"), withFloor.Rate >= df.Rate / 5));
+                F($"{withFloor.Rate:N1}/s against a fifth of the drain floor's {df.Rate:N1}/s: {Ratio(withFloor.Rate, df.Rate)} of the drain floor ({Ratio(withFloor.Rate, floor?.Rate)} of the empty-queue floor)"), withFloor.Rate >= df.Rate / 5));
         }
         else if (r.Drain is { } d0)
         {
