@@ -99,7 +99,7 @@ internal static class PipelinePhase
             await WaitForFinalAsync(stack, ids, cancellationToken);
             await Task.Delay(Settle, cancellationToken);
             var usage = Usage.Between(before, await stack.Watch.TakeAsync(cancellationToken));
-            var result = Measure(stack, department, item, sent, usage, idleRate) with { Rate = rate };
+            var result = Measure(stack, department, item, rate, sent, usage, idleRate);
             results.Add(result);
             Console.WriteLine($"  {department} {item}: {result.Final}/{result.Accepted} final; received p50 {result.ReceivedLatency.P50:0} ms p99 {result.ReceivedLatency.P99:0}; "
                 + $"final p50 {result.FinalLatency.P50:0} ms p99 {result.FinalLatency.P99:0}; platform told p50 {result.ToldLatency.P50:0} ms; "
@@ -161,7 +161,7 @@ internal static class PipelinePhase
         }
     }
 
-    private static PipelineResults Measure(BenchStack stack, string department, string item, List<Sent> sent, Usage usage, double idleRate)
+    private static PipelineResults Measure(BenchStack stack, string department, string item, double rate, List<Sent> sent, Usage usage, double idleRate)
     {
         var received = ReceivedAt(stack.Departments, item);
         var accepted = sent.Where(s => s.Id is not null).ToList();
@@ -192,7 +192,7 @@ internal static class PipelinePhase
             Percentiles.Of(toldSeconds.Select(s => s * 1000)),
             receivedSeconds, toldSeconds, usage, idleRate,
             usage.StorageCalls ?? 0, usage.DepartmentCalls ?? 0,
-            known?.Application.Application, known?.Id, BlobCalls: usage.BlobCalls ?? 0);
+            known?.Application.Application, known?.Id, rate, usage.BlobCalls ?? 0);
     }
 
     /// <summary>When each department first took each hand-off key (the application id) as a new case, by its own clock.</summary>

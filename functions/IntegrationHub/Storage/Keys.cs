@@ -110,7 +110,6 @@ internal static class Keys
 
     public static string Revoked(string sessionId) => $"rev-{sessionId}";
 
-
     // ---- retention ----
 
     public const string RetentionPartition = "retention";
