@@ -85,13 +85,13 @@ internal sealed class StatusPath(
         }
 
         var outcome = ReportOutcome.UnknownApplication;
-        var result = applicationId is null ? StepResult.Missing : await StepAsync(applicationId, Decide, report.EventKey, cancellationToken);
+        var result = applicationId is null ? StepResult.Missing : await StepAsync(applicationId, Decide, report.EventKey, true, cancellationToken);
         if (result.Outcome == StepOutcome.Missing && report.HandoffKey is not null && report.CaseNumber is { } byCase
             && await lookups.ByCaseNumberAsync(byCase, [report.Department], cancellationToken) is [var known, ..])
         {
             // Assumption: after a supplement or withdrawal a department may echo that request's key (公安's BZTJ carries a
             // new LSH) instead of the application's; the case number still finds the application (one more read, only then).
-            result = await StepAsync(known, Decide, report.EventKey, cancellationToken);
+            result = await StepAsync(known, Decide, report.EventKey, true, cancellationToken);
         }
 
         (StatusChange, bool)? Decide(ApplicationEntity application)
@@ -159,9 +159,12 @@ internal sealed class StatusPath(
         }
     }
 
-    /// <summary>Any other step: an attempt's outcome, a failed hand-off, an operator's replay or resolve, a note.</summary>
-    public Task<StepResult> ChangeAsync(string applicationId, Func<ApplicationEntity, StatusChange?> change, CancellationToken cancellationToken) =>
-        StepAsync(applicationId, application => change(application) is { } c ? (c, false) : null, null, cancellationToken);
+    /// <summary>
+    /// Any other step: an attempt's outcome, a failed hand-off, an operator's replay or resolve, a note. With
+    /// <paramref name="writeBehind"/> its effects are written after it returns (<see cref="ApplicationStore.StepAsync"/>).
+    /// </summary>
+    public Task<StepResult> ChangeAsync(string applicationId, Func<ApplicationEntity, StatusChange?> change, CancellationToken cancellationToken, bool writeBehind = false) =>
+        StepAsync(applicationId, application => change(application) is { } c ? (c, false) : null, null, writeBehind, cancellationToken);
 
     /// <summary>
     /// A delivered case the hub asks about has its follow-up row (a duplicate message found one a crash may have lost:
@@ -179,7 +182,7 @@ internal sealed class StatusPath(
     public IDepartmentStatusQuery? QueryFor(string department) => queries.FirstOrDefault(q => q.Department == department);
 
     private Task<StepResult> StepAsync(
-        string applicationId, Func<ApplicationEntity, (StatusChange Change, bool News)?> decide, string? reportKey, CancellationToken cancellationToken) =>
+        string applicationId, Func<ApplicationEntity, (StatusChange Change, bool News)?> decide, string? reportKey, bool writeBehind, CancellationToken cancellationToken) =>
         store.StepAsync(applicationId, application =>
         {
             var before = application.Copy();
@@ -197,7 +200,7 @@ internal sealed class StatusPath(
             }
 
             return new StepPlan { Entries = entries, HandoffVisibleAt = change.HandoffVisibleAt, FollowUpDueAt = FollowUp(before, application, news) };
-        }, cancellationToken, reportKey);
+        }, cancellationToken, reportKey, writeBehind);
 
     // When the hub next asks about the case: a full interval after it was delivered or after news; "now" when it became
     // final, so the poller writes down the queries it has not yet and ends it; unchanged otherwise.

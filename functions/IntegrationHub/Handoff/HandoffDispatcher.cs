@@ -322,7 +322,7 @@ internal sealed class HandoffDispatcher(
             // The pending row says when the next try's message becomes visible, so the sweep leaves it alone until then.
             change.HandoffVisibleAt = retryIn is { } wait ? time.GetUtcNow() + wait : null;
             return change;
-        }, cancellationToken);
+        }, cancellationToken, writeBehind: true);
 
         if (result.Outcome != StepOutcome.Committed)
         {

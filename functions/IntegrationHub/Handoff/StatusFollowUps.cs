@@ -137,6 +137,8 @@ internal sealed class StatusFollowUps(
             return;
         }
 
+        // The report's effects are written behind it and move this row's due time: this row is written after them.
+        await store.SettledAsync(application.PartitionKey);
         await followUps.RescheduleAsync(department, application.PartitionKey, time.GetUtcNow() + (result.RetryAfter ?? query.Interval), DepartmentCall.ToJson(unwritten));
     }
 
@@ -153,6 +155,8 @@ internal sealed class StatusFollowUps(
             }.WithCalls(unwritten)), cancellationToken);
         }
 
+        // After the effects of the steps written behind (a merge of this row's due time must not bring it back).
+        await store.SettledAsync(application.PartitionKey);
         await followUps.EndAsync(application.PartitionKey);
     }
 }

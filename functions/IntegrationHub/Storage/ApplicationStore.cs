@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Storage;
 
@@ -18,12 +19,14 @@ internal sealed class ApplicationStore(
     WorkIndex work,
     Lookups lookups,
     RetentionIndex retention,
+    IOptions<StorageOptions> options,
     TimeProvider time,
     ILogger<ApplicationStore> logger)
 {
     private const int MaxConflicts = 20;
 
     private readonly ApplicationLocks _locks = new();
+    private readonly EffectsBehind _behind = new();
 
     /// <summary>
     /// Intake: the pending hand-off (with what the application counts for) first, then the application and its first
@@ -119,9 +122,13 @@ internal sealed class ApplicationStore(
     /// entries it adds and what the store cannot tell by itself, or null to write nothing; it may run more than once when
     /// another writer got there first, so it must only look at what it is given. With <paramref name="reportKey"/> the
     /// step records a department report: one already applied makes the transaction fail, and the step answers Duplicate.
+    /// With <paramref name="writeBehind"/> the step returns once its transaction is committed and its effects are written
+    /// after it, waiting up to <see cref="StorageOptions.EffectsPatience"/> to share transactions with other steps' (a
+    /// department's report, a hand-off attempt: nobody reads those effects at once, and the intent keeps them safe);
+    /// without it the caller waits for them (an operator who acts and then looks at the lists).
     /// </summary>
     public async Task<StepResult> StepAsync(
-        string applicationId, Func<ApplicationEntity, StepPlan?> decide, CancellationToken cancellationToken, string? reportKey = null)
+        string applicationId, Func<ApplicationEntity, StepPlan?> decide, CancellationToken cancellationToken, string? reportKey = null, bool writeBehind = false)
     {
         if (!Keys.IsApplicationId(applicationId))
         {
@@ -222,9 +229,13 @@ internal sealed class ApplicationStore(
                 return StepResult.Missing;
             }
 
-            if (intentWritten)
+            if (intentWritten && writeBehind && options.Value.EffectsPatience > TimeSpan.Zero)
             {
-                await ApplyAsync(effects, intent);
+                _behind.Start(applicationId, intent, () => ApplyBehindAsync(effects, intent));
+            }
+            else if (intentWritten)
+            {
+                await ApplyAsync(effects, intent, TimeSpan.Zero);
             }
 
             return new StepResult(StepOutcome.Committed, after, plan.Entries);
@@ -238,11 +249,18 @@ internal sealed class ApplicationStore(
     /// </summary>
     public async Task<bool> RepairAsync(IntentEntity intent, CancellationToken cancellationToken)
     {
+        if (_behind.Writing(intent.RowKey) is { } writing)
+        {
+            // This instance is writing them still (a step's write-behind slowed by a busy store): its intent is no crash's.
+            await writing;
+            return true;
+        }
+
         using var held = await _locks.EnterAsync(intent.ApplicationId, cancellationToken);
         var timeline = await TimelineAsync(intent.ApplicationId, cancellationToken);
         if (timeline.Any(e => e.Step == intent.Step))
         {
-            await ApplyAsync(StepEffects.FromJson(intent.Effects), intent.RowKey);
+            await ApplyAsync(StepEffects.FromJson(intent.Effects), intent.RowKey, TimeSpan.Zero);
             return true;
         }
 
@@ -310,21 +328,43 @@ internal sealed class ApplicationStore(
         return (outcome, closedAt);
     }
 
-    private async Task ApplyAsync(StepEffects effects, string intent)
+    /// <summary>Done when the effects of the application's steps written behind are in (or left to the sweep).</summary>
+    public Task SettledAsync(string applicationId) => _behind.SettledAsync(applicationId);
+
+    /// <summary>Done when every step's effects written behind are in: a stopping host waits for it.</summary>
+    public Task SettledAsync() => _behind.SettledAsync();
+
+    private async Task ApplyBehindAsync(StepEffects effects, string intent)
     {
-        // The feed first: the intent is deleted only once the platform's events are safely in it.
+        try
+        {
+            await ApplyAsync(effects, intent, options.Value.EffectsPatience);
+        }
+        catch (Exception ex)
+        {
+            // Nobody waits to hear it, whatever it was: the intent stays, and the sweep applies the effects (RepairAsync).
+            StorageLog.EffectsLeftToSweep(logger, intent, ex.GetType().Name);
+        }
+    }
+
+    private async Task ApplyAsync(StepEffects effects, string intent, TimeSpan patience)
+    {
+        // The feed and the retention row first: the intent is deleted only once they are safely in.
+        var first = new List<Task>();
         if (effects.Feed.Count > 0)
         {
-            await feed.AppendAsync(effects.Platform, effects.ApplicationId, effects.Feed);
+            first.Add(feed.AppendAsync(effects.Platform, effects.ApplicationId, effects.Feed, patience));
         }
 
         if (effects.ClosedAt is { } closed)
         {
-            await retention.ScheduleAsync(effects.ApplicationId, closed);
+            first.Add(retention.ScheduleAsync(effects.ApplicationId, closed, patience));
         }
 
+        await Task.WhenAll(first);
+
         // Counters, sets, the pending row and the follow-up: one batch in the work partition, with the intent's deletion.
-        if ((await work.WriteAsync(WorkIndex.Effects(effects, intent))).Outcome == BatchOutcome.Missing)
+        if ((await work.WriteAsync(WorkIndex.Effects(effects, intent), patience)).Outcome == BatchOutcome.Missing)
         {
             // The sweep finished this step first (it took the intent with it): its counters are in, so these are not.
             StorageLog.StepFinishedBySweep(logger, intent);

@@ -11,7 +11,7 @@ internal sealed class EventFeed(HubTables tables, GroupCommit commit, FeedNotifi
     public const string TableName = "events";
 
     /// <summary>Appends one application's events to its platform's feed, in order; answers them with their positions.</summary>
-    internal async Task<IReadOnlyList<EventEntity>> AppendAsync(string platform, string applicationId, IReadOnlyList<FeedEvent> events)
+    internal async Task<IReadOnlyList<EventEntity>> AppendAsync(string platform, string applicationId, IReadOnlyList<FeedEvent> events, TimeSpan patience = default)
     {
         if (events.Count == 0)
         {
@@ -34,7 +34,7 @@ internal sealed class EventFeed(HubTables tables, GroupCommit commit, FeedNotifi
         }).ToList();
         var batch = new RowBatch();
         batch.Sequenced.AddRange(rows);
-        var result = await commit.WriteAsync(t => t.Events(), TableName, platform, batch);
+        var result = await commit.WriteAsync(t => t.Events(), TableName, platform, batch, patience);
         if (result.Outcome != BatchOutcome.Committed)
         {
             throw new InvalidOperationException($"The feed of {platform} refused events at new positions ({result.Outcome}).");

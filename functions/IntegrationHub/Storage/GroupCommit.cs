@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
@@ -110,7 +111,12 @@ internal sealed class GroupCommit(HubTables tables, IOptions<StorageOptions> opt
 {
     private readonly ConcurrentDictionary<(string Table, string Partition), PartitionWriter> _writers = new();
 
-    internal Task<BatchResult> WriteAsync(Func<HubTables, Task<TableClient>> table, string tableName, string partition, RowBatch batch)
+    /// <summary>
+    /// Queues <paramref name="batch"/> for its partition's next transaction. With a <paramref name="patience"/> the batch
+    /// may wait that long for company (it rides the next transaction any other caller's rows start, or leaves when its
+    /// patience runs out); without one it waits the short linger.
+    /// </summary>
+    internal Task<BatchResult> WriteAsync(Func<HubTables, Task<TableClient>> table, string tableName, string partition, RowBatch batch, TimeSpan patience = default)
     {
         if (batch.IsEmpty)
         {
@@ -118,7 +124,7 @@ internal sealed class GroupCommit(HubTables tables, IOptions<StorageOptions> opt
         }
 
         var writer = _writers.GetOrAdd((tableName, partition), k => new PartitionWriter(() => table(tables), k.Partition, options.Value.GroupCommitLinger, logger));
-        return writer.WriteAsync(batch, StorageCalls.CurrentOperation);
+        return writer.WriteAsync(batch, StorageCalls.CurrentOperation, patience);
     }
 
     private sealed class PartitionWriter(Func<Task<TableClient>> table, string partition, TimeSpan linger, ILogger logger)
@@ -133,8 +139,9 @@ internal sealed class GroupCommit(HubTables tables, IOptions<StorageOptions> opt
         private readonly Lock _gate = new();
         private readonly Dictionary<string, CounterRow> _counters = new(StringComparer.Ordinal);
         private bool _running;
+        private TaskCompletionSource? _arrived;
 
-        public Task<BatchResult> WriteAsync(RowBatch batch, string operation)
+        public Task<BatchResult> WriteAsync(RowBatch batch, string operation, TimeSpan patience)
         {
             if (batch.Actions > MaxActions - 2)
             {
@@ -151,7 +158,7 @@ internal sealed class GroupCommit(HubTables tables, IOptions<StorageOptions> opt
                 row.PartitionKey = partition;
             }
 
-            var queued = new Queued(batch, operation);
+            var queued = new Queued(batch, operation, Stopwatch.GetTimestamp() + Ticks(patience > linger ? patience : linger));
             var start = false;
             lock (_gate)
             {
@@ -160,6 +167,9 @@ internal sealed class GroupCommit(HubTables tables, IOptions<StorageOptions> opt
                 {
                     _running = start = true;
                 }
+
+                // A writer waiting for company looks again: this batch may be in a hurry, or make enough rows to go.
+                _arrived?.TrySetResult();
             }
 
             if (start)
@@ -174,11 +184,7 @@ internal sealed class GroupCommit(HubTables tables, IOptions<StorageOptions> opt
         {
             while (true)
             {
-                if (linger > TimeSpan.Zero && QueuedActions() < Company)
-                {
-                    await Task.Delay(linger);
-                }
-
+                await CompanyAsync();
                 List<Queued> taken;
                 lock (_gate)
                 {
@@ -205,13 +211,38 @@ internal sealed class GroupCommit(HubTables tables, IOptions<StorageOptions> opt
             }
         }
 
-        private int QueuedActions()
+        // Waits for other callers' rows as long as the queued batches allow: each at least the linger from now (rows that
+        // came while the last transaction was out get a moment for more to join), a patient one until its own time, and
+        // not at all once enough rows wait to be worth a transaction.
+        private async Task CompanyAsync()
         {
-            lock (_gate)
+            var lingerEnd = Stopwatch.GetTimestamp() + Ticks(linger);
+            while (true)
             {
-                return _queue.Sum(q => q.Batch.Actions + q.Batch.Counters.Count);
+                Task arrived;
+                long wait;
+                lock (_gate)
+                {
+                    if (_queue.Count == 0 || _queue.Sum(q => q.Batch.Actions + q.Batch.Counters.Count) >= Company)
+                    {
+                        return;
+                    }
+
+                    wait = Math.Max(lingerEnd, _queue.Min(q => q.Due)) - Stopwatch.GetTimestamp();
+                    if (wait <= 0)
+                    {
+                        return;
+                    }
+
+                    _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    arrived = _arrived.Task;
+                }
+
+                await Task.WhenAny(arrived, Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency)));
             }
         }
+
+        private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 
         // The longest run from the front of the queue that fits one transaction and touches each row once.
         private List<Queued> Take()
@@ -447,11 +478,14 @@ internal sealed class GroupCommit(HubTables tables, IOptions<StorageOptions> opt
             public Dictionary<Queued, long> Positions { get; } = [];
         }
 
-        private sealed class Queued(RowBatch batch, string operation)
+        private sealed class Queued(RowBatch batch, string operation, long due)
         {
             public RowBatch Batch { get; } = batch;
 
             public string Operation { get; } = operation;
+
+            /// <summary>When the batch stops waiting for company (<see cref="Stopwatch"/> ticks).</summary>
+            public long Due { get; } = due;
 
             public TaskCompletionSource<BatchResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }

@@ -12,8 +12,8 @@ internal sealed class RetentionIndex(HubTables tables, GroupCommit commit)
     private const int MaxBatch = 98;
 
     /// <summary>Records that an application closed at <paramref name="closedAt"/>.</summary>
-    public Task ScheduleAsync(string applicationId, DateTimeOffset closedAt) =>
-        commit.WriteAsync(t => t.Retention(), TableName, Keys.RetentionPartition, new RowBatch().Add(RowWriteKind.Upsert, Row(applicationId, closedAt)));
+    public Task ScheduleAsync(string applicationId, DateTimeOffset closedAt, TimeSpan patience = default) =>
+        commit.WriteAsync(t => t.Retention(), TableName, Keys.RetentionPartition, new RowBatch().Add(RowWriteKind.Upsert, Row(applicationId, closedAt)), patience);
 
     /// <summary>Rows of applications that closed at or before <paramref name="cutoff"/>, oldest first: one range read.</summary>
     public async Task<IReadOnlyList<RetentionEntity>> ClosedBeforeAsync(DateTimeOffset cutoff, int max, CancellationToken cancellationToken)

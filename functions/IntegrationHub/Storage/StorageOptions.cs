@@ -40,6 +40,15 @@ internal sealed class StorageOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:00:01", ParseLimitsInInvariantCulture = true)]
     public TimeSpan GroupCommitLinger { get; set; } = TimeSpan.FromMilliseconds(3);
 
+    /// <summary>
+    /// How long the effects of a department's report or a hand-off attempt (feed events, counters and sets, the retention
+    /// row) may wait for company after the step's transaction, which is all its caller waits for: they ride the next
+    /// transaction others start in their partition, or leave when this runs out (0: they leave with the linger, and the
+    /// caller waits for them). The step's intent keeps them safe meanwhile; see ApplicationStore.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05", ParseLimitsInInvariantCulture = true)]
+    public TimeSpan EffectsPatience { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Applications each instance remembers with their ETags, so a step needs no read first (0 turns it off; see ApplicationCache).</summary>
     [Range(0, 1_000_000)]
     public int ApplicationCacheSize { get; set; } = 4096;

@@ -45,6 +45,7 @@ internal static class StorageRegistration
         services.AddSingleton<RetentionIndex>();
         services.AddSingleton<AuditStore>();
         services.AddSingleton<ApplicationStore>();
+        services.AddHostedService<EffectsBehindAtStop>();
         services.AddSingleton<SeedWriter>();
         services.AddSingleton<HandoffQueue>();
         return services;

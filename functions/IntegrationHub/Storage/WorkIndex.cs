@@ -12,7 +12,7 @@ internal sealed class WorkIndex(HubTables tables, GroupCommit commit)
 {
     public const string TableName = "work";
 
-    internal Task<BatchResult> WriteAsync(RowBatch batch) => commit.WriteAsync(t => t.Work(), TableName, Keys.WorkPartition, batch);
+    internal Task<BatchResult> WriteAsync(RowBatch batch, TimeSpan patience = default) => commit.WriteAsync(t => t.Work(), TableName, Keys.WorkPartition, batch, patience);
 
     /// <summary>Pending hand-offs whose message should have been visible before <paramref name="visibleBefore"/>, and step intents older than <paramref name="createdBefore"/>: one range read.</summary>
     public async Task<(IReadOnlyList<PendingEntity> Stranded, IReadOnlyList<IntentEntity> Unfinished)> OverdueAsync(

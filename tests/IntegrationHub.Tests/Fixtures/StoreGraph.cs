@@ -22,7 +22,7 @@ internal sealed class StoreGraph
         FollowUps = new FollowUpStore(Tables, Work);
         Retention = new RetentionIndex(Tables, commit);
         Feed = new EventFeed(Tables, commit, Notifications);
-        Store = new ApplicationStore(Tables, new ApplicationCache(options), Feed, Work, Lookups, Retention, time, NullLogger<ApplicationStore>.Instance);
+        Store = new ApplicationStore(Tables, new ApplicationCache(options), Feed, Work, Lookups, Retention, options, time, NullLogger<ApplicationStore>.Instance);
     }
 
     public HubTables Tables { get; }

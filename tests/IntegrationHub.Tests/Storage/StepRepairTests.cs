@@ -86,6 +86,45 @@ public sealed class StepRepairTests : IAsyncLifetime
         Assert.Equal(0, await _sweep.RunAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task StepWrittenBehind_CrashBeforeItsEffects_CallerHasItsAnswerAndTheSweepFinishesIt()
+    {
+        var id = await DeliveredAsync();
+        var awaiting = await AwaitingCountAsync();
+
+        _crash.Arm(request => request.Uri.Path.EndsWith("/repairevents", StringComparison.Ordinal) || Body(request).Contains("/repairevents", StringComparison.Ordinal));
+        Assert.Equal(StepOutcome.Committed, (await MoveAsync(id, ApplicationStatus.Accepted, writeBehind: true)).Outcome);
+        await _graph.Store.SettledAsync(id);
+
+        // The caller was answered once the transaction committed; the effects failed behind it and wait for the sweep.
+        Assert.Equal(["Delivered"], await FeedStatusesAsync(id));
+        Assert.Equal(awaiting, await AwaitingCountAsync());
+
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(1, await _sweep.RunAsync(CancellationToken.None));
+        Assert.Equal(["Delivered", "Accepted"], await FeedStatusesAsync(id));
+        Assert.Equal(awaiting - 1, await AwaitingCountAsync());
+        Assert.Equal(0, await _sweep.RunAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task StepsWrittenBehind_OneAfterAnother_TheirEffectsLandInStepOrderAndLeaveNoIntent()
+    {
+        var id = await DeliveredAsync();
+        var awaiting = await AwaitingCountAsync();
+
+        await MoveAsync(id, ApplicationStatus.Accepted, writeBehind: true);
+        await MoveAsync(id, ApplicationStatus.InReview, writeBehind: true);
+        await MoveAsync(id, ApplicationStatus.Approved, writeBehind: true);
+        await _graph.Store.SettledAsync(id);
+
+        Assert.Equal(["Delivered", "Accepted", "InReview", "Approved"], await FeedStatusesAsync(id));
+        Assert.Equal(awaiting - 1, await AwaitingCountAsync());
+        Assert.DoesNotContain(await _graph.Work.AwaitingAsync(null, _time.GetUtcNow(), 100, CancellationToken.None), m => m.ApplicationId == id);
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(0, await _sweep.RunAsync(CancellationToken.None));
+    }
+
     private async Task<string> DeliveredAsync()
     {
         var id = await _graph.SubmitAsync("p");
@@ -99,8 +138,8 @@ public sealed class StepRepairTests : IAsyncLifetime
         return id;
     }
 
-    private Task<StepResult> MoveAsync(string id, ApplicationStatus to) =>
-        _graph.Store.StepAsync(id, a => new StepPlan { Entries = [.. StatusChanges.Move(a, to, null, "test", _time)] }, CancellationToken.None);
+    private Task<StepResult> MoveAsync(string id, ApplicationStatus to, bool writeBehind = false) =>
+        _graph.Store.StepAsync(id, a => new StepPlan { Entries = [.. StatusChanges.Move(a, to, null, "test", _time)] }, CancellationToken.None, writeBehind: writeBehind);
 
     private async Task<List<string>> FeedStatusesAsync(string id) =>
         [.. (await _graph.Feed.ReadAsync("p", "", 1000, CancellationToken.None)).Where(e => e.ApplicationId == id).Select(e => e.Status)];
