@@ -205,11 +205,13 @@ internal sealed class ApplicationStore(
                     new TableEntity(applicationId, Keys.Report(applicationId, reportKey)) { [nameof(TimelineEntity.Step)] = step }));
             }
 
+            var behind = intentWritten && writeBehind && options.Value.EffectsPatience > TimeSpan.Zero ? _behind.Reserve(applicationId, intent) : null;
             try
             {
                 var response = await table.SubmitTransactionAsync(actions, cancellationToken);
                 after.ETag = response.Value[0].Headers.ETag ?? default;
                 cache.Set(after);
+                behind?.SetResult(() => ApplyBehindAsync(effects, intent));
             }
             catch (TableTransactionFailedException ex) when (ex.Status == 412 && conflict < MaxConflicts)
             {
@@ -228,12 +230,13 @@ internal sealed class ApplicationStore(
                 await DropIntentAsync(intent, intentWritten);
                 return StepResult.Missing;
             }
-
-            if (intentWritten && writeBehind && options.Value.EffectsPatience > TimeSpan.Zero)
+            finally
             {
-                _behind.Start(applicationId, intent, () => ApplyBehindAsync(effects, intent));
+                // Not committed (a conflict, a failure): the place in line holds nothing.
+                behind?.TrySetResult(null);
             }
-            else if (intentWritten)
+
+            if (intentWritten && behind is null)
             {
                 await ApplyAsync(effects, intent, TimeSpan.Zero);
             }

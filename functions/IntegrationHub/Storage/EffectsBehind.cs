@@ -13,13 +13,18 @@ internal sealed class EffectsBehind
     private readonly Dictionary<string, Task> _lastOf = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Task> _intents = new(StringComparer.Ordinal);
 
-    /// <summary>Writes <paramref name="apply"/> (which must not throw) after the application's earlier effects.</summary>
-    public void Start(string applicationId, string intent, Func<Task> apply)
+    /// <summary>
+    /// Takes the application's next place in line before its step's transaction is sent, so whoever sees the step
+    /// committed and asks <see cref="SettledAsync(string)"/> waits for its effects too. The step then sets the place to
+    /// what writes them (which must not throw), or to null when it wrote nothing.
+    /// </summary>
+    public TaskCompletionSource<Func<Task>?> Reserve(string applicationId, string intent)
     {
+        var place = new TaskCompletionSource<Func<Task>?>(TaskCreationOptions.RunContinuationsAsynchronously);
         Task task;
         lock (_gate)
         {
-            task = AfterAsync(_lastOf.GetValueOrDefault(applicationId) ?? Task.CompletedTask, apply);
+            task = AfterAsync(_lastOf.GetValueOrDefault(applicationId) ?? Task.CompletedTask, place.Task);
             _lastOf[applicationId] = task;
             _intents[intent] = task;
         }
@@ -36,6 +41,7 @@ internal sealed class EffectsBehind
                 _intents.Remove(intent);
             }
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return place;
     }
 
     /// <summary>Done when every effect of the application started so far is written (or left for the sweep).</summary>
@@ -65,10 +71,14 @@ internal sealed class EffectsBehind
         }
     }
 
-    private static async Task AfterAsync(Task earlier, Func<Task> apply)
+    private static async Task AfterAsync(Task earlier, Task<Func<Task>?> place)
     {
+        var apply = await place;
         await earlier.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await apply();
+        if (apply is not null)
+        {
+            await apply();
+        }
     }
 }
 

@@ -101,6 +101,7 @@ internal sealed class HubComponents : IAsyncDisposable
         var id = await SubmitAsync();
         Department.Answers(new HandoffOutcome(HandoffOutcomeKind.Received, CaseNumber: CaseNumber(id)));
         await Get<HandoffDispatcher>().HandleAsync(Message(id), CancellationToken.None);
+        await Store.SettledAsync();
         return id;
     }
 

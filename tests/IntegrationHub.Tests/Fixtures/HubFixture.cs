@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using IntegrationHub.Local;
 using IntegrationHub.Local.Sandbox;
 using IntegrationHub.Local.Workers;
+using IntegrationHub.Storage;
 using IntegrationHub.Tests.Simulators;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -317,19 +318,28 @@ public class HubFixture : IAsyncLifetime
         return response.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
     }
 
-    /// <summary>Polls the application until <paramref name="done"/> holds; fails with its last state otherwise.</summary>
-    public Task<JsonNode> WaitForAsync(string id, Func<JsonNode, bool> done, TimeSpan? within = null) =>
-        Eventually.ReturnsAsync(() => GetApplicationAsync(id), done, $"application {id} to reach the expected state", within);
+    /// <summary>
+    /// Polls the application until <paramref name="done"/> holds, then waits for the effects its steps write behind them
+    /// (its feed events, the portal's counters and sets: docs/storage.md); fails with its last state otherwise.
+    /// </summary>
+    public async Task<JsonNode> WaitForAsync(string id, Func<JsonNode, bool> done, TimeSpan? within = null)
+    {
+        var found = await Eventually.ReturnsAsync(() => GetApplicationAsync(id), done, $"application {id} to reach the expected state", within);
+        await Services.GetRequiredService<ApplicationStore>().SettledAsync(id);
+        return found;
+    }
 
     /// <summary>
     /// Waits until the hand-off worker has found its queue empty, with nothing of its own running, in a receive that began
     /// after this call: what was enqueued before has been handled (or nothing was). A test asserts "nothing happened" then.
     /// </summary>
-    public Task HandoffsSettledAsync(WebApplication? instance = null)
+    public async Task HandoffsSettledAsync(WebApplication? instance = null)
     {
         var since = System.Diagnostics.Stopwatch.GetTimestamp();
-        var worker = (instance ?? App).Services.GetServices<IHostedService>().OfType<QueueWorker>().Single(w => w.Function == "HandOff");
-        return Eventually.HoldsAsync(() => worker.SettledAt > since, "the hand-off worker to find its queue empty");
+        var services = (instance ?? App).Services;
+        var worker = services.GetServices<IHostedService>().OfType<QueueWorker>().Single(w => w.Function == "HandOff");
+        await Eventually.HoldsAsync(() => worker.SettledAt > since, "the hand-off worker to find its queue empty");
+        await services.GetRequiredService<ApplicationStore>().SettledAsync();
     }
 
     /// <summary>Waits until the timer job standing in for <paramref name="function"/> has ended a run that began at least <paramref name="after"/> from now.</summary>

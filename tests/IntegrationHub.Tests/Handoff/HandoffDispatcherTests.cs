@@ -15,6 +15,13 @@ public sealed class HandoffDispatcherTests : IAsyncDisposable
 
     private HandoffDispatcher Dispatcher => _hub.Get<HandoffDispatcher>();
 
+    // The dispatcher's step, and the effects it writes behind it (the pending row, the follow-up, the counters).
+    private async Task HandOffAsync(string id)
+    {
+        await Dispatcher.HandleAsync(HubComponents.Message(id), CancellationToken.None);
+        await _hub.Store.SettledAsync();
+    }
+
     [Fact]
     public async Task HandleAsync_DepartmentReceives_DeliveredNowAndAskedAboutOneIntervalLater()
     {
@@ -23,7 +30,7 @@ public sealed class HandoffDispatcherTests : IAsyncDisposable
         _hub.Department.Interval = TimeSpan.FromMinutes(7);
         _hub.Department.Answers(new HandoffOutcome(HandoffOutcomeKind.Received, CaseNumber: "GA-CASE-1"));
 
-        await Dispatcher.HandleAsync(HubComponents.Message(id), CancellationToken.None);
+        await HandOffAsync(id);
 
         var application = await _hub.ReadAsync(id);
         Assert.Equal((ApplicationStatus.Delivered, HandoffState.Delivered, "GA-CASE-1"), (application.Status, application.Handoff, application.CaseNumber));
@@ -43,7 +50,7 @@ public sealed class HandoffDispatcherTests : IAsyncDisposable
         // Attempt n waits a full-jitter backoff in the upper half of 10 s × 2^(n-1) (Handoff:RetryBaseDelay = 10 s).
         foreach (var (attempt, ceiling) in new[] { (1, TimeSpan.FromSeconds(10)), (2, TimeSpan.FromSeconds(20)) })
         {
-            await Dispatcher.HandleAsync(HubComponents.Message(id), CancellationToken.None);
+            await HandOffAsync(id);
 
             var now = _hub.Time.GetUtcNow();
             Assert.Equal((HandoffState.Retrying, attempt), ((await _hub.ReadAsync(id)).Handoff, (await _hub.ReadAsync(id)).FailedAttempts));
@@ -53,7 +60,7 @@ public sealed class HandoffDispatcherTests : IAsyncDisposable
         }
 
         _hub.Time.Advance(TimeSpan.FromSeconds(1));
-        await Dispatcher.HandleAsync(HubComponents.Message(id), CancellationToken.None);
+        await HandOffAsync(id);
 
         var failed = await _hub.ReadAsync(id);
         Assert.Equal((HandoffState.Failed, 3, _hub.Time.GetUtcNow()), (failed.Handoff, failed.FailedAttempts, failed.LastFailedAt));
@@ -68,7 +75,7 @@ public sealed class HandoffDispatcherTests : IAsyncDisposable
         var id = await _hub.SubmitAsync();
         _hub.Department.Answers(new HandoffOutcome(HandoffOutcomeKind.Transient, DepartmentCode: "429", RetryAfter: TimeSpan.FromSeconds(90.2)));
 
-        await Dispatcher.HandleAsync(HubComponents.Message(id), CancellationToken.None);
+        await HandOffAsync(id);
 
         Assert.Equal(HandoffState.Retrying, (await _hub.ReadAsync(id)).Handoff);
         Assert.Equal(_hub.Time.GetUtcNow() + TimeSpan.FromSeconds(91), (await _hub.PendingAsync(id))!.VisibleAt);
@@ -80,7 +87,7 @@ public sealed class HandoffDispatcherTests : IAsyncDisposable
         var id = await _hub.SubmitAsync();
         _hub.Department.Answers(new HandoffOutcome(HandoffOutcomeKind.Held, RetryAfter: TimeSpan.FromMinutes(30)));
 
-        await Dispatcher.HandleAsync(HubComponents.Message(id), CancellationToken.None);
+        await HandOffAsync(id);
 
         var held = await _hub.ReadAsync(id);
         Assert.Equal((HandoffState.Held, 0), (held.Handoff, held.FailedAttempts));
@@ -106,9 +113,9 @@ public sealed class HandoffDispatcherTests : IAsyncDisposable
     {
         var id = await _hub.SubmitAsync();
         _hub.Department.Answers(new HandoffOutcome(HandoffOutcomeKind.Received, CaseNumber: "GA-CASE-2"));
-        await Dispatcher.HandleAsync(HubComponents.Message(id), CancellationToken.None);
+        await HandOffAsync(id);
 
-        await Dispatcher.HandleAsync(HubComponents.Message(id), CancellationToken.None);
+        await HandOffAsync(id);
 
         Assert.Equal(1, _hub.Department.HandoffsReceived);
         Assert.Equal(HandoffState.Delivered, (await _hub.ReadAsync(id)).Handoff);
@@ -117,7 +124,7 @@ public sealed class HandoffDispatcherTests : IAsyncDisposable
     [Fact]
     public async Task HandleAsync_UnknownApplication_DroppedWithoutAskingTheDepartment()
     {
-        await Dispatcher.HandleAsync(HubComponents.Message(Guid.NewGuid().ToString("N")), CancellationToken.None);
+        await HandOffAsync(Guid.NewGuid().ToString("N"));
 
         Assert.Equal(0, _hub.Department.HandoffsReceived);
     }
