@@ -38,7 +38,10 @@ internal sealed class EffectsBehind
                     _lastOf.Remove(applicationId);
                 }
 
-                _intents.Remove(intent);
+                if (_intents.TryGetValue(intent, out var writing) && writing == task)
+                {
+                    _intents.Remove(intent);
+                }
             }
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return place;

@@ -97,7 +97,8 @@ internal sealed record BatchResult(BatchOutcome Outcome, long? FirstPosition = n
 /// Group commit for the rows that live in shared partitions (in-flight work, counters, lookups, a platform's feed): every
 /// caller's rows for one partition queue here and go out together in one entity-group transaction of up to 100 actions.
 /// A transaction with few rows waits <see cref="StorageOptions.GroupCommitLinger"/> for others to join; whoever arrives
-/// while a transaction is out rides the next one. So at load the cost of an index row per application approaches zero,
+/// while a transaction is out rides the next one. A batch nobody waits for at once (a step's effects written behind it)
+/// brings a longer patience: it rides whatever transaction others start in its partition, or leaves when that runs out. So at load the cost of an index row per application approaches zero,
 /// and a caller still waits for its own rows to be committed.
 /// </summary>
 /// <remarks>
