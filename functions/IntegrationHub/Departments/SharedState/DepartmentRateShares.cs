@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
@@ -32,7 +31,6 @@ internal sealed class DepartmentRateShares : IAsyncDisposable, IDisposable
     private readonly ILogger<DepartmentRateShares> _logger;
     private readonly Dictionary<string, double> _rates = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, DateTimeOffset> _next = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, Queue<long>> _sent = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private readonly string _instance = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
@@ -65,10 +63,8 @@ internal sealed class DepartmentRateShares : IAsyncDisposable, IDisposable
         var settings = _options.Value;
         var view = await CurrentViewAsync(department, settings, cancellationToken).ConfigureAwait(false);
         TimeSpan wait;
-        int share;
         lock (_gate)
         {
-            share = Math.Max(1, (int)Math.Floor(rate / view.Members));
             var now = _time.GetUtcNow();
             var from = view.UsableFrom > now ? view.UsableFrom : now;
             var slot = _next.TryGetValue(department, out var next) && next > from ? next : from;
@@ -85,39 +81,6 @@ internal sealed class DepartmentRateShares : IAsyncDisposable, IDisposable
         {
             // The slot is reckoned on the injected clock, the wait (at most MaxWait) is real: the request leaves in real
             // time, and a clock that only a test moves must not keep a reserved call from ever leaving.
-            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
-        }
-
-        await WithinTheSecondAsync(department, share, cancellationToken).ConfigureAwait(false);
-    }
-
-    // The slots space the calls, but a process that stalls (a busy machine, a long GC) sends the calls whose slots passed
-    // meanwhile together, and the department counts them by arrival: a burst on top of the next second's calls would go
-    // over its limit and be refused, and its Retry-After holds every call. So no more than this instance's share of the
-    // rate leaves in any second of real time, however late the slots fire.
-    private async Task WithinTheSecondAsync(string department, int share, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            TimeSpan wait;
-            lock (_gate)
-            {
-                var sent = _sent.TryGetValue(department, out var known) ? known : _sent[department] = new Queue<long>();
-                var now = Stopwatch.GetTimestamp();
-                while (sent.TryPeek(out var oldest) && Stopwatch.GetElapsedTime(oldest, now) >= TimeSpan.FromSeconds(1))
-                {
-                    sent.Dequeue();
-                }
-
-                if (sent.Count < share)
-                {
-                    sent.Enqueue(now);
-                    return;
-                }
-
-                wait = TimeSpan.FromSeconds(1) - Stopwatch.GetElapsedTime(sent.Peek(), now);
-            }
-
             await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -29,27 +29,6 @@ public sealed class DepartmentRateSharesTests
     }
 
     [Fact]
-    public async Task Acquire_SlotsThatPassedTogether_NoMoreThanTheRateLeavesInOneSecondOfRealTime()
-    {
-        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-30T02:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        var settings = AdapterStorage.Settings();
-        await using var one = Instance(settings, clock);
-        var shares = one.GetRequiredService<DepartmentRateShares>();
-
-        // The slots' clock runs on (as for calls whose slots passed while the process stalled) but real time does not:
-        // ten calls leave at once, the eleventh waits for the real second to end.
-        for (var call = 0; call < 10; call++)
-        {
-            await shares.AcquireAsync(Department, CancellationToken.None);
-            clock.Advance(TimeSpan.FromMilliseconds(100));
-        }
-
-        var eleventh = shares.AcquireAsync(Department, CancellationToken.None).AsTask();
-        Assert.False(eleventh.IsCompleted);
-        await eleventh;
-    }
-
-    [Fact]
     public async Task Acquire_SecondInstanceBesideAFirst_WaitsForTheJoinThenBothShareTheRate()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-30T02:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
