@@ -24,10 +24,9 @@ internal sealed class SharedQuerySpacing(DepartmentStateTable table, IOptions<Sh
     /// </summary>
     public async Task<(bool Acquired, TimeSpan Wait)> TryAcquireAsync(string caseNumber, TimeSpan interval, CancellationToken cancellationToken)
     {
-        // Every time another instance wrote counts as that much later: its clock may run behind ours (ClockSkew), and a
-        // question it claimed then may still have waited up to MaxWait for its paced slot before it left (the gateway
-        // measures arrivals).
-        var skew = options.Value.ClockSkew + options.Value.MaxWait;
+        // Every time compared counts as that much later: another instance's clock may run behind ours, and a request
+        // claimed first may leave later than one claimed after it (the gateway measures arrivals).
+        var skew = options.Value.ClockSkew;
         var now = time.GetUtcNow();
         // A time this instance wrote itself (it holds the row's ETag) is on its own clock and its own questions about a case
         // leave one after another, so it needs no margin; a time another instance wrote does.

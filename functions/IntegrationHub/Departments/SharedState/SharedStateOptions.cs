@@ -28,14 +28,9 @@ internal sealed class SharedStateOptions
     /// <summary>
     /// The longest a call waits in-process for its turn; beyond it the call is not made and the hand-off is held for the
     /// wait (retried later, not counted as a failure). Keep it well under the departments' attempt timeout, which it counts against.
-    /// Two seconds: the dispatcher works on 16 hand-offs at once (<c>Handoff:Concurrency</c>), each waiting for one paced
-    /// call at a time, and 16 calls fill a whole second of 房管's or 人社's 16/s; at one second a burst sat on that edge and
-    /// the calls just past it held hand-offs that would have gone a moment later (each then received, written and
-    /// uploaded again). A 人社 question claims its per-case spacing before it waits, so the spacing adds this wait to its
-    /// margin for the other instances' questions (SharedQuerySpacing).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:30", ParseLimitsInInvariantCulture = true)]
-    public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long an instance waits for another one renewing the 房管 token before it gives up for now (held).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ParseLimitsInInvariantCulture = true)]
