@@ -25,6 +25,12 @@ internal sealed partial class DepartmentCallHandler(
     /// <summary>What a client calls the request on the timeline, when the method and path would say too much or too little.</summary>
     public static readonly HttpRequestOptionsKey<string> RequestLabel = new("IntegrationHub.Departments.RequestLabel");
 
+    /// <summary>
+    /// Set by a client that waited for the request's paced slot itself, because something it claims just before sending
+    /// must not be followed by a wait (人社's per-case spacing): the first attempt goes without waiting again, a retry waits.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<bool> Paced = new("IntegrationHub.Departments.Paced");
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (await holds.RemainingAsync(department, cancellationToken).ConfigureAwait(false) is { } remaining)
@@ -32,7 +38,7 @@ internal sealed partial class DepartmentCallHandler(
             throw new DepartmentHeldException(department, remaining);
         }
 
-        if (shares is not null)
+        if (shares is not null && !TakePaced(request))
         {
             await shares.AcquireAsync(department, cancellationToken).ConfigureAwait(false);
         }
@@ -63,6 +69,18 @@ internal sealed partial class DepartmentCallHandler(
         }
 
         return response;
+    }
+
+    // True once for a request its client paced: the mark is taken off, so the resilience handler's next attempt is paced here.
+    private static bool TakePaced(HttpRequestMessage request)
+    {
+        if (!request.Options.TryGetValue(Paced, out var paced) || !paced)
+        {
+            return false;
+        }
+
+        request.Options.Set(Paced, false);
+        return true;
     }
 
     private void Record(DepartmentCall call)

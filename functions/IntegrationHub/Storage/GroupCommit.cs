@@ -239,7 +239,10 @@ internal sealed class GroupCommit(HubTables tables, IOptions<StorageOptions> opt
                     arrived = _arrived.Task;
                 }
 
-                await Task.WhenAny(arrived, Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency)));
+                // The timer is stopped when a caller arrives first, so a busy partition does not pile up pending timers.
+                using var timer = new CancellationTokenSource();
+                await Task.WhenAny(arrived, Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency), timer.Token));
+                await timer.CancelAsync();
             }
         }
 

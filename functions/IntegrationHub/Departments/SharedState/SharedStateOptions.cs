@@ -28,9 +28,11 @@ internal sealed class SharedStateOptions
     /// <summary>
     /// The longest a call waits in-process for its turn; beyond it the call is not made and the hand-off is held for the
     /// wait (retried later, not counted as a failure). Keep it well under the departments' attempt timeout, which it counts against.
+    /// Two seconds: the dispatcher's 16 hand-offs in flight, each waiting for one paced call, fill one second of 房管's 16/s,
+    /// so at one second a burst sat on the edge and held hand-offs that would have gone a moment later.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:30", ParseLimitsInInvariantCulture = true)]
-    public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long an instance waits for another one renewing the 房管 token before it gives up for now (held).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ParseLimitsInInvariantCulture = true)]

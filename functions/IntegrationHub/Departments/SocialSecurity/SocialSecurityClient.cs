@@ -16,6 +16,7 @@ internal sealed partial class SocialSecurityClient(
     HttpClient http,
     IOptions<SocialSecurityOptions> options,
     SharedQuerySpacing spacing,
+    DepartmentRateShares shares,
     DepartmentHolds holds,
     TimeProvider time,
     ILogger<SocialSecurityClient> logger) : IDepartmentAdapter, IDepartmentStatusQuery
@@ -58,7 +59,7 @@ internal sealed partial class SocialSecurityClient(
             return new HandoffOutcome(HandoffOutcomeKind.Held, DepartmentMessage: MaintenanceMessage, RetryAfter: hold);
         }
 
-        var exchange = await ExchangeAsync(request, traceParent, cancellationToken).ConfigureAwait(false);
+        var exchange = await ExchangeAsync(request, traceParent, paced: false, cancellationToken).ConfigureAwait(false);
         HandoffOutcome outcome;
         try
         {
@@ -92,6 +93,17 @@ internal sealed partial class SocialSecurityClient(
             return new StatusQueryResult(null, held, "held");
         }
 
+        // The gateway's call rate first, then the case's spacing, then the call at once: another instance reading the claim
+        // allows ClockSkew for the question leaving after it, which a wait for the paced slot (up to MaxWait) would exceed.
+        try
+        {
+            await shares.AcquireAsync(Department, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DepartmentHeldException e)
+        {
+            return new StatusQueryResult(null, e.Remaining, "held");
+        }
+
         // Held hub-wide: every instance asks the same row before it asks the gateway.
         var (acquired, wait) = await spacing.TryAcquireAsync(caseNumber, settings.MinQueryInterval, cancellationToken).ConfigureAwait(false);
         if (!acquired)
@@ -101,7 +113,7 @@ internal sealed partial class SocialSecurityClient(
         }
 
         var query = SocialSecurityTranslator.ToQuery(caseNumber, NewQueryTransId());
-        var exchange = await ExchangeAsync(query, traceParent: null, cancellationToken).ConfigureAwait(false);
+        var exchange = await ExchangeAsync(query, traceParent: null, paced: true, cancellationToken).ConfigureAwait(false);
         return Status(deliveryKey, caseNumber, query, exchange) with { Calls = exchange.Calls };
     }
 
@@ -147,9 +159,9 @@ internal sealed partial class SocialSecurityClient(
 
     private static TimeSpan Max(TimeSpan? a, TimeSpan b) => a is { } value && value > b ? value : b;
 
-    private async Task<Exchange> ExchangeAsync(SocialSecurityRequest request, string? traceParent, CancellationToken cancellationToken)
+    private async Task<Exchange> ExchangeAsync(SocialSecurityRequest request, string? traceParent, bool paced, CancellationToken cancellationToken)
     {
-        var (sent, received, answer, failure, calls) = await CallAsync(request, traceParent, cancellationToken).ConfigureAwait(false);
+        var (sent, received, answer, failure, calls) = await CallAsync(request, traceParent, paced, cancellationToken).ConfigureAwait(false);
         var maintenanceHold = TimeSpan.Zero;
         if (answer?.RetCode == MaintenanceCode)
         {
@@ -182,11 +194,12 @@ internal sealed partial class SocialSecurityClient(
     }
 
     private async Task<(string? Sent, string? Received, SocialSecurityAnswer? Answer, HandoffOutcome? Failure, IReadOnlyList<DepartmentCall> Calls)> CallAsync(
-        SocialSecurityRequest request, string? traceParent, CancellationToken cancellationToken)
+        SocialSecurityRequest request, string? traceParent, bool paced, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, GatewayPath);
         message.Options.Set(SocialSecuritySigningHandler.RequestKey, request);
         message.Options.Set(DepartmentCallHandler.RequestLabel, request.TradeCode);
+        message.Options.Set(DepartmentCallHandler.Paced, paced);
         var exchange = await _transport.SendAsync(http, message, traceParent, cancellationToken).ConfigureAwait(false);
         var received = exchange.Body.Length == 0 ? null : Encoding.UTF8.GetString(exchange.Body);
         if (exchange.Failure is { } failure)

@@ -199,6 +199,29 @@ public sealed class SocialSecurityStatusQueryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QueryAsync_PacedSlotBeyondMaxWait_HeldWithoutClaimingTheCasesInterval()
+    {
+        // One call every 5 s, longer than the adapter tests' MaxWait (3 s): the second question in a row finds its slot too far.
+        await using var hub = RsTestData.Hub(_gateway.BaseUrl, _clock, overrides: new Dictionary<string, string> { ["CallsPerSecond"] = "0.2" });
+        var query = hub.GetRequiredService<IDepartmentStatusQuery>();
+        var first = await DeliveredAsync(hub);
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        var second = await DeliveredAsync(hub);
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        await query.QueryAsync(first.TransId, first.CaseNumber, CancellationToken.None);
+
+        var held = await query.QueryAsync(second.TransId, second.CaseNumber, CancellationToken.None);
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        var asked = await query.QueryAsync(second.TransId, second.CaseNumber, CancellationToken.None);
+
+        // Held before its spacing was claimed: asked once its slot came, not five minutes later.
+        Assert.Equal(TimeSpan.FromSeconds(5), held.RetryAfter);
+        Assert.Equal("held", held.DepartmentCode);
+        Assert.Null(asked.RetryAfter);
+        Assert.Equal(["0000"], _gateway.QueriesFor(second.CaseNumber).Select(q => q.RetCode));
+    }
+
+    [Fact]
     public async Task QueryAsync_ConnectionRefused_RetryAfterNeverThrows()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -216,10 +239,12 @@ public sealed class SocialSecurityStatusQueryTests : IAsyncLifetime
 
     private IDepartmentStatusQuery Query() => _hub.GetRequiredService<IDepartmentStatusQuery>();
 
-    private async Task<(string TransId, string CaseNumber)> DeliveredAsync(string code = "RS-001")
+    private Task<(string TransId, string CaseNumber)> DeliveredAsync(string code = "RS-001") => DeliveredAsync(_hub, code);
+
+    private static async Task<(string TransId, string CaseNumber)> DeliveredAsync(ServiceProvider hub, string code = "RS-001")
     {
         var application = RsTestData.Application(code);
-        var outcome = await _hub.GetRequiredService<IDepartmentAdapter>().HandOffAsync(application, CancellationToken.None);
+        var outcome = await hub.GetRequiredService<IDepartmentAdapter>().HandOffAsync(application, CancellationToken.None);
         Assert.Equal(HandoffOutcomeKind.Received, outcome.Kind);
         return (application.HandoffKey, outcome.CaseNumber!);
     }
