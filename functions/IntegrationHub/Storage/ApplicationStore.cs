@@ -56,14 +56,17 @@ internal sealed class ApplicationStore(
                 : new Creation(CreationOutcome.InProgress, null);
         }
 
+        // Claimed: the application follows whatever the caller does. A platform client that went away here would otherwise
+        // leave a claim without an application, and its retry would be told "in progress" until the sweep took it back.
         var table = await tables.Applications();
+        var unstoppable = CancellationToken.None;
         try
         {
             var response = await table.SubmitTransactionAsync(
             [
                 new TableTransactionAction(TableTransactionActionType.Add, application),
                 new TableTransactionAction(TableTransactionActionType.Add, received),
-            ], cancellationToken);
+            ], unstoppable);
             application.ETag = response.Value[0].Headers.ETag ?? default;
             cache.Set(application);
             return new Creation(CreationOutcome.Created, application);
@@ -72,7 +75,7 @@ internal sealed class ApplicationStore(
         {
             // The application was there already (a repeat after its hand-off ended): take back what this intake counted.
             await work.WriteAsync(WorkIndex.Effects(effects.Undone(), null));
-            return await ReadAsync(id, cancellationToken) is { } existing
+            return await ReadAsync(id, unstoppable) is { } existing
                 ? new Creation(CreationOutcome.Existing, existing)
                 : new Creation(CreationOutcome.InProgress, null);
         }
@@ -141,6 +144,11 @@ internal sealed class ApplicationStore(
         var intentWritten = false;
         var table = await tables.Applications();
         var current = cache.Get(applicationId) ?? await ReadAsync(applicationId, cancellationToken);
+
+        // From here the step runs to its end whatever its caller does: once its intent is written, a transaction cancelled
+        // half way leaves the step to the sweep, minutes later (a department's callback that timed out under load did so:
+        // its status, final ones too, reached the platform only when the sweep came by). Each call has its own time limit.
+        var unstoppable = CancellationToken.None;
         for (var conflict = 0; ; conflict++)
         {
             if (current is null)
@@ -208,7 +216,7 @@ internal sealed class ApplicationStore(
             var behind = intentWritten && writeBehind && options.Value.EffectsPatience > TimeSpan.Zero ? _behind.Reserve(applicationId, intent) : null;
             try
             {
-                var response = await table.SubmitTransactionAsync(actions, cancellationToken);
+                var response = await table.SubmitTransactionAsync(actions, unstoppable);
                 after.ETag = response.Value[0].Headers.ETag ?? default;
                 cache.Set(after);
                 behind?.SetResult(() => ApplyBehindAsync(effects, intent));
@@ -216,7 +224,7 @@ internal sealed class ApplicationStore(
             catch (TableTransactionFailedException ex) when (ex.Status == 412 && conflict < MaxConflicts)
             {
                 // Someone else changed the application meanwhile: read again and decide again.
-                current = await ReadAsync(applicationId, cancellationToken);
+                current = await ReadAsync(applicationId, unstoppable);
                 continue;
             }
             catch (TableTransactionFailedException ex) when (ex.Status == 409 && reportKey is not null && ex.FailedTransactionActionIndex == actions.Count - 1)

@@ -42,7 +42,7 @@ internal sealed class StoreGraph
     public ApplicationStore Store { get; }
 
     /// <summary>A GA-001 application of <paramref name="platform"/> just submitted (Waiting), created as intake creates one; answers its id.</summary>
-    public async Task<string> SubmitAsync(string platform)
+    public async Task<string> SubmitAsync(string platform, CancellationToken cancellationToken = default)
     {
         var id = Guid.NewGuid().ToString("N");
         var application = new ApplicationEntity
@@ -57,7 +57,7 @@ internal sealed class StoreGraph
             SubmittedAt = _time.GetUtcNow(),
             UpdatedAt = _time.GetUtcNow(),
         };
-        var created = await Store.CreateAsync(application, new TimelineEntity { Kind = "received", Summary = "test" }, CancellationToken.None);
+        var created = await Store.CreateAsync(application, new TimelineEntity { Kind = "received", Summary = "test" }, cancellationToken);
         return created.Outcome == CreationOutcome.Created ? id : throw new InvalidOperationException($"Creating {id} answered {created.Outcome}.");
     }
 }

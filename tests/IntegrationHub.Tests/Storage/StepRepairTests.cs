@@ -111,6 +111,40 @@ public sealed class StepRepairTests : IAsyncLifetime
         Assert.Equal(0, await _sweep.RunAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Step_CallerGivesUpWhileItIsWritten_TheStepAndItsEffectsFinishWithoutTheSweep()
+    {
+        var id = await DeliveredAsync();
+        var awaiting = await AwaitingCountAsync();
+        using var caller = new CancellationTokenSource();
+
+        // The caller goes away (a department's callback timing out) once the step has decided, before anything is written.
+        var result = await _graph.Store.StepAsync(id, a =>
+        {
+            caller.Cancel();
+            return new StepPlan { Entries = [.. StatusChanges.Move(a, ApplicationStatus.Accepted, null, "test", _time)] };
+        }, caller.Token);
+
+        Assert.Equal(StepOutcome.Committed, result.Outcome);
+        Assert.Equal(["Delivered", "Accepted"], await FeedStatusesAsync(id));
+        Assert.Equal(awaiting - 1, await AwaitingCountAsync());
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(0, await _sweep.RunAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Intake_CallerGivesUpAsItsClaimIsSent_TheApplicationIsStoredAllTheSame()
+    {
+        using var caller = new CancellationTokenSource();
+        _crash.Arm(request => request.Uri.Path.EndsWith("/repairwork", StringComparison.Ordinal) || Body(request).Contains("/repairwork", StringComparison.Ordinal),
+            then: caller.Cancel);
+
+        var id = await _graph.SubmitAsync("p", caller.Token);
+
+        Assert.True(caller.IsCancellationRequested);
+        Assert.Equal(ApplicationStatus.Submitted, (await _graph.Store.ReadAsync(id, CancellationToken.None))!.Status);
+    }
+
     // The sweep finds the committed step's intent, publishes its event and moves the counters once; once finished, the
     // intent is gone, and another sweep changes nothing.
     private async Task SweepFinishesAcceptedOnceAsync(string id, long awaiting)
@@ -161,19 +195,20 @@ public sealed class StepRepairTests : IAsyncLifetime
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>Fails the next request that matches, as a process that died before sending it.</summary>
+    /// <summary>Fails the next request that matches, as a process that died before sending it; or, given <c>then</c>, does that and sends it.</summary>
     private sealed class Crash : HttpPipelineSynchronousPolicy
     {
         private Func<Request, bool>? _armed;
+        private Action? _then;
 
-        public void Arm(Func<Request, bool> when) => _armed = when;
+        public void Arm(Func<Request, bool> when, Action? then = null) => (_armed, _then) = (when, then);
 
         public override void OnSendingRequest(HttpMessage message)
         {
             if (_armed is { } when && when(message.Request))
             {
                 _armed = null;
-                throw new IOException("the process died here");
+                (_then ?? (() => throw new IOException("the process died here")))();
             }
         }
     }
