@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using IntegrationHub.Departments.SharedState;
 using Microsoft.Extensions.Logging;
 
@@ -5,8 +6,9 @@ namespace IntegrationHub.Departments;
 
 /// <summary>
 /// The last hub code before a request leaves for a department, once per attempt (it sits inside the resilience
-/// handler): it refuses to send while the department is held, records the request with its answer for the timeline,
-/// and turns a <c>Retry-After</c> into a department-wide hold at once, before any other attempt can go out.
+/// handler): it waits out a short hold and its paced turn or refuses to send while the department is held, records the
+/// request with its answer for the timeline, and turns a <c>Retry-After</c> into a department-wide hold at once, before
+/// any other attempt can go out.
 /// </summary>
 /// <param name="department">GA, FG or RS.</param>
 /// <param name="codeOf">Reads the department's own answer code from a (buffered) body; must not throw.</param>
@@ -33,16 +35,43 @@ internal sealed partial class DepartmentCallHandler(
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (await holds.RemainingAsync(department, cancellationToken).ConfigureAwait(false) is { } remaining)
+        // A request its client paced goes now or not at all: the client claimed something just before (see Paced).
+        if (TakePaced(request))
         {
-            throw new DepartmentHeldException(department, remaining);
+            if (await holds.RemainingAsync(department, cancellationToken).ConfigureAwait(false) is { } held)
+            {
+                throw new DepartmentHeldException(department, held);
+            }
+
+            return await SendNowAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        if (shares is not null && !TakePaced(request))
+        // Any other waits in process, up to MaxWait in all, for a short hold to end and for its paced turn. A hold that
+        // begins while it waits for its turn (another call's 429) is not sent into: on a busy machine the calls behind a
+        // refused one would otherwise all be refused too, each holding the department a second longer.
+        var since = Stopwatch.GetTimestamp();
+        while (true)
         {
+            if (await holds.WaitOutAsync(department, since, cancellationToken).ConfigureAwait(false) is { } remaining)
+            {
+                throw new DepartmentHeldException(department, remaining);
+            }
+
+            if (shares is null)
+            {
+                return await SendNowAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
             await shares.AcquireAsync(department, cancellationToken).ConfigureAwait(false);
+            if (await holds.RemainingAsync(department, cancellationToken).ConfigureAwait(false) is null)
+            {
+                return await SendNowAsync(request, cancellationToken).ConfigureAwait(false);
+            }
         }
+    }
 
+    private async Task<HttpResponseMessage> SendNowAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
         var label = request.Options.TryGetValue(RequestLabel, out var named) ? named : $"{request.Method} {request.RequestUri?.AbsolutePath}";
         var at = time.GetUtcNow();
         var started = time.GetTimestamp();
@@ -71,6 +100,12 @@ internal sealed partial class DepartmentCallHandler(
         return response;
     }
 
+    /// <summary>Whether <paramref name="request"/>'s client paced it (the mark stays, taken off, after its first attempt).</summary>
+    public static bool ClientPaced(HttpRequestMessage? request) =>
+        request is not null && ((request.Options.TryGetValue(Paced, out var paced) && paced) || request.Options.TryGetValue(WasPaced, out _));
+
+    private static readonly HttpRequestOptionsKey<bool> WasPaced = new("IntegrationHub.Departments.WasPaced");
+
     // True once for a request its client paced: the mark is taken off, so the resilience handler's next attempt is paced here.
     private static bool TakePaced(HttpRequestMessage request)
     {
@@ -80,6 +115,7 @@ internal sealed partial class DepartmentCallHandler(
         }
 
         request.Options.Set(Paced, false);
+        request.Options.Set(WasPaced, true);
         return true;
     }
 

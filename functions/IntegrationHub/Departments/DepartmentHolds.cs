@@ -1,13 +1,17 @@
+using System.Diagnostics;
 using System.Net;
+using IntegrationHub.Departments.SharedState;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Departments;
 
 /// <summary>
 /// When each department may be called again. An answer with <c>Retry-After</c> (429 or 503) is the department's promise
 /// that nothing before that time will be served, and 人社's 9003 asks the same without a header: every outgoing call to a
-/// department (delivery, status query, token request, each in-client retry) asks <see cref="RemainingAsync"/> first and
-/// is not made while a hold runs (see <see cref="DepartmentCallHandler"/> and the clients). A hold only ever grows: a
+/// department (delivery, status query, token request, each in-client retry) asks first and is not made while a hold runs
+/// (see <see cref="DepartmentCallHandler"/> and the clients): a hold that ends within <see cref="SharedStateOptions.MaxWait"/>
+/// is waited out in process (<see cref="WaitOutAsync"/>), a longer one returns the call as held. A hold only ever grows: a
 /// shorter answer never shortens one that is running.
 /// </summary>
 /// <remarks>
@@ -16,7 +20,7 @@ namespace IntegrationHub.Departments;
 /// ETag, and the growth step beside it). Its members are asynchronous already, so no caller changes; the cost is one
 /// read per outgoing call (cacheable until the known hold ends) and one write per hold started.
 /// </remarks>
-internal sealed partial class DepartmentHolds(TimeProvider time, ILogger<DepartmentHolds> logger)
+internal sealed partial class DepartmentHolds(TimeProvider time, IOptions<SharedStateOptions> shared, ILogger<DepartmentHolds> logger)
 {
     private readonly Dictionary<string, Hold> _holds = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _gate = new();
@@ -30,6 +34,31 @@ internal sealed partial class DepartmentHolds(TimeProvider time, ILogger<Departm
             return ValueTask.FromResult(_holds.TryGetValue(department, out var hold) && hold.Until > now ? hold.Until - now : (TimeSpan?)null);
         }
     }
+
+    /// <summary>
+    /// Waits out a hold of <paramref name="department"/> that ends within <see cref="SharedStateOptions.MaxWait"/> of
+    /// <paramref name="since"/> (a <see cref="Stopwatch"/> timestamp: when the call began to wait), the patience a call also
+    /// has for its paced turn: a hand-off sent round the queue again for a second's hold costs more storage calls than the
+    /// second. Returns null when the department may be called now, else how long it is still held (the call is not made).
+    /// </summary>
+    public async ValueTask<TimeSpan?> WaitOutAsync(string department, long since, CancellationToken cancellationToken)
+    {
+        while (await RemainingAsync(department, cancellationToken).ConfigureAwait(false) is { } remaining)
+        {
+            if (!Fits(remaining, since))
+            {
+                return remaining;
+            }
+
+            // Real time, as the paced wait (see DepartmentRateShares): a clock only a test moves must not keep a call forever.
+            await Task.Delay(remaining, cancellationToken).ConfigureAwait(false);
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether a wait of <paramref name="wait"/> from now still ends within MaxWait of <paramref name="since"/>.</summary>
+    public bool Fits(TimeSpan wait, long since) => Stopwatch.GetElapsedTime(since) + wait <= shared.Value.MaxWait;
 
     /// <summary>No call to <paramref name="department"/> for <paramref name="wait"/> from now (or longer, if already held so).</summary>
     public ValueTask HoldAsync(string department, TimeSpan wait, string reason, CancellationToken cancellationToken)

@@ -177,15 +177,30 @@ internal static class DepartmentResilience
 
             // What the standard handler retries (connection failures, timeouts, 408, 429, 5xx) plus the department's
             // own "busy". HttpClient.Timeout is left to the pipeline, so every timeout is a TimeoutRejectedException.
-            // An answer with Retry-After is neither retried nor counted against the breaker: the department said when it
-            // will answer again, DepartmentCallHandler has already held it until then, and the client returns the hold.
-            // Nor is a DepartmentHeldException: nothing was sent.
+            // An answer with Retry-After is not counted against the breaker: the department said when it will answer
+            // again, and DepartmentCallHandler has already held it until then. It is retried here, after that time, when
+            // the wait is no longer than a call may wait in process (Departments:Shared:MaxWait: 房管's 429 asks for a
+            // second), so the hand-off is not sent round the queue for it; a longer one (maintenance) returns the hold.
+            // A request its client paced is never retried so (人社's query: its case's spacing was claimed for one question).
+            // A refusal a client's handler turned into a DepartmentCallException (房管's 429) is retried so too. Nor is a
+            // DepartmentHeldException retried: nothing was sent.
             async ValueTask<bool> IsTransient(Outcome<HttpResponseMessage> outcome, CancellationToken cancellationToken) =>
                 outcome.Exception is HttpRequestException or TimeoutRejectedException
                 || (outcome.Result is { } response
                     && DepartmentHolds.RetryAfter(response, time) is null
                     && ((int)response.StatusCode is >= 500 or 408 or 429
                         || (isTransientAnswer is not null && await isTransientAnswer(response, cancellationToken).ConfigureAwait(false))));
+            var patience = context.ServiceProvider.GetService<IOptions<SharedStateOptions>>()?.Value.MaxWait ?? TimeSpan.Zero;
+            TimeSpan? ShortWait(Outcome<HttpResponseMessage> outcome)
+            {
+                var wait = outcome switch
+                {
+                    { Result: { } response } when !DepartmentCallHandler.ClientPaced(response.RequestMessage) => DepartmentHolds.RetryAfter(response, time),
+                    { Exception: DepartmentCallException { Kind: HandoffOutcomeKind.Transient } refused } => refused.RetryAfter,
+                    _ => null,
+                };
+                return wait <= patience ? wait : null;
+            }
 
             pipeline
                 .AddTimeout(new HttpTimeoutStrategyOptions { Name = "total", Timeout = budget.TotalTimeout })
@@ -195,10 +210,11 @@ internal static class DepartmentResilience
                     Delay = budget.BaseDelay,
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
-                    // Answers with Retry-After are not retried at all (see IsTransient); the header must not stretch
-                    // the backoff of the others either.
+                    // An answer with a short Retry-After is retried after it, the others on the backoff: the header must
+                    // not stretch the backoff of the others.
                     ShouldRetryAfterHeader = false,
-                    ShouldHandle = args => IsTransient(args.Outcome, args.Context.CancellationToken),
+                    ShouldHandle = async args => ShortWait(args.Outcome) is not null || await IsTransient(args.Outcome, args.Context.CancellationToken).ConfigureAwait(false),
+                    DelayGenerator = args => ValueTask.FromResult(ShortWait(args.Outcome)),
                 })
                 .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
                 {

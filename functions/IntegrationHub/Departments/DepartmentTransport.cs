@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using IntegrationHub.Telemetry;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
@@ -56,9 +57,14 @@ internal sealed partial class DepartmentTransport(
     public async Task<DepartmentExchange> SendAsync(HttpClient http, HttpRequestMessage request, string? traceParent, CancellationToken cancellationToken)
     {
         using var calls = DepartmentCallLog.Start();
-        if (await holds.RemainingAsync(department, cancellationToken).ConfigureAwait(false) is { } held)
+        // A short hold is waited out here too, before the pipeline runs (a token renewal, the breaker's count); a request its
+        // client paced is not kept waiting (see DepartmentCallHandler.Paced).
+        var held = request.Options.TryGetValue(DepartmentCallHandler.Paced, out var paced) && paced
+            ? await holds.RemainingAsync(department, cancellationToken).ConfigureAwait(false)
+            : await holds.WaitOutAsync(department, Stopwatch.GetTimestamp(), cancellationToken).ConfigureAwait(false);
+        if (held is { } remaining)
         {
-            return new DepartmentExchange(null, [], DepartmentHolds.Held(held), []);
+            return new DepartmentExchange(null, [], DepartmentHolds.Held(remaining), []);
         }
 
         // Telemetry hook (issue 14): HttpClient instrumentation rewrites traceparent from the current span; outside any span
@@ -143,8 +149,9 @@ internal sealed record DepartmentExchange(int? Status, byte[] Body, HandoffOutco
 
 /// <summary>
 /// A call the hub did not get a usable department answer to, decided inside the client's pipeline (a throttled or
-/// refused token endpoint, a 429): thrown there on purpose so it leaves the resilience pipeline at once, since none of
-/// these may be retried on the spot, and becomes the outcome.
+/// refused token endpoint, a 429): thrown there on purpose so that none is retried on the backoff and it becomes the
+/// outcome. A transient one whose <see cref="RetryAfter"/> is no longer than Departments:Shared:MaxWait is retried after
+/// it, in the pipeline (see DepartmentResilienceOptions).
 /// </summary>
 internal sealed class DepartmentCallException(HandoffOutcomeKind kind, string code, string message, TimeSpan? retryAfter = null, string? responsePayload = null)
     : Exception(message)

@@ -7,7 +7,9 @@ using Azure.Data.Tables;
 using IntegrationHub.Storage;
 using IntegrationHub.Tests.Applications;
 using IntegrationHub.Tests.Fixtures;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
 namespace IntegrationHub.Tests.Storage;
@@ -28,6 +30,11 @@ public sealed class BudgetHubFixture : HubFixture
 {
     /// <summary>The items one application has already been taken through, untimed (see <c>WarmUpAsync</c>).</summary>
     internal HashSet<string> WarmedUp { get; } = [];
+
+    /// <summary>The hub's warnings, printed with a measurement: a held or retried hand-off says why it cost more.</summary>
+    internal CapturedLogs Logs { get; } = new();
+
+    protected override void ConfigureHost(WebApplicationBuilder builder) => builder.Logging.AddProvider(Logs);
 
     protected override void Configure(Dictionary<string, string> settings)
     {
@@ -117,6 +124,7 @@ public sealed class StorageCallBudgetTests(BudgetHubFixture hub, ITestOutputHelp
         await WarmUpAsync(item, drive);
         await QuietAsync(calls);
         var before = calls.Snapshot();
+        var logged = hub.Logs.Lines.Count;
 
         var ids = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => SubmitAsync(item)));
         var intake = Between(before, calls.Snapshot(), "intake", Tables);
@@ -132,6 +140,11 @@ public sealed class StorageCallBudgetTests(BudgetHubFixture hub, ITestOutputHelp
         foreach (var (operation, services) in Operations(before, after))
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {operation,-16} {string.Join(", ", services.Select(s => $"{s.Key} {s.Value / count:F2}"))}"));
+        }
+
+        foreach (var line in hub.Logs.Lines.Skip(logged).Take(40))
+        {
+            output.WriteLine($"  log: {line}");
         }
 
         // Intake is three calls even alone: the pending hand-off (the idempotency claim), the application's transaction,

@@ -6,7 +6,7 @@ namespace IntegrationHub.Departments.Housing;
 /// <summary>
 /// Runs inside the resilience handler, so every attempt carries the current token. The document: "any call may answer
 /// 401 invalid_token; get a new token and repeat the call once". Assumption: done here, once per attempt, so the retry
-/// budget is not spent on a revoked token. A 429 leaves the pipeline at once (see <see cref="DepartmentCallException"/>).
+/// budget is not spent on a revoked token. A 429 leaves this handler as a <see cref="DepartmentCallException"/>.
 /// </summary>
 internal sealed class HousingAuthHandler(HousingTokenCache tokens, TimeProvider time) : DelegatingHandler
 {
@@ -24,9 +24,9 @@ internal sealed class HousingAuthHandler(HousingTokenCache tokens, TimeProvider 
 
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
-            // The document: "wait at least that long". The shared pipeline's backoff does not read Retry-After, so the
-            // wait is the dispatcher's: the outcome carries it. Assumption: without the header, one second (the limit
-            // is per second).
+            // The document: "wait at least that long". The pipeline asks again after a wait no longer than
+            // Departments:Shared:MaxWait; a longer one is the dispatcher's: the outcome carries it. Assumption: without
+            // the header, one second (the limit is per second).
             var retryAfter = DepartmentHolds.RetryAfter(response, time) ?? TimeSpan.FromSeconds(1);
             var payload = HousingTranslator.Describe(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
             response.Dispose();

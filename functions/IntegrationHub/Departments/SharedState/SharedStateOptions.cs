@@ -26,8 +26,9 @@ internal sealed class SharedStateOptions
     public int MaximumInstanceCount { get; set; } = 4;
 
     /// <summary>
-    /// The longest a call waits in-process for its turn; beyond it the call is not made and the hand-off is held for the
-    /// wait (retried later, not counted as a failure). Keep it well under the departments' attempt timeout, which it counts against.
+    /// The longest a call waits in-process for its turn, or for a department's hold to end (a 429's second, waited and
+    /// asked again in the client); beyond it the call is not made and the hand-off is held for the wait (retried later,
+    /// not counted as a failure). Keep it well under the departments' attempt timeout, which it counts against.
     /// Two seconds: the dispatcher's 16 hand-offs in flight, each waiting for one paced call, fill one second of 房管's 16/s,
     /// so at one second a burst sat on the edge and held hand-offs that would have gone a moment later.
     /// </summary>

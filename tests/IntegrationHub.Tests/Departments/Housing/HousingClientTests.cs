@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
@@ -5,6 +6,7 @@ using IntegrationHub.Contracts;
 using IntegrationHub.Departments;
 using IntegrationHub.Departments.Housing;
 using IntegrationHub.Local.Sandbox;
+using IntegrationHub.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -217,7 +219,7 @@ public sealed class HousingClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task HandOffAsync_RateLimitedThenAfterRetryAfter_Received()
+    public async Task HandOffAsync_RateLimitedForASecond_AskedAgainInTheClientNoSoonerThanRetryAfter()
     {
         // The bureau and the hub (which holds the department itself until Retry-After) on a clock the test moves.
         var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
@@ -225,16 +227,47 @@ public sealed class HousingClientTests : IAsyncLifetime
         await using var hub = FgTestData.Hub(bureau.BaseUrl, clock);
         var adapter = hub.GetRequiredService<IDepartmentAdapter>();
         bureau.GivenRateLimited(times: 1, retryAfterSeconds: 1);
-        var application = Application("FG-005");
 
-        var first = await adapter.HandOffAsync(application, CancellationToken.None);
-        // As the dispatcher does, come back no sooner than announced (rounded up to whole seconds): the hold is a promise.
-        clock.Advance(TimeSpan.FromSeconds(Math.Ceiling(first.RetryAfter!.Value.TotalSeconds)));
-        var second = await adapter.HandOffAsync(application, CancellationToken.None);
+        var handOff = adapter.HandOffAsync(Application("FG-005"), CancellationToken.None);
+        await Eventually.HoldsAsync(() => bureau.ReceivedApplications.Count == 1, "the refusal", TimeSpan.FromSeconds(10));
 
-        Assert.Equal(HandoffOutcomeKind.Received, second.Kind);
+        // While the clock stands still the second has not passed, however long the machine waits.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.Single(bureau.ReceivedApplications);
+        var moving = Stopwatch.StartNew();
+        while (!handOff.IsCompleted && moving.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Delay(20);
+        }
+
+        var outcome = await handOff;
+        Assert.Equal(HandoffOutcomeKind.Received, outcome.Kind);
         var attempts = bureau.ReceivedApplications;
+        Assert.Equal([429, 202], attempts.Select(a => a.HttpStatus));
         Assert.True(attempts[1].At - attempts[0].At >= TimeSpan.FromSeconds(1), $"gap {attempts[1].At - attempts[0].At}");
+    }
+
+    [Fact]
+    public async Task HandOffAsync_RateLimitedAmongPacedCalls_OneRefusalAndEveryDeliveryReceivedInTheClient()
+    {
+        // Three deliveries at once, paced at 4/s (250 ms apart, so each waits for its turn while the first is answered).
+        // The first is refused with Retry-After 1. The others were waiting for their turn when the hold began: they wait
+        // it out instead of being sent into it, and the refused one is asked again after it, in the client (a second is
+        // within Departments:Shared:MaxWait), so none goes back to the queue.
+        await using var hub = FgTestData.Hub(_bureau.BaseUrl, overrides: new Dictionary<string, string?> { ["CallsPerSecond"] = "4" });
+        var adapter = hub.GetRequiredService<IDepartmentAdapter>();
+        _bureau.GivenRateLimited(times: 1, retryAfterSeconds: 1);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => adapter.HandOffAsync(Application("FG-004"), CancellationToken.None)));
+
+        Assert.All(outcomes, o => Assert.Equal(HandoffOutcomeKind.Completed, o.Kind));
+        var received = _bureau.ReceivedApplications;
+        var refused = Assert.Single(received, r => r.HttpStatus == 429);
+        Assert.Equal(4, received.Count);
+        Assert.All(received.Where(r => r != refused), r => Assert.True(r.At - refused.At >= TimeSpan.FromSeconds(1), $"sent {r.At - refused.At} after the refusal"));
+        // The refused delivery's own calls (after the token request, if it made it): the refusal, then the one answered.
+        Assert.Equal([429, 200], outcomes.Single(o => o.Calls!.Any(c => c.HttpStatus == 429)).Calls!.Select(c => c.HttpStatus).SkipWhile(s => s != 429));
     }
 
     [Fact]
