@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.ComponentModel.DataAnnotations;
 using IntegrationHub.Composition;
 using IntegrationHub.Handoff;
@@ -190,7 +191,7 @@ internal static class DepartmentResilience
                     && DepartmentHolds.RetryAfter(response, time) is null
                     && ((int)response.StatusCode is >= 500 or 408 or 429
                         || (isTransientAnswer is not null && await isTransientAnswer(response, cancellationToken).ConfigureAwait(false))));
-            var patience = context.ServiceProvider.GetService<IOptions<SharedStateOptions>>()?.Value.MaxWait ?? TimeSpan.Zero;
+            var holds = context.ServiceProvider.GetRequiredService<DepartmentHolds>();
             TimeSpan? ShortWait(Outcome<HttpResponseMessage> outcome)
             {
                 var wait = outcome switch
@@ -199,7 +200,7 @@ internal static class DepartmentResilience
                     { Exception: DepartmentCallException { Kind: HandoffOutcomeKind.Transient } refused } => refused.RetryAfter,
                     _ => null,
                 };
-                return wait <= patience ? wait : null;
+                return wait is { } w && holds.Fits(w, Stopwatch.GetTimestamp()) ? wait : null;
             }
 
             pipeline

@@ -57,14 +57,12 @@ internal sealed partial class DepartmentTransport(
     public async Task<DepartmentExchange> SendAsync(HttpClient http, HttpRequestMessage request, string? traceParent, CancellationToken cancellationToken)
     {
         using var calls = DepartmentCallLog.Start();
-        // A short hold is waited out here too, before the pipeline runs (a token renewal, the breaker's count); a request its
-        // client paced is not kept waiting (see DepartmentCallHandler.Paced).
-        var held = request.Options.TryGetValue(DepartmentCallHandler.Paced, out var paced) && paced
-            ? await holds.RemainingAsync(department, cancellationToken).ConfigureAwait(false)
-            : await holds.WaitOutAsync(department, Stopwatch.GetTimestamp(), cancellationToken).ConfigureAwait(false);
-        if (held is { } remaining)
+        // A hold the call will not wait out is answered here, before the pipeline runs (a token renewal, the breaker's
+        // count); a short one is waited out by DepartmentCallHandler, except for a request its client paced.
+        if (await holds.RemainingAsync(department, cancellationToken).ConfigureAwait(false) is { } held
+            && (DepartmentCallHandler.ClientPaced(request) || !holds.Fits(held, Stopwatch.GetTimestamp())))
         {
-            return new DepartmentExchange(null, [], DepartmentHolds.Held(remaining), []);
+            return new DepartmentExchange(null, [], DepartmentHolds.Held(held), []);
         }
 
         // Telemetry hook (issue 14): HttpClient instrumentation rewrites traceparent from the current span; outside any span
